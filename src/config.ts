@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { gctError } from './errors.ts';
+
+/**
+ * The one configuration object. Every field has a default and a one-line doc with its unit.
+ * Only `cli` and `service` call `loadConfig`; stages receive the slice they need as an argument.
+ */
+export const ConfigSchema = z.object({
+  volume: z
+    .object({
+      /** Largest decompressed voxel payload accepted from one file, in bytes (gzip-bomb guard). */
+      maxDecompressedBytes: z.number().int().positive().default(4 * 1024 ** 3),
+      /** Largest voxel count accepted for one volume. */
+      maxVoxels: z.number().int().positive().default(1024 * 1024 * 1024),
+      /** Distance in mm within which two grids' voxel centres count as the same grid. */
+      gridToleranceMm: z.number().positive().default(0.01),
+      /** Relative tolerance on DICOM slice spacing before a series counts as having a gap (0.1 = 10 %). */
+      sliceSpacingTolerance: z.number().positive().default(0.1),
+    })
+    .prefault({}),
+  measure: z
+    .object({
+      /** Lesion components smaller than this, in mm3, are noise and dropped (RadGPT: 50 mm3). */
+      minLesionVolumeMm3: z.number().nonnegative().default(50),
+    })
+    .prefault({}),
+  /** Where the service keeps its database and files. */
+  dataDir: z.string().default('.groundct-data'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+export type VolumeConfig = Config['volume'];
+export type MeasureConfig = Config['measure'];
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
+        ? deepMerge(prev as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
+  }
+  return out;
+}
+
+/**
+ * Environment variables `GROUNDCT_<SECTION>__<FIELD>` (double underscore between levels), e.g.
+ * `GROUNDCT_MEASURE__MIN_LESION_VOLUME_MM3=30`. Values are parsed as JSON when they parse, else kept as text.
+ */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    if (!key.startsWith('GROUNDCT_') || raw === undefined || key === 'GROUNDCT_CONFIG' || key === 'GROUNDCT_DATA') continue;
+    const path = key
+      .slice('GROUNDCT_'.length)
+      .split('__')
+      .map((part) => part.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      /* keep as text */
+    }
+    let node = out;
+    for (const p of path.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = value;
+  }
+  return out;
+}
+
+/**
+ * Defaults <- config file (GROUNDCT_CONFIG or `file`) <- environment <- overrides (CLI flags), validated
+ * once and deep-frozen. A bad config throws GCT_CONFIG_INVALID listing every failing field.
+ */
+export function loadConfig(
+  options: { file?: string; env?: NodeJS.ProcessEnv; overrides?: Record<string, unknown> } = {},
+): Config {
+  const env = options.env ?? process.env;
+  let merged: Record<string, unknown> = {};
+  const file = options.file ?? env.GROUNDCT_CONFIG;
+  if (file) {
+    try {
+      merged = deepMerge(merged, JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
+    } catch (cause) {
+      throw gctError('GCT_CONFIG_INVALID', `Config file ${file} could not be read as JSON: ${(cause as Error).message}`, { file }, cause);
+    }
+  }
+  merged = deepMerge(merged, fromEnv(env));
+  if (options.overrides) merged = deepMerge(merged, options.overrides);
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ field: i.path.join('.'), problem: i.message }));
+    throw gctError(
+      'GCT_CONFIG_INVALID',
+      `Invalid configuration: ${fields.map((f) => `${f.field}: ${f.problem}`).join('; ')}`,
+      { fields },
+    );
+  }
+  return deepFreeze(parsed.data);
+}
+
+/** The defaults alone, for library callers and tests. */
+export function defaultConfig(): Config {
+  return loadConfig({ env: {} });
+}

@@ -1,0 +1,87 @@
+/**
+ * The one catalogue of groundct errors.
+ *
+ * Each entry: a stable code `GCT_<STAGE>_<PROBLEM>`, the HTTP status the API answers with, and a hint that
+ * tells a person how to fix the problem. A code is never renamed or reused once released; retire it with a
+ * comment instead. Every code is documented in docs/errors.md (a test checks this).
+ *
+ * Messages are built at the throw site and say what was received, what was expected and which file; they
+ * never contain patient names or IDs.
+ */
+export interface ErrorSpec {
+  readonly code: string;
+  readonly statusCode: number;
+  readonly hint: string;
+}
+
+function spec<const C extends string>(code: C, statusCode: number, hint: string): ErrorSpec & { code: C } {
+  return { code, statusCode, hint };
+}
+
+export const ERRORS = {
+  GCT_INTERNAL: spec('GCT_INTERNAL', 500, 'This is a bug in groundct; report it with the command or request that caused it.'),
+  GCT_CONFIG_INVALID: spec('GCT_CONFIG_INVALID', 500, 'Fix the listed configuration fields (config file, GROUNDCT_* environment variables or CLI flags).'),
+  GCT_CLI_USAGE: spec('GCT_CLI_USAGE', 400, "Run 'groundct --help' or 'groundct <command> --help' for the expected arguments."),
+
+  // volume: files and grids
+  GCT_VOLUME_NOT_FOUND: spec('GCT_VOLUME_NOT_FOUND', 404, 'Check the path; it must name an existing file or folder.'),
+  GCT_VOLUME_FORMAT_UNKNOWN: spec('GCT_VOLUME_FORMAT_UNKNOWN', 415, 'Supported inputs: NIfTI-1/2 (.nii, .nii.gz), NRRD (.nrrd), a folder of DICOM CT slices, a DICOM SEG file, or a folder of per-class NIfTI masks.'),
+  GCT_VOLUME_TRUNCATED: spec('GCT_VOLUME_TRUNCATED', 422, 'The file ends before the data its header declares; re-export or re-download it.'),
+  GCT_VOLUME_GZIP_INVALID: spec('GCT_VOLUME_GZIP_INVALID', 422, 'The gzip stream is corrupt or truncated; re-compress the file (gzip -t checks it).'),
+  GCT_VOLUME_TOO_LARGE: spec('GCT_VOLUME_TOO_LARGE', 413, 'The decompressed volume exceeds the configured limit (volume.maxDecompressedBytes); crop the scan or raise the limit.'),
+  GCT_VOLUME_HEADER_INVALID: spec('GCT_VOLUME_HEADER_INVALID', 422, 'The header is malformed; check that the file is really the format its extension says.'),
+  GCT_VOLUME_DATATYPE_UNSUPPORTED: spec('GCT_VOLUME_DATATYPE_UNSUPPORTED', 415, 'Convert the image to a supported voxel type (8/16/32-bit integer, 32/64-bit float).'),
+  GCT_VOLUME_NOT_3D: spec('GCT_VOLUME_NOT_3D', 422, 'A single 3D volume is expected; split 4D series or pick one time point / channel.'),
+  GCT_VOLUME_AFFINE_INVALID: spec('GCT_VOLUME_AFFINE_INVALID', 422, 'The voxel-to-patient matrix is singular or not finite; fix the sform/qform (or ImageOrientationPatient) of the file.'),
+  GCT_VOLUME_GRID_MISMATCH: spec('GCT_VOLUME_GRID_MISMATCH', 422, 'The mask does not cover the CT grid; export the mask on the CT grid, or with a header that places it correctly in patient space.'),
+
+  // volume: DICOM
+  GCT_DICOM_NO_IMAGES: spec('GCT_DICOM_NO_IMAGES', 422, 'The folder holds no readable DICOM image; point to the folder of one CT series.'),
+  GCT_DICOM_MULTIPLE_SERIES: spec('GCT_DICOM_MULTIPLE_SERIES', 422, 'Put one series per folder, or pass the folder of the series you want.'),
+  GCT_DICOM_NOT_CT: spec('GCT_DICOM_NOT_CT', 422, 'groundct reads CT series only (Modality CT); pass the CT series of the study.'),
+  GCT_DICOM_SLICE_GAP: spec('GCT_DICOM_SLICE_GAP', 422, 'Slices are missing or unevenly spaced; re-export the complete series.'),
+  GCT_DICOM_INCONSISTENT: spec('GCT_DICOM_INCONSISTENT', 422, 'Slices disagree on size, orientation or pixel spacing; pass a single consistent series.'),
+  GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED: spec('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', 415, 'Supported: uncompressed (implicit/explicit VR), deflate, JPEG 2000. Decompress the series (e.g. dcmdjpeg / gdcmconv --raw).'),
+  GCT_DICOM_DECODE_FAILED: spec('GCT_DICOM_DECODE_FAILED', 422, 'A frame could not be decoded; check the file with dcmdump or re-export the series uncompressed.'),
+  GCT_DICOM_SEG_INVALID: spec('GCT_DICOM_SEG_INVALID', 422, 'The DICOM SEG lacks required attributes (segments, per-frame positions); re-export it (e.g. with dcmqi).'),
+
+  // labels
+  GCT_LABELMAP_INVALID: spec('GCT_LABELMAP_INVALID', 422, 'A label map is a JSON object of integer id -> structure name, e.g. {"1": "liver", "2": "spleen"}.'),
+  GCT_LABELMAP_MISMATCH: spec('GCT_LABELMAP_MISMATCH', 422, 'The label map and the mask volume disagree; give a label map whose ids match the values in the mask.'),
+  GCT_MASK_VALUES_INVALID: spec('GCT_MASK_VALUES_INVALID', 422, 'Mask voxels must be non-negative integers (label ids); a float probability map must be thresholded first.'),
+  GCT_MASKS_WITHOUT_CT: spec('GCT_MASKS_WITHOUT_CT', 400, 'Masks are measured on a CT; pass the CT volume as well.'),
+
+  // measure
+  GCT_MEASURE_INPUT_INVALID: spec('GCT_MEASURE_INPUT_INVALID', 422, 'The CT and the masks must share one grid; resample the masks onto the CT first.'),
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class GroundctError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly hint: string;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GroundctError';
+    this.code = code;
+    this.statusCode = ERRORS[code].statusCode;
+    this.hint = ERRORS[code].hint;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: ErrorCode; message: string; hint: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, hint: this.hint, details: this.details };
+  }
+}
+
+export function isGroundctError(e: unknown): e is GroundctError {
+  return e instanceof GroundctError;
+}
+
+/** Shorthand for throwing: `throw gctError('GCT_VOLUME_TRUNCATED', '...', { path })`. */
+export function gctError(code: ErrorCode, message: string, details?: Record<string, unknown>, cause?: unknown): GroundctError {
+  return new GroundctError(code, message, { details, cause });
+}
