@@ -44,6 +44,8 @@ export const ERRORS = {
   GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED: spec('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', 415, 'Supported: uncompressed (implicit/explicit VR), deflate, JPEG 2000. Decompress the series (e.g. dcmdjpeg / gdcmconv --raw).'),
   GCT_DICOM_DECODE_FAILED: spec('GCT_DICOM_DECODE_FAILED', 422, 'A frame could not be decoded; check the file with dcmdump or re-export the series uncompressed.'),
   GCT_DICOM_SEG_INVALID: spec('GCT_DICOM_SEG_INVALID', 422, 'The DICOM SEG lacks required attributes (segments, per-frame positions); re-export it (e.g. with dcmqi).'),
+  GCT_DICOM_MULTIFRAME_UNSUPPORTED: spec('GCT_DICOM_MULTIFRAME_UNSUPPORTED', 415, 'Multi-frame (Enhanced CT) image objects are not read yet; convert the series to single-frame slices (e.g. dcm2niix to NIfTI, or emf2sf from dcm4che).'),
+  GCT_DICOM_WRITE_FAILED: spec('GCT_DICOM_WRITE_FAILED', 500, 'Choose a new or empty output folder on a writable disk with enough free space.'),
 
   // labels
   GCT_LABELMAP_INVALID: spec('GCT_LABELMAP_INVALID', 422, 'A label map is a JSON object of integer id -> structure name, e.g. {"1": "liver", "2": "spleen"}.'),
