@@ -34,6 +34,8 @@ export const ERRORS = {
   GCT_VOLUME_NOT_3D: spec('GCT_VOLUME_NOT_3D', 422, 'A single 3D volume is expected; split 4D series or pick one time point / channel.'),
   GCT_VOLUME_AFFINE_INVALID: spec('GCT_VOLUME_AFFINE_INVALID', 422, 'The voxel-to-patient matrix is singular or not finite; fix the sform/qform (or ImageOrientationPatient) of the file.'),
   GCT_VOLUME_GRID_MISMATCH: spec('GCT_VOLUME_GRID_MISMATCH', 422, 'The mask does not cover the CT grid; export the mask on the CT grid, or with a header that places it correctly in patient space.'),
+  GCT_VOLUME_ENCODING_UNSUPPORTED: spec('GCT_VOLUME_ENCODING_UNSUPPORTED', 415, 'Re-save the NRRD with raw or gzip encoding (e.g. 3D Slicer, or unu save -e gzip).'),
+  GCT_VOLUME_WRITE_FAILED: spec('GCT_VOLUME_WRITE_FAILED', 500, 'Check that the output folder exists, is writable and has free space.'),
 
   // volume: DICOM
   GCT_DICOM_NO_IMAGES: spec('GCT_DICOM_NO_IMAGES', 422, 'The folder holds no readable DICOM image; point to the folder of one CT series.'),
