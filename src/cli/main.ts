@@ -1,19 +1,44 @@
+import { loadConfig } from '../config.ts';
 import { isGroundctError } from '../errors.ts';
+import { INFO_USAGE, runInfo } from './info.ts';
 
-/** Entry point of the `groundct` command; returns the process exit code. */
+type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  info: { run: runInfo, usage: INFO_USAGE },
+};
+
+function usage(): string {
+  return `groundct — CT to grounded draft radiology report\n\nCommands:\n${Object.values(COMMANDS)
+    .map((c) => '  ' + c.usage.split('\n').join('\n  '))
+    .join('\n\n')}\n`;
+}
+
+/** Entry point of the `groundct` command; returns the process exit code (0 ok, 1 bad input, 2 usage). */
 export async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
+  const [name, ...rest] = argv;
+  const out = (s: string) => void process.stdout.write(s);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`groundct: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(command.usage + '\n');
+    return 0;
+  }
   try {
-    switch (command) {
-      default:
-        process.stderr.write(`groundct: unknown command '${command ?? ''}'\n`);
-        return 2;
-    }
+    return await command.run(rest, loadConfig(), out);
   } catch (e) {
     if (isGroundctError(e)) {
-      process.stderr.write(`groundct: ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
-      return 1;
+      process.stderr.write(`groundct ${name}: ${e.code}: ${e.message}\nhint: ${e.hint}\n`);
+      return e.code === 'GCT_CLI_USAGE' ? 2 : 1;
     }
-    throw e;
+    process.stderr.write(`groundct ${name}: GCT_INTERNAL: ${(e as Error).stack ?? String(e)}\n`);
+    return 70;
   }
 }

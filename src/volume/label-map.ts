@@ -1,0 +1,108 @@
+import { gctError } from '../errors.ts';
+import type { Grid } from './geometry.ts';
+import type { LabelNames } from './label-map-json.ts';
+import type { LabelArray, LabelEntry, LabelMap, VolumeMeta, VoxelArray } from './types.ts';
+
+/** Distinct non-zero values of a label array with their voxel counts, ascending by id. */
+export function labelCounts(layer: LabelArray): Map<number, number> {
+  const counts = new Uint32Array(layer instanceof Uint8Array ? 256 : 65536);
+  for (let n = 0; n < layer.length; n++) counts[layer[n]]++;
+  const out = new Map<number, number>();
+  for (let id = 1; id < counts.length; id++) if (counts[id] > 0) out.set(id, counts[id]);
+  return out;
+}
+
+/**
+ * Turns a multilabel image (integer ids) into a LabelMap. Voxel values must be non-negative integers up to
+ * 65535. Names come from `names` when given, else `label_<id>` (or `singleName` for a binary mask).
+ * With `names`, every id present in the image must be named (an unnamed id would be a guess) and at least one
+ * named id must be present (else the map belongs to another file); named ids absent from the image are normal
+ * (TotalSegmentator's 117-class map on a scan showing 40 of them) and stay as empty labels.
+ */
+export function labelMapFromMultilabel(
+  image: { grid: Grid; data: VoxelArray; meta: VolumeMeta },
+  options: { names?: LabelNames; namesSource?: string; singleName?: string } = {},
+): LabelMap {
+  const { data } = image;
+  let maxId = 0;
+  for (let n = 0; n < data.length; n++) {
+    const v = data[n];
+    if (v < 0 || !Number.isInteger(v)) {
+      throw gctError(
+        'GCT_MASK_VALUES_INVALID',
+        `Mask ${image.meta.source.path} holds the value ${v} at voxel ${n}; label ids must be non-negative integers.`,
+        { path: image.meta.source.path, value: v },
+      );
+    }
+    if (v > maxId) maxId = v;
+  }
+  if (maxId > 65535) {
+    throw gctError('GCT_MASK_VALUES_INVALID', `Mask ${image.meta.source.path} holds label id ${maxId}; at most 65535 is supported.`, { path: image.meta.source.path });
+  }
+  const layer: LabelArray = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
+  for (let n = 0; n < data.length; n++) layer[n] = data[n];
+  const present = labelCounts(layer);
+  let labels: LabelEntry[];
+  if (options.names) {
+    const unnamed = [...present.keys()].filter((id) => !options.names!.has(id));
+    if (unnamed.length > 0) {
+      throw gctError(
+        'GCT_LABELMAP_MISMATCH',
+        `Mask ${image.meta.source.path} holds label ids ${unnamed.slice(0, 20).join(', ')}${unnamed.length > 20 ? ', ...' : ''} that the label map ${options.namesSource ?? ''} does not name.`,
+        { unnamedIds: unnamed, labelMap: options.namesSource },
+      );
+    }
+    if (present.size > 0 && ![...options.names.keys()].some((id) => present.has(id))) {
+      throw gctError('GCT_LABELMAP_MISMATCH', `None of the ids of the label map ${options.namesSource ?? ''} occur in ${image.meta.source.path}.`, { labelMap: options.namesSource });
+    }
+    labels = [...options.names.entries()].sort((a, b) => a[0] - b[0]).map(([id, name]) => ({ id, name, layer: 0 }));
+  } else if (present.size === 1 && options.singleName) {
+    labels = [{ id: [...present.keys()][0], name: options.singleName, layer: 0 }];
+  } else {
+    labels = [...present.keys()].map((id) => ({ id, name: `label_${id}`, layer: 0 }));
+  }
+  return { kind: 'labelmap', grid: image.grid, layers: [layer], labels, meta: image.meta };
+}
+
+/**
+ * Packs binary masks (one per class, same grid) into as few label layers as possible: a mask goes to the
+ * first layer where none of its voxels is taken, so overlapping masks (a lesion inside its organ) never
+ * overwrite each other. Ids are 1..N in the order given.
+ */
+export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data: ArrayLike<number> }[], meta: VolumeMeta): LabelMap {
+  const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  const makeLayer = (): LabelArray => (masks.length <= 255 ? new Uint8Array(n) : new Uint16Array(n));
+  const layers: LabelArray[] = [];
+  const labels: LabelEntry[] = [];
+  masks.forEach((mask, index) => {
+    const id = index + 1;
+    if (mask.data.length !== n) {
+      throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask "${mask.name}" has ${mask.data.length} voxels; the grid has ${n}.`, { name: mask.name });
+    }
+    let target = layers.findIndex((layer) => {
+      for (let v = 0; v < n; v++) if (mask.data[v] !== 0 && layer[v] !== 0) return false;
+      return true;
+    });
+    if (target < 0) {
+      layers.push(makeLayer());
+      target = layers.length - 1;
+    }
+    const layer = layers[target];
+    for (let v = 0; v < n; v++) if (mask.data[v] !== 0) layer[v] = id;
+    labels.push({ id, name: mask.name, layer: target });
+  });
+  if (layers.length === 0) layers.push(makeLayer());
+  return { kind: 'labelmap', grid, layers, labels, meta };
+}
+
+/** Voxel count of every label, across layers. */
+export function labelVoxelCounts(labels: LabelMap): Map<number, number> {
+  const out = new Map<number, number>(labels.labels.map((l) => [l.id, 0]));
+  labels.layers.forEach((layer, index) => {
+    for (const [id, count] of labelCounts(layer)) {
+      const entry = labels.labels.find((l) => l.id === id);
+      if (entry && entry.layer === index) out.set(id, count);
+    }
+  });
+  return out;
+}

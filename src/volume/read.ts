@@ -1,0 +1,135 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import dicomParser from 'dicom-parser';
+import type { VolumeConfig } from '../config.ts';
+import { gctError } from '../errors.ts';
+import { readLabelMapJson, type LabelNames } from './label-map-json.ts';
+import { labelMapFromMultilabel, packBinaryMasks } from './label-map.ts';
+import { detectFormat } from './readers/detect.ts';
+import { readDicomFiles, readDicomSeries } from './readers/dicom-series.ts';
+import { readDicomSeg } from './readers/dicom-seg.ts';
+import { readNifti } from './readers/nifti.ts';
+import { readNrrd } from './readers/nrrd.ts';
+import type { RawImage } from './readers/contracts.ts';
+import { resampleLabelsToGrid } from './resample.ts';
+import type { Grid } from './geometry.ts';
+import { sameGrid } from './geometry.ts';
+import type { LabelMap, Volume } from './types.ts';
+
+const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
+
+async function sopClassOf(path: string): Promise<string | undefined> {
+  const bytes = await readFile(path);
+  try {
+    return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00080017' }).string('x00080016');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads any supported single image (not a mask folder or SEG) as it is stored. */
+async function readImage(path: string, limits: VolumeConfig): Promise<RawImage> {
+  const format = await detectFormat(path);
+  switch (format.kind) {
+    case 'nifti':
+      return readNifti(path, limits);
+    case 'nrrd':
+      return readNrrd(path, limits);
+    case 'dicom-folder':
+      return readDicomSeries(path, limits);
+    case 'dicom-file': {
+      if ((await sopClassOf(path)) === SEG_STORAGE) {
+        throw gctError('GCT_VOLUME_FORMAT_UNKNOWN', `${path} is a DICOM SEG (a mask), not a CT image; pass it as masks.`, { path });
+      }
+      return readDicomFiles([path], limits, path);
+    }
+    case 'mask-folder':
+      throw gctError(
+        'GCT_VOLUME_FORMAT_UNKNOWN',
+        `${path} is a folder of NIfTI files (a per-class mask folder), not a CT image; pass it as masks.`,
+        { path },
+      );
+  }
+}
+
+/** Reads a CT (or any scalar image) from a NIfTI, NRRD, DICOM file or DICOM series folder. */
+export async function readVolume(path: string, limits: VolumeConfig): Promise<Volume> {
+  const image = await readImage(path, limits);
+  return { kind: 'volume', grid: image.grid, data: image.data, meta: image.meta };
+}
+
+export interface ReadMasksOptions {
+  /** Label map JSON file (id -> name) for a multilabel volume. */
+  readonly labelMapPath?: string;
+  readonly labelNames?: LabelNames;
+  /** The CT grid: masks on another grid are resampled onto it (or refused when they do not fit). */
+  readonly reference?: Grid;
+}
+
+const maskNameOf = (file: string) => basename(file).replace(/\.nii(\.gz)?$/i, '').replace(/\.nrrd$/i, '');
+
+/**
+ * Reads masks: a multilabel NIfTI/NRRD (+ label map), a binary mask file (named after its file), a
+ * TotalSegmentator per-class folder (one binary NIfTI per class, the file name is the class name) or a DICOM
+ * SEG. Overlapping masks stay on separate layers. With `reference`, the result is on that grid.
+ */
+export async function readMasks(path: string, limits: VolumeConfig, options: ReadMasksOptions = {}): Promise<LabelMap> {
+  const names = options.labelNames ?? (options.labelMapPath ? await readLabelMapJson(options.labelMapPath) : undefined);
+  const namesSource = options.labelMapPath ?? (options.labelNames ? 'given label map' : undefined);
+  const format = await detectFormat(path);
+  let labels: LabelMap;
+  if (format.kind === 'mask-folder') {
+    const masks: { name: string; data: RawImage['data'] }[] = [];
+    let grid: Grid | undefined;
+    for (const file of format.files) {
+      const image = await readNifti(file, limits);
+      if (!grid) grid = image.grid;
+      else if (!sameGrid(grid, image.grid, limits.gridToleranceMm)) {
+        throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask ${file} is on a different grid than ${format.files[0]}; a per-class folder must share one grid.`, { file });
+      }
+      masks.push({ name: maskNameOf(file), data: image.data });
+    }
+    labels = packBinaryMasks(grid!, masks, { source: { format: 'totalseg-folder', path } });
+    if (names) {
+      // A label map given with a folder fixes the ids (e.g. TotalSegmentator's), so outputs keep its numbering.
+      const byName = new Map([...names.entries()].map(([id, name]) => [name, id]));
+      const missing = labels.labels.filter((l) => !byName.has(l.name)).map((l) => l.name);
+      if (missing.length > 0) {
+        throw gctError('GCT_LABELMAP_MISMATCH', `Mask files ${missing.slice(0, 10).join(', ')} are not named in the label map ${namesSource}.`, { missing });
+      }
+      labels = renumber(labels, (name) => byName.get(name)!);
+    }
+  } else if (format.kind === 'dicom-file' && (await sopClassOf(path)) === SEG_STORAGE) {
+    const seg = await readDicomSeg(path, limits);
+    labels = packBinaryMasks(seg.grid, seg.segments.map((s) => ({ name: s.label, data: s.data })), seg.meta);
+    labels = renumber(labels, (_, index) => seg.segments[index].number);
+  } else {
+    const image = await readImage(path, limits);
+    labels = labelMapFromMultilabel(image, { names, namesSource, singleName: maskNameOf(path) });
+  }
+  return options.reference ? resampleLabelsToGrid(labels, options.reference, limits.gridToleranceMm, path) : labels;
+}
+
+function renumber(labels: LabelMap, idFor: (name: string, index: number) => number): LabelMap {
+  const newIds = labels.labels.map((l, index) => idFor(l.name, index));
+  const maxId = Math.max(0, ...newIds);
+  const mapping = new Map(labels.labels.map((l, index) => [l.id, newIds[index]]));
+  const layers = labels.layers.map((layer) => {
+    const out = maxId <= 255 ? new Uint8Array(layer.length) : new Uint16Array(layer.length);
+    for (let n = 0; n < layer.length; n++) if (layer[n] !== 0) out[n] = mapping.get(layer[n])!;
+    return out;
+  });
+  return {
+    ...labels,
+    layers,
+    labels: labels.labels.map((l, index) => ({ ...l, id: newIds[index] })).sort((a, b) => a.id - b.id),
+  };
+}
+
+/** Per-class mask folders and DICOM SEG files are masks; everything else is read as an image. */
+export async function inputKind(path: string): Promise<'masks' | 'image'> {
+  const format = await detectFormat(path);
+  if (format.kind === 'mask-folder') return 'masks';
+  if (format.kind === 'dicom-file' && (await sopClassOf(path)) === SEG_STORAGE) return 'masks';
+  return 'image';
+}
