@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { Dims } from '../volume/geometry.ts';
+import { findParentOrgan } from './parent-organ.ts';
+
+const dims: Dims = [12, 12, 12];
+const idx = (i: number, j: number, k: number) => i + dims[0] * (j + dims[1] * k);
+
+/** Voxel indices and label array of a box [i0..i1] x [j0..j1] x [k0..k1] (inclusive). */
+function box(i0: number, i1: number, j0: number, j1: number, k0: number, k1: number): number[] {
+  const out: number[] = [];
+  for (let k = k0; k <= k1; k++) for (let j = j0; j <= j1; j++) for (let i = i0; i <= i1; i++) out.push(idx(i, j, k));
+  return out;
+}
+function paint(layer: Uint8Array, voxels: number[], id: number): void {
+  for (const v of voxels) layer[v] = id;
+}
+const N = dims[0] * dims[1] * dims[2];
+
+describe('findParentOrgan', () => {
+  it('by overlap: a lesion on its own layer inside the liver; most overlap wins over a kidney', () => {
+    const organs = new Uint8Array(N);
+    paint(organs, box(0, 5, 0, 11, 0, 11), 1); // liver, i 0..5
+    paint(organs, box(6, 11, 0, 11, 0, 11), 3); // kidney, i 6..11
+    const lesion = box(3, 6, 4, 6, 4, 6); // i 3,4,5 in liver (27 voxels), i 6 in kidney (9 voxels)
+    const lesionLayer = new Uint8Array(N);
+    paint(lesionLayer, lesion, 9);
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [organs, lesionLayer], [1, 3]);
+    expect(r.how).toBe('overlap');
+    expect(r.labelId).toBe(1);
+    expect(r.overlapVoxels).toBe(27);
+    expect(r.candidates.map((c) => [c.labelId, c.overlapVoxels])).toEqual([[1, 27], [3, 9]]);
+  });
+
+  it('LiTS style: tumour voxels replace the liver label; overlap 0, contact on every surface voxel', () => {
+    const layer = new Uint8Array(N);
+    paint(layer, box(1, 10, 1, 10, 1, 10), 1); // liver
+    const tumour = box(4, 6, 4, 6, 4, 6);
+    paint(layer, tumour, 2); // tumour overwrites liver
+    const r = findParentOrgan(new Int32Array(tumour), dims, [layer], [1]);
+    expect(r.how).toBe('contact');
+    expect(r.labelId).toBe(1);
+    expect(r.overlapVoxels).toBe(0);
+    // every voxel of the 3x3x3 tumour except its centre has a 26-neighbour in the liver
+    expect(r.contactVoxels).toBe(26);
+  });
+
+  it('contact picks the organ touched by more lesion voxels, diagonal contact included', () => {
+    const layer = new Uint8Array(N);
+    const lesion = box(4, 6, 4, 6, 4, 6);
+    paint(layer, box(7, 7, 4, 6, 4, 6), 5); // a face-touching slab on i+ : 9 lesion voxels touch it
+    paint(layer, [idx(3, 3, 3)], 6); // one diagonal corner neighbour: only voxel (4,4,4) touches it
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [layer], [5, 6]);
+    expect(r.labelId).toBe(5);
+    expect(r.contactVoxels).toBe(9);
+    expect(r.candidates.find((c) => c.labelId === 6)?.contactVoxels).toBe(1);
+  });
+
+  it('two voxels away is no contact: null parent, "none"', () => {
+    const layer = new Uint8Array(N);
+    paint(layer, box(8, 11, 0, 11, 0, 11), 1);
+    const lesion = box(4, 6, 4, 6, 4, 6); // i 6 .. gap at i 7 .. organ from i 8
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [layer], [1]);
+    expect(r).toMatchObject({ labelId: null, how: 'none', overlapVoxels: 0, contactVoxels: 0 });
+  });
+
+  it('handles a lesion at the grid border', () => {
+    const layer = new Uint8Array(N);
+    paint(layer, box(0, 11, 0, 11, 1, 11), 1);
+    const lesion = box(0, 1, 0, 1, 0, 0);
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [layer], [1]);
+    expect(r).toMatchObject({ labelId: 1, how: 'contact', contactVoxels: 4 });
+  });
+});

@@ -1,0 +1,118 @@
+import { gctError } from '../errors.ts';
+import type { Dims } from '../volume/geometry.ts';
+import type { LabelArray } from '../volume/types.ts';
+import { maskVoxels } from './location-types.ts';
+import type { ParentOrganResult, VoxelIndices } from './location-types.ts';
+
+/**
+ * The organ a lesion belongs to, when its label does not say (a plain `lesion`, `GTV`, `mass`, ...).
+ *
+ * Rule (groundct design, after RadGPT's organ-wise lesion attribution and the LiTS/KiTS label conventions):
+ * 1. overlap: the candidate organ label carried by the most lesion voxels, on any label layer (a lesion
+ *    mask drawn on top of the organ mask, e.g. TotalSegmentator organ + a separate tumour file);
+ * 2. otherwise contact: the candidate organ with the most lesion voxels having a 26-neighbour (outside the
+ *    lesion) that carries the organ's label, i.e. within one voxel, diagonals included. This is the case of a
+ *    multilabel file where the tumour REPLACES the organ (LiTS: 1 liver, 2 tumour; KiTS: 1 kidney, 2 tumour):
+ *    no lesion voxel carries the organ label, but the organ surrounds it;
+ * 3. otherwise null: "no parent organ", a defined output, never a guess.
+ * Ties are broken by the other count (contact for overlap, overlap for contact), then by the smaller label id
+ * so the answer is deterministic. A candidate that equals the lesion's own label is ignored by construction,
+ * since only the ids the caller lists are candidates.
+ */
+export function findParentOrgan(
+  lesionVoxels: VoxelIndices,
+  dims: Dims,
+  layers: readonly LabelArray[],
+  candidateLabelIds: readonly number[],
+): ParentOrganResult {
+  const total = dims[0] * dims[1] * dims[2];
+  maskVoxels(lesionVoxels, total, 'lesion');
+  for (const layer of layers)
+    if (layer.length !== total)
+      throw gctError('GCT_MEASURE_INPUT_INVALID', `a label layer has ${layer.length} voxels, the grid has ${total}`, { layerVoxels: layer.length, voxelTotal: total });
+
+  // Candidate id -> slot, for labels up to 65535 (Uint16 label arrays).
+  const slotOf = new Int32Array(65536).fill(-1);
+  const ids = [...new Set(candidateLabelIds)].filter((id) => id > 0 && id < 65536);
+  ids.forEach((id, slot) => { slotOf[id] = slot; });
+  const overlap = new Float64Array(ids.length);
+  const contact = new Float64Array(ids.length);
+  if (ids.length === 0 || lesionVoxels.length === 0) return result(ids, overlap, contact);
+
+  const inLesion = lesionBoxMembership(lesionVoxels, dims);
+  const [nx, ny, nz] = dims;
+  const nxy = nx * ny;
+  // lastSeen[slot] = the lesion voxel that last counted this candidate, so each voxel counts an organ once.
+  const lastContact = new Int32Array(ids.length).fill(-1);
+  const lastOverlap = new Int32Array(ids.length).fill(-1);
+  for (let n = 0; n < lesionVoxels.length; n++) {
+    const v = lesionVoxels[n];
+    for (const layer of layers) {
+      const slot = slotOf[layer[v]];
+      if (slot >= 0 && lastOverlap[slot] !== n) { lastOverlap[slot] = n; overlap[slot]++; }
+    }
+    const i = v % nx;
+    const j = ((v - i) / nx) % ny;
+    const k = (v - i - j * nx) / nxy;
+    for (let dk = -1; dk <= 1; dk++) {
+      const kk = k + dk;
+      if (kk < 0 || kk >= nz) continue;
+      for (let dj = -1; dj <= 1; dj++) {
+        const jj = j + dj;
+        if (jj < 0 || jj >= ny) continue;
+        for (let di = -1; di <= 1; di++) {
+          const ii = i + di;
+          if (ii < 0 || ii >= nx || (di === 0 && dj === 0 && dk === 0)) continue;
+          if (inLesion(ii, jj, kk)) continue;
+          const u = ii + nx * jj + nxy * kk;
+          for (const layer of layers) {
+            const slot = slotOf[layer[u]];
+            if (slot >= 0 && lastContact[slot] !== n) { lastContact[slot] = n; contact[slot]++; }
+          }
+        }
+      }
+    }
+  }
+  return result(ids, overlap, contact);
+}
+
+function result(ids: readonly number[], overlap: Float64Array, contact: Float64Array): ParentOrganResult {
+  const candidates = ids
+    .map((labelId, s) => ({ labelId, overlapVoxels: overlap[s], contactVoxels: contact[s] }))
+    .filter((c) => c.overlapVoxels > 0 || c.contactVoxels > 0);
+  const anyOverlap = candidates.some((c) => c.overlapVoxels > 0);
+  candidates.sort((a, b) =>
+    anyOverlap
+      ? b.overlapVoxels - a.overlapVoxels || b.contactVoxels - a.contactVoxels || a.labelId - b.labelId
+      : b.contactVoxels - a.contactVoxels || b.overlapVoxels - a.overlapVoxels || a.labelId - b.labelId,
+  );
+  const best = candidates[0];
+  if (best === undefined) return { labelId: null, overlapVoxels: 0, contactVoxels: 0, how: 'none', candidates };
+  return { labelId: best.labelId, overlapVoxels: best.overlapVoxels, contactVoxels: best.contactVoxels, how: anyOverlap ? 'overlap' : 'contact', candidates };
+}
+
+/** Membership test for the lesion over its bounding box (one byte per box voxel). */
+function lesionBoxMembership(voxels: VoxelIndices, dims: Dims): (i: number, j: number, k: number) => boolean {
+  const [nx, ny] = dims;
+  let i0 = Infinity, j0 = Infinity, k0 = Infinity, i1 = -1, j1 = -1, k1 = -1;
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n];
+    const i = v % nx;
+    const j = ((v - i) / nx) % ny;
+    const k = (v - i - j * nx) / (nx * ny);
+    if (i < i0) i0 = i; if (i > i1) i1 = i;
+    if (j < j0) j0 = j; if (j > j1) j1 = j;
+    if (k < k0) k0 = k; if (k > k1) k1 = k;
+  }
+  const bx = i1 - i0 + 1, by = j1 - j0 + 1, bz = k1 - k0 + 1;
+  const box = new Uint8Array(bx * by * bz);
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n];
+    const i = v % nx;
+    const j = ((v - i) / nx) % ny;
+    const k = (v - i - j * nx) / (nx * ny);
+    box[i - i0 + bx * (j - j0 + by * (k - k0))] = 1;
+  }
+  return (i, j, k) =>
+    i >= i0 && i <= i1 && j >= j0 && j <= j1 && k >= k0 && k <= k1 && box[i - i0 + bx * (j - j0 + by * (k - k0))] === 1;
+}
