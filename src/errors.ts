@@ -57,6 +57,12 @@ export const ERRORS = {
 
   // measure
   GCT_MEASURE_INPUT_INVALID: spec('GCT_MEASURE_INPUT_INVALID', 422, 'The CT and the masks must share one grid; resample the masks onto the CT first.'),
+
+  // knowledge base
+  GCT_KB_NOT_FOUND: spec('GCT_KB_NOT_FOUND', 500, 'Point the knowledge-base path at a folder of <id>.md passages (the repository ships knowledge-base/passages).'),
+  GCT_KB_PASSAGE_INVALID: spec('GCT_KB_PASSAGE_INVALID', 500, 'Fix the named field of the named passage file; the format is described in knowledge-base/README.md.'),
+  GCT_KB_DUPLICATE_ID: spec('GCT_KB_DUPLICATE_ID', 500, 'Give each passage a unique id equal to its file name; ids are never reused.'),
+  GCT_KB_REFERENCE_UNKNOWN: spec('GCT_KB_REFERENCE_UNKNOWN', 500, 'A rule cites a passage id or threshold name the knowledge base does not hold; fix the citation or add the passage.'),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
