@@ -1,0 +1,339 @@
+/**
+ * NIfTI-1 and NIfTI-2 single-file reader (.nii, .nii.gz).
+ *
+ * Definitions: NIfTI-1 header, nifti1.h (https://nifti.nimh.nih.gov/pub/dist/src/niftilib/nifti1.h, 348 bytes);
+ * NIfTI-2 header, nifti2.h (https://nifti.nimh.nih.gov/pub/dist/doc/nifti2.h, 540 bytes). The byte order is
+ * the one in which sizeof_hdr reads 348 (or 540). The voxel-to-world matrix is chosen as nibabel's
+ * `Nifti1Header.get_best_affine` does: sform when sform_code > 0, else qform when qform_code > 0, else a
+ * pixdim-only matrix. NIfTI world space is already RAS+ mm, so that matrix is `grid.ijkToRas` unchanged.
+ * Differences from nibabel: with both codes 0 nibabel centres an LAS "base affine" on the grid; we use
+ * diag(pixdim) with zero origin and say so in meta.notes. nibabel ignores xyzt_units; we convert metres and
+ * micrometres to mm.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { gctError } from '../../errors.ts';
+import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
+import type { VoxelArray } from '../types.ts';
+import type { RawImage, ReadLimits } from './contracts.ts';
+import { gunzipBounded, isGzip } from './gzip.ts';
+
+/** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
+export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+
+type TypedArrayCtor = { new (n: number): VoxelArray; readonly BYTES_PER_ELEMENT: number };
+const SAMPLE_CTORS: Record<SampleType, TypedArrayCtor> = {
+  uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
+  int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
+};
+
+/** NIfTI datatype codes (nifti1.h, "DT_*" / "NIFTI_TYPE_*"). */
+export const NIFTI_DATATYPES: Readonly<Record<number, { name: string; sample?: SampleType | 'int64' | 'uint64'; bytes: number }>> = {
+  1: { name: 'binary', bytes: 0 }, 2: { name: 'uint8', sample: 'uint8', bytes: 1 },
+  4: { name: 'int16', sample: 'int16', bytes: 2 }, 8: { name: 'int32', sample: 'int32', bytes: 4 },
+  16: { name: 'float32', sample: 'float32', bytes: 4 }, 32: { name: 'complex64', bytes: 8 },
+  64: { name: 'float64', sample: 'float64', bytes: 8 }, 128: { name: 'rgb24', bytes: 3 },
+  256: { name: 'int8', sample: 'int8', bytes: 1 }, 512: { name: 'uint16', sample: 'uint16', bytes: 2 },
+  768: { name: 'uint32', sample: 'uint32', bytes: 4 }, 1024: { name: 'int64', sample: 'int64', bytes: 8 },
+  1280: { name: 'uint64', sample: 'uint64', bytes: 8 }, 1536: { name: 'float128', bytes: 16 },
+  1792: { name: 'complex128', bytes: 16 }, 2048: { name: 'complex256', bytes: 32 }, 2304: { name: 'rgba32', bytes: 4 },
+};
+const SUPPORTED_DATATYPES = Object.entries(NIFTI_DATATYPES).filter(([, t]) => t.sample).map(([c, t]) => `${t.name} (${c})`);
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Copies `count` samples starting at byte `offset` into a new, aligned typed array, swapping bytes when the
+ * file's byte order differs from the host's. Shared with the NRRD reader.
+ */
+export function decodeVoxels(bytes: Uint8Array, offset: number, sample: SampleType, count: number, littleEndian: boolean): VoxelArray {
+  const Ctor = SAMPLE_CTORS[sample];
+  const size = Ctor.BYTES_PER_ELEMENT;
+  const out = new Ctor(count);
+  const outBytes = new Uint8Array(out.buffer, 0, count * size);
+  outBytes.set(bytes.subarray(offset, offset + count * size));
+  if (size > 1 && littleEndian !== HOST_LITTLE_ENDIAN) {
+    for (let p = 0; p < outBytes.length; p += size)
+      for (let a = p, b = p + size - 1; a < b; a++, b--) {
+        const t = outBytes[a];
+        outBytes[a] = outBytes[b];
+        outBytes[b] = t;
+      }
+  }
+  return out;
+}
+
+/** Reads a whole volume file, refusing missing paths and files larger than the decompressed-size limit. */
+export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<Uint8Array> {
+  let sizeBytes: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw gctError('GCT_VOLUME_NOT_FOUND', `${path} is not a file`, { path });
+    sizeBytes = st.size;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'GCT_VOLUME_NOT_FOUND') throw e;
+    throw gctError('GCT_VOLUME_NOT_FOUND', `${path}: no such file (${(e as Error).message})`, { path }, e);
+  }
+  if (sizeBytes > limits.maxDecompressedBytes)
+    throw gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
+  const buf = await readFile(path);
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/** The header fields the reader uses, with NIfTI-1 and NIfTI-2 widths folded into numbers. */
+interface NiftiHeader {
+  readonly version: 1 | 2;
+  readonly littleEndian: boolean;
+  readonly dim: readonly number[];
+  readonly datatype: number;
+  readonly pixdim: readonly number[];
+  readonly voxOffset: number;
+  readonly sclSlope: number;
+  readonly sclInter: number;
+  readonly xyztUnits: number;
+  readonly qformCode: number;
+  readonly sformCode: number;
+  readonly quatern: readonly [number, number, number];
+  readonly qoffset: readonly [number, number, number];
+  /** srow_x, srow_y, srow_z: the first three rows of the sform. */
+  readonly srow: readonly number[];
+}
+
+const NIFTI1_HEADER_BYTES = 348;
+const NIFTI2_HEADER_BYTES = 540;
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+function parseHeader(bytes: Uint8Array, path: string): NiftiHeader {
+  if (bytes.length < 4)
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: ${bytes.length} bytes is too small for a NIfTI header (348 or 540 bytes)`, { path, sizeBytes: bytes.length });
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = view.getInt32(0, true);
+  const be = view.getInt32(0, false);
+  const sizeofHdr = le === NIFTI1_HEADER_BYTES || le === NIFTI2_HEADER_BYTES ? le : be;
+  const littleEndian = sizeofHdr === le;
+  if (sizeofHdr !== NIFTI1_HEADER_BYTES && sizeofHdr !== NIFTI2_HEADER_BYTES)
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: not a NIfTI file: first bytes are ${hex(bytes.subarray(0, 8))}, expected sizeof_hdr 348 (NIfTI-1) or 540 (NIfTI-2) in either byte order`, { path, firstBytes: hex(bytes.subarray(0, 8)) });
+  if (bytes.length < sizeofHdr)
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: ${bytes.length} bytes is shorter than the ${sizeofHdr}-byte NIfTI-${sizeofHdr === 348 ? 1 : 2} header`, { path, sizeBytes: bytes.length });
+  const i16 = (o: number): number => view.getInt16(o, littleEndian);
+  const i32 = (o: number): number => view.getInt32(o, littleEndian);
+  const i64 = (o: number): number => Number(view.getBigInt64(o, littleEndian));
+  const f32 = (o: number): number => view.getFloat32(o, littleEndian);
+  const f64 = (o: number): number => view.getFloat64(o, littleEndian);
+  const ascii = (o: number, n: number): string => String.fromCharCode(...bytes.subarray(o, o + n));
+
+  if (sizeofHdr === NIFTI1_HEADER_BYTES) {
+    const magic = ascii(344, 4);
+    if (magic === 'ni1\0')
+      throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: NIfTI-1 pair header (magic "ni1"): the voxels are in a separate .img file, which is not supported; convert to a single .nii file (e.g. nibabel or fslchfiletype NIFTI_GZ)`, { path, magic: 'ni1' });
+    if (magic !== 'n+1\0')
+      throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: NIfTI-1 magic is ${JSON.stringify(magic)} (bytes ${hex(bytes.subarray(344, 348))}), expected "n+1\\0"; an ANALYZE 7.5 file or a damaged header`, { path, magicBytes: hex(bytes.subarray(344, 348)) });
+    return {
+      version: 1, littleEndian,
+      dim: Array.from({ length: 8 }, (_, n) => i16(40 + 2 * n)),
+      datatype: i16(70),
+      pixdim: Array.from({ length: 8 }, (_, n) => f32(76 + 4 * n)),
+      voxOffset: f32(108), sclSlope: f32(112), sclInter: f32(116), xyztUnits: bytes[123],
+      qformCode: i16(252), sformCode: i16(254),
+      quatern: [f32(256), f32(260), f32(264)], qoffset: [f32(268), f32(272), f32(276)],
+      srow: Array.from({ length: 12 }, (_, n) => f32(280 + 4 * n)),
+    };
+  }
+  const magic = ascii(4, 8);
+  if (magic.startsWith('ni2\0'))
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: NIfTI-2 pair header (magic "ni2"): the voxels are in a separate .img file, which is not supported; convert to a single .nii file`, { path, magic: 'ni2' });
+  if (!magic.startsWith('n+2\0'))
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: NIfTI-2 magic bytes are ${hex(bytes.subarray(4, 12))}, expected "n+2\\0\\r\\n\\x1a\\n"`, { path, magicBytes: hex(bytes.subarray(4, 12)) });
+  return {
+    version: 2, littleEndian,
+    dim: Array.from({ length: 8 }, (_, n) => i64(16 + 8 * n)),
+    datatype: i16(12),
+    pixdim: Array.from({ length: 8 }, (_, n) => f64(104 + 8 * n)),
+    voxOffset: i64(168), sclSlope: f64(176), sclInter: f64(184), xyztUnits: i32(500),
+    qformCode: i32(344), sformCode: i32(348),
+    quatern: [f64(352), f64(360), f64(368)], qoffset: [f64(376), f64(384), f64(392)],
+    srow: Array.from({ length: 12 }, (_, n) => f64(400 + 8 * n)),
+  };
+}
+
+/** dim[0] must be 3, or more with every dim past the third equal to 1 (a 4D file holding one volume). */
+function spatialDims(h: NiftiHeader, path: string, notes: string[]): Dims {
+  const rank = h.dim[0];
+  const found = h.dim.slice(1, Math.max(1, Math.min(rank, 7)) + 1);
+  if (!Number.isInteger(rank) || rank < 1 || rank > 7)
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: dim[0] is ${rank}, expected 1 to 7`, { path, dim: h.dim });
+  if (rank < 3 || found.slice(3).some((d) => d !== 1))
+    throw gctError('GCT_VOLUME_NOT_3D', `${path}: image has ${rank} dimensions [${found.join(', ')}]; expected 3, or 4/5 with every dimension past the third equal to 1`, { path, dims: found });
+  if (rank > 3) notes.push(`header has dim[0] = ${rank} with trailing dimensions of 1; read as 3D`);
+  const dims = [h.dim[1], h.dim[2], h.dim[3]] as const;
+  if (dims.some((d) => !Number.isInteger(d) || d < 1))
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: dims [${dims.join(', ')}] must be positive integers`, { path, dims });
+  return dims;
+}
+
+/** Rotation from the qform quaternion (b, c, d), a = sqrt(1 - b² - c² - d²) (nifti1.h, "METHOD 2"). */
+function quaternionRotation(h: NiftiHeader, path: string): number[] {
+  const [b, c, d] = h.quatern;
+  let a2 = 1 - (b * b + c * c + d * d);
+  // nibabel accepts a slightly negative a² from float32 rounding (threshold 3 float32 eps) and sets a = 0.
+  if (a2 < 0) {
+    if (a2 < -3 * 1.1920929e-7)
+      throw gctError('GCT_VOLUME_AFFINE_INVALID', `${path}: qform quaternion (b, c, d) = (${b}, ${c}, ${d}) has b²+c²+d² > 1`, { path, quatern: h.quatern });
+    a2 = 0;
+  }
+  const a = Math.sqrt(a2);
+  return [
+    a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c),
+    2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b),
+    2 * (b * d - a * c), 2 * (c * d + a * b), a * a + d * d - c * c - b * b,
+  ];
+}
+
+/** NIfTI xyzt_units spatial code (low 3 bits) -> factor to mm: 1 metre, 2 mm, 3 micrometre; 0 unknown = mm. */
+const SPATIAL_UNIT_TO_MM: Readonly<Record<number, { name: string; toMm: number }>> = {
+  0: { name: 'unknown', toMm: 1 }, 1: { name: 'metre', toMm: 1000 }, 2: { name: 'mm', toMm: 1 }, 3: { name: 'micrometre', toMm: 1e-3 },
+};
+
+function niftiIjkToRas(h: NiftiHeader, path: string, notes: string[]): Mat4 {
+  let rows: number[];
+  if (h.sformCode > 0) {
+    rows = [...h.srow];
+  } else if (h.qformCode > 0) {
+    const r = quaternionRotation(h, path);
+    // pixdim[0] is qfac: -1 flips the k axis; 0 is read as 1 (nifti1.h: "should be either 1 or -1").
+    const qfac = h.pixdim[0] < 0 ? -1 : 1;
+    const zooms = [h.pixdim[1], h.pixdim[2], h.pixdim[3] * qfac];
+    // nibabel refuses negative voxel sizes in a qform (the sign belongs in the quaternion and qfac).
+    if (h.pixdim.slice(1, 4).some((p) => p < 0))
+      throw gctError('GCT_VOLUME_AFFINE_INVALID', `${path}: qform with negative pixdim[1..3] = [${h.pixdim.slice(1, 4).join(', ')}]; voxel sizes must be positive`, { path, pixdim: h.pixdim });
+    rows = [];
+    for (let row = 0; row < 3; row++) rows.push(r[row * 3] * zooms[0], r[row * 3 + 1] * zooms[1], r[row * 3 + 2] * zooms[2], h.qoffset[row]);
+  } else {
+    rows = [h.pixdim[1], 0, 0, 0, 0, h.pixdim[2], 0, 0, 0, 0, h.pixdim[3], 0];
+    notes.push('sform_code and qform_code are both 0: position unknown; used diag(pixdim) with origin 0 (nibabel would centre an LAS grid)');
+  }
+  const unit = SPATIAL_UNIT_TO_MM[h.xyztUnits & 0x07] ?? SPATIAL_UNIT_TO_MM[0];
+  if (unit.toMm !== 1) {
+    rows = rows.map((v) => v * unit.toMm);
+    notes.push(`spatial units were ${unit.name}; converted to mm`);
+  }
+  const m: Mat4 = [...rows.map((v) => v + 0), 0, 0, 0, 1]; // + 0: -0 (as stored, or from a product) becomes 0
+  const problem = affineProblem(m);
+  if (problem)
+    throw gctError('GCT_VOLUME_AFFINE_INVALID', `${path}: voxel-to-world matrix (${h.sformCode > 0 ? 'sform' : h.qformCode > 0 ? 'qform' : 'pixdim'}) ${problem}: [${rows.map((v) => +v.toPrecision(6)).join(', ')}]`, { path, ijkToRas: m.map((v) => (Number.isFinite(v) ? v : String(v))) });
+  return m;
+}
+
+const INT_RANGES: ReadonlyArray<{ sample: SampleType; min: number; max: number }> = [
+  { sample: 'int16', min: -32768, max: 32767 }, { sample: 'int32', min: -2147483648, max: 2147483647 },
+];
+const SAMPLE_RANGE: Partial<Record<SampleType, [number, number]>> = {
+  uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], uint16: [0, 65535], int32: [-2147483648, 2147483647], uint32: [0, 4294967295],
+};
+
+/**
+ * Applies value = stored x slope + inter. Integer input with integer slope and inter stays integer when the
+ * result fits (its own type, else int16, else int32); float64 input stays float64; the rest becomes float32.
+ */
+function applyRescale(data: VoxelArray, sample: SampleType, slope: number, inter: number): VoxelArray {
+  let out: VoxelArray;
+  const intRange = SAMPLE_RANGE[sample];
+  if (intRange && Number.isInteger(slope) && Number.isInteger(inter)) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let n = 0; n < data.length; n++) {
+      const v = data[n];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const lo = Math.min(min * slope + inter, max * slope + inter);
+    const hi = Math.max(min * slope + inter, max * slope + inter);
+    const fit = [{ sample, min: intRange[0], max: intRange[1] }, ...INT_RANGES].find((r) => lo >= r.min && hi <= r.max);
+    out = fit ? new SAMPLE_CTORS[fit.sample](data.length) : new Float32Array(data.length);
+  } else {
+    out = sample === 'float64' ? new Float64Array(data.length) : new Float32Array(data.length);
+  }
+  for (let n = 0; n < data.length; n++) out[n] = data[n] * slope + inter;
+  return out;
+}
+
+/** int64/uint64 voxels become int32 when every value fits, else float64 when every value is exact in it. */
+function decodeInt64(bytes: Uint8Array, offset: number, count: number, littleEndian: boolean, unsigned: boolean, path: string, notes: string[]): VoxelArray {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 8);
+  const values = new Float64Array(count);
+  let fitsInt32 = true;
+  for (let n = 0; n < count; n++) {
+    const big = unsigned ? view.getBigUint64(n * 8, littleEndian) : view.getBigInt64(n * 8, littleEndian);
+    if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER))
+      throw gctError('GCT_VOLUME_DATATYPE_UNSUPPORTED', `${path}: ${unsigned ? 'uint64' : 'int64'} voxel ${n} is ${big}, beyond the 2^53 that a float64 holds exactly`, { path });
+    const v = Number(big);
+    if (v < -2147483648 || v > 2147483647) fitsInt32 = false;
+    values[n] = v;
+  }
+  notes.push(`${unsigned ? 'uint64' : 'int64'} voxels converted to ${fitsInt32 ? 'int32' : 'float64'}`);
+  return fitsInt32 ? Int32Array.from(values) : values;
+}
+
+/** Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). */
+export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
+  const raw = isGzip(bytes) ? gunzipBounded(bytes, limits, path) : bytes;
+  const h = parseHeader(raw, path);
+  const notes: string[] = [];
+  const dims = spatialDims(h, path, notes);
+  const type = NIFTI_DATATYPES[h.datatype];
+  if (!type?.sample)
+    throw gctError('GCT_VOLUME_DATATYPE_UNSUPPORTED', `${path}: NIfTI datatype ${h.datatype} (${type?.name ?? 'unknown'}) is not supported; supported: ${SUPPORTED_DATATYPES.join(', ')}`, { path, datatype: h.datatype, datatypeName: type?.name ?? 'unknown' });
+
+  const voxels = dims[0] * dims[1] * dims[2];
+  const payloadBytes = voxels * type.bytes;
+  if (voxels > limits.maxVoxels || payloadBytes > limits.maxDecompressedBytes)
+    throw gctError('GCT_VOLUME_TOO_LARGE', `${path}: ${dims.join('x')} = ${voxels} voxels (${payloadBytes} bytes) exceeds the limits of ${limits.maxVoxels} voxels (volume.maxVoxels) / ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, dims, voxels, payloadBytes });
+
+  const minOffset = h.version === 1 ? 352 : 544;
+  if (!Number.isInteger(h.voxOffset) || h.voxOffset < 0)
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: vox_offset is ${h.voxOffset}, expected a whole number of bytes >= ${minOffset}`, { path, voxOffset: h.voxOffset });
+  let offset = h.voxOffset;
+  if (offset < minOffset) {
+    // Some writers leave vox_offset 0 in single files; the data then follows the header and the 4 extender bytes.
+    notes.push(`vox_offset ${offset} is inside the header; data read from byte ${minOffset}`);
+    offset = minOffset;
+  }
+  if (raw.length < offset + payloadBytes)
+    throw gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${dims.join('x')} ${type.name} voxels = ${payloadBytes} bytes from offset ${offset} (${offset + payloadBytes} bytes in all), but the data is ${raw.length} bytes (${Math.max(0, raw.length - offset)} voxel bytes found)`, { path, expectedBytes: offset + payloadBytes, foundBytes: raw.length });
+
+  const ijkToRas = niftiIjkToRas(h, path, notes);
+  let data: VoxelArray;
+  let sample: SampleType;
+  if (type.sample === 'int64' || type.sample === 'uint64') {
+    data = decodeInt64(raw, offset, voxels, h.littleEndian, type.sample === 'uint64', path, notes);
+    sample = data instanceof Int32Array ? 'int32' : 'float64';
+  } else {
+    sample = type.sample;
+    data = decodeVoxels(raw, offset, sample, voxels, h.littleEndian);
+  }
+
+  // scl_slope = 0 (or NaN/inf) means "no scaling" (nifti1.h); nibabel rejects a valid slope with a bad intercept.
+  let rescale: { slope: number; intercept: number } | undefined;
+  const slope = h.sclSlope;
+  if (Number.isFinite(slope) && slope !== 0) {
+    if (!Number.isFinite(h.sclInter))
+      throw gctError('GCT_VOLUME_HEADER_INVALID', `${path}: scl_slope is ${slope} but scl_inter is ${h.sclInter}; both must be finite`, { path });
+    if (slope !== 1 || h.sclInter !== 0) {
+      rescale = { slope, intercept: h.sclInter };
+      data = applyRescale(data, sample, slope, h.sclInter);
+    }
+  }
+
+  return {
+    grid: { dims, ijkToRas },
+    data,
+    meta: { source: { format: 'nifti', path }, ...(rescale ? { rescale } : {}), ...(notes.length ? { notes } : {}) },
+  };
+}
+
+/** Reads a .nii or .nii.gz file (gzip is detected by its magic bytes, whatever the extension). */
+export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
+  return readNiftiBytes(await readVolumeFile(path, limits), path, limits);
+}
