@@ -55,6 +55,9 @@ export const ERRORS = {
   GCT_MASK_VALUES_INVALID: spec('GCT_MASK_VALUES_INVALID', 422, 'Mask voxels must be non-negative integers (label ids); a float probability map must be thresholded first.'),
   GCT_MASKS_WITHOUT_CT: spec('GCT_MASKS_WITHOUT_CT', 400, 'Masks are measured on a CT; pass the CT volume as well.'),
 
+  // anatomy
+  GCT_ANATOMY_UNKNOWN_STRUCTURE: spec('GCT_ANATOMY_UNKNOWN_STRUCTURE', 404, "Use a canonical structure name of the anatomy catalogue (TotalSegmentator v2 names, e.g. 'kidney_left'); pass raw names through normaliseName first."),
+
   // measure
   GCT_MEASURE_INPUT_INVALID: spec('GCT_MEASURE_INPUT_INVALID', 422, 'The CT and the masks must share one grid; resample the masks onto the CT first.'),
 
