@@ -1,0 +1,151 @@
+/**
+ * Order statistics and moments of the HU values of one structure, from either a histogram of integer values
+ * or a sorted array of values. Both give exactly what numpy gives on the same values:
+ *
+ * - mean: sum / N; SD: population SD, sqrt(sum((x - mean)^2) / N) (numpy `std`, ddof = 0), two-pass so that
+ *   large offsets (HU around -1000) do not cancel digits.
+ * - median: numpy `median`: the middle order statistic, or the mean of the two middle ones when N is even.
+ * - percentiles: numpy `percentile(..., method='linear')` (its default; Hyndman & Fan 1996, definition 7,
+ *   doi:10.1080/00031305.1996.10473566): virtual index h = (N - 1) * q / 100, then linear interpolation between
+ *   the order statistics x[floor(h)] and x[floor(h) + 1], with numpy's two-sided lerp (see `lerpLikeNumpy`).
+ */
+import type { HuStats } from './types.ts';
+
+/** Percentiles reported for every structure, in percent. */
+export const HU_LOW_PERCENTILE = 5;
+export const HU_HIGH_PERCENTILE = 95;
+
+/**
+ * numpy's `_lerp`: a + (b - a) * t for t < 0.5, b - (b - a) * (1 - t) for t >= 0.5. The second form keeps
+ * the result exact at t = 1 and is what makes our last bits equal numpy's.
+ */
+export function lerpLikeNumpy(a: number, b: number, t: number): number {
+  const diff = b - a;
+  return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+}
+
+/** Virtual index and interpolation weight of the q-th percentile of N sorted values (numpy 'linear'). */
+function virtualIndex(count: number, percent: number): { lower: number; gamma: number } {
+  const h = (count - 1) * (percent / 100);
+  const lower = Math.floor(h);
+  return { lower, gamma: h - lower };
+}
+
+/** Any array of numbers sorted ascending (a typed array or a subarray of one). */
+export interface SortedValues {
+  readonly length: number;
+  readonly [index: number]: number;
+}
+
+/** numpy `percentile(values, percent)` (method 'linear') of values already sorted ascending; N >= 1. */
+export function percentileOfSorted(sorted: SortedValues, percent: number): number {
+  const n = sorted.length;
+  const { lower, gamma } = virtualIndex(n, percent);
+  const upper = Math.min(lower + 1, n - 1);
+  return lerpLikeNumpy(sorted[lower], sorted[upper], gamma);
+}
+
+/** numpy `median` of values already sorted ascending; N >= 1. */
+export function medianOfSorted(sorted: SortedValues): number {
+  const n = sorted.length;
+  const mid = n >> 1;
+  return n % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** HU statistics of N >= 1 values sorted ascending. */
+export function huStatsOfSorted(sorted: SortedValues): HuStats {
+  const n = sorted.length;
+  let sum = 0;
+  for (let x = 0; x < n; x++) sum += sorted[x];
+  const mean = sum / n;
+  let sumSq = 0;
+  for (let x = 0; x < n; x++) {
+    const d = sorted[x] - mean;
+    sumSq += d * d;
+  }
+  return {
+    huMean: mean,
+    huSd: Math.sqrt(sumSq / n),
+    huMedian: medianOfSorted(sorted),
+    huMin: sorted[0],
+    huMax: sorted[n - 1],
+    huP5: percentileOfSorted(sorted, HU_LOW_PERCENTILE),
+    huP95: percentileOfSorted(sorted, HU_HIGH_PERCENTILE),
+  };
+}
+
+/**
+ * A histogram of integer values: `counts[offset + b]` voxels have value `valueOfFirstBin + b`, for
+ * b in [0, binCount). Many structures share one backing array, each at its own offset.
+ */
+export interface IntegerHistogram {
+  readonly counts: Uint32Array | Float64Array;
+  readonly offset: number;
+  readonly binCount: number;
+  readonly valueOfFirstBin: number;
+}
+
+/** The value of the order statistic of 0-based rank `rank` (rank < total count). */
+function valueAtRank(h: IntegerHistogram, rank: number, fromBin: number, countBefore: number): { value: number; bin: number; countBefore: number } {
+  let cum = countBefore;
+  let b = fromBin;
+  const { counts, offset, binCount } = h;
+  while (b < binCount && cum + counts[offset + b] <= rank) {
+    cum += counts[offset + b];
+    b++;
+  }
+  return { value: h.valueOfFirstBin + b, bin: b, countBefore: cum };
+}
+
+/** Value at sorted position `rank` (0-based) of the histogram's values. */
+export function histogramValueAtRank(h: IntegerHistogram, rank: number): number {
+  return valueAtRank(h, rank, 0, 0).value;
+}
+
+function percentileOfHistogram(h: IntegerHistogram, count: number, percent: number): number {
+  const { lower, gamma } = virtualIndex(count, percent);
+  const a = valueAtRank(h, lower, 0, 0);
+  const upperRank = Math.min(lower + 1, count - 1);
+  const b = valueAtRank(h, upperRank, a.bin, a.countBefore);
+  return lerpLikeNumpy(a.value, b.value, gamma);
+}
+
+/**
+ * HU statistics of the values in an integer histogram holding `count` >= 1 values. Exact: sums of integers
+ * stay below 2^53 for any CT (count x |HU| < 9e15).
+ */
+export function huStatsOfHistogram(h: IntegerHistogram, count: number): HuStats {
+  const { counts, offset, binCount, valueOfFirstBin } = h;
+  let sum = 0;
+  let firstBin = -1;
+  let lastBin = -1;
+  for (let b = 0; b < binCount; b++) {
+    const c = counts[offset + b];
+    if (c === 0) continue;
+    if (firstBin < 0) firstBin = b;
+    lastBin = b;
+    sum += c * (valueOfFirstBin + b);
+  }
+  const mean = sum / count;
+  let sumSq = 0;
+  for (let b = firstBin; b <= lastBin; b++) {
+    const c = counts[offset + b];
+    if (c === 0) continue;
+    const d = valueOfFirstBin + b - mean;
+    sumSq += c * d * d;
+  }
+  const mid = count >> 1;
+  const median =
+    count % 2 === 1
+      ? histogramValueAtRank(h, mid)
+      : (histogramValueAtRank(h, mid - 1) + histogramValueAtRank(h, mid)) / 2;
+  return {
+    huMean: mean,
+    huSd: Math.sqrt(sumSq / count),
+    huMedian: median,
+    huMin: valueOfFirstBin + firstBin,
+    huMax: valueOfFirstBin + lastBin,
+    huP5: percentileOfHistogram(h, count, HU_LOW_PERCENTILE),
+    huP95: percentileOfHistogram(h, count, HU_HIGH_PERCENTILE),
+  };
+}
