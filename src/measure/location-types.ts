@@ -180,3 +180,52 @@ export interface VesselContact {
   /** Gap between lesion and vessel in mm (0 when touching or overlapping); see distance.ts. */
   readonly minDistanceMm: number;
 }
+
+// ------------------------------------------------------------------------------------------- voxel boxes
+
+/** An index-space box: origin (i0, j0, k0) and size; may extend past the grid (a virtual padding layer). */
+export interface VoxelBox {
+  readonly i0: number;
+  readonly j0: number;
+  readonly k0: number;
+  readonly nx: number;
+  readonly ny: number;
+  readonly nz: number;
+}
+
+/** Bounding box of a voxel list, grown by `padVoxels` on every side (not clipped to the grid). Null when empty. */
+export function boxOfVoxels(voxels: VoxelIndices, dims: Dims, padVoxels: readonly [number, number, number] = [0, 0, 0]): VoxelBox | null {
+  if (voxels.length === 0) return null;
+  const [dx, dy] = dims;
+  let i0 = Infinity, j0 = Infinity, k0 = Infinity, i1 = -Infinity, j1 = -Infinity, k1 = -Infinity;
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n];
+    const i = v % dx;
+    const j = ((v - i) / dx) % dy;
+    const k = (v - i - j * dx) / (dx * dy);
+    if (i < i0) i0 = i;
+    if (i > i1) i1 = i;
+    if (j < j0) j0 = j;
+    if (j > j1) j1 = j;
+    if (k < k0) k0 = k;
+    if (k > k1) k1 = k;
+  }
+  return {
+    i0: i0 - padVoxels[0], j0: j0 - padVoxels[1], k0: k0 - padVoxels[2],
+    nx: i1 - i0 + 1 + 2 * padVoxels[0], ny: j1 - j0 + 1 + 2 * padVoxels[1], nz: k1 - k0 + 1 + 2 * padVoxels[2],
+  };
+}
+
+/** Paints a voxel list into a box-local byte mask (voxels outside the box are skipped). */
+export function paintBox(target: Uint8Array, box: VoxelBox, voxels: VoxelIndices, dims: Dims, value = 1): void {
+  const [dx, dy] = dims;
+  for (let n = 0; n < voxels.length; n++) {
+    const v = voxels[n];
+    const i = (v % dx) - box.i0;
+    const rest = Math.floor(v / dx);
+    const j = (rest % dy) - box.j0;
+    const k = Math.floor(rest / dy) - box.k0;
+    if (i < 0 || j < 0 || k < 0 || i >= box.nx || j >= box.ny || k >= box.nz) continue;
+    target[i + box.nx * (j + box.ny * k)] = value;
+  }
+}

@@ -1,7 +1,7 @@
 import { gctError } from '../errors.ts';
 import type { Dims } from '../volume/geometry.ts';
 import type { LabelArray } from '../volume/types.ts';
-import { maskVoxels } from './location-types.ts';
+import { boxOfVoxels, maskVoxels, paintBox } from './location-types.ts';
 import type { ParentOrganResult, VoxelIndices } from './location-types.ts';
 
 /**
@@ -93,26 +93,12 @@ function result(ids: readonly number[], overlap: Float64Array, contact: Float64A
 
 /** Membership test for the lesion over its bounding box (one byte per box voxel). */
 function lesionBoxMembership(voxels: VoxelIndices, dims: Dims): (i: number, j: number, k: number) => boolean {
-  const [nx, ny] = dims;
-  let i0 = Infinity, j0 = Infinity, k0 = Infinity, i1 = -1, j1 = -1, k1 = -1;
-  for (let n = 0; n < voxels.length; n++) {
-    const v = voxels[n];
-    const i = v % nx;
-    const j = ((v - i) / nx) % ny;
-    const k = (v - i - j * nx) / (nx * ny);
-    if (i < i0) i0 = i; if (i > i1) i1 = i;
-    if (j < j0) j0 = j; if (j > j1) j1 = j;
-    if (k < k0) k0 = k; if (k > k1) k1 = k;
-  }
-  const bx = i1 - i0 + 1, by = j1 - j0 + 1, bz = k1 - k0 + 1;
-  const box = new Uint8Array(bx * by * bz);
-  for (let n = 0; n < voxels.length; n++) {
-    const v = voxels[n];
-    const i = v % nx;
-    const j = ((v - i) / nx) % ny;
-    const k = (v - i - j * nx) / (nx * ny);
-    box[i - i0 + bx * (j - j0 + by * (k - k0))] = 1;
-  }
-  return (i, j, k) =>
-    i >= i0 && i <= i1 && j >= j0 && j <= j1 && k >= k0 && k <= k1 && box[i - i0 + bx * (j - j0 + by * (k - k0))] === 1;
+  const box = boxOfVoxels(voxels, dims)!;
+  const mask = new Uint8Array(box.nx * box.ny * box.nz);
+  paintBox(mask, box, voxels, dims);
+  const { i0, j0, k0, nx, ny, nz } = box;
+  return (i, j, k) => {
+    const a = i - i0, b = j - j0, c = k - k0;
+    return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && mask[a + nx * (b + ny * c)] === 1;
+  };
 }

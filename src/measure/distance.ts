@@ -1,0 +1,315 @@
+import { gctError } from '../errors.ts';
+import type { Dims, Grid, Vec3 } from '../volume/geometry.ts';
+import { linearPart, splitIjkToRas } from '../volume/geometry.ts';
+import { boxOfVoxels, maskVoxels, paintBox } from './location-types.ts';
+import type { VoxelBox, VoxelIndices } from './location-types.ts';
+
+/**
+ * Distances between masks, in mm, exact (no sampling, no k-d tree).
+ *
+ * Two definitions, both between voxels of the two masks, in patient space (through the grid's ijkToRas):
+ * - centre distance: the smallest Euclidean distance between a voxel centre of A and a voxel centre of B.
+ *   Two face-adjacent voxels are one voxel spacing apart.
+ * - gap (`minDistanceMm`): the smallest distance between the voxels seen as solid cells (the region each voxel
+ *   covers). It is 0 when the masks overlap or touch (face, edge or corner); a tumour whose outer voxel faces are
+ *   5 mm from the vessel's outer voxel faces is 5 mm away. Per pair of voxels, along each voxel axis the cell gap
+ *   is max(0, |delta index| - 1) voxels, the same as the centre distance to the nearest voxel of B dilated by its
+ *   3x3x3 neighbourhood. Exact for orthogonal grids (any obliquity, any spacing); for sheared grids it uses
+ *   the gap vector through the shear, an approximation we accept.
+ *
+ * Method: the closest pair of two disjoint voxel sets always lies on their 26-surfaces (a voxel whose every
+ * 26-neighbour is in its own set has a neighbour strictly closer to the other set), so only surface voxels are
+ * compared; the other set is cut into chunks with bounding boxes, and a chunk is skipped when the lower bound
+ * of its box distance already exceeds the best pair found.
+ */
+
+interface VoxelMetric {
+  /** Metric tensor G = L^T L of the linear part L of ijkToRas: |delta_ras|^2 = delta_ijk^T G delta_ijk. */
+  readonly g: readonly number[];
+  /** Per-axis weights for a lower bound of |delta|^2 from per-axis index gaps (exact when the axes are orthogonal). */
+  readonly lowerBoundWeight: Vec3;
+}
+
+function metricOf(grid: Grid): VoxelMetric {
+  const l = linearPart(grid.ijkToRas);
+  const g = new Array<number>(9).fill(0);
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 3; c++) g[r * 3 + c] = l[r] * l[c] + l[3 + r] * l[3 + c] + l[6 + r] * l[6 + c];
+  const offDiag = Math.max(Math.abs(g[1]), Math.abs(g[2]), Math.abs(g[5]));
+  const diagMax = Math.max(g[0], g[4], g[8]);
+  if (offDiag <= 1e-9 * diagMax) return { g, lowerBoundWeight: [g[0], g[4], g[8]] };
+  // Sheared grid: Gershgorin lower bound of the smallest eigenvalue, |delta|^2 >= lambdaMin |delta_ijk|^2.
+  const lambdaMin = Math.max(0, Math.min(g[0] - Math.abs(g[1]) - Math.abs(g[2]), g[4] - Math.abs(g[3]) - Math.abs(g[5]), g[8] - Math.abs(g[6]) - Math.abs(g[7])));
+  return { g, lowerBoundWeight: [lambdaMin, lambdaMin, lambdaMin] };
+}
+
+/** Smallest distance between voxel centres of A and B, mm; 0 when they share a voxel. Null when either is empty. */
+export function minCentreDistanceMm(a: VoxelIndices, b: VoxelIndices, grid: Grid): number | null {
+  return maskDistance(a, b, grid, false);
+}
+
+/**
+ * Gap between masks A and B in mm: 0 when they overlap or touch (26-adjacency), otherwise the distance between
+ * the nearest voxel cells (see the file comment). Null when either mask is empty.
+ */
+export function minDistanceMm(a: VoxelIndices, b: VoxelIndices, grid: Grid): number | null {
+  return maskDistance(a, b, grid, true);
+}
+
+function maskDistance(a: VoxelIndices, b: VoxelIndices, grid: Grid, gap: boolean): number | null {
+  const dims = grid.dims;
+  const total = dims[0] * dims[1] * dims[2];
+  maskVoxels(a, total, 'mask A');
+  maskVoxels(b, total, 'mask B');
+  const boxA = boxOfVoxels(a, dims, [1, 1, 1]);
+  const boxB = boxOfVoxels(b, dims, [1, 1, 1]);
+  if (boxA === null || boxB === null) return null;
+  const inA = new Uint8Array(boxA.nx * boxA.ny * boxA.nz);
+  paintBox(inA, boxA, a, dims);
+  // Overlap: any voxel of B inside A.
+  const [dx, dy] = dims;
+  for (let n = 0; n < b.length; n++) {
+    const v = b[n];
+    const i = (v % dx) - boxA.i0;
+    const rest = Math.floor(v / dx);
+    const j = (rest % dy) - boxA.j0;
+    const k = Math.floor(rest / dy) - boxA.k0;
+    if (i >= 0 && j >= 0 && k >= 0 && i < boxA.nx && j < boxA.ny && k < boxA.nz && inA[i + boxA.nx * (j + boxA.ny * k)]) return 0;
+  }
+  const inB = new Uint8Array(boxB.nx * boxB.ny * boxB.nz);
+  paintBox(inB, boxB, b, dims);
+  return closestPairMm(surfaceIjk(inA, boxA), surfaceIjk(inB, boxB), metricOf(grid), gap);
+}
+
+/**
+ * Members of a box mask having at least one 26-neighbour outside it, as flat (i, j, k) triples in grid index
+ * coordinates (box origin added back).
+ */
+export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
+  const { nx, ny, nz } = box;
+  const out: number[] = [];
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        if (!mask[i + nx * (j + ny * k)]) continue;
+        let surface = false;
+        for (let dk = -1; dk <= 1 && !surface; dk++)
+          for (let dj = -1; dj <= 1 && !surface; dj++)
+            for (let di = -1; di <= 1; di++) {
+              const ii = i + di, jj = j + dj, kk = k + dk;
+              if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz || !mask[ii + nx * (jj + ny * kk)]) { surface = true; break; }
+            }
+        if (surface) out.push(i + box.i0, j + box.j0, k + box.k0);
+      }
+  return Int32Array.from(out);
+}
+
+const CHUNK_VOXELS = 32;
+
+/** Closest pair between two lists of (i, j, k) triples, in mm (cell gap when `gap`). Infinity when either is empty. */
+export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
+  // Chunk the longer list so the pruning does the most work.
+  const [outer, inner] = aIjk.length <= bIjk.length ? [aIjk, bIjk] : [bIjk, aIjk];
+  const nOuter = outer.length / 3;
+  const nInner = inner.length / 3;
+  if (nOuter === 0 || nInner === 0) return Infinity;
+  const nChunks = Math.ceil(nInner / CHUNK_VOXELS);
+  const lo = new Int32Array(nChunks * 3).fill(2 ** 30);
+  const hi = new Int32Array(nChunks * 3).fill(-(2 ** 30));
+  for (let n = 0; n < nInner; n++) {
+    const c = Math.floor(n / CHUNK_VOXELS);
+    for (let ax = 0; ax < 3; ax++) {
+      const x = inner[3 * n + ax];
+      if (x < lo[3 * c + ax]) lo[3 * c + ax] = x;
+      if (x > hi[3 * c + ax]) hi[3 * c + ax] = x;
+    }
+  }
+  const g = metric.g;
+  const w = metric.lowerBoundWeight;
+  const shrink = gap ? 1 : 0;
+  let bestSq = Infinity;
+  for (let p = 0; p < nOuter; p++) {
+    const ai = outer[3 * p], aj = outer[3 * p + 1], ak = outer[3 * p + 2];
+    for (let c = 0; c < nChunks; c++) {
+      const gi = Math.max(0, lo[3 * c] - ai, ai - hi[3 * c]) - shrink;
+      const gj = Math.max(0, lo[3 * c + 1] - aj, aj - hi[3 * c + 1]) - shrink;
+      const gk = Math.max(0, lo[3 * c + 2] - ak, ak - hi[3 * c + 2]) - shrink;
+      const lb = w[0] * Math.max(0, gi) ** 2 + w[1] * Math.max(0, gj) ** 2 + w[2] * Math.max(0, gk) ** 2;
+      if (lb >= bestSq) continue;
+      const end = Math.min(nInner, (c + 1) * CHUNK_VOXELS);
+      for (let q = c * CHUNK_VOXELS; q < end; q++) {
+        let di = inner[3 * q] - ai, dj = inner[3 * q + 1] - aj, dk = inner[3 * q + 2] - ak;
+        if (gap) {
+          di = Math.sign(di) * Math.max(0, Math.abs(di) - 1);
+          dj = Math.sign(dj) * Math.max(0, Math.abs(dj) - 1);
+          dk = Math.sign(dk) * Math.max(0, Math.abs(dk) - 1);
+        }
+        const d2 = g[0] * di * di + g[4] * dj * dj + g[8] * dk * dk + 2 * (g[1] * di * dj + g[2] * di * dk + g[5] * dj * dk);
+        if (d2 < bestSq) bestSq = d2;
+      }
+      if (bestSq === 0) return 0;
+    }
+  }
+  return Math.sqrt(Math.max(0, bestSq));
+}
+
+/**
+ * Distance from a lung lesion to the pleura, mm: the gap (see the file comment) between the lesion and the
+ * first layer of voxels OUTSIDE the lung on its outer side. 0 means the lesion reaches the pleural surface
+ * (juxtapleural / pleural contact); one lung voxel between lesion and chest wall gives one voxel spacing.
+ *
+ * "Outer side": the outside of lung-or-lesion that is connected (6-connectivity) to the border of a box one
+ * voxel larger than both masks; enclosed cavities of the lung mask (unsegmented vessels, holes) are not pleura.
+ * Pass the whole lung (all of its lobes) to measure to the costal/mediastinal pleura; a single lobe mask also
+ * counts its fissures (visceral pleura), which is also pleura. Limitations: airway or vessel channels that open
+ * to the hilum count as outside, and a lung cut by the scan border has a false "pleura" on the cut.
+ * Reference: the distance-to-pleura feature of lung nodule reports (Lung-RADS v2022 juxtapleural nodules;
+ * MISSION.md seed ideas). Null when the lung mask or the lesion is empty.
+ */
+export function distanceToPleuraMm(lesionVoxels: VoxelIndices, lungVoxels: VoxelIndices, grid: Grid): number | null {
+  const dims = grid.dims;
+  const total = dims[0] * dims[1] * dims[2];
+  maskVoxels(lesionVoxels, total, 'lesion');
+  maskVoxels(lungVoxels, total, 'lung mask');
+  const boxLung = boxOfVoxels(lungVoxels, dims);
+  const boxLesion = boxOfVoxels(lesionVoxels, dims);
+  if (boxLung === null || boxLesion === null) return null;
+  const box = unionBox(boxLung, boxLesion, 1);
+  const { nx, ny, nz } = box;
+  const state = new Uint8Array(nx * ny * nz); // 1 = lung or lesion, 2 = exterior (reached from the box border)
+  paintBox(state, box, lungVoxels, dims);
+  paintBox(state, box, lesionVoxels, dims);
+  floodExterior(state, nx, ny, nz);
+  const layer: number[] = [];
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        if (state[i + nx * (j + ny * k)] !== 2) continue;
+        const touches =
+          (i > 0 && state[i - 1 + nx * (j + ny * k)] === 1) || (i < nx - 1 && state[i + 1 + nx * (j + ny * k)] === 1) ||
+          (j > 0 && state[i + nx * (j - 1 + ny * k)] === 1) || (j < ny - 1 && state[i + nx * (j + 1 + ny * k)] === 1) ||
+          (k > 0 && state[i + nx * (j + ny * (k - 1))] === 1) || (k < nz - 1 && state[i + nx * (j + ny * (k + 1))] === 1);
+        if (touches) layer.push(i + box.i0, j + box.j0, k + box.k0);
+      }
+  const lesionBox = boxOfVoxels(lesionVoxels, dims, [1, 1, 1])!;
+  const inLesion = new Uint8Array(lesionBox.nx * lesionBox.ny * lesionBox.nz);
+  paintBox(inLesion, lesionBox, lesionVoxels, dims);
+  const d = closestPairMm(surfaceIjk(inLesion, lesionBox), Int32Array.from(layer), metricOf(grid), true);
+  if (!Number.isFinite(d))
+    throw gctError('GCT_INTERNAL', 'no pleural surface found around a non-empty lung mask', { lungVoxels: lungVoxels.length });
+  return d;
+}
+
+function unionBox(a: VoxelBox, b: VoxelBox, pad: number): VoxelBox {
+  const i0 = Math.min(a.i0, b.i0) - pad, j0 = Math.min(a.j0, b.j0) - pad, k0 = Math.min(a.k0, b.k0) - pad;
+  const i1 = Math.max(a.i0 + a.nx, b.i0 + b.nx) + pad, j1 = Math.max(a.j0 + a.ny, b.j0 + b.ny) + pad, k1 = Math.max(a.k0 + a.nz, b.k0 + b.nz) + pad;
+  return { i0, j0, k0, nx: i1 - i0, ny: j1 - j0, nz: k1 - k0 };
+}
+
+/** Marks (value 2) every 0-voxel 6-connected to the box border. */
+function floodExterior(state: Uint8Array, nx: number, ny: number, nz: number): void {
+  const queue = new Int32Array(state.length);
+  let head = 0, tail = 0;
+  const push = (v: number) => { if (state[v] === 0) { state[v] = 2; queue[tail++] = v; } };
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++)
+        if (i === 0 || j === 0 || k === 0 || i === nx - 1 || j === ny - 1 || k === nz - 1) push(i + nx * (j + ny * k));
+  const nxy = nx * ny;
+  while (head < tail) {
+    const v = queue[head++];
+    const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / nxy);
+    if (i > 0) push(v - 1);
+    if (i < nx - 1) push(v + 1);
+    if (j > 0) push(v - nx);
+    if (j < ny - 1) push(v + nx);
+    if (k > 0) push(v - nxy);
+    if (k < nz - 1) push(v + nxy);
+  }
+}
+
+/**
+ * Exact Euclidean distance transform with nearest-source indices, on a box of voxels (Felzenszwalb &
+ * Huttenlocher, "Distance Transforms of Sampled Functions", Theory of Computing 8:415-428, 2012,
+ * doi:10.4086/toc.2012.v008a019): three separable 1-D lower-envelope passes, with the voxel spacing of each axis
+ * as the parabola weight, carrying along the index of the source each minimum came from.
+ * `source[v] !== 0` marks sources. Returns squared distances in mm2 (Infinity with no source) and, per voxel,
+ * the box index of a nearest source (-1 with none). Exact for grids with orthogonal axes.
+ */
+export function distanceTransformMm(source: Uint8Array, boxDims: Dims, spacingMm: Vec3): { distSqMm2: Float64Array; nearest: Int32Array } {
+  const [nx, ny, nz] = boxDims;
+  const n = nx * ny * nz;
+  let dist = new Float64Array(n);
+  let nearest = new Int32Array(n);
+  for (let v = 0; v < n; v++) {
+    dist[v] = source[v] ? 0 : Infinity;
+    nearest[v] = source[v] ? v : -1;
+  }
+  const maxLen = Math.max(nx, ny, nz);
+  const f = new Float64Array(maxLen);
+  const d = new Float64Array(maxLen);
+  const arg = new Int32Array(maxLen);
+  const env = new Int32Array(maxLen);
+  const z = new Float64Array(maxLen + 1);
+  const passes: [number, number, number, number][] = [
+    // [line length, stride along the line, count of lines, axis]
+    [nx, 1, ny * nz, 0],
+    [ny, nx, nx * nz, 1],
+    [nz, nx * ny, nx * ny, 2],
+  ];
+  for (const [len, stride, , axis] of passes) {
+    const w = spacingMm[axis] * spacingMm[axis];
+    const nextDist = new Float64Array(n);
+    const nextNearest = new Int32Array(n);
+    // Enumerate line starts: every voxel whose coordinate along `axis` is 0.
+    for (let start = 0; start < n; start++) {
+      const coord = axis === 0 ? start % nx : axis === 1 ? Math.floor(start / nx) % ny : Math.floor(start / (nx * ny));
+      if (coord !== 0) continue;
+      for (let q = 0; q < len; q++) f[q] = dist[start + q * stride];
+      lowerEnvelope1d(f, len, w, d, arg, env, z);
+      for (let q = 0; q < len; q++) {
+        const v = start + q * stride;
+        nextDist[v] = d[q];
+        nextNearest[v] = arg[q] < 0 ? -1 : nearest[start + arg[q] * stride];
+      }
+    }
+    dist = nextDist;
+    nearest = nextNearest;
+  }
+  return { distSqMm2: dist, nearest };
+}
+
+/** 1-D squared distance transform of f with weight w (spacing^2): d[q] = min_p f[p] + w (q - p)^2; arg = p. */
+function lowerEnvelope1d(f: Float64Array, len: number, w: number, d: Float64Array, arg: Int32Array, env: Int32Array, z: Float64Array): void {
+  let k = -1;
+  for (let q = 0; q < len; q++) {
+    if (f[q] === Infinity) continue;
+    for (;;) {
+      if (k < 0) { k = 0; env[0] = q; z[0] = -Infinity; z[1] = Infinity; break; }
+      const p = env[k];
+      const s = (f[q] + w * q * q - (f[p] + w * p * p)) / (2 * w * (q - p));
+      if (s <= z[k]) { k--; continue; }
+      k++;
+      env[k] = q;
+      z[k] = s;
+      z[k + 1] = Infinity;
+      break;
+    }
+  }
+  if (k < 0) {
+    for (let q = 0; q < len; q++) { d[q] = Infinity; arg[q] = -1; }
+    return;
+  }
+  k = 0;
+  for (let q = 0; q < len; q++) {
+    while (z[k + 1] < q) k++;
+    const p = env[k];
+    d[q] = w * (q - p) * (q - p) + f[p];
+    arg[q] = p;
+  }
+}
+
+/** Spacing of a grid's voxel axes in mm (the column norms of ijkToRas). */
+export function gridSpacingMm(grid: Grid): Vec3 {
+  return splitIjkToRas(grid.ijkToRas).spacingMm;
+}
