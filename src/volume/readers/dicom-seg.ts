@@ -55,7 +55,7 @@ export async function readDicomSeg(path: string, limits: ReadLimits): Promise<Di
   } catch (cause) {
     throw gctError('GCT_VOLUME_NOT_FOUND', `DICOM SEG ${path} cannot be read`, { path }, cause);
   }
-  const ds = parsePart10(bytes);
+  const ds = parsePart10(bytes, name);
   if (!ds) throw gctError('GCT_VOLUME_HEADER_INVALID', `${name} is not a DICOM Part 10 file`, { path });
   const sopClass = text(ds, 'x00080016');
   if (sopClass !== SEG_STORAGE && text(ds, 'x00080060') !== 'SEG')

@@ -11,6 +11,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
@@ -34,14 +35,26 @@ const SHEAR_TOLERANCE_PIXELS = 0.05;
 
 // ---- shared with the SEG reader ---------------------------------------------------------------------------
 
-/** Parses a DICOM Part 10 file (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything else. */
-export function parsePart10(bytes: Uint8Array): dicomParser.DataSet | null {
+/**
+ * Parses a DICOM Part 10 file (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything else. A file
+ * that says DICM but does not parse is GCT_VOLUME_HEADER_INVALID naming `fileLabel`.
+ */
+export function parsePart10(bytes: Uint8Array, fileLabel: string): dicomParser.DataSet | null {
   if (bytes.length < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) return null;
   try {
-    return dicomParser.parseDicom(bytes);
-  } catch {
-    return null;
+    return dicomParser.parseDicom(bytes, { inflater: inflateDataSet });
+  } catch (cause) {
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${fileLabel} starts like DICOM but cannot be parsed (${cause instanceof Error ? cause.message : String(cause)})`, { file: fileLabel }, cause);
   }
+}
+
+/** Deflated explicit VR little endian (PS3.5 A.5): everything after the File Meta group is raw deflate. */
+function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateRawSync(bytes.subarray(position));
+  const out = new Uint8Array(position + inflated.length);
+  out.set(bytes.subarray(0, position));
+  out.set(inflated, position);
+  return out;
 }
 
 /** A multi-valued decimal string (VR DS) as numbers; [] when absent. */
@@ -155,7 +168,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   let skipped = 0;
   for (const path of paths) {
     const bytes = await readFileOrNull(path);
-    const ds = bytes ? parsePart10(bytes) : null;
+    const ds = bytes ? parsePart10(bytes, basename(path)) : null;
     if (!ds) {
       skipped++;
       continue;
