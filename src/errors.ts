@@ -61,6 +61,10 @@ export const ERRORS = {
   // measure
   GCT_MEASURE_INPUT_INVALID: spec('GCT_MEASURE_INPUT_INVALID', 422, 'The CT and the masks must share one grid; resample the masks onto the CT first.'),
 
+  // phantom (synthetic studies)
+  GCT_PHANTOM_SPEC_INVALID: spec('GCT_PHANTOM_SPEC_INVALID', 400, 'Fix the listed fields of the study spec; a lesion must fit inside its organ or segment (make it smaller or move it).'),
+  GCT_PHANTOM_WRITE_FAILED: spec('GCT_PHANTOM_WRITE_FAILED', 500, 'Check that the output folder\'s parent exists and is writable and that the disk has space; nothing was left half-written.'),
+
   // knowledge base
   GCT_KB_NOT_FOUND: spec('GCT_KB_NOT_FOUND', 500, 'Point the knowledge-base path at a folder of <id>.md passages (the repository ships knowledge-base/passages).'),
   GCT_KB_PASSAGE_INVALID: spec('GCT_KB_PASSAGE_INVALID', 500, 'Fix the named field of the named passage file; the format is described in knowledge-base/README.md.'),
