@@ -60,6 +60,8 @@ export const ERRORS = {
 
   // measure
   GCT_MEASURE_INPUT_INVALID: spec('GCT_MEASURE_INPUT_INVALID', 422, 'The CT and the masks must share one grid; resample the masks onto the CT first.'),
+  GCT_MEASURE_LABEL_UNKNOWN: spec('GCT_MEASURE_LABEL_UNKNOWN', 422, "Pass lesion label ids that are listed in the label map's labels (see the label map JSON or the mask folder's file names)."),
+  GCT_MEASURE_OPTION_INVALID: spec('GCT_MEASURE_OPTION_INVALID', 400, 'Fix the named measurement option; e.g. minLesionVolumeMm3 must be a finite number >= 0 (default 50).'),
 
   // phantom (synthetic studies)
   GCT_PHANTOM_SPEC_INVALID: spec('GCT_PHANTOM_SPEC_INVALID', 400, 'Fix the listed fields of the study spec; a lesion must fit inside its organ or segment (make it smaller or move it).'),
