@@ -96,7 +96,24 @@ describe('measureStructures: HU statistics', () => {
   it('int16 CT, by histogram', () => check(measureStructures(volume(grid, Int16Array.from(values)), labels)));
   it('int16 CT, by sorting (histogram budget 0)', () =>
     check(measureStructures(volume(grid, Int16Array.from(values)), labels, { maxHistogramBins: 0 })));
-  it('float32 CT, by sorting', () => check(measureStructures(volume(grid, Float32Array.from(values)), labels)));
+  it('float32 CT with integer values, by histogram', () => check(measureStructures(volume(grid, Float32Array.from(values)), labels)));
+  it('float64 CT with fractional values, by sorting', () => {
+    // Adding 0.25 to every value shifts mean, median, min, max and percentiles by 0.25 and keeps the SD.
+    const shifted = measureStructures(volume(grid, Float64Array.from(values, (v) => v + 0.25)), labels);
+    const r = measured(shifted[0]);
+    expect([r.huMean, r.huMedian, r.huMin, r.huMax]).toEqual([5.75, 5.75, 1.25, 10.25]);
+    expect(r.huSd).toBeCloseTo(Math.sqrt(8.25), 12);
+    expect(r.huP5).toBeCloseTo(1.7, 12);
+    expect(r.huP95).toBeCloseTo(9.8, 12);
+    expect(measured(shifted[1]).huMean).toBe(-267.75);
+  });
+  it('float32 CT with NaN: HU statistics NaN, volume still counted', () => {
+    const withNan = Float32Array.from(values);
+    withNan[3] = NaN;
+    const [r] = measureStructures(volume(grid, withNan), labels);
+    expect(r.voxelCount).toBe(10);
+    expect(r.huMean).toBeNaN();
+  });
 
   it('odd count and fractional float values', () => {
     // label 1: 1..9 -> median 5, h(5) = 0.4 -> 1.4, h(95) = 7.6 -> 8.6.

@@ -6,9 +6,9 @@
  * One pass over the voxels per label layer measures every label of that layer at once. Each image row is
  * read as runs of equal label: geometry (count, index sums, bounds) is updated once per run, and only the HU
  * accumulation touches every voxel. HU order statistics are exact:
- * - integer CT: one histogram per label over the HU range found in the scan, then order statistics from
- *   cumulative counts (see hu-distribution.ts);
- * - float CT (or integers with a range too wide for histograms): a second pass gathers each label's values
+ * - integer-valued CT (integer arrays, or float arrays whose values are all integers): one histogram per label
+ *   over the HU range found in the scan, then order statistics from cumulative counts (hu-distribution.ts);
+ * - other float CT (or integers with a range too wide for histograms): a second pass gathers each label's values
  *   into one shared array at offsets from the first pass's counts, and each label's slice is sorted.
  * NaN voxels (float CT only) count toward volume and make that structure's HU statistics NaN.
  */
@@ -63,20 +63,30 @@ function newAccumulators(slotCount: number): LayerAccumulators {
   };
 }
 
-function isIntegerData(data: VoxelArray): boolean {
-  return !(data instanceof Float32Array || data instanceof Float64Array);
-}
-
-function minMaxOf(data: VoxelArray): { min: number; max: number } {
+/**
+ * Range of the CT values when every value is an integer (always so for integer arrays; float CTs made by
+ * rescaling integers, e.g. slope 1 / intercept -1024, are too), else null. NaN makes it null.
+ */
+function integerRangeOf(data: VoxelArray): { min: number; max: number } | null {
+  const isFloat = data instanceof Float32Array || data instanceof Float64Array;
   let min = Infinity;
   let max = -Infinity;
   const n = data.length;
+  if (!isFloat) {
+    for (let x = 0; x < n; x++) {
+      const v = data[x];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return n === 0 ? null : { min, max };
+  }
   for (let x = 0; x < n; x++) {
     const v = data[x];
+    if (!(v - Math.floor(v) === 0)) return null; // fractional, NaN or infinite (inf - inf is NaN)
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return { min, max };
+  return n === 0 ? null : { min, max };
 }
 
 /**
@@ -171,7 +181,7 @@ function gatherValues(ct: VoxelArray, layer: LabelArray, slotOfLabel: Int32Array
 function huStatsOfLayer(ct: VoxelArray, layer: LabelArray, dims: readonly [number, number, number], m: Mat4, slotOfLabel: Int32Array, slotCount: number, maxHistogramBins: number): { acc: LayerAccumulators; hu: (HuStats | null)[] } {
   const acc = newAccumulators(slotCount);
   const hu: (HuStats | null)[] = new Array(slotCount).fill(null);
-  const range = isIntegerData(ct) ? minMaxOf(ct) : null;
+  const range = integerRangeOf(ct);
   const huRange = range === null ? 0 : range.max - range.min + 1;
   if (range !== null && huRange * slotCount <= maxHistogramBins) {
     const hist = new Uint32Array(huRange * slotCount);
