@@ -136,10 +136,11 @@ export function median(values: readonly number[]): number {
 
 // ---- series reader ----------------------------------------------------------------------------------------
 
+/** What one slice's header says; the parsed file itself is dropped after the header pass to bound memory. */
 interface SliceHeader {
   readonly path: string;
   readonly label: string;
-  readonly ds: dicomParser.DataSet;
+  readonly fields: HeaderFields;
   readonly transferSyntaxUid: string;
   readonly seriesUid: string;
   readonly modality: string;
@@ -183,7 +184,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
     images.push({
       path,
       label: basename(path),
-      ds,
+      fields: headerFieldsOf(ds),
       transferSyntaxUid: text(ds, 'x00020010') ?? '1.2.840.10008.1.2',
       seriesUid: text(ds, 'x0020000e') ?? '',
       modality,
@@ -206,7 +207,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   if (series.size > 1) {
     const list = [...series.entries()].map(([uid, slices]) => ({
       seriesUidSuffix: uid ? `...${uid.slice(-12)}` : '(none)',
-      description: text(slices[0].ds, 'x0008103e') ?? '',
+      description: slices[0].fields.seriesDescription ?? '',
       modality: slices[0].modality,
       sliceCount: slices.length,
     }));
@@ -223,21 +224,21 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   const { slices, grid, sliceNote } = arrangeSlices(images, limits, label);
   if (sliceNote) notes.push(sliceNote);
   const data = await decodeVolume(slices, limits, label);
-  const first = slices[0].ds;
-  const sex = text(first, 'x00100040');
+  const first = slices[0].fields;
+  const sex = first.patientSex;
   const meta: VolumeMeta = {
     source: { format: 'dicom', path: label },
     modality,
-    rescale: { slope: rescaleOf(first).slope, intercept: rescaleOf(first).intercept },
-    patientAge: text(first, 'x00101010'),
+    rescale: first.rescale,
+    patientAge: first.patientAge,
     patientSex: sex === 'M' || sex === 'F' || sex === 'O' ? sex : undefined,
-    studyDate: isoDate(text(first, 'x00080020')),
-    studyInstanceUid: text(first, 'x0020000d'),
-    seriesInstanceUid: text(first, 'x0020000e'),
-    frameOfReferenceUid: text(first, 'x00200052'),
-    contrastAgent: text(first, 'x00180010'),
-    seriesDescription: text(first, 'x0008103e'),
-    sopInstanceUids: slices.map((s) => text(s.ds, 'x00080018') ?? ''),
+    studyDate: isoDate(first.studyDate),
+    studyInstanceUid: first.studyInstanceUid,
+    seriesInstanceUid: first.seriesInstanceUid,
+    frameOfReferenceUid: first.frameOfReferenceUid,
+    contrastAgent: first.contrastAgent,
+    seriesDescription: first.seriesDescription,
+    sopInstanceUids: slices.map((s) => s.fields.sopInstanceUid ?? ''),
     notes: notes.length > 0 ? notes : undefined,
   };
   return { grid, data, meta };
@@ -258,10 +259,40 @@ function countList(items: readonly string[]): string {
   return [...counts.entries()].map(([m, n]) => `${m} x${n}`).join(', ');
 }
 
-function rescaleOf(ds: dicomParser.DataSet): { slope: number; intercept: number } {
+/** Header attributes kept per slice (no PatientName/PatientID: they are never read). */
+interface HeaderFields {
+  readonly sopInstanceUid?: string;
+  readonly seriesInstanceUid?: string;
+  readonly studyInstanceUid?: string;
+  readonly frameOfReferenceUid?: string;
+  readonly seriesDescription?: string;
+  readonly studyDate?: string;
+  readonly patientAge?: string;
+  readonly patientSex?: string;
+  readonly contrastAgent?: string;
+  /** RescaleSlope/Intercept (PS3.3 C.11.1.1.2); identity when absent. */
+  readonly rescale: { readonly slope: number; readonly intercept: number };
+  readonly sliceThicknessMm?: number;
+  readonly spacingBetweenSlicesMm?: number;
+}
+
+function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
   const slope = dsNumbers(ds, 'x00281053')[0];
   const intercept = dsNumbers(ds, 'x00281052')[0];
-  return { slope: Number.isFinite(slope) ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 };
+  return {
+    sopInstanceUid: text(ds, 'x00080018'),
+    seriesInstanceUid: text(ds, 'x0020000e'),
+    studyInstanceUid: text(ds, 'x0020000d'),
+    frameOfReferenceUid: text(ds, 'x00200052'),
+    seriesDescription: text(ds, 'x0008103e'),
+    studyDate: text(ds, 'x00080020'),
+    patientAge: text(ds, 'x00101010'),
+    patientSex: text(ds, 'x00100040'),
+    contrastAgent: text(ds, 'x00180010'),
+    rescale: { slope: Number.isFinite(slope) ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 },
+    sliceThicknessMm: dsNumbers(ds, 'x00180050')[0],
+    spacingBetweenSlicesMm: dsNumbers(ds, 'x00180088')[0],
+  };
 }
 
 /** Checks that the slices form one regular stack, sorts them along the normal and builds the RAS grid. */
@@ -294,8 +325,8 @@ function arrangeSlices(images: SliceHeader[], limits: DicomSeriesLimits, label: 
   let sliceSpacingMm: number;
   let sliceNote: string | undefined;
   if (slices.length === 1) {
-    const thickness = dsNumbers(ref.ds, 'x00180050')[0];
-    const between = dsNumbers(ref.ds, 'x00180088')[0];
+    const thickness = ref.fields.sliceThicknessMm ?? 0;
+    const between = ref.fields.spacingBetweenSlicesMm ?? 0;
     sliceSpacingMm = thickness > 0 ? thickness : between > 0 ? between : 1;
     sliceNote = `single slice: k spacing ${sliceSpacingMm} mm taken from ${thickness > 0 ? 'SliceThickness' : between > 0 ? 'SpacingBetweenSlices' : 'nothing (1 mm assumed)'}`;
   } else {
@@ -359,8 +390,12 @@ async function decodeVolume(slices: readonly SliceHeader[], limits: DicomSeriesL
   let minHu = Infinity;
   let maxHu = -Infinity;
   for (const s of slices) {
-    const frame = await decodeFrame(s.ds, s.transferSyntaxUid, 0, s.label);
-    const r = rescaleOf(s.ds);
+    // Second read of the file: the header pass kept no bytes, so at most one file is held at a time here.
+    const bytes = await readFileOrNull(s.path);
+    const ds = bytes ? parsePart10(bytes, s.label) : null;
+    if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} disappeared while the series was read`, { path: label, file: s.label });
+    const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
+    const r = s.fields.rescale;
     integral &&= Number.isInteger(r.slope) && Number.isInteger(r.intercept);
     let lo = Infinity;
     let hi = -Infinity;
