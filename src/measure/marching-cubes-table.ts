@@ -25,6 +25,11 @@ export interface ContourLoop {
    * triangulated as a fan from its first edge's vertex: triangles (e0, e1, e2), (e0, e2, e3), ...
    */
   readonly edges: readonly number[];
+  /**
+   * Other rotations whose fan encloses the same (largest) volume. Which of them has the smaller area depends on
+   * the voxel spacing, so the mesher picks among them with the real vertex positions.
+   */
+  readonly tiedRotations: readonly (readonly number[])[];
 }
 
 export const CUBE_EDGES: readonly CubeEdge[] = (() => {
@@ -76,14 +81,14 @@ function midpoint(edge: number): [number, number, number] {
  * the one scikit-image's marching cubes (Lewiner et al., J Graphics Tools 2003;8:1-15) produces on the IBSI
  * digital phantom: 556.33 mm3 and 388.07 mm2 there, against the IBSI consensus 556 +/- 4 and 388 +/- 3.
  * A volume maximum is a property of the geometry, not of the corner numbering, so the mesh of a lesion does not
- * change with the storage orientation of its grid (up to exact ties between mirror-image triangulations).
+ * change with the storage orientation of its grid. Fans tied on volume (mirror images of each other in the unit
+ * cube) are all returned; the mesher keeps the one of least area on the real, possibly anisotropic, grid.
  */
-function bestFanRotation(edges: readonly number[]): number[] {
+function bestFanRotations(edges: readonly number[]): number[][] {
   const n = edges.length;
   const pts = edges.map(midpoint);
   const o = pts[0];
-  let best = 0;
-  let bestVolume = -Infinity;
+  const volumes: number[] = [];
   for (let s = 0; s < n; s++) {
     let volume = 0;
     for (let t = 1; t < n - 1; t++) {
@@ -92,12 +97,16 @@ function bestFanRotation(edges: readonly number[]): number[] {
       const c = pts[(s + t + 1) % n].map((x, q) => x - o[q]);
       volume += a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
     }
-    if (volume > bestVolume + 1e-12) {
-      bestVolume = volume;
-      best = s;
-    }
+    volumes.push(volume);
   }
-  return edges.slice(best).concat(edges.slice(0, best));
+  const best = Math.max(...volumes);
+  // Planar loops: every fan is the same surface, keep the loop as it is.
+  if (volumes.every((v) => Math.abs(v - best) < 1e-12)) return [edges.slice()];
+  const rotations: number[][] = [];
+  volumes.forEach((v, s) => {
+    if (Math.abs(v - best) < 1e-12) rotations.push(edges.slice(s).concat(edges.slice(0, s)));
+  });
+  return rotations;
 }
 
 function loopsOf(caseIndex: number): ContourLoop[] {
@@ -127,7 +136,8 @@ function loopsOf(caseIndex: number): ContourLoop[] {
       seen.add(e);
       edges.push(e);
     }
-    loops.push({ edges: bestFanRotation(edges) });
+    const [first, ...tied] = bestFanRotations(edges);
+    loops.push({ edges: first, tiedRotations: tied });
   }
   return loops;
 }

@@ -11,7 +11,7 @@
  */
 import type { Dims, Mat4 } from '../volume/geometry.ts';
 import { det3, linearPart } from '../volume/geometry.ts';
-import { CASE_LOOPS, CUBE_EDGES } from './marching-cubes-table.ts';
+import { CASE_LOOPS, CUBE_EDGES, type ContourLoop } from './marching-cubes-table.ts';
 
 export interface TriangleMesh {
   /** Vertex positions in RAS mm, [x0, y0, z0, x1, ...]. */
@@ -58,6 +58,28 @@ export function marchingCubesMask(mask: ArrayLike<number>, dims: Dims, ijkToRas:
     else triangles.push(a, b, c);
   };
 
+  /** Among fans of equal volume, the one of least area in mm2 (computed from the edge midpoints in RAS). */
+  const leastAreaRotation = (loop: ContourLoop, x: number, y: number, z: number): readonly number[] => {
+    let best = loop.edges;
+    let bestArea = Infinity;
+    for (const edges of [loop.edges, ...loop.tiedRotations]) {
+      const pts = edges.map((e) => {
+        const { corner: c, axis } = CUBE_EDGES[e];
+        const v = [x + (c & 1) - 1, y + ((c >> 1) & 1) - 1, z + ((c >> 2) & 1) - 1];
+        v[axis] += 0.5;
+        return [0, 1, 2].map((r) => m[r * 4] * v[0] + m[r * 4 + 1] * v[1] + m[r * 4 + 2] * v[2]);
+      });
+      let area = 0;
+      for (let t = 1; t < pts.length - 1; t++) area += triangleArea(pts[0], pts[t], pts[t + 1]);
+      // Strictly smaller (with a margin), so exact ties keep the table's first rotation.
+      if (area < bestArea - 1e-9) {
+        bestArea = area;
+        best = edges;
+      }
+    }
+    return best;
+  };
+
   const loopVertices: number[] = [];
   for (let z = 0; z < pz - 1; z++)
     for (let y = 0; y < py - 1; y++)
@@ -67,8 +89,9 @@ export function marchingCubesMask(mask: ArrayLike<number>, dims: Dims, ijkToRas:
         for (let c = 0; c < 8; c++) if (padded[origin + cornerOffset[c]]) caseIndex |= 1 << c;
         if (caseIndex === 0 || caseIndex === 255) continue;
         for (const loop of CASE_LOOPS[caseIndex]) {
+          const edges = loop.tiedRotations.length === 0 ? loop.edges : leastAreaRotation(loop, x, y, z);
           loopVertices.length = 0;
-          for (const e of loop.edges) {
+          for (const e of edges) {
             const edge = CUBE_EDGES[e];
             const c = edge.corner;
             const gx = x + (c & 1);
@@ -87,6 +110,12 @@ export function marchingCubesMask(mask: ArrayLike<number>, dims: Dims, ijkToRas:
         }
       }
   return { positionsRas: Float64Array.from(positions), triangles: Uint32Array.from(triangles) };
+}
+
+function triangleArea(a: readonly number[], b: readonly number[], c: readonly number[]): number {
+  const u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+  const v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
+  return Math.hypot(u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]) / 2;
 }
 
 /** Enclosed volume of a closed, outward-oriented mesh in mm3: sum of signed tetrahedra with the origin / 6. */
