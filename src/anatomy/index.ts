@@ -8,6 +8,16 @@
  * - `laterality` describes the structure from its name; where a measured mask lies is read from the volume's
  *   ijkToRas matrix by the measure stage.
  * - Unknown names are never dropped: `normaliseName` returns canonical null and callers report them.
+ *
+ * Typical use when reading a label map:
+ * ```ts
+ * const n = normaliseName('Kidney (L)');          // { canonical: 'kidney_left', matchedBy: 'pattern', raw }
+ * if (n.canonical === null) report(n.raw, n.candidates, n.note); // keep it, say why
+ * const s = getStructure(n.canonical!);           // displayName 'left kidney', laterality 'left', parent 'kidneys'
+ * compositeMembers('lung_right');                 // the three right lobes, to union when no lung_right mask exists
+ * lesionClassFor('liver_segment_7', 'cyst');      // 'liver_lesion' (the liver has no cyst class)
+ * contactVesselsFor('pancreas_lesion');           // celiac trunk, SMA, CHA, ... (resectability vessels)
+ * ```
  */
 export type {
   BodySystem,

@@ -96,7 +96,7 @@ function lobe(level: 'upper' | 'middle' | 'lower', side: 'left' | 'right'): Stru
     parent: `lung_${side}`,
     kind: 'organ_part',
     totalsegTask: 'total',
-    snomedCt: code === undefined ? undefined : { code, display: `Structure of ${level} lobe of ${side} lung` },
+    ...(code === undefined ? {} : { snomedCt: { code, display: `Structure of ${level} lobe of ${side} lung` } }),
   };
 }
 
