@@ -19,8 +19,8 @@ import type { VoxelBox, VoxelIndices } from './location-types.ts';
  *
  * Method: the closest pair of two disjoint voxel sets always lies on their 26-surfaces (a voxel whose every
  * 26-neighbour is in its own set has a neighbour strictly closer to the other set), so only surface voxels are
- * compared; the other set is cut into chunks with bounding boxes, and a chunk is skipped when the lower bound
- * of its box distance already exceeds the best pair found.
+ * compared; both sets are cut into chunks with bounding boxes, and a pair of chunks is skipped when the lower
+ * bound of their box distance already reaches the best pair found.
  */
 
 interface VoxelMetric {
@@ -106,46 +106,72 @@ export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
 
 const CHUNK_VOXELS = 32;
 
-/** Closest pair between two lists of (i, j, k) triples, in mm (cell gap when `gap`). Infinity when either is empty. */
-export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
-  // Chunk the longer list so the pruning does the most work.
-  const [outer, inner] = aIjk.length <= bIjk.length ? [aIjk, bIjk] : [bIjk, aIjk];
-  const nOuter = outer.length / 3;
-  const nInner = inner.length / 3;
-  if (nOuter === 0 || nInner === 0) return Infinity;
-  const nChunks = Math.ceil(nInner / CHUNK_VOXELS);
-  const lo = new Int32Array(nChunks * 3).fill(2 ** 30);
-  const hi = new Int32Array(nChunks * 3).fill(-(2 ** 30));
-  for (let n = 0; n < nInner; n++) {
-    const c = Math.floor(n / CHUNK_VOXELS);
+/** Bounding boxes of consecutive runs of CHUNK_VOXELS triples: lo/hi as flat (i, j, k) per chunk. */
+function chunkBoxes(ijk: Int32Array): { lo: Int32Array; hi: Int32Array; count: number } {
+  const n = ijk.length / 3;
+  const count = Math.ceil(n / CHUNK_VOXELS);
+  const lo = new Int32Array(count * 3).fill(2 ** 30);
+  const hi = new Int32Array(count * 3).fill(-(2 ** 30));
+  for (let p = 0; p < n; p++) {
+    const c = Math.floor(p / CHUNK_VOXELS);
     for (let ax = 0; ax < 3; ax++) {
-      const x = inner[3 * n + ax];
+      const x = ijk[3 * p + ax];
       if (x < lo[3 * c + ax]) lo[3 * c + ax] = x;
       if (x > hi[3 * c + ax]) hi[3 * c + ax] = x;
     }
   }
+  return { lo, hi, count };
+}
+
+/**
+ * Closest pair between two lists of (i, j, k) triples, in mm (cell gap when `gap`). Infinity when either is
+ * empty. Both lists are cut into chunks of consecutive voxels (spatially compact, since surfaces are listed in
+ * scan order); chunk pairs are visited nearest box first and skipped once their box lower bound reaches the
+ * best distance found.
+ */
+export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
+  const nA = aIjk.length / 3;
+  const nB = bIjk.length / 3;
+  if (nA === 0 || nB === 0) return Infinity;
+  const ca = chunkBoxes(aIjk);
+  const cb = chunkBoxes(bIjk);
   const g = metric.g;
   const w = metric.lowerBoundWeight;
   const shrink = gap ? 1 : 0;
+  const boxLowerBound = (loA: Int32Array, hiA: Int32Array, a: number, loB: Int32Array, hiB: Int32Array, b: number): number => {
+    let lb = 0;
+    for (let ax = 0; ax < 3; ax++) {
+      const d = Math.max(0, loB[3 * b + ax] - hiA[3 * a + ax], loA[3 * a + ax] - hiB[3 * b + ax]) - shrink;
+      if (d > 0) lb += w[ax] * d * d;
+    }
+    return lb;
+  };
   let bestSq = Infinity;
-  for (let p = 0; p < nOuter; p++) {
-    const ai = outer[3 * p], aj = outer[3 * p + 1], ak = outer[3 * p + 2];
-    for (let c = 0; c < nChunks; c++) {
-      const gi = Math.max(0, lo[3 * c] - ai, ai - hi[3 * c]) - shrink;
-      const gj = Math.max(0, lo[3 * c + 1] - aj, aj - hi[3 * c + 1]) - shrink;
-      const gk = Math.max(0, lo[3 * c + 2] - ak, ak - hi[3 * c + 2]) - shrink;
-      const lb = w[0] * Math.max(0, gi) ** 2 + w[1] * Math.max(0, gj) ** 2 + w[2] * Math.max(0, gk) ** 2;
-      if (lb >= bestSq) continue;
-      const end = Math.min(nInner, (c + 1) * CHUNK_VOXELS);
-      for (let q = c * CHUNK_VOXELS; q < end; q++) {
-        let di = inner[3 * q] - ai, dj = inner[3 * q + 1] - aj, dk = inner[3 * q + 2] - ak;
-        if (gap) {
-          di = Math.sign(di) * Math.max(0, Math.abs(di) - 1);
-          dj = Math.sign(dj) * Math.max(0, Math.abs(dj) - 1);
-          dk = Math.sign(dk) * Math.max(0, Math.abs(dk) - 1);
+  const order = new Int32Array(cb.count);
+  const bounds = new Float64Array(cb.count);
+  for (let oc = 0; oc < ca.count; oc++) {
+    for (let c = 0; c < cb.count; c++) {
+      order[c] = c;
+      bounds[c] = boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c);
+    }
+    order.sort((x, y) => bounds[x] - bounds[y]);
+    const aEnd = Math.min(nA, (oc + 1) * CHUNK_VOXELS);
+    for (let r = 0; r < cb.count; r++) {
+      const c = order[r];
+      if (bounds[c] >= bestSq) break;
+      const bEnd = Math.min(nB, (c + 1) * CHUNK_VOXELS);
+      for (let p = oc * CHUNK_VOXELS; p < aEnd; p++) {
+        const ai = aIjk[3 * p], aj = aIjk[3 * p + 1], ak = aIjk[3 * p + 2];
+        for (let q = c * CHUNK_VOXELS; q < bEnd; q++) {
+          let di = bIjk[3 * q] - ai, dj = bIjk[3 * q + 1] - aj, dk = bIjk[3 * q + 2] - ak;
+          if (gap) {
+            di = Math.sign(di) * Math.max(0, Math.abs(di) - 1);
+            dj = Math.sign(dj) * Math.max(0, Math.abs(dj) - 1);
+            dk = Math.sign(dk) * Math.max(0, Math.abs(dk) - 1);
+          }
+          const d2 = g[0] * di * di + g[4] * dj * dj + g[8] * dk * dk + 2 * (g[1] * di * dj + g[2] * di * dk + g[5] * dj * dk);
+          if (d2 < bestSq) bestSq = d2;
         }
-        const d2 = g[0] * di * di + g[4] * dj * dj + g[8] * dk * dk + 2 * (g[1] * di * dj + g[2] * di * dk + g[5] * dj * dk);
-        if (d2 < bestSq) bestSq = d2;
       }
       if (bestSq === 0) return 0;
     }

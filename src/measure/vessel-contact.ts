@@ -1,6 +1,6 @@
 import { gctError } from '../errors.ts';
 import type { Grid } from '../volume/geometry.ts';
-import { minCentreDistanceMm, minDistanceMm } from './distance.ts';
+import { minDistanceMm } from './distance.ts';
 import { maskVoxels } from './location-types.ts';
 import type { VesselContact, VesselContactClass, VoxelIndices } from './location-types.ts';
 
@@ -78,10 +78,9 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
   maskVoxels(vesselVoxels, total, `vessel ${vesselName}`);
   const axialAxis = axialAxisOf(grid);
   const gap = minDistanceMm(lesionVoxels, vesselVoxels, grid);
-  const centre = minCentreDistanceMm(lesionVoxels, vesselVoxels, grid);
   const base = { vessel: vesselName, axialAxis, minDistanceMm: gap ?? Infinity };
   const none: VesselContact = { ...base, contactAngleDeg: 0, contactClass: 'none', maxContactSlice: null, slicesEvaluated: 0, slicesWithContact: 0 };
-  if (gap === null || centre === null) return none;
+  if (gap === null) return none;
 
   // In-plane axes u, v and an orthonormal in-plane frame (x1, x2) in mm.
   const [ua, va] = axialAxis === 0 ? [1, 2] : axialAxis === 1 ? [0, 2] : [0, 1];
@@ -115,7 +114,7 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
     const lesionUv = lesionBySlice.get(slice);
     if (lesionUv === undefined) continue;
     evaluated++;
-    if (centre > ringMm) continue; // no lesion pixel can be within the ring: angle 0
+    if (gap > ringMm) continue; // centre distance >= gap > ring: no lesion pixel can be in the ring, angle 0
     const angle = sliceContactAngleDeg(vesselUv, lesionUv, reach, disk, x1, x2, nBins, halfPixelMm);
     if (angle > 0) withContact++;
     if (angle > best) { best = angle; bestSlice = slice; }
