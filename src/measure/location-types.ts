@@ -175,6 +175,8 @@ export interface VesselContact {
   readonly maxContactSlice: number | null;
   /** The voxel axis (0 = i, 1 = j, 2 = k) used as the axial (superior-inferior) direction. */
   readonly axialAxis: 0 | 1 | 2;
+  /** Ring width used, mm: 2 mm, or the in-plane pixel diagonal when pixels are coarser than that. */
+  readonly ringMm: number;
   readonly slicesEvaluated: number;
   readonly slicesWithContact: number;
   /** Gap between lesion and vessel in mm (0 when touching or overlapping); see distance.ts. */

@@ -25,6 +25,13 @@ function makeGrid(l: Layout): Grid {
   return { dims: l.dims, ijkToRas: makeIjkToRas({ spacingMm: l.spacingMm, direction: l.direction, originRas: rasPoint(0.3 - mid[0], -0.2 - mid[1], -mid[2]) }) };
 }
 
+/** Ring actually used on a layout whose pixels are finer than 1.4 mm: the RadGPT 2 mm. */
+function makeGridRing(l: Layout): number {
+  const grid = makeGrid(l);
+  const one = select(grid, (x, y, z) => x * x + y * y <= 4 && Math.abs(z) < 1);
+  return vesselContact(one, 'v', one, grid).ringMm;
+}
+
 function select(grid: Grid, f: (x: number, y: number, z: number) => boolean): Uint32Array {
   const [nx, ny, nz] = grid.dims;
   const out: number[] = [];
@@ -90,6 +97,17 @@ describe('vessel contact angle on phantoms', () => {
     const tumour = select(grid, (x, y, z) => inSector(x, y, z, 90, R_VESSEL, 10, 12));
     const [r] = vesselContacts(tumour, [{ name: 'splenic_artery', voxels: vessel }], grid);
     expect(Math.abs(r.contactAngleDeg - 90)).toBeLessThanOrEqual(15);
+  });
+
+  it('3 mm pixels: the ring widens to the pixel diagonal and still measures the wrap', () => {
+    const l: Layout = { name: 'coarse', dims: [24, 24, 8], spacingMm: [3, 3, 3], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], axial: 2 };
+    const grid = makeGrid(l);
+    const vessel = select(grid, (x, y) => x * x + y * y <= 9 * 9);
+    const tumour = select(grid, (x, y, z) => inSector(x, y, z, 180, 9, 20));
+    const r = vesselContact(tumour, 'aorta', vessel, grid);
+    expect(r.ringMm).toBeCloseTo(3 * Math.SQRT2, 6);
+    expect(Math.abs(r.contactAngleDeg - 180)).toBeLessThanOrEqual(15);
+    expect(makeGridRing(layouts[0])).toBe(2);
   });
 
   it('a lesion on other slices only is not evaluated', () => {

@@ -21,7 +21,8 @@ import type { VesselContact, VesselContactClass, VoxelIndices } from './location
  *   whose direction has the largest |z| component in RAS (not always k: a volume may be stored with S-I along i);
  * - each 8-connected vessel cross-section on a slice is handled on its own (a tortuous splenic artery can cross
  *   one slice twice); its ring = non-vessel pixels of the slice whose centre is within 2 mm (in-plane Euclidean
- *   distance in mm, the grid's true in-plane spacing) of a vessel pixel centre of that cross-section;
+ *   distance in mm, the grid's true in-plane spacing) of a vessel pixel centre of that cross-section; on grids
+ *   whose pixel diagonal exceeds 2 mm the ring is widened to that diagonal (see `ringMm` in the result);
  * - the share is measured by ANGLE, not by pixel count, so that the ring's thickness and pixel density do not
  *   weigh in: seen from the cross-section centroid, each ring pixel covers the angular width of its cell
  *   (polar angle +- atan(half the pixel size / its distance)); that footprint marks bins of ANGLE_BIN_DEG, and
@@ -67,20 +68,17 @@ export function vesselContacts(
 }
 
 export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, vesselVoxels: VoxelIndices, grid: Grid, options: VesselContactOptions = {}): VesselContact {
-  const ringMm = options.ringMm ?? PERIVASCULAR_RING_MM;
+  const requestedRingMm = options.ringMm ?? PERIVASCULAR_RING_MM;
   const binDeg = options.angleBinDeg ?? ANGLE_BIN_DEG;
   const nBins = Math.round(360 / binDeg);
-  if (!(ringMm > 0) || !(nBins >= 4))
-    throw gctError('GCT_MEASURE_INPUT_INVALID', `vessel contact needs a ring > 0 mm and bins of at most 90 deg (got ring ${ringMm} mm, bin ${binDeg} deg)`, { ringMm, binDeg });
+  if (!(requestedRingMm > 0) || !(nBins >= 4))
+    throw gctError('GCT_MEASURE_INPUT_INVALID', `vessel contact needs a ring > 0 mm and bins of at most 90 deg (got ring ${requestedRingMm} mm, bin ${binDeg} deg)`, { ringMm: requestedRingMm, binDeg });
   const dims = grid.dims;
   const total = dims[0] * dims[1] * dims[2];
   maskVoxels(lesionVoxels, total, 'lesion');
   maskVoxels(vesselVoxels, total, `vessel ${vesselName}`);
   const axialAxis = axialAxisOf(grid);
   const gap = minDistanceMm(lesionVoxels, vesselVoxels, grid);
-  const base = { vessel: vesselName, axialAxis, minDistanceMm: gap ?? Infinity };
-  const none: VesselContact = { ...base, contactAngleDeg: 0, contactClass: 'none', maxContactSlice: null, slicesEvaluated: 0, slicesWithContact: 0 };
-  if (gap === null) return none;
 
   // In-plane axes u, v and an orthonormal in-plane frame (x1, x2) in mm.
   const [ua, va] = axialAxis === 0 ? [1, 2] : axialAxis === 1 ? [0, 2] : [0, 1];
@@ -94,6 +92,13 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
   const x2 = (v: number) => v * vOnE2;
   // Half the side of a square of the pixel's area: the half-width of a cell as seen from the centroid.
   const halfPixelMm = 0.5 * Math.sqrt(lenU * vOnE2);
+  // A 2 mm ring holds no pixel on a coarse grid (3 mm pixels): the ring is then widened to the pixel diagonal so
+  // that it always holds the first layer of 8-neighbours around the vessel. RadGPT avoids this by resampling to
+  // 1 mm first; we measure on the grid as given and report the ring actually used.
+  const ringMm = Math.max(requestedRingMm, Math.hypot(lenU, vOnE2) * (1 + 1e-9));
+  const base = { vessel: vesselName, axialAxis, ringMm, minDistanceMm: gap ?? Infinity };
+  const none: VesselContact = { ...base, contactAngleDeg: 0, contactClass: 'none', maxContactSlice: null, slicesEvaluated: 0, slicesWithContact: 0 };
+  if (gap === null) return none;
 
   // Pixel offsets of the ring disk (in-plane distance <= ringMm, centre excluded).
   const reach = Math.ceil(ringMm / Math.min(lenU, vOnE2)) + 1;
