@@ -14,6 +14,7 @@
  *   18: rows with |dj| + |dk| = 1, reach 1; rows with |dj| = |dk| = 1, reach 0
  *   26: all eight neighbour rows, reach 1
  */
+import { Buffer } from 'node:buffer';
 import type { Dims } from '../volume/geometry.ts';
 import type { Connectivity } from './lesion-types.ts';
 
@@ -181,6 +182,20 @@ export function labelComponents(
   return { labels, voxelCounts, count };
 }
 
+/**
+ * Byte view (shared memory) of a typed label array, so that empty slices and rows (most of a scan) are
+ * recognised by one native memory comparison against zeros instead of voxel by voxel.
+ */
+function byteView(a: ArrayLike<number>): Buffer | null {
+  if (!ArrayBuffer.isView(a)) return null;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** True when bytes[start, start + length) are all zero (Buffer#compare with ranges: no copies, no views). */
+function isZero(bytes: Buffer, start: number, length: number, zeros: Buffer): boolean {
+  return zeros.compare(bytes, start, start + length, 0, length) === 0;
+}
+
 /** One connected component of one label. */
 export interface VoxelComponent {
   readonly labelId: number;
@@ -221,9 +236,16 @@ export function extractComponents(
     slotOf[id] = slot;
   });
   const perLabel = labelIds.map(() => newRuns(256));
-  for (let k = 0; k < nk; k++)
+  const bytes = byteView(labelArray);
+  const voxelBytes = bytes ? bytes.length / labelArray.length : 0;
+  const rowBytes = ni * voxelBytes;
+  const sliceBytes = rowBytes * nj;
+  const zeros = Buffer.alloc(bytes ? sliceBytes : 0);
+  for (let k = 0; k < nk; k++) {
+    if (bytes && isZero(bytes, k * sliceBytes, sliceBytes, zeros)) continue;
     for (let j = 0; j < nj; j++) {
       const row = j + nj * k;
+      if (bytes && isZero(bytes, row * rowBytes, rowBytes, zeros)) continue;
       const base = row * ni;
       let current = 0;
       let start = 0;
@@ -236,6 +258,7 @@ export function extractComponents(
       }
       if (current !== 0 && slotOf[current] >= 0) pushRun(perLabel[slotOf[current]], row, start, ni - 1);
     }
+  }
 
   return labelIds.map((labelId, slot) => {
     const runs = perLabel[slot];
