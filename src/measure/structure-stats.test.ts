@@ -94,6 +94,9 @@ describe('measureStructures: HU statistics', () => {
   }
 
   it('int16 CT, by histogram', () => check(measureStructures(volume(grid, Int16Array.from(values)), labels)));
+  it('int16 CT, by histogram over the range found (-1000..60: 1061 bins x 2 labels)', () =>
+    check(measureStructures(volume(grid, Int16Array.from(values)), labels, { maxHistogramBins: 2 * 1061 })));
+  it('int32 CT, by histogram over the range found', () => check(measureStructures(volume(grid, Int32Array.from(values)), labels)));
   it('int16 CT, by sorting (histogram budget 0)', () =>
     check(measureStructures(volume(grid, Int16Array.from(values)), labels, { maxHistogramBins: 0 })));
   it('float32 CT with integer values, by histogram', () => check(measureStructures(volume(grid, Float32Array.from(values)), labels)));

@@ -7,7 +7,8 @@
  * read as runs of equal label: geometry (count, index sums, bounds) is updated once per run, and only the HU
  * accumulation touches every voxel. HU order statistics are exact:
  * - integer-valued CT (integer arrays, or float arrays whose values are all integers): one histogram per label
- *   over the HU range found in the scan, then order statistics from cumulative counts (hu-distribution.ts);
+ *   over the voxel type's range (8/16-bit, when labels x 65536 bins fit the budget) or else over the range
+ *   found by one scan of the CT; order statistics then come from cumulative counts (hu-distribution.ts);
  * - other float CT (or integers with a range too wide for histograms): a second pass gathers each label's values
  *   into one shared array at offsets from the first pass's counts, and each label's slice is sorted.
  * NaN voxels (float CT only) count toward volume and make that structure's HU statistics NaN.
@@ -178,10 +179,33 @@ function gatherValues(ct: VoxelArray, layer: LabelArray, slotOfLabel: Int32Array
 }
 
 /** HU statistics of every slot of one layer, by histogram or by sorting. */
-function huStatsOfLayer(ct: VoxelArray, layer: LabelArray, dims: readonly [number, number, number], m: Mat4, slotOfLabel: Int32Array, slotCount: number, maxHistogramBins: number): { acc: LayerAccumulators; hu: (HuStats | null)[] } {
+/** Full value range of 8- and 16-bit integer arrays: small enough to histogram without scanning the CT first. */
+function typeRangeOf(data: VoxelArray): { min: number; max: number } | null {
+  if (data instanceof Uint8Array) return { min: 0, max: 0xff };
+  if (data instanceof Int8Array) return { min: -0x80, max: 0x7f };
+  if (data instanceof Uint16Array) return { min: 0, max: 0xffff };
+  if (data instanceof Int16Array) return { min: -0x8000, max: 0x7fff };
+  return null;
+}
+
+/**
+ * The histogram range for a layer of `slotCount` labels: the voxel type's whole range when that fits the bin
+ * budget (no extra pass), else the range found by one scan of the CT (done at most once per call).
+ */
+class HistogramRange {
+  private scanned: { min: number; max: number } | null | undefined;
+  constructor(private readonly ct: VoxelArray, private readonly maxBins: number) {}
+  forLayer(slotCount: number): { min: number; max: number } | null {
+    const typeRange = typeRangeOf(this.ct);
+    if (typeRange !== null && (typeRange.max - typeRange.min + 1) * slotCount <= this.maxBins) return typeRange;
+    if (this.scanned === undefined) this.scanned = integerRangeOf(this.ct);
+    return this.scanned;
+  }
+}
+
+function huStatsOfLayer(ct: VoxelArray, range: { min: number; max: number } | null, layer: LabelArray, dims: readonly [number, number, number], m: Mat4, slotOfLabel: Int32Array, slotCount: number, maxHistogramBins: number): { acc: LayerAccumulators; hu: (HuStats | null)[] } {
   const acc = newAccumulators(slotCount);
   const hu: (HuStats | null)[] = new Array(slotCount).fill(null);
-  const range = integerRangeOf(ct);
   const huRange = range === null ? 0 : range.max - range.min + 1;
   if (range !== null && huRange * slotCount <= maxHistogramBins) {
     const hist = new Uint32Array(huRange * slotCount);
@@ -327,12 +351,13 @@ export function measureStructures(ct: Volume, labels: LabelMap, options: Measure
   const rasFaces = rasFacesOfGrid(m);
   const maxBins = options.maxHistogramBins ?? DEFAULT_MAX_HISTOGRAM_BINS;
   const out = new Map<LabelEntry, StructureStats>();
+  const ranges = new HistogramRange(ct.data, maxBins);
   labels.layers.forEach((layer, layerIndex) => {
     const entries = labels.labels.filter((e) => e.layer === layerIndex);
     if (entries.length === 0) return;
     const slotOfLabel = new Int32Array(layer instanceof Uint8Array ? 0x100 : 0x10000).fill(-1);
     entries.forEach((e, slot) => (slotOfLabel[e.id] = slot));
-    const { acc, hu } = huStatsOfLayer(ct.data, layer, dims, m, slotOfLabel, entries.length, maxBins);
+    const { acc, hu } = huStatsOfLayer(ct.data, ranges.forLayer(entries.length), layer, dims, m, slotOfLabel, entries.length, maxBins);
     entries.forEach((entry, slot) => {
       const name = options.names ? options.names(entry.name) : null;
       const huOfSlot = hu[slot];
