@@ -21,7 +21,10 @@ export async function runInfo(argv: string[], config: Config, out: (s: string) =
     description = describeMasks(await readMasks(path, config.volume, { labelMapPath }));
   } else {
     const volume = await readVolume(path, config.volume);
-    description = looksLikeLabels(volume) ? describeMasks(labelMapFromMultilabel(volume, { names: labelMapPath ? await readLabelMapJson(labelMapPath) : undefined })) : describeVolume(volume);
+    // A non-negative integer image may be a label volume (or a phantom): show its values both ways.
+    description = looksLikeLabels(volume)
+      ? { ...describeVolume(volume), labels: describeMasks(labelMapFromMultilabel(volume, { names: labelMapPath ? await readLabelMapJson(labelMapPath) : undefined })).labels }
+      : describeVolume(volume);
   }
   if (values.json) {
     out(JSON.stringify(description, null, 2) + '\n');
@@ -38,8 +41,9 @@ export async function runInfo(argv: string[], config: Config, out: (s: string) =
     if (description.modality) lines.push(`  modality     ${description.modality}`);
     lines.push(description.huRange ? `  HU range     ${description.huRange.min} .. ${description.huRange.max}` : `  value range  ${description.valueRange.min} .. ${description.valueRange.max}`);
     if (description.patientAge || description.patientSex) lines.push(`  patient      ${[description.patientAge, description.patientSex].filter(Boolean).join(' ')}`);
-  } else {
-    lines.push(`  labels       ${description.labels.length} present (${description.layers} layer${description.layers === 1 ? '' : 's'})`);
+  }
+  if ('labels' in description) {
+    lines.push(`  labels       ${description.labels.length} present ${'layers' in description ? `(${description.layers} layer${description.layers === 1 ? '' : 's'})` : '(if this is a label volume)'}`);
     for (const l of description.labels) lines.push(`    ${String(l.id).padStart(4)}  ${l.name.padEnd(36)} ${String(l.voxelCount).padStart(10)} voxels  ${l.volumeMl.toFixed(3)} mL`);
   }
   for (const note of description.notes ?? []) lines.push(`  note         ${note}`);

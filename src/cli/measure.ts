@@ -1,0 +1,71 @@
+import type { Config } from '../config.ts';
+import { gctError } from '../errors.ts';
+import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
+import { readMasks, readVolume, type LabelMap, type Volume } from '../volume/index.ts';
+import { parseCommandArgs } from './args.ts';
+import { writeFileAtomic } from './output.ts';
+
+export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>] [--out measurements.json]
+    [--format groundct|totalseg-statistics|ibsi] [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
+    [--shape]
+  Measures every labelled structure and lesion (volume, HU statistics, centroid, extents, border contact;
+  lesion diameters, location, attenuation, vessel contact). --format totalseg-statistics writes
+  TotalSegmentator's statistics.json; --format ibsi writes IBSI-1 morphological features per label.`;
+
+const FORMATS = ['groundct', 'totalseg-statistics', 'ibsi'] as const;
+const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
+
+export async function loadStudy(ctPath: string, masksPath: string | undefined, labelMapPath: string | undefined, config: Config): Promise<{ ct: Volume; labels: LabelMap }> {
+  const ct = await readVolume(ctPath, config.volume);
+  if (!masksPath) throw gctError('GCT_CLI_USAGE', 'This command needs --masks <file-or-folder> (the segmentation of the CT).');
+  const labels = await readMasks(masksPath, config.volume, { labelMapPath, reference: ct.grid });
+  return { ct, labels };
+}
+
+/** IBSI-1 morphological features of each label taken whole as one ROI (as the IBSI phantom defines it). */
+function ibsiPerLabel(ct: Volume, labels: LabelMap) {
+  const out: Record<string, unknown> = {};
+  const n = ct.data.length;
+  for (const label of labels.labels) {
+    const voxels = maskVoxels({ labels: labels.layers[label.layer], labelId: label.id }, n, label.name);
+    if (voxels.length === 0) continue;
+    const mask = new Uint8Array(n);
+    for (let v = 0; v < voxels.length; v++) mask[voxels[v]] = 1;
+    out[label.name] = ibsiShapeFeatures(mask, ct.grid.dims, ct.grid.ijkToRas, ct.data);
+  }
+  return out;
+}
+
+export async function runMeasure(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseCommandArgs('measure', argv, {
+    masks: { type: 'string' },
+    'label-map': { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string', default: 'groundct' },
+    phase: { type: 'string' },
+    shape: { type: 'boolean', default: false },
+  });
+  if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct measure takes one CT path; got ${positionals.length}.\n${MEASURE_USAGE}`);
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw gctError('GCT_CLI_USAGE', `--format must be one of ${FORMATS.join(', ')}; got '${values.format}'.`);
+  if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
+  const { ct, labels } = await loadStudy(positionals[0], values.masks, values['label-map'], config);
+  let text: string;
+  if (format === 'ibsi') {
+    text = JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
+  } else {
+    const measurements = measureStudy(ct, labels, {
+      measure: config.measure,
+      phase: values.phase as Phase | undefined,
+      withShape: values.shape,
+      provenance: { ct: positionals[0], masks: values.masks ?? null },
+    });
+    text =
+      format === 'totalseg-statistics'
+        ? formatTotalsegStatisticsJson(toTotalsegStatistics(measurements.structures, [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name)))
+        : JSON.stringify(measurements, null, 2) + '\n';
+  }
+  if (values.out) await writeFileAtomic(values.out, text);
+  else out(text);
+  return 0;
+}

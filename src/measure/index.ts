@@ -1,0 +1,11 @@
+/** Public entry of the measurement stage. */
+export * from './types.ts';
+export * from './lesion-types.ts';
+export * from './location-types.ts';
+export * from './measurements.ts';
+export { measureStudy, MIDLINE_BAND_MM, type MeasureStudyOptions } from './measure-study.ts';
+export { measureStructures, mm3ToMl, type MeasureStructuresOptions } from './structure-stats.ts';
+export { measureLesions, DEFAULT_MIN_LESION_VOLUME_MM3 } from './measure-lesions.ts';
+export { toTotalsegStatistics, formatTotalsegStatisticsJson, totalsegVoxelVolumeMm3, type TotalsegStatistics } from './totalseg-statistics.ts';
+export { ibsiShapeFeatures } from './shape-ibsi.ts';
+export { maskVoxels } from './location-types.ts';

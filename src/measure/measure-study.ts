@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import {
+  compositeMembers, contactVesselsFor, descendants, getStructure, isLesionClass, normaliseName, structureOrNull,
+} from '../anatomy/index.ts';
+import type { MeasureConfig } from '../config.ts';
+import { gctError } from '../errors.ts';
+import { orientationCode, sameGrid, spacingOf, voxelVolumeMm3 } from '../volume/geometry.ts';
+import type { LabelEntry, LabelMap, Volume } from '../volume/types.ts';
+import { GROUNDCT_VERSION } from '../version.ts';
+import { lesionAttenuation } from './attenuation.ts';
+import { distanceToPleuraMm } from './distance.ts';
+import type { LesionMeasurement } from './lesion-types.ts';
+import type { VoxelIndices } from './location-types.ts';
+import { maskVoxels } from './location-types.ts';
+import { measureLesions } from './measure-lesions.ts';
+import type { LesionRecord, Measurements, Phase, Side, StudyInfo } from './measurements.ts';
+import { pancreasRegionFractions, splitPancreas } from './pancreas-regions.ts';
+import { findParentOrgan } from './parent-organ.ts';
+import { measureStructures } from './structure-stats.ts';
+import { subSegmentLocation } from './sub-segments.ts';
+import type { StructureStats } from './types.ts';
+import { vertebraZRanges, vertebralLevel } from './vertebral-level.ts';
+import { vesselContacts } from './vessel-contact.ts';
+
+export interface MeasureStudyOptions {
+  readonly measure: MeasureConfig;
+  /** Contrast phase when the caller knows it; otherwise taken from DICOM ContrastBolusAgent, else 'unknown'. */
+  readonly phase?: Phase;
+  /** Compute IBSI shape features per lesion (a mesh per lesion). */
+  readonly withShape?: boolean;
+  readonly provenance: { readonly ct: string; readonly masks: string | null };
+}
+
+/** A lesion centroid within this distance of the midline (RAS x of the reference) is called midline, mm. */
+export const MIDLINE_BAND_MM = 10;
+
+function studyInfo(ct: Volume, phase: Phase | undefined): StudyInfo {
+  const m = ct.meta;
+  const contrast = m.contrastAgent?.trim();
+  const [resolvedPhase, phaseSource]: [Phase, StudyInfo['phaseSource']] = phase
+    ? [phase, 'given']
+    : contrast && !/^(none|no|nil|-)$/i.test(contrast)
+      ? ['contrast-enhanced', 'dicom']
+      : ['unknown', 'none'];
+  const s = spacingOf(ct.grid);
+  return {
+    dims: ct.grid.dims,
+    spacingMm: [s[0], s[1], s[2]],
+    voxelVolumeMm3: voxelVolumeMm3(ct.grid),
+    orientation: orientationCode(ct.grid.ijkToRas),
+    ...(m.modality ? { modality: m.modality } : {}),
+    phase: resolvedPhase,
+    phaseSource,
+    ...(m.patientAge ? { patientAge: m.patientAge } : {}),
+    ...(m.patientSex ? { patientSex: m.patientSex } : {}),
+    ...(m.studyDate ? { studyDate: m.studyDate } : {}),
+  };
+}
+
+/** Canonical name per label id (null when the catalogue does not know the name). */
+function canonicalNames(labels: LabelMap): Map<number, string | null> {
+  return new Map(labels.labels.map((l) => [l.id, normaliseName(l.name).canonical]));
+}
+
+/**
+ * Measures one study: every structure in one pass, every lesion (26-connected components of the lesion
+ * labels), and for each lesion its organ, side, sub-segments, vertebral level, attenuation against the organ's
+ * parenchyma and contact with the vessels the anatomy catalogue lists for its organ.
+ */
+export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): Measurements {
+  if (!sameGrid(ct.grid, labels.grid, 0.01)) {
+    throw gctError('GCT_MEASURE_INPUT_INVALID', `The masks (${labels.grid.dims.join('x')}) are not on the CT grid (${ct.grid.dims.join('x')}); resample them first (readMasks with a reference grid does).`);
+  }
+  const names = canonicalNames(labels);
+  const byId = new Map(labels.labels.map((l) => [l.id, l]));
+  const structures = measureStructures(ct, labels, { names: (source) => normaliseName(source).canonical });
+  const statsById = new Map(structures.map((s) => [s.labelId, s]));
+  const lesionEntries = labels.labels.filter((l) => {
+    const c = names.get(l.id);
+    return c !== null && c !== undefined && isLesionClass(c);
+  });
+  const measured = measureLesions(ct, labels, lesionEntries.map((l) => l.id), {
+    minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
+    withShape: options.withShape,
+  });
+
+  const total = ct.data.length;
+  const voxelCache = new Map<number, VoxelIndices>();
+  const voxelsOf = (entry: LabelEntry): VoxelIndices => {
+    let v = voxelCache.get(entry.id);
+    if (!v) {
+      v = maskVoxels({ labels: labels.layers[entry.layer], labelId: entry.id }, total, entry.name);
+      voxelCache.set(entry.id, v);
+    }
+    return v;
+  };
+  const present = (entry: LabelEntry) => (statsById.get(entry.id)?.voxelCount ?? 0) > 0;
+  const entriesNamed = (wanted: ReadonlySet<string>) => labels.labels.filter((l) => present(l) && wanted.has(names.get(l.id) ?? ''));
+  const entryNamed = (name: string) => entriesNamed(new Set([name]))[0];
+
+  const midline = midlineReference(structures);
+  const vertebrae = labels.labels.filter((l) => present(l) && /^vertebrae_/.test(names.get(l.id) ?? ''));
+  const vertebraRanges = vertebrae.length > 0 ? vertebraZRanges(ct.grid, labels.layers, vertebrae.map((l) => ({ name: names.get(l.id)!, labelId: l.id }))) : [];
+  const allLesionVoxels = [...measured.voxelIndices.values()];
+  const pancreasSplitCache = new Map<number, ReturnType<typeof splitPancreas>>();
+
+  const lesions: LesionRecord[] = measured.lesions.map((lesion) => {
+    const lesionClass = names.get(lesion.labelId)!;
+    const voxels = measured.voxelIndices.get(lesion.id)!;
+    const organ = resolveOrgan(lesionClass, voxels);
+    const organStructure = organ.name ? structureOrNull(organ.name) : null;
+    const side = sideOf(lesion, organStructure?.laterality, midline);
+    const location = locate(organ.name, voxels);
+    const organEntry = organ.labelId !== null ? byId.get(organ.labelId)! : undefined;
+    const attenuation = organEntry ? lesionAttenuation(ct.data, voxels, voxelsOf(organEntry), allLesionVoxels) : null;
+    const vesselNames = new Set(organ.name ? contactVesselsFor(organ.name) : []);
+    const vessels = entriesNamed(vesselNames).map((e) => ({ name: names.get(e.id)!, voxels: voxelsOf(e) }));
+    const lungEntries = organ.name && (organ.name === 'lung' || descendants('lung').includes(organ.name))
+      ? entriesNamed(new Set(['lung', ...descendants('lung')]))
+      : [];
+    return {
+      ...lesion,
+      lesionClass,
+      lesionType: normaliseName(lesion.labelName).lesionType ?? getStructure(lesionClass).lesionType ?? 'lesion',
+      organ: organ.name,
+      organLabelId: organ.labelId,
+      organBy: organ.by,
+      side: side.side,
+      sideReference: side.reference,
+      ...location,
+      ...(vertebraRanges.length > 0 ? { vertebralLevel: vertebralLevel(voxels, ct.grid, vertebraRanges) } : {}),
+      parenchyma: attenuation && 'parenchyma' in attenuation ? attenuation.parenchyma : null,
+      attenuation: attenuation && 'parenchyma' in attenuation ? { class: attenuation.class, deltaHu: attenuation.deltaHu, isoBandHu: attenuation.isoBandHu } : null,
+      contacts: vessels.length > 0 ? vesselContacts(voxels, vessels, ct.grid) : [],
+      ...(lungEntries.length > 0 ? { pleuraDistanceMm: distanceToPleuraMm(voxels, unionVoxels(lungEntries.map(voxelsOf)), ct.grid) ?? undefined } : {}),
+    };
+  });
+
+  function resolveOrgan(lesionClass: string, voxels: VoxelIndices): { name: string | null; labelId: number | null; by: LesionRecord['organBy'] } {
+    const lesionOf = getStructure(lesionClass).lesionOf ?? null;
+    // Candidates: the named organ and its parts/members, or (generic 'lesion') every labelled organ.
+    const candidateNames = lesionOf
+      ? new Set([lesionOf, ...descendants(lesionOf), ...compositeMembers(lesionOf)])
+      : new Set(labels.labels.map((l) => names.get(l.id)).filter((n): n is string => !!n && structureOrNull(n)?.kind === 'organ'));
+    const candidates = entriesNamed(candidateNames).filter((e) => !isLesionClass(names.get(e.id)!));
+    const parent = findParentOrgan(voxels, ct.grid.dims, labels.layers, candidates.map((c) => c.id));
+    if (parent.labelId === null) return { name: lesionOf, labelId: null, by: lesionOf ? 'class' : 'none' };
+    let name = names.get(parent.labelId)!;
+    let labelId: number | null = parent.labelId;
+    // A sub-segment (Couinaud segment, lobe, pancreatic region) stands for its organ when the organ is labelled.
+    const organOfPart = structureOrNull(name)?.kind === 'organ_part' ? structureOrNull(name)?.parent : null;
+    if (organOfPart && organOfPart !== lesionOf && (lesionOf === null || descendants(lesionOf).includes(organOfPart))) {
+      name = organOfPart;
+      labelId = entryNamed(organOfPart)?.id ?? null;
+    } else if (organOfPart === lesionOf && lesionOf) {
+      name = lesionOf;
+      labelId = entryNamed(lesionOf)?.id ?? null;
+    }
+    return { name, labelId, by: lesionOf ? 'class' : parent.how };
+  }
+
+  function locate(organ: string | null, voxels: VoxelIndices): Pick<LesionRecord, 'segments' | 'segmentShares' | 'pancreasRegions'> {
+    if (!organ) return { segments: [] };
+    const root = organ.startsWith('lung') ? 'lung' : organ;
+    const partNames = root === 'lung' ? compositeMembers('lung') : (structureOrNull(root)?.subSegments ?? []);
+    const parts = entriesNamed(new Set(partNames));
+    if (parts.length > 0) {
+      const where = subSegmentLocation(voxels, ct.grid, labels.layers, parts.map((p) => ({ name: names.get(p.id)!, labelId: p.id })));
+      return { segments: where.locatedIn, segmentShares: where.shares };
+    }
+    const pancreas = root === 'pancreas' ? entryNamed('pancreas') : undefined;
+    if (pancreas) {
+      let split = pancreasSplitCache.get(pancreas.id);
+      if (!split) {
+        const sma = entryNamed('superior_mesenteric_artery');
+        split = splitPancreas(voxelsOf(pancreas), ct.grid, sma ? voxelsOf(sma) : null);
+        pancreasSplitCache.set(pancreas.id, split);
+      }
+      const regions = pancreasRegionFractions(voxels, ct.grid, split);
+      return { segments: regions.locatedIn.map((r) => `pancreas_${r}`), pancreasRegions: regions };
+    }
+    return { segments: [] };
+  }
+
+  const unknownLabels = labels.labels.filter((l) => names.get(l.id) === null).map((l) => ({ labelId: l.id, sourceName: l.name }));
+  return {
+    kind: 'measurements',
+    schemaVersion: 1,
+    provenance: {
+      ...options.provenance,
+      groundctVersion: GROUNDCT_VERSION,
+      configHash: createHash('sha256').update(JSON.stringify(options.measure)).digest('hex'),
+    },
+    study: studyInfo(ct, options.phase),
+    structures,
+    lesions,
+    droppedLesions: measured.dropped,
+    minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
+    unknownLabels,
+  };
+}
+
+function unionVoxels(lists: readonly VoxelIndices[]): Uint32Array {
+  const all = new Uint32Array(lists.reduce((n, l) => n + l.length, 0));
+  let w = 0;
+  for (const l of lists) for (let n = 0; n < l.length; n++) all[w++] = l[n];
+  return all;
+}
+
+interface MidlineReference { readonly xMm: number; readonly reference: LesionRecord['sideReference'] }
+
+/**
+ * The body midline in RAS x: mean centroid x of the vertebrae (the spine is midline by definition), else the
+ * body outline's centroid, else x = 0 of the scanner frame (the table centre on most scanners).
+ */
+function midlineReference(structures: readonly StructureStats[]): MidlineReference {
+  const vertebrae = structures.filter((s) => s.voxelCount > 0 && s.name?.startsWith('vertebrae_'));
+  if (vertebrae.length > 0) return { xMm: vertebrae.reduce((a, s) => a + s.rasCentroid![0], 0) / vertebrae.length, reference: 'spine' };
+  const body = structures.find((s) => s.voxelCount > 0 && (s.name === 'body' || s.name === 'body_trunc'));
+  if (body) return { xMm: body.rasCentroid![0], reference: 'body' };
+  return { xMm: 0, reference: 'scanner-origin' };
+}
+
+/**
+ * Side of a lesion: a sided organ's own side (a left kidney lesion is left); otherwise the RAS x of the lesion
+ * centroid against the midline (+x is the patient's right) — from the affine, never from array order.
+ */
+function sideOf(lesion: LesionMeasurement, organLaterality: string | undefined, midline: MidlineReference): { side: Side; reference: LesionRecord['sideReference'] } {
+  if (organLaterality === 'left' || organLaterality === 'right') return { side: organLaterality, reference: midline.reference };
+  const dx = lesion.rasCentroid[0] - midline.xMm;
+  return { side: Math.abs(dx) <= MIDLINE_BAND_MM ? 'midline' : dx > 0 ? 'right' : 'left', reference: midline.reference };
+}
