@@ -72,6 +72,13 @@ export const ERRORS = {
   GCT_KB_PASSAGE_INVALID: spec('GCT_KB_PASSAGE_INVALID', 500, 'Fix the named field of the named passage file; the format is described in knowledge-base/README.md.'),
   GCT_KB_DUPLICATE_ID: spec('GCT_KB_DUPLICATE_ID', 500, 'Give each passage a unique id equal to its file name; ids are never reused.'),
   GCT_KB_REFERENCE_UNKNOWN: spec('GCT_KB_REFERENCE_UNKNOWN', 500, 'A rule cites a passage id or threshold name the knowledge base does not hold; fix the citation or add the passage.'),
+
+  // segment
+  GCT_SEGMENT_MODEL_NOT_FOUND: spec('GCT_SEGMENT_MODEL_NOT_FOUND', 404, "A model is a folder holding model.onnx and model.json; pass its path, or the name of a folder under models/ (see models/README.md)."),
+  GCT_SEGMENT_MANIFEST_INVALID: spec('GCT_SEGMENT_MANIFEST_INVALID', 422, 'Fix the listed fields of model.json; the format is described in models/README.md (tools/export_nnunet_onnx.py writes a valid one).'),
+  GCT_SEGMENT_MODEL_LOAD_FAILED: spec('GCT_SEGMENT_MODEL_LOAD_FAILED', 422, "Re-export the model (opset 17, float32 input [batch, 1, k, j, i]) and write its SHA-256 into model.json's sha256."),
+  GCT_SEGMENT_INFERENCE_FAILED: spec('GCT_SEGMENT_INFERENCE_FAILED', 500, "Check that the manifest's patchSize, classes and maxBatch match the exported graph; lower the batch if memory ran out."),
+  GCT_SEGMENT_OPTION_INVALID: spec('GCT_SEGMENT_OPTION_INVALID', 400, 'Fix the named segmentation option, e.g. threads must be an integer >= 1.'),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
