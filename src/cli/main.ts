@@ -1,11 +1,13 @@
 import { loadConfig } from '../config.ts';
 import { isGroundctError } from '../errors.ts';
+import { DEMO_USAGE, runDemo } from './demo.ts';
 import { INFO_USAGE, runInfo } from './info.ts';
 import { MEASURE_USAGE, runMeasure } from './measure.ts';
 
 type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  demo: { run: runDemo, usage: DEMO_USAGE },
   info: { run: runInfo, usage: INFO_USAGE },
   measure: { run: runMeasure, usage: MEASURE_USAGE },
 };

@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
-import { readMasks, readVolume, type LabelMap, type Volume } from '../volume/index.ts';
+import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
-export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>] [--out measurements.json]
+export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>] [--masks ... [--label-map ...]] [--out measurements.json]
     [--format groundct|totalseg-statistics|ibsi] [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
     [--shape]
   Measures every labelled structure and lesion (volume, HU statistics, centroid, extents, border contact;
@@ -15,11 +15,25 @@ export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--
 const FORMATS = ['groundct', 'totalseg-statistics', 'ibsi'] as const;
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
 
-export async function loadStudy(ctPath: string, masksPath: string | undefined, labelMapPath: string | undefined, config: Config): Promise<{ ct: Volume; labels: LabelMap }> {
+/**
+ * Reads a CT and its masks onto the CT grid. Several mask sets (e.g. TotalSegmentator's `total` and
+ * `liver_segments` outputs) are merged; the i-th --label-map belongs to the i-th --masks.
+ */
+export async function loadStudy(ctPath: string, masksPaths: readonly string[], labelMapPaths: readonly string[], config: Config): Promise<{ ct: Volume; labels: LabelMap }> {
+  if (labelMapPaths.length > masksPaths.length) {
+    throw gctError('GCT_CLI_USAGE', `Got ${labelMapPaths.length} --label-map for ${masksPaths.length} --masks; give at most one label map per mask set, in the same order.`);
+  }
   const ct = await readVolume(ctPath, config.volume);
-  if (!masksPath) throw gctError('GCT_CLI_USAGE', 'This command needs --masks <file-or-folder> (the segmentation of the CT).');
-  const labels = await readMasks(masksPath, config.volume, { labelMapPath, reference: ct.grid });
-  return { ct, labels };
+  const sets = [];
+  for (const [index, path] of masksPaths.entries()) {
+    sets.push(await readMasks(path, config.volume, { labelMapPath: labelMapPaths[index], reference: ct.grid }));
+  }
+  return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
+}
+
+/** No masks: an empty label map, so that later stages say nothing could be assessed instead of failing. */
+export function emptyLabelMap(ct: Volume): LabelMap {
+  return { kind: 'labelmap', grid: ct.grid, layers: [new Uint8Array(ct.data.length)], labels: [], meta: { source: { format: ct.meta.source.format, path: '(no masks)' } } };
 }
 
 /** IBSI-1 morphological features of each label taken whole as one ROI (as the IBSI phantom defines it). */
@@ -38,8 +52,8 @@ function ibsiPerLabel(ct: Volume, labels: LabelMap) {
 
 export async function runMeasure(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('measure', argv, {
-    masks: { type: 'string' },
-    'label-map': { type: 'string' },
+    masks: { type: 'string', multiple: true },
+    'label-map': { type: 'string', multiple: true },
     out: { type: 'string' },
     format: { type: 'string', default: 'groundct' },
     phase: { type: 'string' },
@@ -49,7 +63,8 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw gctError('GCT_CLI_USAGE', `--format must be one of ${FORMATS.join(', ')}; got '${values.format}'.`);
   if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
-  const { ct, labels } = await loadStudy(positionals[0], values.masks, values['label-map'], config);
+  if (!values.masks?.length) throw gctError('GCT_CLI_USAGE', 'groundct measure needs --masks <file-or-folder> (the segmentation of the CT).');
+  const { ct, labels } = await loadStudy(positionals[0], values.masks, values['label-map'] ?? [], config);
   let text: string;
   if (format === 'ibsi') {
     text = JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
@@ -58,7 +73,7 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
       measure: config.measure,
       phase: values.phase as Phase | undefined,
       withShape: values.shape,
-      provenance: { ct: positionals[0], masks: values.masks ?? null },
+      provenance: { ct: positionals[0], masks: values.masks.join(', ') },
     });
     text =
       format === 'totalseg-statistics'

@@ -3,7 +3,7 @@ export * from './types.ts';
 export * from './geometry.ts';
 export { readVolume, readMasks, inputKind, type ReadMasksOptions } from './read.ts';
 export { parseLabelMapJson, readLabelMapJson, type LabelNames } from './label-map-json.ts';
-export { labelMapFromMultilabel, packBinaryMasks, labelCounts, labelVoxelCounts } from './label-map.ts';
+export { labelMapFromMultilabel, packBinaryMasks, labelCounts, labelVoxelCounts, mergeLabelMaps } from './label-map.ts';
 export { resampleLabelsToGrid, describeGrid } from './resample.ts';
 export { describeVolume, describeMasks, looksLikeLabels, valueRange, type VolumeDescription, type MaskDescription } from './describe.ts';
 export { writeNifti, encodeNifti } from './readers/nifti-write.ts';

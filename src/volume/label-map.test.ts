@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeIjkToRas, rasPoint, type Grid } from './geometry.ts';
 import { parseLabelMapJson } from './label-map-json.ts';
-import { labelMapFromMultilabel, labelVoxelCounts, packBinaryMasks } from './label-map.ts';
+import { labelMapFromMultilabel, labelVoxelCounts, mergeLabelMaps, packBinaryMasks } from './label-map.ts';
 import { resampleLabelsToGrid } from './resample.ts';
 import type { VolumeMeta } from './types.ts';
 
@@ -73,5 +73,20 @@ describe('resampling masks onto the CT grid', () => {
   it('returns the same object when the grids agree within tolerance', () => {
     const mask = labelMapFromMultilabel({ grid: grid([2, 1, 1]), data: new Uint8Array([1, 0]), meta });
     expect(resampleLabelsToGrid(mask, grid([2, 1, 1], [1, 1, 1], [0.001, 0, 0]), 0.01)).toBe(mask);
+  });
+});
+
+describe('merging mask sets', () => {
+  it('keeps both sets on their own layers and shifts colliding ids past the first set', () => {
+    const organs = labelMapFromMultilabel({ grid: grid([2, 2, 1]), data: new Uint8Array([1, 1, 2, 0]), meta }, { names: new Map([[1, 'liver'], [2, 'spleen']]) });
+    const segments = labelMapFromMultilabel({ grid: grid([2, 2, 1]), data: new Uint8Array([1, 2, 0, 0]), meta }, { names: new Map([[1, 'liver_segment_7'], [2, 'liver_segment_8']]) });
+    const merged = mergeLabelMaps([organs, segments]);
+    expect(merged.layers).toHaveLength(2);
+    expect(merged.labels).toEqual([
+      { id: 1, name: 'liver', layer: 0 }, { id: 2, name: 'spleen', layer: 0 },
+      { id: 3, name: 'liver_segment_7', layer: 1 }, { id: 4, name: 'liver_segment_8', layer: 1 },
+    ]);
+    expect([...merged.layers[1]]).toEqual([3, 4, 0, 0]);
+    expect([...labelVoxelCounts(merged)]).toEqual([[1, 2], [2, 1], [3, 1], [4, 1]]);
   });
 });

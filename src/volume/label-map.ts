@@ -106,3 +106,40 @@ export function labelVoxelCounts(labels: LabelMap): Map<number, number> {
   });
   return out;
 }
+
+/**
+ * Combines label maps on one grid (e.g. TotalSegmentator's `total` output and its `liver_segments` output):
+ * each map's layers are kept as separate layers, and ids of later maps are shifted past the earlier maps'
+ * largest id when they collide, so no label is lost or renamed.
+ */
+export function mergeLabelMaps(maps: readonly LabelMap[]): LabelMap {
+  if (maps.length === 1) return maps[0];
+  const layers: LabelArray[] = [];
+  const labels: LabelEntry[] = [];
+  let maxId = 0;
+  for (const map of maps) {
+    const collides = map.labels.some((l) => labels.some((prev) => prev.id === l.id));
+    const offset = collides ? maxId : 0;
+    const mapMax = Math.max(0, ...map.labels.map((l) => l.id)) + offset;
+    if (mapMax > 65535) throw gctError('GCT_LABELMAP_INVALID', `Merging ${maps.length} label maps needs ids up to ${mapMax}; at most 65535 are supported.`);
+    const layerBase = layers.length;
+    for (const layer of map.layers) {
+      if (offset === 0 && (mapMax <= 255 || layer instanceof Uint16Array)) {
+        layers.push(layer);
+        continue;
+      }
+      const out = mapMax <= 255 ? new Uint8Array(layer.length) : new Uint16Array(layer.length);
+      for (let n = 0; n < layer.length; n++) if (layer[n] !== 0) out[n] = layer[n] + offset;
+      layers.push(out);
+    }
+    for (const l of map.labels) labels.push({ id: l.id + offset, name: l.name, layer: l.layer + layerBase });
+    maxId = Math.max(maxId, mapMax);
+  }
+  return {
+    kind: 'labelmap',
+    grid: maps[0].grid,
+    layers,
+    labels: labels.sort((a, b) => a.id - b.id),
+    meta: { ...maps[0].meta, notes: [...(maps[0].meta.notes ?? []), `merged from ${maps.length} mask sets: ${maps.map((m) => m.meta.source.path).join(', ')}`] },
+  };
+}
