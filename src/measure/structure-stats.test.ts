@@ -209,6 +209,53 @@ describe('measureStructures: labels', () => {
   });
 });
 
+describe('measureStructures: against a per-voxel brute force', () => {
+  // Sparse random labels (mostly background, short runs) on rows of odd length, so that word-wise background
+  // skipping meets unaligned rows, and layers stored at unaligned byte offsets (no word view at all).
+  const dims: Dims = [37, 5, 3];
+  const n = 37 * 5 * 3;
+  const grid = rasGrid(dims, [0.5, 1, 2], [3, -4, 5]);
+  let seed = 12345;
+  const rand = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296);
+  const ct = Int16Array.from({ length: n }, () => Math.floor(rand() * 400) - 200);
+  const values = Array.from({ length: n }, () => (rand() < 0.7 ? 0 : 1 + Math.floor(rand() * 3)));
+
+  function bruteForce(label: number): { count: number; meanHu: number; ijk: number[]; min: number[]; max: number[] } {
+    let count = 0, sum = 0;
+    const ijk = [0, 0, 0], min = [Infinity, Infinity, Infinity], max = [-Infinity, -Infinity, -Infinity];
+    for (let k = 0; k < 3; k++) for (let j = 0; j < 5; j++) for (let i = 0; i < 37; i++) {
+      const x = index(dims, i, j, k);
+      if (values[x] !== label) continue;
+      count++;
+      sum += ct[x];
+      [i, j, k].forEach((v, a) => { ijk[a] += v; min[a] = Math.min(min[a], v); max[a] = Math.max(max[a], v); });
+    }
+    return { count, meanHu: sum / count, ijk: ijk.map((v) => v / count), min, max };
+  }
+
+  const layerKinds: [string, () => Uint8Array | Uint16Array][] = [
+    ['uint8', () => Uint8Array.from(values)],
+    ['uint16', () => Uint16Array.from(values)],
+    ['uint8 at byte offset 1', () => { const b = new Uint8Array(n + 1); b.set(values, 1); return b.subarray(1); }],
+    ['uint16 at byte offset 2', () => { const b = new Uint16Array(n + 1); b.set(values, 1); return b.subarray(1); }],
+  ];
+  it.each(layerKinds)('%s layer', (_, makeLayer) => {
+    const layer = makeLayer();
+    const stats = measureStructures(volume(grid, ct), labelMap(grid, [layer], [1, 2, 3].map((id) => ({ id, name: `l${id}`, layer: 0 }))));
+    for (const s of stats) {
+      const want = bruteForce(s.labelId);
+      const got = measured(s);
+      expect(got.voxelCount).toBe(want.count);
+      expect(got.huMean).toBeCloseTo(want.meanHu, 10);
+      for (let a = 0; a < 3; a++) {
+        expect(got.ijkCentroid[a]).toBeCloseTo(want.ijk[a], 10);
+        expect(got.ijkBounds.min[a]).toBe(want.min[a]);
+        expect(got.ijkBounds.max[a]).toBe(want.max[a]);
+      }
+    }
+  });
+});
+
 describe('measureStructures: orientation', () => {
   function touchedFaces(direction: number[], ijkInside: [number, number, number]): MeasuredStructureStats {
     const dims: Dims = [3, 3, 3];

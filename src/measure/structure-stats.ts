@@ -113,6 +113,11 @@ function scanLayer(
   const m00 = m[0], m01 = m[1], m02 = m[2];
   const m10 = m[4], m11 = m[5], m12 = m[6];
   const m20 = m[8], m21 = m[9], m22 = m[10];
+  // Background is most of a scan: where the layer's bytes are 4-aligned, skip it a 32-bit word at a time.
+  const perWord = 4 / layer.BYTES_PER_ELEMENT;
+  const words = layer.byteOffset % 4 === 0 ? new Uint32Array(layer.buffer, layer.byteOffset, (layer.length / perWord) | 0) : null;
+  const wordShift = perWord === 4 ? 2 : 1;
+  const wordMask = perWord - 1;
   let rowStart = 0;
   for (let k = 0; k < nk; k++) {
     for (let j = 0; j < nj; j++, rowStart += ni) {
@@ -124,6 +129,9 @@ function scanLayer(
         const label = layer[rowStart + i];
         if (label === 0) {
           i++;
+          if (words !== null && ((rowStart + i) & wordMask) === 0) {
+            while (i + perWord <= ni && words[(rowStart + i) >> wordShift] === 0) i += perWord;
+          }
           continue;
         }
         let end = i + 1;
