@@ -73,6 +73,13 @@ export const ERRORS = {
   GCT_KB_DUPLICATE_ID: spec('GCT_KB_DUPLICATE_ID', 500, 'Give each passage a unique id equal to its file name; ids are never reused.'),
   GCT_KB_REFERENCE_UNKNOWN: spec('GCT_KB_REFERENCE_UNKNOWN', 500, 'A rule cites a passage id or threshold name the knowledge base does not hold; fix the citation or add the passage.'),
 
+  // ground: retrieval
+  GCT_GROUND_EMBEDDER_INVALID: spec('GCT_GROUND_EMBEDDER_INVALID', 500, 'Fix the named embedder option (e.g. hashed TF-IDF dimensions is an integer in [16, 65536]); an embedder id may only use letters, digits, ".", "_" and "-".'),
+  GCT_GROUND_MODEL_NOT_FOUND: spec('GCT_GROUND_MODEL_NOT_FOUND', 500, 'Put a sentence-embedding model in models/<name>/ (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx, as exported for transformers.js), or use the default embedder.'),
+  GCT_GROUND_MODEL_LOAD_FAILED: spec('GCT_GROUND_MODEL_LOAD_FAILED', 500, 'Re-export the embedding model for transformers.js (ONNX with a last_hidden_state or sentence_embedding output) and check its tokenizer files.'),
+  GCT_GROUND_INDEX_FAILED: spec('GCT_GROUND_INDEX_FAILED', 500, 'Check that <dataDir>/index is writable; delete its files to force a rebuild.'),
+  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number and lexicalWeight in [0, 1].'),
+
   // segment
   GCT_SEGMENT_MODEL_NOT_FOUND: spec('GCT_SEGMENT_MODEL_NOT_FOUND', 404, "A model is a folder holding model.onnx and model.json; pass its path, or the name of a folder under models/ (see models/README.md)."),
   GCT_SEGMENT_MANIFEST_INVALID: spec('GCT_SEGMENT_MANIFEST_INVALID', 422, 'Fix the listed fields of model.json; the format is described in models/README.md (tools/export_nnunet_onnx.py writes a valid one).'),
