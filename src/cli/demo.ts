@@ -5,7 +5,7 @@ import { measureStudy, type Measurements } from '../measure/index.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../phantom/index.ts';
 import type { StudyTruth } from '../phantom/index.ts';
 import { parseCommandArgs } from './args.ts';
-import { loadStudy } from './measure.ts';
+import { loadStudyFromArgs } from './measure.ts';
 import { writeFileAtomic } from './output.ts';
 
 export const DEMO_USAGE = `groundct demo [--out <dir>] [--seed N]
@@ -41,7 +41,7 @@ export async function runDemo(argv: string[], config: Config, out: (s: string) =
   await mkdir(dir, { recursive: true });
   await writeStudy(study, studyDir, { formats: ['nifti', 'dicom'], overwrite: true });
   out(`wrote synthetic study '${spec.name}' (seed ${spec.seed}) to ${studyDir}\n`);
-  const { ct, labels } = await loadStudy(
+  const { ct, labels } = await loadStudyFromArgs(
     join(studyDir, 'ct-dicom'),
     [join(studyDir, 'labels.nii.gz'), join(studyDir, 'labels-subsegments.nii.gz')],
     [join(studyDir, 'labels.json'), join(studyDir, 'labels-subsegments.json')],

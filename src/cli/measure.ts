@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
-import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from '../volume/index.ts';
+import { loadStudy, type LoadedStudy } from '../pipeline.ts';
+import type { LabelMap, Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
@@ -19,21 +20,11 @@ const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial
  * Reads a CT and its masks onto the CT grid. Several mask sets (e.g. TotalSegmentator's `total` and
  * `liver_segments` outputs) are merged; the i-th --label-map belongs to the i-th --masks.
  */
-export async function loadStudy(ctPath: string, masksPaths: readonly string[], labelMapPaths: readonly string[], config: Config): Promise<{ ct: Volume; labels: LabelMap }> {
+export async function loadStudyFromArgs(ctPath: string, masksPaths: readonly string[], labelMapPaths: readonly string[], config: Config): Promise<LoadedStudy> {
   if (labelMapPaths.length > masksPaths.length) {
     throw gctError('GCT_CLI_USAGE', `Got ${labelMapPaths.length} --label-map for ${masksPaths.length} --masks; give at most one label map per mask set, in the same order.`);
   }
-  const ct = await readVolume(ctPath, config.volume);
-  const sets = [];
-  for (const [index, path] of masksPaths.entries()) {
-    sets.push(await readMasks(path, config.volume, { labelMapPath: labelMapPaths[index], reference: ct.grid }));
-  }
-  return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
-}
-
-/** No masks: an empty label map, so that later stages say nothing could be assessed instead of failing. */
-export function emptyLabelMap(ct: Volume): LabelMap {
-  return { kind: 'labelmap', grid: ct.grid, layers: [new Uint8Array(ct.data.length)], labels: [], meta: { source: { format: ct.meta.source.format, path: '(no masks)' } } };
+  return loadStudy({ ctPath, masksPaths, labelMapPaths }, config);
 }
 
 /** IBSI-1 morphological features of each label taken whole as one ROI (as the IBSI phantom defines it). */
@@ -64,7 +55,7 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   if (!FORMATS.includes(format)) throw gctError('GCT_CLI_USAGE', `--format must be one of ${FORMATS.join(', ')}; got '${values.format}'.`);
   if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
   if (!values.masks?.length) throw gctError('GCT_CLI_USAGE', 'groundct measure needs --masks <file-or-folder> (the segmentation of the CT).');
-  const { ct, labels } = await loadStudy(positionals[0], values.masks, values['label-map'] ?? [], config);
+  const { ct, labels } = await loadStudyFromArgs(positionals[0], values.masks, values['label-map'] ?? [], config);
   let text: string;
   if (format === 'ibsi') {
     text = JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
