@@ -86,6 +86,13 @@ export const ERRORS = {
   GCT_SEGMENT_MODEL_LOAD_FAILED: spec('GCT_SEGMENT_MODEL_LOAD_FAILED', 422, "Re-export the model (opset 17, float32 input [batch, 1, k, j, i]) and write its SHA-256 into model.json's sha256."),
   GCT_SEGMENT_INFERENCE_FAILED: spec('GCT_SEGMENT_INFERENCE_FAILED', 500, "Check that the manifest's patchSize, classes and maxBatch match the exported graph; lower the batch if memory ran out."),
   GCT_SEGMENT_OPTION_INVALID: spec('GCT_SEGMENT_OPTION_INVALID', 400, 'Fix the named segmentation option, e.g. threads must be an integer >= 1.'),
+
+  // findings and report
+  GCT_FINDINGS_INPUT_INVALID: spec('GCT_FINDINGS_INPUT_INVALID', 422, 'Pass the Measurements artifact made by measureStudy (kind "measurements", schemaVersion 1, unique lesion ids); re-run the measure stage.'),
+  GCT_REPORT_INPUT_INVALID: spec('GCT_REPORT_INPUT_INVALID', 422, 'Pass findings derived from these same measurements (deriveFindings on them); their provenance must match.'),
+  GCT_REPORT_TEMPLATE_INVALID: spec('GCT_REPORT_TEMPLATE_INVALID', 500, 'Fix the named template file in prompts/ (name <id>.v<version>.jinja, a {# id: ... version: ... #} header, Jinja syntax that renders one sentence).'),
+  GCT_REPORT_SENTENCE_UNGROUNDED: spec('GCT_REPORT_SENTENCE_UNGROUNDED', 500, 'This is a bug: every report sentence must list the ids of the findings it states; report it with the study that caused it.'),
+  GCT_REPORT_NARRATOR_INVALID: spec('GCT_REPORT_NARRATOR_INVALID', 400, 'Configure the LLM narrator\'s chat model with temperature 0 (it may only rephrase the template sentences).'),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
