@@ -1,0 +1,124 @@
+import { getStructure, structureOrNull } from '../anatomy/index.ts';
+import type { MeasuredStructureStats, StructureStats } from '../measure/types.ts';
+import { makeFinding, type RuleContext } from './context.ts';
+import { structureEvidence } from './evidence.ts';
+import { PASSAGES } from './rules.ts';
+import type { Finding } from './schema.ts';
+
+/**
+ * Organ rules: size class by volume (RadGPT) and spleen length (Lugano) for complete organs, 'partially_imaged'
+ * for organs cut by the scan border (RadGPT withholds their volume: passages radgpt-partial-organ,
+ * groundct-partial-organ), and 'not_imaged' for organs named in the label map with no voxel.
+ */
+
+/** Structure kinds that get partially-imaged / not-imaged findings. Vessels, bones and muscles routinely run off
+ * the scan, so saying so for each would bury the organs; they stay in the report's structure table. */
+const ORGAN_KINDS = new Set(['organ', 'organ_part']);
+
+function sideOf(name: string): 'left' | 'right' | undefined {
+  const lat = getStructure(name).laterality;
+  return lat === 'left' || lat === 'right' ? lat : undefined;
+}
+
+export function subjectOf(name: string): Finding['subject'] {
+  const s = getStructure(name);
+  const side = sideOf(name);
+  return { structure: name, displayName: s.displayName, organ: name, ...(side === undefined ? {} : { side }) };
+}
+
+function notImaged(s: StructureStats & { name: string }): Finding {
+  return makeFinding({
+    id: `${s.name}.not_imaged`,
+    type: 'not_imaged',
+    subject: subjectOf(s.name),
+    status: 'indeterminate',
+    significance: 1,
+    statement: 'not imaged',
+    attributes: { reason: 'label listed with no voxel' },
+    evidence: [structureEvidence(s)],
+    criteria: [PASSAGES.negativeFindings],
+  });
+}
+
+function partiallyImaged(s: MeasuredStructureStats & { name: string }): Finding {
+  return makeFinding({
+    id: `${s.name}.partial`,
+    type: 'partially_imaged',
+    subject: subjectOf(s.name),
+    status: 'indeterminate',
+    significance: 1,
+    statement: 'partially imaged',
+    attributes: { borders: [...s.touchesBorderRas], withheld: ['volume', 'size class'] },
+    evidence: [structureEvidence(s)],
+    criteria: [PASSAGES.partialOrgan, PASSAGES.partialOrganRadgpt],
+  });
+}
+
+/** Volume size class of a complete organ that has a RadGPT rule; null for organs without one. */
+function sizeFinding(ctx: RuleContext, s: MeasuredStructureStats & { name: string }): Finding | null {
+  const rule = ctx.rules.organSize[s.name];
+  if (rule === undefined) return null;
+  // RadGPT's classes are strict: enlarged ABOVE the limit ("above 314.5 cm3"), massive ABOVE 430.8.
+  const massive = rule.massiveVolumeMl !== undefined && s.volumeMl > rule.massiveVolumeMl;
+  const enlarged = s.volumeMl > rule.enlargedVolumeMl;
+  const statement = massive ? 'massively enlarged' : enlarged ? 'enlarged' : 'normal size';
+  return makeFinding({
+    id: `${s.name}.size`,
+    type: 'organ_size',
+    subject: subjectOf(s.name),
+    status: enlarged ? 'abnormal' : 'normal',
+    significance: massive ? 3 : enlarged ? 2 : 0,
+    statement,
+    values: {
+      volumeMl: s.volumeMl,
+      enlargedAboveMl: rule.enlargedVolumeMl,
+      ...(rule.massiveVolumeMl === undefined ? {} : { massiveAboveMl: rule.massiveVolumeMl }),
+    },
+    attributes: { measure: 'volume' },
+    evidence: [structureEvidence(s)],
+    criteria: [rule.passageId],
+  });
+}
+
+/** Lugano: splenomegaly when the craniocaudal length exceeds 13 cm (reported separately from the volume class). */
+function spleenLengthFinding(ctx: RuleContext, s: MeasuredStructureStats): Finding {
+  const lengthMm = s.extentMm.craniocaudal;
+  const enlarged = lengthMm > ctx.rules.spleenMaxLengthMm;
+  return makeFinding({
+    id: 'spleen.length',
+    type: 'organ_size',
+    subject: subjectOf('spleen'),
+    status: enlarged ? 'abnormal' : 'normal',
+    significance: enlarged ? 2 : 0,
+    statement: enlarged ? 'enlarged' : 'normal size',
+    values: { craniocaudalLengthMm: lengthMm, enlargedAboveMm: ctx.rules.spleenMaxLengthMm },
+    attributes: { measure: 'craniocaudal length' },
+    evidence: [structureEvidence(s)],
+    criteria: [PASSAGES.spleenLength],
+  });
+}
+
+/** Partially imaged, not imaged and size findings of every catalogued organ in the label map. */
+export function organFindings(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const s of ctx.m.structures) {
+    if (s.name === null || seen.has(s.name)) continue;
+    const kind = structureOrNull(s.name)?.kind;
+    if (kind === undefined || !ORGAN_KINDS.has(kind)) continue;
+    seen.add(s.name);
+    const named = s as typeof s & { name: string };
+    if (!named.present) {
+      out.push(notImaged(named));
+      continue;
+    }
+    if (named.partiallyImaged) {
+      out.push(partiallyImaged(named));
+      continue;
+    }
+    const size = sizeFinding(ctx, named);
+    if (size !== null) out.push(size);
+    if (named.name === 'spleen') out.push(spleenLengthFinding(ctx, named));
+  }
+  return out;
+}
