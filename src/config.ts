@@ -9,8 +9,11 @@ import { gctError } from './errors.ts';
 export const ConfigSchema = z.object({
   volume: z
     .object({
-      /** Largest decompressed voxel payload accepted from one file, in bytes (gzip-bomb guard). */
-      maxDecompressedBytes: z.number().int().positive().default(4 * 1024 ** 3),
+      /**
+       * Largest decompressed payload accepted from one file, in bytes (gzip-bomb guard). At most 2 GiB - 1, the
+       * largest file Node's fs.readFile returns: a 512 x 512 x 2000 int16 CT is 1 GiB.
+       */
+      maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
       /** Largest voxel count accepted for one volume. */
       maxVoxels: z.number().int().positive().default(1024 * 1024 * 1024),
       /** Distance in mm within which two grids' voxel centres count as the same grid. */
