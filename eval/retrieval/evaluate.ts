@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Retriever } from '../../src/ground/retriever.ts';
+
+/**
+ * The retrieval evaluation: a labelled set of report-style sentences, each with the passage ids that answer it,
+ * split into dev (used to choose embedder options) and test (reported, never tuned on).
+ *
+ * recall@k here is the hit rate: the share of sentences for which at least one correct passage is among the top k
+ * results. Latency is the wall time of one `retrieve` call (embedding + index search) per sentence.
+ */
+export const LabelledItemSchema = z
+  .object({
+    id: z.string().min(1),
+    split: z.enum(['dev', 'test']),
+    text: z.string().min(1),
+    passageIds: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+export type LabelledItem = z.infer<typeof LabelledItemSchema>;
+
+export const LABELLED_SET_PATH = fileURLToPath(new URL('./labelled.jsonl', import.meta.url));
+
+export function loadLabelledSet(file: string = LABELLED_SET_PATH): LabelledItem[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l, i) => {
+      const parsed = LabelledItemSchema.safeParse(JSON.parse(l));
+      if (!parsed.success) throw new Error(`${file} line ${i + 1}: ${parsed.error.message}`);
+      return parsed.data;
+    });
+}
+
+export interface SplitResult {
+  readonly n: number;
+  /** Share of sentences with a correct passage ranked first, in [0, 1]. */
+  readonly recallAt1: number;
+  /** Share of sentences with a correct passage in the top 3, in [0, 1]. */
+  readonly recallAt3: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP95Ms: number;
+  /** Sentences with no correct passage in the top 3, with what was retrieved. */
+  readonly misses: readonly { id: string; text: string; expected: readonly string[]; got: readonly string[] }[];
+}
+
+/** Nearest-rank percentile (p in (0, 100]) of the values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** Runs every item through the retriever (after one warm-up pass over the same items) and scores it. */
+export async function evaluateRetriever(retriever: Retriever, items: readonly LabelledItem[]): Promise<SplitResult> {
+  for (const item of items) await retriever.retrieve(item.text, { k: 3 });
+  let hit1 = 0;
+  let hit3 = 0;
+  const latencies: number[] = [];
+  const misses: { id: string; text: string; expected: readonly string[]; got: readonly string[] }[] = [];
+  for (const item of items) {
+    const t0 = performance.now();
+    const results = await retriever.retrieve(item.text, { k: 3, minScore: -1 });
+    latencies.push(performance.now() - t0);
+    const got = results.map((r) => r.passageId);
+    const correct = new Set(item.passageIds);
+    if (got.length > 0 && correct.has(got[0])) hit1++;
+    if (got.some((id) => correct.has(id))) hit3++;
+    else misses.push({ id: item.id, text: item.text, expected: item.passageIds, got });
+  }
+  const n = items.length;
+  return {
+    n,
+    recallAt1: hit1 / n,
+    recallAt3: hit3 / n,
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    misses,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Text analysis shared by the lexical embedder and the BM25 scorer: lower-casing, accent and British-spelling
+ * folding, a light plural stemmer and a small table of radiology synonyms and abbreviations, so that a report's
+ * "hypodense hepatic lesion" and a passage's "hypoattenuating liver lesion" share tokens.
+ *
+ * The synonym table is deliberately small and general (words radiologists use interchangeably, abbreviations
+ * spelled out); it is versioned with MEDICAL_TEXT_VERSION, which is part of every embedder id that uses it, so a
+ * change rebuilds the index.
+ */
+export const MEDICAL_TEXT_VERSION = 1;
+
+/**
+ * token -> replacement tokens (already in canonical form). Applied once per token, after stemming the input
+ * token and before stemming the replacements (replacements are written in their final form).
+ */
+export const MEDICAL_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  // organ adjectives -> organ nouns
+  hepatic: ['liver'],
+  renal: ['kidney'],
+  splenic: ['spleen'],
+  pulmonary: ['lung'],
+  pancreatic: ['pancreas'],
+  hepatomegaly: ['liver', 'enlarged'],
+  splenomegaly: ['spleen', 'enlarged'],
+  nephromegaly: ['kidney', 'enlarged'],
+  // attenuation vocabulary (CT "density" is informal for attenuation)
+  hypodense: ['hypoattenuating'],
+  hypodensity: ['hypoattenuating'],
+  hyperdense: ['hyperattenuating'],
+  hyperdensity: ['hyperattenuating'],
+  isodense: ['isoattenuating'],
+  density: ['attenuation'],
+  densities: ['attenuation'],
+  hypoenhancing: ['hypoattenuating', 'enhancing'],
+  // units
+  cm3: ['ml'],
+  cc: ['ml'],
+  millilitre: ['ml'],
+  milliliter: ['ml'],
+  millimetre: ['mm'],
+  millimeter: ['mm'],
+  centimetre: ['cm'],
+  centimeter: ['cm'],
+  // abbreviations
+  sma: ['superior', 'mesenteric', 'artery'],
+  smv: ['superior', 'mesenteric', 'vein'],
+  ivc: ['inferior', 'vena', 'cava'],
+  hcc: ['hepatocellular', 'carcinoma'],
+  rcc: ['kidney', 'cell', 'carcinoma'],
+  pdac: ['pancreas', 'ductal', 'adenocarcinoma'],
+  cbd: ['common', 'bile', 'duct'],
+  ggn: ['ground', 'glass', 'nodule'],
+  ggo: ['ground', 'glass', 'opacity'],
+  ap: ['anteroposterior'],
+  lymphadenopathy: ['lymph', 'node', 'enlarged'],
+  nodal: ['lymph', 'node'],
+  cirrhotic: ['cirrhosis'],
+  tumor: ['tumour'],
+};
+
+/** Roman numerals as radiologists write Couinaud segments ("segment IVb", "segments VI and VII"). */
+const ROMAN_SEGMENTS: Readonly<Record<string, string>> = {
+  i: '1', ii: '2', iii: '3', iv: '4', iva: '4a', ivb: '4b', v: '5', vi: '6', vii: '7', viii: '8',
+};
+
+const STOPWORDS = new Set(
+  'a an and are as at be by for from has have in into is it its of on or that the their then there these this to was were which with'.split(' '),
+);
+
+/**
+ * Plural stripping after Harman's "S" stemmer (Harman D. How effective is suffixing? JASIS 1991;42(1):7-15):
+ * -ies -> -y (not -eies, -aies), -es -> -e (not -aes, -ees, -oes), -s -> '' (not -us, -ss, -is); words of 3
+ * letters or fewer are kept.
+ */
+export function stemPlural(word: string): string {
+  if (word.length <= 3) return word;
+  if (word.endsWith('ies') && !word.endsWith('eies') && !word.endsWith('aies')) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('es') && !/(a|e|o)es$/.test(word)) return word.slice(0, -1);
+  if (word.endsWith('s') && !/(u|s|i)s$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/** Lower-case, strip accents, fold British "ae/oe" spellings of medical stems and superscript digits. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/\b(h)ae(m)/g, '$1e$2') // haemangioma, haemorrhage, haemothorax -> hem...
+    .replace(/\boe(dema|sophag)/g, 'e$1')
+    .replace(/\bcm\s*3\b|\bcm\^3/g, 'cm3')
+    .replace(/\bmm\s*3\b|\bmm\^3/g, 'mm3')
+    .replace(/\bcubic (millimet(?:re|er)s?|mm)\b/g, 'mm3')
+    .replace(/\bcubic (centimet(?:re|er)s?|cm)\b/g, 'ml');
+}
+
+/** Options of `analyseText`. */
+export interface AnalyseOptions {
+  /** Apply MEDICAL_SYNONYMS and roman segment numbers (default true). */
+  readonly synonyms?: boolean;
+  /** Drop common English function words (default true). */
+  readonly dropStopwords?: boolean;
+}
+
+/** The token sequence of a text: folded, split on non-alphanumerics, stemmed, synonyms expanded. */
+export function analyseText(text: string, options: AnalyseOptions = {}): string[] {
+  const synonyms = options.synonyms ?? true;
+  const dropStopwords = options.dropStopwords ?? true;
+  const raw = foldText(text).match(/[a-z0-9]+/g) ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const word = raw[i];
+    if (synonyms && /^segments?$/.test(raw[i - 1] ?? '') && ROMAN_SEGMENTS[word] !== undefined) {
+      out.push(ROMAN_SEGMENTS[word]);
+      continue;
+    }
+    if (dropStopwords && STOPWORDS.has(word)) continue;
+    const stem = stemPlural(word);
+    const replacement = synonyms ? MEDICAL_SYNONYMS[stem] ?? MEDICAL_SYNONYMS[word] : undefined;
+    if (replacement !== undefined) out.push(...replacement);
+    else out.push(stem);
+  }
+  return out;
+}
