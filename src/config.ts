@@ -30,11 +30,42 @@ export const ConfigSchema = z.object({
     .prefault({}),
   /** Where the service keeps its database and files. */
   dataDir: z.string().default('.groundct-data'),
+  service: z
+    .object({
+      /** Interface the HTTP server binds to; loopback unless a deployment opens it on purpose. */
+      host: z.string().default('127.0.0.1'),
+      /** TCP port of the HTTP server (0 = an ephemeral port chosen by the OS). */
+      port: z.number().int().min(0).max(65535).default(8080),
+      limits: z
+        .object({
+          /** Largest upload accepted, all files of one request together, in bytes (413 above). */
+          maxUploadBytes: z.number().int().positive().default(1024 ** 3),
+          /** Largest decompressed size of one uploaded file or archive, in bytes (422 above). */
+          maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
+          /** Largest voxel count of an uploaded volume (422 above); 512 x 512 x 2000 = 524 288 000. */
+          maxVoxels: z.number().int().positive().default(512 * 512 * 2000),
+          /** Most entries one uploaded zip may hold (a DICOM series is one file per slice). */
+          maxArchiveEntries: z.number().int().positive().default(10_000),
+          /** Pipeline jobs run at the same time, each in its own worker thread. */
+          concurrentJobs: z.number().int().positive().default(1),
+        })
+        .prefault({}),
+      /** Times a job is started before a job interrupted by crashes is marked failed. */
+      maxJobAttempts: z.number().int().positive().default(3),
+      /** SHA-256 hex digests of extra accepted bearer tokens (e.g. from a secret store); `groundct token create` keeps its own in the database. */
+      tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
+      /** Serve the study viewer page (/studies/:id/view). */
+      viewer: z.boolean().default(true),
+      /** Fastify log level ('silent' for none); request logs carry method, route and status, never patient data. */
+      logLevel: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug']).default('info'),
+    })
+    .prefault({}),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type VolumeConfig = Config['volume'];
 export type MeasureConfig = Config['measure'];
+export type ServiceConfig = Config['service'];
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
