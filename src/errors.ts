@@ -94,6 +94,25 @@ export const ERRORS = {
   GCT_REPORT_TEMPLATE_INVALID: spec('GCT_REPORT_TEMPLATE_INVALID', 500, 'Fix the named template file in prompts/ (name <id>.v<version>.jinja, a {# id: ... version: ... #} header, Jinja syntax that renders one sentence).'),
   GCT_REPORT_SENTENCE_UNGROUNDED: spec('GCT_REPORT_SENTENCE_UNGROUNDED', 500, 'This is a bug: every report sentence must list the ids of the findings it states; report it with the study that caused it.'),
   GCT_REPORT_NARRATOR_INVALID: spec('GCT_REPORT_NARRATOR_INVALID', 400, 'Configure the LLM narrator\'s chat model with temperature 0 (it may only rephrase the template sentences).'),
+
+  // service: HTTP API, uploads, jobs, tokens
+  GCT_SERVICE_UNAUTHORIZED: spec('GCT_SERVICE_UNAUTHORIZED', 401, "Send 'Authorization: Bearer <token>'; create a token with 'groundct token create --name <who>' (it is printed once)."),
+  GCT_SERVICE_REQUEST_INVALID: spec('GCT_SERVICE_REQUEST_INVALID', 400, 'Fix the listed request fields; the OpenAPI document at /docs/json describes every route.'),
+  GCT_SERVICE_ROUTE_NOT_FOUND: spec('GCT_SERVICE_ROUTE_NOT_FOUND', 404, 'Check the method and path; the routes are listed at /docs and /docs/json.'),
+  GCT_SERVICE_UPLOAD_INVALID: spec('GCT_SERVICE_UPLOAD_INVALID', 400, "Send multipart/form-data with a file part 'ct' (NIfTI or a .zip of one DICOM series) and optional 'masks', 'labelMap' and 'phase' parts."),
+  GCT_SERVICE_UPLOAD_TOO_LARGE: spec('GCT_SERVICE_UPLOAD_TOO_LARGE', 413, 'Compress the files (.nii.gz, zip), crop the scan, or raise service.limits.maxUploadBytes.'),
+  GCT_SERVICE_FILE_TYPE_UNSUPPORTED: spec('GCT_SERVICE_FILE_TYPE_UNSUPPORTED', 422, "'ct' takes NIfTI (.nii, .nii.gz) or a zip of one DICOM series; 'masks' takes a multilabel NIfTI, a zip of per-class NIfTI masks or a DICOM SEG; 'labelMap' takes JSON."),
+  GCT_SERVICE_ARCHIVE_UNSAFE: spec('GCT_SERVICE_ARCHIVE_UNSAFE', 422, 'Zip the files with relative paths only (no "..", no absolute paths, no links), unencrypted, deflate or stored, under service.limits.maxArchiveEntries entries.'),
+  GCT_SERVICE_DECOMPRESSED_TOO_LARGE: spec('GCT_SERVICE_DECOMPRESSED_TOO_LARGE', 422, 'The decompressed data exceeds service.limits.maxDecompressedBytes; crop the scan or raise the limit.'),
+  GCT_SERVICE_TOO_MANY_VOXELS: spec('GCT_SERVICE_TOO_MANY_VOXELS', 422, 'The volume has more voxels than service.limits.maxVoxels; crop or downsample the scan, or raise the limit.'),
+  GCT_SERVICE_STUDY_NOT_FOUND: spec('GCT_SERVICE_STUDY_NOT_FOUND', 404, 'Use a study id returned by POST /v1/studies; deleted studies are gone.'),
+  GCT_SERVICE_JOB_NOT_FOUND: spec('GCT_SERVICE_JOB_NOT_FOUND', 404, 'Use a job id returned by POST /v1/studies.'),
+  GCT_SERVICE_ARTIFACT_NOT_READY: spec('GCT_SERVICE_ARTIFACT_NOT_READY', 409, "The study's job has not finished (or failed); poll GET /v1/jobs/<jobId> until its state is 'done'."),
+  GCT_SERVICE_ARTIFACT_NOT_FOUND: spec('GCT_SERVICE_ARTIFACT_NOT_FOUND', 404, 'The pipeline of this service does not produce that artifact for this study; GET /v1/studies/<id> lists the artifacts it has.'),
+  GCT_SERVICE_JOB_INTERRUPTED: spec('GCT_SERVICE_JOB_INTERRUPTED', 500, 'The job was interrupted (server stopped or crashed) more times than service.maxJobAttempts; upload the study again, and check the server log for the crash.'),
+  GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
+  GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
+  GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
