@@ -1,6 +1,6 @@
 /**
  * Order statistics and moments of the HU values of one structure, from either a histogram of integer values
- * or a sorted array of values. Both give exactly what numpy gives on the same values:
+ * or a sorted array of values (and, at the end, how wide a CT's histograms must be). Both give exactly what numpy gives on the same values:
  *
  * - mean: sum / N; SD: population SD, sqrt(sum((x - mean)^2) / N) (numpy `std`, ddof = 0), two-pass so that
  *   large offsets (HU around -1000) do not cancel digits.
@@ -9,6 +9,7 @@
  *   doi:10.1080/00031305.1996.10473566): virtual index h = (N - 1) * q / 100, then linear interpolation between
  *   the order statistics x[floor(h)] and x[floor(h) + 1], with numpy's two-sided lerp (see `lerpLikeNumpy`).
  */
+import type { VoxelArray } from '../volume/types.ts';
 import type { HuStats } from './types.ts';
 
 /** Percentiles reported for every structure, in percent. */
@@ -148,4 +149,59 @@ export function huStatsOfHistogram(h: IntegerHistogram, count: number): HuStats 
     huP5: percentileOfHistogram(h, count, HU_LOW_PERCENTILE),
     huP95: percentileOfHistogram(h, count, HU_HIGH_PERCENTILE),
   };
+}
+
+/**
+ * Range of the CT values when every value is an integer (always so for integer arrays; float CTs made by
+ * rescaling integers, e.g. slope 1 / intercept -1024, are too), else null. NaN makes it null.
+ */
+function integerRangeOf(data: VoxelArray): { min: number; max: number } | null {
+  const isFloat = data instanceof Float32Array || data instanceof Float64Array;
+  let min = Infinity;
+  let max = -Infinity;
+  const n = data.length;
+  if (!isFloat) {
+    for (let x = 0; x < n; x++) {
+      const v = data[x];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return n === 0 ? null : { min, max };
+  }
+  for (let x = 0; x < n; x++) {
+    const v = data[x];
+    if (!(v - Math.floor(v) === 0)) return null; // fractional, NaN or infinite (inf - inf is NaN)
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return n === 0 ? null : { min, max };
+}
+
+/** Full value range of 8- and 16-bit integer arrays: small enough to histogram without scanning the CT first. */
+function typeRangeOf(data: VoxelArray): { min: number; max: number } | null {
+  if (data instanceof Uint8Array) return { min: 0, max: 0xff };
+  if (data instanceof Int8Array) return { min: -0x80, max: 0x7f };
+  if (data instanceof Uint16Array) return { min: 0, max: 0xffff };
+  if (data instanceof Int16Array) return { min: -0x8000, max: 0x7fff };
+  return null;
+}
+
+/**
+ * The histogram range for a layer of `slotCount` labels: the voxel type's whole range when that fits the bin
+ * budget (no extra pass), else the range found by one scan of the CT (done at most once per call).
+ */
+export class HistogramRange {
+  private scanned: { min: number; max: number } | null | undefined;
+  private readonly ct: VoxelArray;
+  private readonly maxBins: number;
+  constructor(ct: VoxelArray, maxBins: number) {
+    this.ct = ct;
+    this.maxBins = maxBins;
+  }
+  forLayer(slotCount: number): { min: number; max: number } | null {
+    const typeRange = typeRangeOf(this.ct);
+    if (typeRange !== null && (typeRange.max - typeRange.min + 1) * slotCount <= this.maxBins) return typeRange;
+    if (this.scanned === undefined) this.scanned = integerRangeOf(this.ct);
+    return this.scanned;
+  }
 }

@@ -17,7 +17,7 @@ import { gctError } from '../errors.ts';
 import { applyMat4, ijkPoint, rasPoint, sameGrid, voxelVolumeMm3 } from '../volume/geometry.ts';
 import type { Mat4 } from '../volume/geometry.ts';
 import type { LabelArray, LabelEntry, LabelMap, Volume, VoxelArray } from '../volume/types.ts';
-import { huStatsOfHistogram, huStatsOfSorted } from './hu-distribution.ts';
+import { HistogramRange, huStatsOfHistogram, huStatsOfSorted } from './hu-distribution.ts';
 import type { BorderFace, HuStats, MeasuredStructureStats, RasFace, StructureStats } from './types.ts';
 
 /** Cubic millimetres in one millilitre (1 mL = 1 cm3 = 1000 mm3). */
@@ -62,32 +62,6 @@ function newAccumulators(slotCount: number): LayerAccumulators {
     minRas: new Float64Array(3 * slotCount).fill(Infinity),
     maxRas: new Float64Array(3 * slotCount).fill(-Infinity),
   };
-}
-
-/**
- * Range of the CT values when every value is an integer (always so for integer arrays; float CTs made by
- * rescaling integers, e.g. slope 1 / intercept -1024, are too), else null. NaN makes it null.
- */
-function integerRangeOf(data: VoxelArray): { min: number; max: number } | null {
-  const isFloat = data instanceof Float32Array || data instanceof Float64Array;
-  let min = Infinity;
-  let max = -Infinity;
-  const n = data.length;
-  if (!isFloat) {
-    for (let x = 0; x < n; x++) {
-      const v = data[x];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    return n === 0 ? null : { min, max };
-  }
-  for (let x = 0; x < n; x++) {
-    const v = data[x];
-    if (!(v - Math.floor(v) === 0)) return null; // fractional, NaN or infinite (inf - inf is NaN)
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return n === 0 ? null : { min, max };
 }
 
 /**
@@ -187,30 +161,6 @@ function gatherValues(ct: VoxelArray, layer: LabelArray, slotOfLabel: Int32Array
 }
 
 /** HU statistics of every slot of one layer, by histogram or by sorting. */
-/** Full value range of 8- and 16-bit integer arrays: small enough to histogram without scanning the CT first. */
-function typeRangeOf(data: VoxelArray): { min: number; max: number } | null {
-  if (data instanceof Uint8Array) return { min: 0, max: 0xff };
-  if (data instanceof Int8Array) return { min: -0x80, max: 0x7f };
-  if (data instanceof Uint16Array) return { min: 0, max: 0xffff };
-  if (data instanceof Int16Array) return { min: -0x8000, max: 0x7fff };
-  return null;
-}
-
-/**
- * The histogram range for a layer of `slotCount` labels: the voxel type's whole range when that fits the bin
- * budget (no extra pass), else the range found by one scan of the CT (done at most once per call).
- */
-class HistogramRange {
-  private scanned: { min: number; max: number } | null | undefined;
-  constructor(private readonly ct: VoxelArray, private readonly maxBins: number) {}
-  forLayer(slotCount: number): { min: number; max: number } | null {
-    const typeRange = typeRangeOf(this.ct);
-    if (typeRange !== null && (typeRange.max - typeRange.min + 1) * slotCount <= this.maxBins) return typeRange;
-    if (this.scanned === undefined) this.scanned = integerRangeOf(this.ct);
-    return this.scanned;
-  }
-}
-
 function huStatsOfLayer(ct: VoxelArray, range: { min: number; max: number } | null, layer: LabelArray, dims: readonly [number, number, number], m: Mat4, slotOfLabel: Int32Array, slotCount: number, maxHistogramBins: number): { acc: LayerAccumulators; hu: (HuStats | null)[] } {
   const acc = newAccumulators(slotCount);
   const hu: (HuStats | null)[] = new Array(slotCount).fill(null);
