@@ -113,6 +113,16 @@ export const ERRORS = {
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
+
+  // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)
+  GCT_INTEROP_REFERENCE_MISSING: spec('GCT_INTEROP_REFERENCE_MISSING', 422, 'SEG and SR reference a DICOM CT series: read the CT from DICOM, or let writeDicomOutputs write the CT as DICOM first (NIfTI input).'),
+  GCT_INTEROP_WRITE_FAILED: spec('GCT_INTEROP_WRITE_FAILED', 500, 'Choose a new or empty output folder on a writable disk with enough free space.'),
+  GCT_PACS_UNREACHABLE: spec('GCT_PACS_UNREACHABLE', 502, 'Check the DICOMweb base URL (e.g. http://host:8042/dicom-web), that the PACS is running and reachable, and the timeout.'),
+  GCT_PACS_AUTH_FAILED: spec('GCT_PACS_AUTH_FAILED', 502, 'The PACS refused the credentials; set GROUNDCT_PACS__USERNAME / GROUNDCT_PACS__PASSWORD (or pacs.username / pacs.password in the config file).'),
+  GCT_PACS_REQUEST_FAILED: spec('GCT_PACS_REQUEST_FAILED', 502, 'The PACS answered with an error status; check its log and that its DICOMweb plugin/service is enabled for this URL.'),
+  GCT_PACS_RESPONSE_INVALID: spec('GCT_PACS_RESPONSE_INVALID', 502, 'The PACS answer is not valid DICOMweb (JSON for QIDO-RS, multipart/related application/dicom for WADO-RS); check the base URL points at the DICOMweb root.'),
+  GCT_PACS_STUDY_NOT_FOUND: spec('GCT_PACS_STUDY_NOT_FOUND', 404, 'Check the StudyInstanceUID (QIDO-RS /studies?StudyInstanceUID=...) and that the study holds a CT series.'),
+  GCT_PACS_STORE_FAILED: spec('GCT_PACS_STORE_FAILED', 502, 'The PACS refused the stored objects (STOW-RS FailedSOPSequence); check its log, storage space and that it accepts SEG and Comprehensive SR.'),
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;
