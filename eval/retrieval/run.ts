@@ -107,6 +107,21 @@ const lines = [
   '',
   ...(rows[0].test.misses.length === 0 ? ['none'] : rows[0].test.misses.map((m) => `- "${m.text}" expected ${m.expected.join(', ')}; got ${m.got.join(', ')}`)),
   '',
+  '## Notes',
+  '',
+  '- Selection on dev only: the default options (4096 dims, word unigrams + half-weight bigrams + character 3-5-grams,',
+  '  synonym table) were set before the sweep, and no variant tried on dev beat them on dev recall@3 (some tie it',
+  '  with one or two more dev hits at rank 1). BM25 fusion is off by default because it lowered dev recall@3 while',
+  '  raising dev recall@1; it is available as `openRetriever({ lexicalWeight })`.',
+  '- The dev and test halves hold about one sentence per passage each, so one sentence is 1.1-1.2 points; ablation',
+  '  differences of one or two sentences are within noise.',
+  '- "index open ms" is openRetriever alone (the embedder was fitted before); "loaded" means the persisted index',
+  '  of an earlier row with the same embedder id was reused from disk.',
+  ...(modelName === undefined
+    ? ['- No transformers.js row: no sentence-embedding model was given (`--model <folder under models/>`). The tiny model',
+       '  in test/fixtures/tiny-embedder has random weights and only tests loading and pooling; it is not evaluated here.']
+    : []),
+  '',
 ];
 writeFileSync(path.join(outDir, 'retrieval.md'), lines.join('\n'));
 console.log(`wrote ${path.join(outDir, 'retrieval.md')}`);

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateRetriever, loadLabelledSet } from '../../eval/retrieval/evaluate.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { openRetriever } from './retriever.ts';
+
+/**
+ * Regression floors for the default retriever on the TEST split of eval/retrieval/labelled.jsonl (never tuned on).
+ * Measured when the floors were set (eval/results/retrieval.md): recall@3 0.976, recall@1 0.869, p50 0.7 ms.
+ * The floors sit about two sentences (of 84) below, so a real regression fails and noise does not.
+ */
+const TEST_RECALL_AT_3_FLOOR = 0.95;
+const TEST_RECALL_AT_1_FLOOR = 0.84;
+/** Generous time budget for one retrieve call on a shared CI machine (goal: p50 < 2 ms). */
+const LATENCY_P50_BUDGET_MS = 5;
+
+let kb: KnowledgeBase;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-retrieval-eval-'));
+beforeAll(async () => {
+  kb = await loadKnowledgeBase();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('retrieval evaluation (test split)', () => {
+  it('the labelled set is well-formed: >= 150 sentences, known ids, every passage in both splits', () => {
+    const items = loadLabelledSet();
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
+    for (const i of items) for (const id of i.passageIds) expect(kb.byId.has(id), `${i.id} cites ${id}`).toBe(true);
+    for (const split of ['dev', 'test'] as const) {
+      const covered = new Set(items.filter((i) => i.split === split).map((i) => i.passageIds[0]));
+      expect([...kb.byId.keys()].filter((id) => !covered.has(id)), split).toEqual([]);
+    }
+  });
+
+  it(`default retriever keeps recall@3 >= ${TEST_RECALL_AT_3_FLOOR} and recall@1 >= ${TEST_RECALL_AT_1_FLOOR}`, async () => {
+    const retriever = await openRetriever({ kb, dataDir });
+    const result = await evaluateRetriever(retriever, loadLabelledSet().filter((i) => i.split === 'test'));
+    expect(result.n).toBe(84);
+    expect(result.recallAt3, JSON.stringify(result.misses, null, 1)).toBeGreaterThanOrEqual(TEST_RECALL_AT_3_FLOOR);
+    expect(result.recallAt1).toBeGreaterThanOrEqual(TEST_RECALL_AT_1_FLOOR);
+    expect(result.latencyP50Ms).toBeLessThan(LATENCY_P50_BUDGET_MS);
+  });
+});

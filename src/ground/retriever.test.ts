@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bm25Index } from './bm25.ts';
+import { dot } from './embedder.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { passageText } from './passage-text.ts';
+import { createDefaultEmbedder, openRetriever } from './retriever.ts';
+
+let kb: KnowledgeBase;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-retriever-'));
+beforeAll(async () => {
+  kb = await loadKnowledgeBase();
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('openRetriever', () => {
+  it('returns passages with id, title, source and a score equal to the exact cosine, best first', async () => {
+    const embedder = createDefaultEmbedder(kb);
+    const retriever = await openRetriever({ kb, dataDir, embedder });
+    const text = 'Spleen volume 480 mL, massive splenomegaly.';
+    const results = await retriever.retrieve(text, { k: 5 });
+    expect(results).toHaveLength(5);
+    expect(results[0].passageId).toBe('radgpt-spleen-volume');
+    expect(results[0].title).toBe(kb.byId.get('radgpt-spleen-volume')!.title);
+    expect(results[0].source).toEqual(kb.byId.get('radgpt-spleen-volume')!.source);
+    const [q] = await embedder.embed([text]);
+    for (const r of results) {
+      const [p] = await embedder.embed([passageText(kb.byId.get(r.passageId)!)]);
+      expect(r.score).toBeCloseTo(dot(q, p), 5);
+    }
+    for (let i = 1; i < results.length; i++) expect(results[i].score).toBeLessThanOrEqual(results[i - 1].score);
+  });
+
+  it('drops results below minScore and defaults to k = 3', async () => {
+    const retriever = await openRetriever({ kb, dataDir });
+    expect(await retriever.retrieve('Segment VI lesion at the inferior tip of the right lobe.')).toHaveLength(3);
+    const all = await retriever.retrieve('Segment VI lesion', { k: 10 });
+    const cut = (all[2].score + all[3].score) / 2;
+    expect((await retriever.retrieve('Segment VI lesion', { k: 10, minScore: cut })).map((r) => r.passageId)).toEqual(all.slice(0, 3).map((r) => r.passageId));
+  });
+
+  it('fuses BM25 as (1 - w) cosine + w bm25 / max bm25 when lexicalWeight > 0', async () => {
+    const embedder = createDefaultEmbedder(kb);
+    const pure = await openRetriever({ kb, dataDir, embedder });
+    const fused = await openRetriever({ kb, dataDir, embedder, lexicalWeight: 0.3 });
+    const text = 'Portacaval lymph node of 12 mm short axis.';
+    const cos = new Map((await pure.retrieve(text, { k: 84, minScore: -1 })).map((r) => [r.passageId, r.score]));
+    const { analyseText } = await import('./medical-text.ts');
+    const bm25 = new Bm25Index(kb.passages.map((p) => analyseText(passageText(p)))).scores(analyseText(text));
+    const max = Math.max(...bm25);
+    for (const r of await fused.retrieve(text, { k: 3, minScore: -1 })) {
+      const i = kb.passages.findIndex((p) => p.id === r.passageId);
+      expect(r.score).toBeCloseTo(0.7 * cos.get(r.passageId)! + (0.3 * bm25[i]) / max, 5);
+    }
+  });
+
+  it('rejects invalid options with GCT_GROUND_QUERY_INVALID', async () => {
+    const retriever = await openRetriever({ kb, dataDir });
+    await expect(retriever.retrieve('liver', { k: 0 })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
+    await expect(retriever.retrieve('liver', { minScore: Number.NaN })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
+    await expect(openRetriever({ kb, dataDir, lexicalWeight: 2 })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
+  });
+});
+
+describe('Bm25Index', () => {
+  it('scores by the Okapi formula (hand-computed for a two-document corpus)', () => {
+    // docs: [a b] (len 2), [a a c] (len 3); avgdl 2.5; idf(a) = ln(1 + 0.5/2.5), idf(c) = ln(1 + 1.5/1.5) = ln 2.
+    const bm = new Bm25Index([['a', 'b'], ['a', 'a', 'c']]);
+    const s = bm.scores(['a', 'c']);
+    const idfA = Math.log(1 + 0.5 / 2.5);
+    const norm = (len: number) => 1.2 * (1 - 0.75 + (0.75 * len) / 2.5);
+    expect(s[0]).toBeCloseTo((idfA * 1 * 2.2) / (1 + norm(2)), 10);
+    expect(s[1]).toBeCloseTo((idfA * 2 * 2.2) / (2 + norm(3)) + (Math.log(2) * 1 * 2.2) / (1 + norm(3)), 10);
+  });
+});
