@@ -7,6 +7,7 @@
  * Work per lesion is on its own voxel list and bounding box; the grid is scanned once per label layer.
  */
 import { gctError } from '../errors.ts';
+import { mm3ToMl } from './units.ts';
 import type { Dims, Grid, Mat4 } from '../volume/geometry.ts';
 import { ijkPoint, rasPoint, sameGrid, voxelVolumeMm3 } from '../volume/geometry.ts';
 import type { LabelEntry, LabelMap, Volume } from '../volume/types.ts';
@@ -22,11 +23,6 @@ import type { BorderFace } from './types.ts';
  * RECIST 1.1 measurability threshold).
  */
 export const DEFAULT_MIN_LESION_VOLUME_MM3 = 50;
-
-/** Millilitres per cubic millimetre. */
-export function mm3ToMl(volumeMm3: number): number {
-  return volumeMm3 / 1000;
-}
 
 export interface MeasureLesionsOptions {
   /** Components with a smaller volume (voxel count x voxel volume) are dropped and counted, mm3. */

@@ -3,7 +3,8 @@ import { isGroundctError } from '../errors.ts';
 import { applyMat4, makeIjkToRas, multiplyMat4, rasPoint } from '../volume/geometry.ts';
 import type { Dims, Grid, Mat4 } from '../volume/geometry.ts';
 import type { LabelArray, LabelEntry, LabelMap, Volume, VoxelArray } from '../volume/types.ts';
-import { measureStructures, mm3ToMl, rasFacesOfGrid } from './structure-stats.ts';
+import { measureStructures, rasFacesOfGrid } from './structure-stats.ts';
+import { mm3ToMl } from './units.ts';
 import type { MeasuredStructureStats, StructureStats } from './types.ts';
 
 const META = { source: { format: 'phantom', path: 'structure-stats.test' } } as const;

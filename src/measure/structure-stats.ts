@@ -14,18 +14,12 @@
  * NaN voxels (float CT only) count toward volume and make that structure's HU statistics NaN.
  */
 import { gctError } from '../errors.ts';
+import { mm3ToMl } from './units.ts';
 import { applyMat4, ijkPoint, rasPoint, sameGrid, voxelVolumeMm3 } from '../volume/geometry.ts';
 import type { Mat4 } from '../volume/geometry.ts';
 import type { LabelArray, LabelEntry, LabelMap, Volume, VoxelArray } from '../volume/types.ts';
 import { HistogramRange, huStatsOfHistogram, huStatsOfSorted } from './hu-distribution.ts';
 import type { BorderFace, HuStats, MeasuredStructureStats, RasFace, StructureStats } from './types.ts';
-
-/** Cubic millimetres in one millilitre (1 mL = 1 cm3 = 1000 mm3). */
-export const MM3_PER_ML = 1000;
-
-export function mm3ToMl(volumeMm3: number): number {
-  return volumeMm3 / MM3_PER_ML;
-}
 
 export interface MeasureStructuresOptions {
   /** Maps a label's source name to its canonical anatomy name (null when unknown). Without it, `name` is null. */
