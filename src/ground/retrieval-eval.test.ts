@@ -9,12 +9,11 @@ import { openRetriever } from './retriever.ts';
 /**
  * Regression floors for the default retriever on the TEST split of eval/retrieval/labelled.jsonl (never tuned on).
  * Measured when the floors were set (eval/results/retrieval.md): recall@3 0.976, recall@1 0.869, p50 0.7 ms.
- * The floors sit about two sentences (of 84) below, so a real regression fails and noise does not.
+ * The floors sit about two sentences (of 84) below, so a real regression fails and noise does not. Latency is
+ * measured by eval/retrieval/run.ts, never asserted in a test.
  */
 const TEST_RECALL_AT_3_FLOOR = 0.95;
 const TEST_RECALL_AT_1_FLOOR = 0.84;
-/** Generous time budget for one retrieve call on a shared CI machine (goal: p50 < 2 ms). */
-const LATENCY_P50_BUDGET_MS = 5;
 
 let kb: KnowledgeBase;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-retrieval-eval-'));
@@ -41,6 +40,5 @@ describe('retrieval evaluation (test split)', () => {
     expect(result.n).toBe(84);
     expect(result.recallAt3, JSON.stringify(result.misses, null, 1)).toBeGreaterThanOrEqual(TEST_RECALL_AT_3_FLOOR);
     expect(result.recallAt1).toBeGreaterThanOrEqual(TEST_RECALL_AT_1_FLOOR);
-    expect(result.latencyP50Ms).toBeLessThan(LATENCY_P50_BUDGET_MS);
   });
 });
