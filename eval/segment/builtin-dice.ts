@@ -1,0 +1,89 @@
+/**
+ * Built-in segmenter vs TotalSegmentator labels on the cases of ../shared/data (model predictions, not manual
+ * truth). Writes eval/results/segment-builtin.{md,json}.
+ *
+ *   npx tsx eval/segment/builtin-dice.ts
+ *
+ * Reference structures: lungs = union of the lobes per side; skeleton = vertebrae, ribs, sternum, hips, sacrum,
+ * femur, humerus, scapula, clavicula, skull (costal cartilages excluded: cartilage, mostly under the bone
+ * threshold; Dice including them is reported too); trachea as labelled. Body has no reference label.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/config.ts';
+import { segmentBuiltin } from '../../src/segment/index.ts';
+import { readMasks, readVolume, spacingOf, type LabelMap } from '../../src/volume/index.ts';
+import { dataPath, REPO_ROOT } from '../../test/helpers/data.ts';
+import { averageSymmetricSurfaceDistanceMm, dice } from './surface-distance.ts';
+
+const BONE_PREFIXES = ['vertebrae_', 'rib_', 'sternum', 'hip_', 'sacrum', 'femur_', 'humerus_', 'scapula_', 'clavicula_', 'skull'];
+
+const CASES = [
+  { id: 'example_ct_sm', ct: 'totalseg/example_ct_sm.nii.gz', labels: 'totalseg/example_seg.nii.gz', what: 'upper abdomen slab, 30 slices at 3 mm, non-contrast; lung bases only; TotalSegmentator normal model' },
+  { id: 'example_ct_sm (fast)', ct: 'totalseg/example_ct_sm.nii.gz', labels: 'totalseg/example_seg_fast.nii.gz', what: 'same CT, TotalSegmentator --fast labels' },
+  { id: 'example_ct_dicom', ct: 'totalseg/example_ct_dicom', labels: 'totalseg/example_seg_dicom.nii.gz', what: '20 DICOM slices, 512x512 at 0.98 mm, 2 mm apart, contrast; liver dome (no lung labels in the reference)' },
+];
+
+function union(labels: LabelMap, pick: (name: string) => boolean): Uint8Array {
+  const out = new Uint8Array(labels.layers[0].length);
+  for (const l of labels.labels) {
+    if (!pick(l.name)) continue;
+    const layer = labels.layers[l.layer];
+    for (let n = 0; n < out.length; n++) if (layer[n] === l.id) out[n] = 1;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const config = defaultConfig();
+  const rows: Record<string, unknown>[] = [];
+  for (const c of CASES) {
+    const ct = await readVolume(dataPath(c.ct), config.volume);
+    const ref = await readMasks(dataPath(c.labels), config.volume, { labelMapPath: dataPath('totalseg/label_map_total_v2.json'), reference: ct.grid });
+    const t0 = performance.now();
+    const pred = await segmentBuiltin(ct);
+    const seconds = (performance.now() - t0) / 1000;
+    const spacing = spacingOf(ct.grid);
+    const structures: [string, (n: string) => boolean, (n: string) => boolean][] = [
+      ['lung_left', (n) => n === 'lung_left', (n) => n.startsWith('lung_') && n.endsWith('_left')],
+      ['lung_right', (n) => n === 'lung_right', (n) => n.startsWith('lung_') && n.endsWith('_right')],
+      ['trachea', (n) => n === 'trachea', (n) => n === 'trachea'],
+      ['skeleton', (n) => n === 'skeleton', (n) => BONE_PREFIXES.some((p) => n.startsWith(p))],
+      ['skeleton + costal cartilages', (n) => n === 'skeleton', (n) => BONE_PREFIXES.some((p) => n.startsWith(p)) || n === 'costal_cartilages'],
+    ];
+    for (const [name, predPick, refPick] of structures) {
+      const a = union(pred, predPick);
+      const b = union(ref, refPick);
+      const count = (m: Uint8Array) => m.reduce((s, v) => s + v, 0);
+      rows.push({
+        case: c.id, structure: name, predictedVoxels: count(a), referenceVoxels: count(b),
+        dice: dice(a, b), assdMm: count(a) && count(b) ? averageSymmetricSurfaceDistanceMm(a, b, ct.grid.dims, spacing) : null, seconds,
+      });
+    }
+    console.log(c.id, pred.meta.notes?.slice(-2).join(' | '));
+  }
+  const date = new Date().toISOString().slice(0, 10);
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores, shared), Node ${process.version}`;
+  const fmt = (v: unknown, d: number) => (typeof v === 'number' ? v.toFixed(d) : 'n/a');
+  const table = rows.map((r) => `| ${r.case} | ${r.structure} | ${r.referenceVoxels} | ${r.predictedVoxels} | ${fmt(r.dice, 3)} | ${fmt(r.assdMm, 2)} |`).join('\n');
+  const md = `# Built-in segmenter vs TotalSegmentator labels
+
+Date ${date}; machine ${machine}; command \`npx tsx eval/segment/builtin-dice.ts\`.
+The references are TotalSegmentator predictions shipped with its repository (../shared/data/totalseg), not manual
+masks. Lungs = union of the lobes per side; skeleton = vertebrae, ribs, sternum, hips, sacrum, femur, humerus,
+scapula, clavicula, skull (costal cartilages excluded; a second row includes them). Dice range 0-1; ASSD =
+average symmetric surface distance in mm (voxel centres). "n/a" where a structure is absent from both.
+
+${CASES.map((c) => `- ${c.id}: ${c.what}`).join('\n')}
+
+| case | structure | reference voxels | predicted voxels | Dice | ASSD mm |
+|---|---|---|---|---|---|
+${table}
+`;
+  writeFileSync(join(REPO_ROOT, 'eval/results/segment-builtin.json'), JSON.stringify({ date, machine, rows }, null, 2) + '\n');
+  writeFileSync(join(REPO_ROOT, 'eval/results/segment-builtin.md'), md);
+  console.log(md);
+}
+
+await main();

@@ -1,0 +1,51 @@
+import { rename, unlink, writeFile } from 'node:fs/promises';
+import type { Config } from '../config.ts';
+import { gctError } from '../errors.ts';
+import { flattenLabelMap, segmentCt } from '../segment/index.ts';
+import { readVolume, writeNifti } from '../volume/index.ts';
+import { parseCommandArgs } from './args.ts';
+
+export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--model <name-or-path>] [--threads <n>]
+  Segments a CT: without --model the built-in segmenter (body, lungs, trachea, main bronchi, bone); with it an
+  ONNX model folder (model.onnx + model.json). Writes the multilabel NIfTI and <out>.json (label id -> name).`;
+
+/** `<out>` without .nii/.nii.gz, plus `.json`: seg.nii.gz -> seg.json. */
+export function labelMapJsonPath(out: string): string {
+  return out.replace(/\.nii(\.gz)?$/i, '') + '.json';
+}
+
+export async function runSegment(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+  const { values, positionals } = parseCommandArgs('segment', argv, {
+    out: { type: 'string' },
+    model: { type: 'string' },
+    threads: { type: 'string', default: '1' },
+  });
+  if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct segment takes one CT path; got ${positionals.length}.\n${SEGMENT_USAGE}`);
+  if (!values.out || !/\.nii(\.gz)?$/i.test(values.out)) throw gctError('GCT_CLI_USAGE', `groundct segment needs --out <file.nii.gz>.\n${SEGMENT_USAGE}`);
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw gctError('GCT_CLI_USAGE', `--threads must be an integer >= 1; got '${values.threads}'.`);
+  const ct = await readVolume(positionals[0], config.volume);
+  const labels = await segmentCt(ct, {
+    model: values.model,
+    threads,
+    onProgress: (p) => {
+      if (p.step === 'infer') process.stderr.write(`\rsegment: ${p.done}/${p.total}`);
+      if (p.step === 'infer' && p.done === p.total) process.stderr.write('\n');
+    },
+  });
+  const jsonPath = labelMapJsonPath(values.out);
+  const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
+  await writeNifti(values.out, { grid: labels.grid, data: flattenLabelMap(labels) });
+  // Written through a temporary file so that a failure leaves no half-written label map.
+  const tmp = `${jsonPath}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, JSON.stringify(names, null, 2) + '\n');
+    await rename(tmp, jsonPath);
+  } catch (cause) {
+    await unlink(tmp).catch(() => undefined);
+    await unlink(values.out).catch(() => undefined);
+    throw gctError('GCT_VOLUME_WRITE_FAILED', `Could not write ${jsonPath}: ${(cause as Error).message}`, { path: jsonPath }, cause);
+  }
+  out(`${values.out}\n${jsonPath}\n${labels.labels.map((l) => `  ${String(l.id).padStart(3)} ${l.name}`).join('\n')}\n`);
+  return 0;
+}

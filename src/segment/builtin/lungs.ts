@@ -1,0 +1,96 @@
+/**
+ * Lungs: air (< AIR_MAX_HU) inside the body outline, 3D components (6-neighbourhood) that look like lung
+ * parenchyma (thresholds.ts: volume, mean HU, fraction of pure air) rather than bowel gas. The airways found
+ * inside them are removed; what remains is split into left and right by the patient's midline in RAS x,
+ * read through ijkToRas (never the array order): a component lying mostly (LUNG_SIDE_MAJORITY) on one side
+ * takes that side, a component spanning both (lungs touching at the anterior junction) is cut at the midline.
+ */
+import { voxelVolumeMm3, type Volume } from '../../volume/index.ts';
+import { segmentAirways } from './airways.ts';
+import { labelComponents3d } from './components.ts';
+import type { AxialLayout } from './slices.ts';
+import { AIR_MAX_HU, LUNG_MAX_MEAN_HU, LUNG_MAX_PURE_AIR_FRACTION, LUNG_MIN_VOLUME_ML, PURE_AIR_MAX_HU } from './thresholds.ts';
+
+const MM3_PER_ML = 1000;
+/** Share of a component's voxels on one side of the midline for the whole component to take that side. */
+const LUNG_SIDE_MAJORITY = 0.9;
+
+export interface LungsAndAirways {
+  readonly lungLeft: Uint8Array;
+  readonly lungRight: Uint8Array;
+  readonly trachea: Uint8Array;
+  readonly bronchi: Uint8Array;
+  readonly notes: string[];
+}
+
+export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: AxialLayout): LungsAndAirways {
+  const { data, grid } = ct;
+  const [nx, ny] = grid.dims;
+  const m = grid.ijkToRas;
+  const rasX = (v: number) => {
+    const k = Math.floor(v / (nx * ny));
+    const r = v - k * nx * ny;
+    const j = Math.floor(r / nx);
+    const i = r - j * nx;
+    return m[0] * i + m[1] * j + m[2] * k + m[3];
+  };
+  const notes: string[] = [];
+
+  // Body midline: mean RAS x of the body outline.
+  let bodyX = 0, bodyN = 0;
+  for (let v = 0; v < body.length; v++) if (body[v]) { bodyX += rasX(v); bodyN++; }
+  const bodyMidlineRasX = bodyN ? bodyX / bodyN : 0;
+
+  const air = new Uint8Array(data.length);
+  for (let v = 0; v < data.length; v++) air[v] = body[v] && data[v] < AIR_MAX_HU ? 1 : 0;
+  const { labels, sizes } = labelComponents3d(air, grid.dims, 6);
+  const sum = new Float64Array(sizes.length);
+  const pure = new Float64Array(sizes.length);
+  for (let v = 0; v < data.length; v++) {
+    const c = labels[v];
+    if (c) { sum[c] += data[v]; if (data[v] < PURE_AIR_MAX_HU) pure[c]++; }
+  }
+  const minVoxels = (LUNG_MIN_VOLUME_ML * MM3_PER_ML) / voxelVolumeMm3(grid);
+  const isLung = new Uint8Array(sizes.length);
+  for (let c = 1; c < sizes.length; c++) {
+    isLung[c] = sizes[c] >= minVoxels && sum[c] / sizes[c] <= LUNG_MAX_MEAN_HU && pure[c] / sizes[c] <= LUNG_MAX_PURE_AIR_FRACTION ? 1 : 0;
+  }
+  const lungAir = new Uint8Array(data.length);
+  for (let v = 0; v < data.length; v++) lungAir[v] = isLung[labels[v]];
+
+  const sliceOf = (s: number, p: number) => {
+    // voxel index of pixel p of axial slice s
+    const { strides, u, v: vv, axis, width } = layout;
+    const y = Math.floor(p / width);
+    return s * strides[axis] + (p - y * width) * strides[u] + y * strides[vv];
+  };
+  const airways = segmentAirways(ct, lungAir, layout, bodyMidlineRasX, (s, p) => rasX(sliceOf(s, p)));
+  notes.push(airways.note);
+  const midline = airways.midlineRasX ?? bodyMidlineRasX;
+
+  // Lungs = lung air without the airways, re-split into components.
+  for (let v = 0; v < data.length; v++) if (airways.trachea[v] || airways.bronchi[v]) lungAir[v] = 0;
+  const parts = labelComponents3d(lungAir, grid.dims, 6);
+  const leftCount = new Float64Array(parts.sizes.length);
+  for (let v = 0; v < data.length; v++) if (parts.labels[v] && rasX(v) < midline) leftCount[parts.labels[v]]++;
+  const side = new Int8Array(parts.sizes.length); // -1 left, +1 right, 0 cut at the midline, 2 dropped
+  let cut = 0;
+  for (let c = 1; c < parts.sizes.length; c++) {
+    const f = leftCount[c] / parts.sizes[c];
+    if (parts.sizes[c] < minVoxels / 4) side[c] = 2;
+    else if (f >= LUNG_SIDE_MAJORITY) side[c] = -1;
+    else if (f <= 1 - LUNG_SIDE_MAJORITY) side[c] = 1;
+    else { side[c] = 0; cut++; }
+  }
+  if (cut) notes.push(`${cut} lung component(s) spanning the midline were cut at RAS x = ${midline.toFixed(1)} mm`);
+  const lungLeft = new Uint8Array(data.length);
+  const lungRight = new Uint8Array(data.length);
+  for (let v = 0; v < data.length; v++) {
+    const c = parts.labels[v];
+    if (!c || side[c] === 2) continue;
+    const s = side[c] === 0 ? (rasX(v) < midline ? -1 : 1) : side[c];
+    if (s < 0) lungLeft[v] = 1;
+    else lungRight[v] = 1;
+  }
+  return { lungLeft, lungRight, trachea: airways.trachea, bronchi: airways.bronchi, notes };
+}
