@@ -95,6 +95,11 @@ export const ERRORS = {
   GCT_REPORT_SENTENCE_UNGROUNDED: spec('GCT_REPORT_SENTENCE_UNGROUNDED', 500, 'This is a bug: every report sentence must list the ids of the findings it states; report it with the study that caused it.'),
   GCT_REPORT_NARRATOR_INVALID: spec('GCT_REPORT_NARRATOR_INVALID', 400, 'Configure the LLM narrator\'s chat model with temperature 0 (it may only rephrase the template sentences).'),
 
+  // vqa
+  GCT_VQA_REPORT_DIR_INVALID: spec('GCT_VQA_REPORT_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold report.json, or findings.json with measurements.json, that parse as groundct artifacts."),
+  GCT_VQA_BATCH_INVALID: spec('GCT_VQA_BATCH_INVALID', 400, 'Each line of the --batch file is one JSON object {"id": "...", "question": "..."} with a non-empty question and a unique id.'),
+  GCT_VQA_LLM_FAILED: spec('GCT_VQA_LLM_FAILED', 502, 'The question-parsing chat model could not be called; check its endpoint and credentials, or run without the LLM fallback.'),
+
   // service: HTTP API, uploads, jobs, tokens
   GCT_SERVICE_UNAUTHORIZED: spec('GCT_SERVICE_UNAUTHORIZED', 401, "Send 'Authorization: Bearer <token>'; create a token with 'groundct token create --name <who>' (it is printed once)."),
   GCT_SERVICE_REQUEST_INVALID: spec('GCT_SERVICE_REQUEST_INVALID', 400, 'Fix the listed request fields; the OpenAPI document at /docs/json describes every route.'),
