@@ -1,0 +1,18 @@
+import type { Config } from '../config.ts';
+import type { ArtifactCache } from './artifact-cache.ts';
+import type { JobQueue } from './jobs/job-queue.ts';
+import type { Storage } from './storage/types.ts';
+
+/** The shared handles of the service, attached once at the root as `app.groundct`. */
+export interface ServiceContext {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly queue: JobQueue;
+  readonly artifacts: ArtifactCache;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    groundct: ServiceContext;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * service: the groundct HTTP API, durable jobs, token auth and the study viewer.
+ *
+ * ```ts
+ * const { app, url } = await startServer(loadConfig());       // listens on 127.0.0.1:8080 by default
+ * const app = await buildApp(config); await app.inject(...);   // tests: no socket
+ * ```
+ */
+export { buildApp, type AppDeps } from './app.ts';
+export { startServer, type StartedServer } from './server.ts';
+export type { ServiceContext } from './context.ts';
+export { createApiToken, hashToken, bearerToken, type CreatedToken } from './auth/tokens.ts';
+export { openLocalStorage } from './storage/local-storage.ts';
+export { LocalJobQueue, type JobQueue } from './jobs/job-queue.ts';
+export type { Storage, MetadataStore, BlobStore, StudyRecord, JobRecord, JobState, ArtifactRecord, TokenRecord, StoredInput, ErrorBody } from './storage/types.ts';
+export { PHASES } from './upload/receive-upload.ts';

@@ -1,0 +1,78 @@
+/**
+ * Runs one study through the pipeline inside a worker thread, so that reading and measuring a volume never
+ * blocks the HTTP event loop. Writes every artifact the pipeline returns as `<name>.json` (plus `report.md`
+ * when the report stage renders Markdown) and the viewer's volumes (CT as NIfTI, one label volume per mask
+ * layer, their label table) under artifacts/, each file atomically, then reports them to the queue.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { ERRORS, isGroundctError } from '../../errors.ts';
+import type { Phase } from '../../measure/index.ts';
+import { loadStudy, runPipeline, type StudyInput } from '../../pipeline.ts';
+import { writeNifti } from '../../volume/index.ts';
+import { writeFileAtomic } from '../storage/write-atomic.ts';
+import type { ArtifactRecord, ErrorBody } from '../storage/types.ts';
+import type { WorkerInput, WorkerMessage } from './protocol.ts';
+import { renderReportMarkdown } from './report-markdown.ts';
+
+const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+/** Share of the progress bar the pipeline takes; the viewer volumes take the rest. */
+const PIPELINE_SHARE = 0.9;
+
+type Artifact = Omit<ArtifactRecord, 'studyId'>;
+
+async function run(job: WorkerInput): Promise<Artifact[]> {
+  const inputDir = join(job.studyDir, 'input');
+  const outDir = join(job.studyDir, 'artifacts');
+  const study: StudyInput = {
+    ctPath: join(inputDir, job.input.ct),
+    masksPaths: job.input.masks.map((m) => join(inputDir, m.path)),
+    labelMapPaths: job.input.masks.map((m) => (m.labelMapPath ? join(inputDir, m.labelMapPath) : undefined)),
+    ...(job.input.phase ? { phase: job.input.phase as Phase } : {}),
+  };
+  const result = await runPipeline(study, job.config, {
+    onProgress: (p) => post({ type: 'progress', stage: p.stage, percent: Math.round(p.percent * PIPELINE_SHARE) }),
+  });
+  const artifacts: Artifact[] = [];
+  const put = async (name: string, file: string, contentType: string, content?: string) => {
+    if (content !== undefined) await writeFileAtomic(join(job.studyDir, file), content);
+    artifacts.push({ name, file, contentType, bytes: (await stat(join(job.studyDir, file))).size });
+  };
+  for (const [name, value] of Object.entries(result)) {
+    if (value === undefined || value === null || !/^[a-z][a-zA-Z0-9]*$/.test(name)) continue;
+    await put(name, `artifacts/${name}.json`, 'application/json', JSON.stringify(value));
+  }
+  const markdown = await renderReportMarkdown((result as { report?: unknown }).report);
+  if (markdown !== undefined) await put('report.md', 'artifacts/report.md', 'text/markdown; charset=utf-8', markdown);
+
+  post({ type: 'progress', stage: 'viewer', percent: Math.round(100 * PIPELINE_SHARE) });
+  const { ct, labels } = await loadStudy(study, job.config);
+  if (job.input.ctFormat === 'nifti') {
+    await put('volume.ct', `input/${job.input.ct}`, 'application/octet-stream');
+  } else {
+    await writeNifti(join(outDir, 'ct.nii.gz'), { grid: ct.grid, data: ct.data }, { description: 'groundct viewer CT' });
+    await put('volume.ct', 'artifacts/ct.nii.gz', 'application/octet-stream');
+  }
+  for (const [layer, data] of labels.layers.entries()) {
+    if (!labels.labels.some((l) => l.layer === layer)) continue;
+    await writeNifti(join(outDir, `masks-${layer}.nii.gz`), { grid: labels.grid, data }, { description: 'groundct viewer masks' });
+    await put(`volume.masks.${layer}`, `artifacts/masks-${layer}.nii.gz`, 'application/octet-stream');
+  }
+  await put('masks.labels', 'artifacts/masks.labels.json', 'application/json', JSON.stringify({ layers: labels.layers.length, labels: labels.labels }));
+  return artifacts;
+}
+
+function toErrorBody(e: unknown): ErrorBody {
+  if (isGroundctError(e)) return e.toJSON();
+  // The message of an unexpected error may quote data; the job record keeps only a generic one (the stack,
+  // which holds code locations only, goes to the server log through the queue).
+  return { code: 'GCT_INTERNAL', message: 'The pipeline failed with an unexpected error (see the server log).', hint: ERRORS.GCT_INTERNAL.hint, details: { name: (e as Error)?.name ?? 'Error' } };
+}
+
+const job = workerData as WorkerInput;
+try {
+  post({ type: 'done', artifacts: await run(job) });
+} catch (e) {
+  post({ type: 'failed', error: toErrorBody(e), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
+}

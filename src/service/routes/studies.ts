@@ -1,0 +1,196 @@
+/**
+ * /v1/studies: upload (202 + job), study status, artifacts (measurements, findings, report as JSON or
+ * Markdown), the viewer's volumes, and delete. Routes stay thin: validate, call storage/queue, serialise.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { gctError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import type { StudyRecord } from '../storage/types.ts';
+import { receiveStudyUpload } from '../upload/receive-upload.ts';
+import {
+  ArtifactJsonSchema,
+  ErrorBodySchema,
+  errorResponses,
+  MasksLabelsSchema,
+  StudyAcceptedSchema,
+  StudyParamsSchema,
+  StudySchema,
+  VolumeMasksQuerySchema,
+} from '../schemas.ts';
+import { jobStatus } from './jobs.ts';
+
+async function requireStudy(ctx: ServiceContext, id: string): Promise<StudyRecord> {
+  const study = await ctx.storage.meta.getStudy(id);
+  if (!study) throw gctError('GCT_SERVICE_STUDY_NOT_FOUND', `No study with id '${id}'.`, { studyId: id });
+  return study;
+}
+
+/** Sends a stored artifact: 409 while the job has not finished, 404 when the finished job made none. */
+async function sendArtifact(ctx: ServiceContext, reply: FastifyReply, studyId: string, name: string, cacheable: boolean): Promise<FastifyReply> {
+  const cached = cacheable ? ctx.artifacts.get(studyId, name) : undefined;
+  if (cached) return reply.type(cached.contentType).send(cached.body);
+  await requireStudy(ctx, studyId);
+  const artifact = (await ctx.storage.meta.listArtifacts(studyId)).find((a) => a.name === name);
+  if (!artifact) {
+    const job = await ctx.storage.meta.latestJobOfStudy(studyId);
+    if (job && job.state !== 'done')
+      throw gctError('GCT_SERVICE_ARTIFACT_NOT_READY', `Study ${studyId} has no ${name} yet: its job ${job.id} is ${job.state}${job.state === 'failed' ? ` (${job.error?.code})` : ` (${job.stage}, ${job.percent}%)`}.`, {
+        studyId,
+        jobId: job.id,
+        state: job.state,
+      });
+    throw gctError('GCT_SERVICE_ARTIFACT_NOT_FOUND', `Study ${studyId} has no ${name}: the pipeline of this service did not produce one.`, { studyId, artifact: name });
+  }
+  const body = await ctx.storage.blobs.readFile(studyId, artifact.file);
+  if (cacheable) ctx.artifacts.set(studyId, name, { contentType: artifact.contentType, body });
+  return reply.type(artifact.contentType).send(body);
+}
+
+/** Accept negotiation for the report: Markdown when text/markdown is asked for ahead of JSON. */
+export function wantsMarkdown(accept: string | undefined): boolean {
+  if (!accept) return false;
+  const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
+  const md = types.indexOf('text/markdown');
+  const json = types.indexOf('application/json');
+  return md >= 0 && (json < 0 || md < json);
+}
+
+export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
+  const ctx = app.groundct;
+
+  app.post(
+    '/studies',
+    {
+      schema: {
+        tags: ['studies'],
+        summary: 'Upload a study (multipart) and queue its pipeline job',
+        description:
+          "multipart/form-data parts: 'ct' (file, required: NIfTI .nii/.nii.gz or a .zip of one DICOM series); 'masks' (file, repeatable: multilabel NIfTI, zip of per-class NIfTI masks, or DICOM SEG); 'labelMap' (file or field, repeatable, JSON id -> name for the masks part at the same position); 'phase' (field: non-contrast, contrast-enhanced, arterial, portal-venous, delayed, unknown).",
+        consumes: ['multipart/form-data'],
+        response: { 202: StudyAcceptedSchema, ...errorResponses, 413: ErrorBodySchema, 422: ErrorBodySchema },
+      },
+    },
+    async (req, reply) => {
+      const staging = await ctx.storage.blobs.createStaging();
+      try {
+        const { input, uploadBytes } = await receiveStudyUpload(req, staging, ctx.config.service.limits);
+        const studyId = randomUUID();
+        const jobId = randomUUID();
+        await ctx.storage.blobs.commitStudy(staging, studyId);
+        try {
+          await ctx.storage.meta.createStudyWithJob({ id: studyId, createdAt: new Date().toISOString(), input, uploadBytes }, jobId);
+        } catch (e) {
+          await ctx.storage.blobs.deleteStudy(studyId);
+          throw e;
+        }
+        req.log.info({ studyId, jobId, uploadBytes, ctFormat: input.ctFormat, maskSets: input.masks.length }, 'study accepted');
+        ctx.queue.notify();
+        return reply.status(202).send({ studyId, jobId });
+      } finally {
+        await ctx.storage.blobs.discardStaging(staging);
+      }
+    },
+  );
+
+  app.get(
+    '/studies/:id',
+    { schema: { tags: ['studies'], summary: 'A study, its latest job and its artifacts', params: StudyParamsSchema, response: { 200: StudySchema, ...errorResponses } } },
+    async (req) => {
+      const study = await requireStudy(ctx, req.params.id);
+      const job = await ctx.storage.meta.latestJobOfStudy(study.id);
+      const artifacts = await ctx.storage.meta.listArtifacts(study.id);
+      const base = `/v1/studies/${study.id}`;
+      return {
+        studyId: study.id,
+        createdAt: study.createdAt,
+        ctFormat: study.input.ctFormat,
+        maskSets: study.input.masks.length,
+        phase: study.input.phase ?? null,
+        job: job ? jobStatus(job) : null,
+        artifacts: artifacts.map((a) => ({ name: a.name, contentType: a.contentType, bytes: a.bytes })),
+        links: {
+          self: base,
+          job: job ? `/v1/jobs/${job.id}` : '',
+          measurements: `${base}/measurements`,
+          findings: `${base}/findings`,
+          report: `${base}/report`,
+          ct: `${base}/volumes/ct`,
+          masks: `${base}/volumes/masks`,
+          viewer: `/studies/${study.id}/view`,
+        },
+      };
+    },
+  );
+
+  for (const name of ['measurements', 'findings'] as const) {
+    app.get(
+      `/studies/:id/${name}`,
+      { schema: { tags: ['studies'], summary: `The study's ${name} (JSON artifact of the pipeline)`, params: StudyParamsSchema, response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema } } },
+      async (req, reply) => sendArtifact(ctx, reply, req.params.id, name, true),
+    );
+  }
+
+  app.get(
+    '/studies/:id/report',
+    {
+      schema: {
+        tags: ['studies'],
+        summary: 'The structured report (JSON), or its Markdown with Accept: text/markdown (or ?format=markdown)',
+        params: StudyParamsSchema,
+        querystring: z.object({ format: z.enum(['json', 'markdown']).optional() }),
+        produces: ['application/json', 'text/markdown'],
+        response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema },
+      },
+    },
+    async (req, reply) => {
+      const markdown = req.query.format ? req.query.format === 'markdown' : wantsMarkdown(req.headers.accept);
+      reply.header('vary', 'Accept');
+      return sendArtifact(ctx, reply, req.params.id, markdown ? 'report.md' : 'report', true);
+    },
+  );
+
+  app.get(
+    '/studies/:id/volumes/ct',
+    { schema: { tags: ['volumes'], summary: 'The CT as NIfTI (for the viewer)', params: StudyParamsSchema, produces: ['application/octet-stream'], response: { ...errorResponses, 409: ErrorBodySchema } } },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, 'volume.ct', false),
+  );
+
+  app.get(
+    '/studies/:id/volumes/masks',
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'One layer of the masks on the CT grid as a NIfTI label volume (for the viewer)',
+        params: StudyParamsSchema,
+        querystring: VolumeMasksQuerySchema,
+        produces: ['application/octet-stream'],
+        response: { ...errorResponses, 409: ErrorBodySchema },
+      },
+    },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, `volume.masks.${req.query.layer}`, false),
+  );
+
+  app.get(
+    '/studies/:id/volumes/labels',
+    { schema: { tags: ['volumes'], summary: 'Label table of the mask volumes (id, name, layer)', params: StudyParamsSchema, response: { 200: MasksLabelsSchema, ...errorResponses, 409: ErrorBodySchema } } },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, 'masks.labels', true),
+  );
+
+  app.delete(
+    '/studies/:id',
+    { schema: { tags: ['studies'], summary: 'Delete a study, its jobs, files and artifacts', params: StudyParamsSchema, response: { 204: z.null(), ...errorResponses } } },
+    async (req, reply) => {
+      const id = req.params.id;
+      await requireStudy(ctx, id);
+      await ctx.queue.cancelStudy(id);
+      await ctx.storage.meta.deleteStudy(id);
+      ctx.artifacts.dropStudy(id);
+      await ctx.storage.blobs.deleteStudy(id);
+      req.log.info({ studyId: id }, 'study deleted');
+      return reply.status(204).send();
+    },
+  );
+};
