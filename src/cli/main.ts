@@ -3,6 +3,7 @@ import { isGroundctError } from '../errors.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
 import { INFO_USAGE, runInfo } from './info.ts';
 import { MEASURE_USAGE, runMeasure } from './measure.ts';
+import { ASK_USAGE, runAsk } from './ask.ts';
 
 type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
 
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   demo: { run: runDemo, usage: DEMO_USAGE },
   info: { run: runInfo, usage: INFO_USAGE },
   measure: { run: runMeasure, usage: MEASURE_USAGE },
+  ask: { run: runAsk, usage: ASK_USAGE },
 };
 
 function usage(): string {

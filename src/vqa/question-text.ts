@@ -1,0 +1,135 @@
+import { ancestors, normaliseName, structureOrNull } from '../anatomy/index.ts';
+
+/**
+ * The words of a question, and the anatomy phrases in them, read against the anatomy catalogue's vocabulary
+ * (canonical names, ALIASES and normaliseName's patterns: sides 'L'/'left', plurals, Couinaud numerals I-VIII,
+ * 'right lower lobe', 'pancreatic head'). Deterministic: the same question always gives the same phrases.
+ */
+
+/** Rewrites of question phrasing the name normaliser does not read, applied in order to the lower-cased text. */
+const REWRITES: readonly (readonly [RegExp, string])[] = [
+  [/[’`]/g, "'"],
+  [/\b(upper|middle|lower) lobe of the (left|right) lung\b/g, '$2 $1 lobe'],
+  [/\b(head|body|tail) of (?:the )?pancreas\b/g, 'pancreatic $1'],
+  [/\bcaudate lobe\b/g, 'segment 1'],
+  [/\bcouinaud\b/g, ''],
+  [/\bsplenomegaly\b/g, 'spleen enlarged'],
+  [/\bhepatomegaly\b/g, 'liver enlarged'],
+  [/\b(?:hepatic steatosis|fatty liver|liver steatosis)\b/g, 'liver fatty'],
+  [/\b(?:pancreatic steatosis|fatty pancreas)\b/g, 'pancreas fatty'],
+  [/\bt[- ]?(?:stage|category|classification)\b/g, 'tstage'],
+  [/\bhounsfield units?\b/g, 'hu'],
+  [/\bcm(?:3|\^3)\b/g, 'ml'],
+];
+
+/** Lesion words and the kind of lesion they ask about ('solid': anything but a cyst). */
+export const LESION_WORDS: Readonly<Record<string, 'any' | 'cyst' | 'solid'>> = {
+  lesion: 'any', lesions: 'any',
+  cyst: 'cyst', cysts: 'cyst', cystic: 'cyst',
+  tumour: 'solid', tumours: 'solid', tumor: 'solid', tumors: 'solid', mass: 'solid', masses: 'solid',
+  nodule: 'solid', nodules: 'solid', metastasis: 'solid', metastases: 'solid', cancer: 'solid', carcinoma: 'solid',
+  neoplasm: 'solid', neoplasms: 'solid',
+};
+
+/** Organ adjectives the catalogue has no alias for; not applied before a vessel word ('renal artery'). */
+const ADJECTIVES: Readonly<Record<string, string>> = {
+  hepatic: 'liver', renal: 'kidney', splenic: 'spleen', pancreatic: 'pancreas', pulmonary: 'lung', adrenals: 'adrenal',
+};
+const VESSEL_WORDS = new Set(['artery', 'arteries', 'vein', 'veins', 'vessel', 'vessels', 'trunk', 'flexure', 'hilum']);
+
+/** Words that never start or end an anatomy phrase (question words, articles, prepositions, verbs). */
+const STOP_WORDS = new Set([
+  'is', 'are', 'was', 'were', 'be', 'there', 'a', 'an', 'any', 'the', 'in', 'of', 'on', 'at', 'to', 'from', 'within',
+  'what', 'which', 'where', 'how', 'many', 'much', 'does', 'do', 'did', 'has', 'have', 'with', 'this', 'that', 'its',
+  'it', 'me', 'show', 'display', 'highlight', 'please', 'and', 'or', 'than', 'larger', 'smaller', 'bigger', 'size',
+  'volume', 'normal', 'enlarged', 'fatty', 'largest', 'biggest', 'smallest', 'second', 'mean', 'average', 'hu',
+  'attenuation', 'density', 'located', 'lie', 'lies', 'seen', 'present', 'visible', 'number', 'count', 'tstage',
+  'stage', 'long', 'short', 'axis', 'diameter', 'length', 'large', 'big', 'measure', 'measurement', 'one', 'side',
+  'part', 'region', 'organ', 'i', 'we', 'you', 'see', 'can', 'contain', 'contains', 'appear', 'look', 'looks', 'by',
+]);
+
+/** Single words that name a catalogue structure but in a question mean something else ('body of evidence'). */
+const AMBIGUOUS_SINGLE = new Set(['body', 'trunk', 'node', 'cord', 'bone']);
+
+export interface QuestionWords {
+  /** The question lower-cased with REWRITES applied. */
+  readonly text: string;
+  readonly tokens: readonly string[];
+}
+
+export function questionWords(question: string): QuestionWords {
+  let text = question.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  for (const [pattern, replacement] of REWRITES) text = text.replace(pattern, replacement);
+  text = text.replace(/\s+/g, ' ').trim();
+  const raw = text.split(/[^a-z0-9']+/).map((t) => t.replace(/'s$|'/g, '')).filter((t) => t.length > 0);
+  const tokens = raw.map((t, i) => {
+    const organ = ADJECTIVES[t];
+    return organ !== undefined && !VESSEL_WORDS.has(raw[i + 1] ?? '') ? organ : t;
+  });
+  return { text, tokens };
+}
+
+/** An anatomy phrase found in the question: canonical name and the token span it covers. */
+export interface Phrase {
+  readonly structure: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Largest n-gram tried against the normaliser ('lower lobe of left lung' is rewritten before). */
+const MAX_PHRASE_TOKENS = 4;
+
+/**
+ * Anatomy phrases, longest first and non-overlapping, in question order. Lesion words are skipped (the lesion
+ * itself is the question's target, the phrase is where it lies); a phrase that normalises to a lesion class is
+ * kept as its organ ('renal cyst' -> kidneys). `ignore` drops token positions (e.g. a 'T4' that is a category).
+ */
+export function findPhrases(tokens: readonly string[], ignore: ReadonlySet<number> = new Set()): Phrase[] {
+  const used = new Array<boolean>(tokens.length).fill(false);
+  for (const i of ignore) used[i] = true;
+  tokens.forEach((t, i) => {
+    if (LESION_WORDS[t] !== undefined) used[i] = true;
+  });
+  const found: Phrase[] = [];
+  for (let n = Math.min(MAX_PHRASE_TOKENS, tokens.length); n >= 1; n--) {
+    for (let start = 0; start + n <= tokens.length; start++) {
+      const span = tokens.slice(start, start + n);
+      if (used.slice(start, start + n).some(Boolean)) continue;
+      if (STOP_WORDS.has(span[0]) || STOP_WORDS.has(span[n - 1])) continue;
+      if (n === 1 && AMBIGUOUS_SINGLE.has(span[0])) continue;
+      const canonical = normaliseName(span.join(' ')).canonical;
+      if (canonical === null) continue;
+      const s = structureOrNull(canonical);
+      if (s === null || s.name === 'body' || s.name === 'lesion') continue;
+      const structure = s.kind === 'lesion' ? (s.lesionOf ?? null) : s.name;
+      if (structure === null) continue;
+      found.push({ structure, start, end: start + n });
+      for (let i = start; i < start + n; i++) used[i] = true;
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** Drops a phrase when another phrase names a part of it ('liver' next to 'segment 7' keeps the segment). */
+export function mostSpecific(phrases: readonly Phrase[]): Phrase[] {
+  return phrases.filter((p) => !phrases.some((q) => q !== p && ancestors(q.structure).includes(p.structure)));
+}
+
+/** Side words left over after the phrases took theirs ('the lesion on the left'). */
+export function looseSide(tokens: readonly string[], phrases: readonly Phrase[]): 'left' | 'right' | undefined {
+  const covered = (i: number) => phrases.some((p) => i >= p.start && i < p.end);
+  for (let i = 0; i < tokens.length; i++) {
+    if (covered(i)) continue;
+    if (tokens[i] === 'left') return 'left';
+    if (tokens[i] === 'right') return 'right';
+  }
+  return undefined;
+}
+
+/** The lesion kind the question's lesion words ask about; null when it names no lesion. */
+export function lesionKindOf(tokens: readonly string[]): 'any' | 'cyst' | 'solid' | null {
+  const kinds = tokens.map((t) => LESION_WORDS[t]).filter((k) => k !== undefined);
+  if (kinds.length === 0) return null;
+  if (kinds.includes('cyst')) return 'cyst';
+  return kinds.includes('solid') ? 'solid' : 'any';
+}
