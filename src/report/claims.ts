@@ -133,7 +133,7 @@ function segmentNumber(token: string): number | null {
 }
 
 function takeSegments(text: string, into: Set<string>): string {
-  let out = text.replace(/\b(?:couinaud\s+)?segments?\s+((?:\d+|[ivx]+)(?:\s*(?:,|and|&|\/|or|-)\s*(?:\d+|[ivx]+))*)\b/gi, (m, list: string) => {
+  let out = text.replace(/\b(?:couinaud\s+)?segments?\s+((?:[1-9](?!\d|\.\d)|[ivx]+\b)(?:\s*(?:,|and|&|\/|or|-)\s*(?:[1-9](?!\d|\.\d)|[ivx]+\b))*)/gi, (m, list: string) => {
     for (const tok of list.split(/\s*(?:,|and|&|\/|or|-)\s*/i)) {
       const n = segmentNumber(tok.trim());
       if (n !== null) into.add(`liver_segment_${n}`);
