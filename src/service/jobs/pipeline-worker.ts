@@ -43,7 +43,7 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
     if (value === undefined || value === null || !/^[a-z][a-zA-Z0-9]*$/.test(name)) continue;
     await put(name, `artifacts/${name}.json`, 'application/json', JSON.stringify(value));
   }
-  const markdown = await renderReportMarkdown((result as { report?: unknown }).report);
+  const markdown = renderReportMarkdown((result as { report?: unknown }).report);
   if (markdown !== undefined) await put('report.md', 'artifacts/report.md', 'text/markdown; charset=utf-8', markdown);
 
   post({ type: 'progress', stage: 'viewer', percent: Math.round(100 * PIPELINE_SHARE) });

@@ -7,6 +7,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { gctError } from '../../errors.ts';
+import { FindingsSchema } from '../../findings/index.ts';
+import { ReportSchema } from '../../report/index.ts';
 import type { ServiceContext } from '../context.ts';
 import type { StudyRecord } from '../storage/types.ts';
 import { receiveStudyUpload } from '../upload/receive-upload.ts';
@@ -125,13 +127,17 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  for (const name of ['measurements', 'findings'] as const) {
-    app.get(
-      `/studies/:id/${name}`,
-      { schema: { tags: ['studies'], summary: `The study's ${name} (JSON artifact of the pipeline)`, params: StudyParamsSchema, response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema } } },
-      async (req, reply) => sendArtifact(ctx, reply, req.params.id, name, true),
-    );
-  }
+  app.get(
+    '/studies/:id/measurements',
+    { schema: { tags: ['studies'], summary: "The study's measurements (measure stage artifact)", params: StudyParamsSchema, response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema } } },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, 'measurements', true),
+  );
+
+  app.get(
+    '/studies/:id/findings',
+    { schema: { tags: ['studies'], summary: "The study's findings (findings stage artifact)", params: StudyParamsSchema, response: { 200: FindingsSchema, ...errorResponses, 409: ErrorBodySchema } } },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, 'findings', true),
+  );
 
   app.get(
     '/studies/:id/report',
@@ -142,7 +148,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
         params: StudyParamsSchema,
         querystring: z.object({ format: z.enum(['json', 'markdown']).optional() }),
         produces: ['application/json', 'text/markdown'],
-        response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema },
+        response: { 200: ReportSchema, ...errorResponses, 409: ErrorBodySchema },
       },
     },
     async (req, reply) => {
@@ -190,7 +196,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
       ctx.artifacts.dropStudy(id);
       await ctx.storage.blobs.deleteStudy(id);
       req.log.info({ studyId: id }, 'study deleted');
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 };
