@@ -1,0 +1,65 @@
+/**
+ * Shared set-up of the interop tests: a small synthetic abdomen (phantom truth known), written as a DICOM CT
+ * series and read back (so the CT carries real UIDs), measured, with findings and narrative sentences.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/config.ts';
+import { deriveFindings, type Finding } from '../../src/findings/index.ts';
+import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import type { NarrativeSentence } from '../../src/interop/index.ts';
+import { measureStudy, type Measurements } from '../../src/measure/index.ts';
+import { abdomenPreset, generateStudy, type Study, type StudySpec } from '../../src/phantom/index.ts';
+import { readVolume, sameGrid, writeDicomSeries, type LabelMap, type Volume } from '../../src/volume/index.ts';
+
+export const PYTHON = '/usr/bin/python3';
+export const DCIODVFY = '/usr/bin/dciodvfy';
+export const DSRDUMP = '/usr/bin/dsrdump';
+export const DCMDUMP = '/usr/bin/dcmdump';
+
+export function hasPydicom(): boolean {
+  if (!existsSync(PYTHON)) return false;
+  try {
+    execFileSync(PYTHON, ['-c', 'import pydicom, numpy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 150 x 120 x 50 voxels of 2 x 2 x 3 mm: every lesion of the abdomen preset, small enough to be quick. */
+export const SMALL_FOV: StudySpec['fovMm'] = [300, 240, 150];
+
+export interface ReportedStudy {
+  readonly study: Study;
+  readonly ct: Volume;
+  readonly labels: LabelMap;
+  readonly measurements: Measurements;
+  readonly findings: readonly Finding[];
+  readonly sentences: readonly NarrativeSentence[];
+}
+
+/**
+ * Narrative sentences from findings, one per finding that is not normal (FINDINGS) and one per abnormality
+ * (IMPRESSION), each naming its finding: enough to check that SR and FHIR keep sentence -> finding links.
+ */
+export function sentencesOf(findings: readonly Finding[]): NarrativeSentence[] {
+  return [
+    ...findings.filter((f) => f.status !== 'normal').map((f) => ({ section: 'findings', text: `${f.subject.displayName}: ${f.statement}.`, findingIds: [f.id] })),
+    ...findings.filter((f) => f.significance >= 2).map((f) => ({ section: 'impression', text: `${f.subject.displayName} ${f.statement}.`, findingIds: [f.id] })),
+  ];
+}
+
+/** Phantom -> DICOM CT series in `dir`/ct -> read back; labels stay on the phantom grid (identical for it). */
+export async function reportedStudy(dir: string, overrides: Partial<StudySpec> = {}): Promise<ReportedStudy> {
+  const study = generateStudy(abdomenPreset({ fovMm: SMALL_FOV, ...overrides }));
+  const config = defaultConfig();
+  await writeDicomSeries({ grid: study.ct.grid, data: study.ct.data }, join(dir, 'ct'), { seriesDescription: 'phantom CT', studyDate: '2024-06-01' });
+  const ct = await readVolume(join(dir, 'ct'), config.volume);
+  if (!sameGrid(ct.grid, study.labels.grid)) throw new Error('the phantom grid is right-handed and must read back unchanged');
+  const labels = study.labels;
+  const measurements = measureStudy(ct, labels, { measure: config.measure, provenance: { ct: join(dir, 'ct'), masks: null } });
+  const findings = deriveFindings(measurements, await loadKnowledgeBase()).findings;
+  return { study, ct, labels, measurements, findings, sentences: sentencesOf(findings) };
+}
