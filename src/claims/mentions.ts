@@ -1,0 +1,260 @@
+import { ancestors, normaliseName, structureOrNull, type LesionType } from '../anatomy/index.ts';
+import type { ClaimLocation, ClaimSide } from './types.ts';
+
+/**
+ * Anatomy mentions in one sentence: structures (through the catalogue's `normaliseName`, so every alias and
+ * systematic form the label maps use is understood in text too: 'L kidney', 'segment VII', 'S7', 'RLL', 'SMA'),
+ * organ adjectives ('hepatic', 'renal'), locations inside organs (Couinaud segments, hepatic lobes, pancreatic
+ * parts, lung lobes, vertebral levels) and free-standing side words.
+ */
+
+export type MentionRole = 'organ' | 'vessel' | 'node' | 'fluid' | 'lesion' | 'location' | 'bone';
+
+export interface Mention {
+  readonly role: MentionRole;
+  /** Canonical name (for 'lesion': the lesion class, e.g. 'kidney_cyst_left'). */
+  readonly canonical: string;
+  /** The organ it names or belongs to (liver_segment_7 -> liver; kidney_cyst_left -> kidney_left). */
+  readonly organ: string | null;
+  readonly side?: ClaimSide;
+  readonly location?: ClaimLocation;
+  readonly lesionType?: LesionType;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface SideWord {
+  readonly side: ClaimSide;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Organ adjectives of report prose -> canonical organ (composite for paired organs; a side word makes it one side). */
+const ORGAN_ADJECTIVES: Readonly<Record<string, string>> = {
+  hepatic: 'liver', liver: 'liver', renal: 'kidneys', splenic: 'spleen', pancreatic: 'pancreas', pulmonary: 'lung',
+  adrenal: 'adrenal_glands', gastric: 'stomach', colonic: 'colon', vesical: 'urinary_bladder', osseous: 'skeleton',
+};
+
+/** Sided members of the paired organs the adjectives name. */
+const SIDED: Readonly<Record<string, { left: string; right: string }>> = {
+  kidneys: { left: 'kidney_left', right: 'kidney_right' },
+  lung: { left: 'lung_left', right: 'lung_right' },
+  adrenal_glands: { left: 'adrenal_gland_left', right: 'adrenal_gland_right' },
+};
+
+/** Words the catalogue lacks but reports use for its vessels. */
+const EXTRA_NAMES: Readonly<Record<string, string>> = {
+  celiac: 'celiac_trunk', coeliac: 'celiac_trunk', 'hepatic artery': 'common_hepatic_artery',
+  'superior mesenteric': 'superior_mesenteric_artery',
+};
+
+const LESION_TAIL = /^(lesions?|mass(es)?|nodules?|cysts?|tumou?rs?|metastas[ie]s|mets|neoplasms?|carcinomas?|hcc|pdac|rcc|ccrcc|nsclc|sclc)$/i;
+
+const SIDE_WORDS: Readonly<Record<string, ClaimSide>> = {
+  left: 'left', right: 'right', bilateral: 'bilateral', both: 'bilateral', l: 'left', r: 'right', lt: 'left', rt: 'right',
+};
+
+const ROMAN: Readonly<Record<string, number>> = { i: 1, ii: 2, iii: 3, iv: 4, v: 5, vi: 6, vii: 7, viii: 8 };
+
+/** Couinaud's hepatic lobes by segment (right lobe 5-8, left lobe 2-4, caudate lobe 1; Couinaud 1957, Bismuth 1982). */
+const LIVER_SEGMENTS = (ns: number[]) => ns.map((n) => `liver_segment_${n}`);
+const RIGHT_LOBE = LIVER_SEGMENTS([5, 6, 7, 8]);
+const LEFT_LOBE = LIVER_SEGMENTS([2, 3, 4]);
+
+function segNumber(s: string): number | null {
+  const t = s.toLowerCase().replace(/[ab]$/, '');
+  if (/^[1-8]$/.test(t)) return Number(t);
+  return ROMAN[t] ?? null;
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** Locations written as phrases the catalogue's names do not cover (lists of segments, lobes, parts of the pancreas). */
+function phraseLocations(text: string, taken: Span[]): Mention[] {
+  const out: Mention[] = [];
+  const push = (m: RegExpMatchArray, location: ClaimLocation, organ: string) => {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (taken.some((t) => start < t.end && end > t.start)) return;
+    taken.push({ start, end });
+    out.push({ role: 'location', canonical: location.label, organ, location, start, end });
+  };
+  // "segments 7 and 8", "segments VI/VII", "hepatic segments 6-7", "S7/S8", "Couinaud segments 2, 3"
+  const list = /\b(?:(?:liver|hepatic)\s+)?(?:couinaud\s+)?(?:segments|segs?\.?|s)\s*((?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?(?:\s*(?:,|and|\/|-|to|&)\s*(?:s)?(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?)+)\b/gi;
+  for (const m of text.matchAll(list)) {
+    const nums = m[1]!.split(/\s*(?:,|and|\/|-|to|&)\s*/i).map((x) => segNumber(x.replace(/^s/i, ''))).filter((n): n is number => n !== null);
+    if (nums.length < 2) continue;
+    const range = /-|to/i.test(m[1]!) && nums.length === 2 ? Array.from({ length: nums[1]! - nums[0]! + 1 }, (_, i) => nums[0]! + i) : nums;
+    push(m, { label: `liver segments ${range.join(', ')}`, anyOf: LIVER_SEGMENTS(range) }, 'liver');
+  }
+  for (const m of text.matchAll(/\b(right|left)\s+(?:hepatic\s+lobe|lobe\s+of\s+the\s+liver|liver\s+lobe)\b/gi)) {
+    const right = m[1]!.toLowerCase() === 'right';
+    push(m, { label: `${right ? 'right' : 'left'} hepatic lobe`, anyOf: right ? RIGHT_LOBE : LEFT_LOBE }, 'liver');
+  }
+  for (const m of text.matchAll(/\bcaudate(?:\s+lobe)?\b/gi)) push(m, { label: 'liver_segment_1', anyOf: ['liver_segment_1'] }, 'liver');
+  const parts: Record<string, string> = { head: 'pancreas_head', neck: 'pancreas_body', body: 'pancreas_body', tail: 'pancreas_tail', uncinate: 'pancreas_head' };
+  for (const m of text.matchAll(/\b(?:pancreatic|pancreas)\s+(head|neck|body|tail|uncinate(?:\s+process)?)\b|\b(head|neck|body|tail|uncinate\s+process)\s+of\s+(?:the\s+)?pancreas\b/gi)) {
+    const part = parts[(m[1] ?? m[2])!.toLowerCase().split(/\s+/)[0]!]!;
+    push(m, { label: part, anyOf: [part] }, 'pancreas');
+  }
+  return out;
+}
+
+interface Token {
+  readonly word: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const NAME_CACHE = new Map<string, ReturnType<typeof normaliseName>>();
+function cachedName(phrase: string) {
+  let n = NAME_CACHE.get(phrase);
+  if (n === undefined) NAME_CACHE.set(phrase, (n = normaliseName(phrase)));
+  return n;
+}
+
+/** Words that never start or end a structure phrase (keeps "is the liver" from matching via filler stripping). */
+const EDGE_STOP = new Set(['the', 'of', 'a', 'an', 'and', 'or', 'in', 'is', 'are', 'with', 'no', 'to', 'at', 'on', 'mask', 'total', 'whole', 'entire', 'seg']);
+
+function organOf(canonical: string): string | null {
+  const s = structureOrNull(canonical);
+  if (s === null) return null;
+  if (s.kind === 'lesion') return s.lesionOf ?? null;
+  if (s.kind === 'organ_part') return s.parent;
+  return canonical;
+}
+
+function sideOfStructure(canonical: string): ClaimSide | undefined {
+  const lat = structureOrNull(canonical)?.laterality;
+  if (lat === 'left' || lat === 'right') return lat;
+  if (lat === 'bilateral' && (canonical === 'kidneys' || canonical === 'lung' || canonical === 'adrenal_glands')) return undefined;
+  return undefined;
+}
+
+function mentionOf(canonical: string, lesionType: LesionType | undefined, start: number, end: number): Mention | null {
+  const s = structureOrNull(canonical);
+  if (s === null) return null;
+  const side = sideOfStructure(canonical);
+  const base = { canonical, start, end, ...(side ? { side } : {}) };
+  switch (s.kind) {
+    case 'organ':
+    case 'composite':
+      if (canonical === 'vertebral_column' || canonical === 'ribs') return { ...base, role: 'bone', organ: canonical };
+      return { ...base, role: 'organ', organ: canonical };
+    case 'organ_part': {
+      const organ = organOf(canonical);
+      return { ...base, role: 'location', organ, location: { label: canonical, anyOf: [canonical] } };
+    }
+    case 'vessel':
+      return { ...base, role: 'vessel', organ: null };
+    case 'lymph_node':
+      return { ...base, role: 'node', organ: null };
+    case 'fluid':
+      return { ...base, role: 'fluid', organ: null };
+    case 'lesion':
+      return { ...base, role: 'lesion', organ: organOf(canonical), ...(lesionType ? { lesionType } : s.lesionType ? { lesionType: s.lesionType } : {}) };
+    case 'bone':
+      if (canonical.startsWith('vertebrae_')) return { ...base, role: 'location', organ: null, location: { label: canonical, anyOf: [canonical] } };
+      return { ...base, role: 'bone', organ: canonical };
+    default:
+      return null;
+  }
+}
+
+export interface SentenceMentions {
+  readonly mentions: readonly Mention[];
+  readonly sides: readonly SideWord[];
+}
+
+/**
+ * Finds anatomy mentions in a sentence. `masked` spans (e.g. T categories already read as stages) are not
+ * read as anatomy ("T2" is not the T2 vertebra there). Longest phrase wins; phrases never cross punctuation.
+ */
+export function findMentions(text: string, masked: readonly Span[] = []): SentenceMentions {
+  const taken: Span[] = masked.map((s) => ({ ...s }));
+  const mentions: Mention[] = phraseLocations(text, taken);
+  const tokens: Token[] = [];
+  for (const m of text.matchAll(/[A-Za-z0-9]+/g)) tokens.push({ word: m[0], start: m.index!, end: m.index! + m[0].length });
+  const free = (t: Token) => !taken.some((s) => t.start < s.end && t.end > s.start);
+  // Phrase boundaries: anything but spaces and hyphens between two tokens.
+  const joined = (a: Token, b: Token) => /^[\s-]*$/.test(text.slice(a.end, b.start));
+  const used = new Array<boolean>(tokens.length).fill(false);
+  for (let i = 0; i < tokens.length; i++) {
+    if (used[i] || !free(tokens[i]!) || EDGE_STOP.has(tokens[i]!.word.toLowerCase()) || /^\d+$/.test(tokens[i]!.word)) continue;
+    let maxLen = 1;
+    while (maxLen < 6 && i + maxLen < tokens.length && joined(tokens[i + maxLen - 1]!, tokens[i + maxLen]!) && free(tokens[i + maxLen]!)) maxLen++;
+    for (let len = maxLen; len >= 1; len--) {
+      const last = tokens[i + len - 1]!;
+      if (EDGE_STOP.has(last.word.toLowerCase())) continue;
+      const words = tokens.slice(i, i + len).map((t) => t.word);
+      const phrase = words.join(' ');
+      const lower = phrase.toLowerCase();
+      let canonical: string | null = EXTRA_NAMES[lower] ?? null;
+      let lesionType: LesionType | undefined;
+      if (canonical === null) {
+        // One-letter side words alone are not names; "L kidney" is.
+        if (len === 1 && SIDE_WORDS[lower] !== undefined) continue;
+        const n = cachedName(phrase);
+        if (n.canonical === null || n.matchedBy === 'none') continue;
+        canonical = n.canonical;
+        lesionType = n.lesionType;
+      }
+      const kind = structureOrNull(canonical)?.kind;
+      if (kind === 'body' || kind === 'muscle') continue;
+      // Lesion words alone ("mass", "cyst") are lesion cues, not anatomy; only organ-bearing lesion phrases count.
+      if (kind === 'lesion' && organOf(canonical) === null) continue;
+      // An organ-bearing lesion phrase ends with its lesion word ('left renal cyst', 'hepatic lesion', 'HCC'), so
+      // 'lesion in hepatic segment VII' is a lesion word plus a location, not one name.
+      if (kind === 'lesion' && !(LESION_TAIL.test(last.word) && (len > 1 || /^(hcc|pdac|rcc|ccrcc|nsclc|sclc)$/i.test(last.word)))) continue;
+      if (kind === 'lesion' && LESION_TAIL.test(tokens[i]!.word)) continue;
+      // 'S7 lesion', 'segment 7 mass': the words before the lesion word are a location; read them as one.
+      if (kind === 'lesion' && len > 1) {
+        const prefix = cachedName(words.slice(0, -1).join(' ')).canonical;
+        const prefixKind = prefix === null ? undefined : structureOrNull(prefix)?.kind;
+        if (prefixKind === 'organ_part' || prefixKind === 'bone') continue;
+      }
+      const m = mentionOf(canonical, lesionType, tokens[i]!.start, last.end);
+      if (m === null) continue;
+      mentions.push(m);
+      for (let k = i; k < i + len; k++) used[k] = true;
+      taken.push({ start: m.start, end: m.end });
+      break;
+    }
+  }
+  // Organ adjectives not inside a longer name, then free-standing side words.
+  const sides: SideWord[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (used[i] || !free(t)) continue;
+    const lower = t.word.toLowerCase();
+    const organ = ORGAN_ADJECTIVES[lower];
+    if (organ !== undefined) {
+      mentions.push({ role: 'organ', canonical: organ, organ, start: t.start, end: t.end });
+      continue;
+    }
+    const side = SIDE_WORDS[lower];
+    // Single letters count as sides only in capitals ("L kidney" was read above; "R" alone before a noun).
+    if (side !== undefined && (lower.length > 1 || t.word === t.word.toUpperCase())) sides.push({ side, start: t.start, end: t.end });
+  }
+  // A side word right before a paired organ's composite name makes it that side ("left renal", "right lung").
+  const resolved = mentions.map((m) => {
+    if (m.role !== 'organ' || SIDED[m.canonical] === undefined) return m;
+    const before = sides.find((s) => s.side !== 'bilateral' && s.end <= m.start && /^[\s-]*$/.test(text.slice(s.end, m.start)));
+    if (before === undefined) return m;
+    const canonical = SIDED[m.canonical]![before.side as 'left' | 'right'];
+    return { ...m, canonical, organ: canonical, side: before.side, start: before.start };
+  });
+  const usedSides = sides.filter((s) => !resolved.some((m) => m.start === s.start));
+  return { mentions: resolved.sort((a, b) => a.start - b.start), sides: usedSides };
+}
+
+/** True when `organ` is `other`, or one is part of the other (kidney_left and kidneys; lung_upper_lobe_left and lung). */
+export function organsRelated(organ: string, other: string): boolean {
+  if (organ === other) return true;
+  const a = structureOrNull(organ) === null ? [] : ancestors(organ);
+  const b = structureOrNull(other) === null ? [] : ancestors(other);
+  return (a.includes(other) && other !== 'body') || (b.includes(organ) && organ !== 'body');
+}

@@ -1,0 +1,118 @@
+import type { ClaimNumber, MeasureKind, WrittenUnit } from './types.ts';
+
+/**
+ * Numbers with units in report text, converted to our units: lengths to mm, volumes to mL (1 cm3 = 1 cc =
+ * 1 mL; 1 L = 1000 mL; 1 mm3 = 0.001 mL), attenuation in HU, angles in degrees. "2.1 x 1.4 cm" is long x short
+ * axis (RECIST 1.1 writes the longest diameter first); a third number ("x 1.9 cm", craniocaudal) is not used.
+ * Numbers without a unit are not read.
+ */
+
+/** Millimetres per centimetre. */
+export function cmToMm(cm: number): number {
+  return cm * 10;
+}
+/** Cubic centimetres (cc, cm3) are millilitres. */
+export function cm3ToMl(cm3: number): number {
+  return cm3;
+}
+/** Cubic millimetres to millilitres. */
+export function mm3ToMl(mm3: number): number {
+  return mm3 / 1000;
+}
+/** Litres to millilitres. */
+export function litresToMl(l: number): number {
+  return l * 1000;
+}
+
+/** A number found in the text, before a kind (long axis, organ length, ...) is decided from its context. */
+export interface RawNumber {
+  /** 'size' = one or more lengths; 'volume'; 'hu'; 'angle'. */
+  readonly what: 'size' | 'volume' | 'hu' | 'angle';
+  /** Values in mm / mL / HU / degrees, in written order. */
+  readonly values: readonly number[];
+  readonly unit: WrittenUnit;
+  /** Half of the last digit shown, in the converted unit (largest over the values). */
+  readonly roundingHalfStep: number;
+  readonly raw: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+const NUM = String.raw`(-?\d+(?:[.,]\d+)?)`;
+const TIMES = String.raw`\s*(?:x|×|\*|by)\s*`;
+const LENGTH_UNIT = String.raw`(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)`;
+const SIZE_RE = new RegExp(String.raw`(?<![\w.])${NUM}(?:\s*${LENGTH_UNIT})?(?:${TIMES}${NUM}(?:\s*${LENGTH_UNIT})?)?(?:${TIMES}${NUM})?\s*${LENGTH_UNIT}(?![\w³])`, 'gi');
+const VOLUME_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(ml|millilit(?:er|re)s?|cc|cm3|cm³|cubic centimet(?:er|re)s?|mm3|mm³|L|lit(?:er|re)s?)(?![\w])`, 'gi');
+const HU_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(HU|Hounsfield units?)(?![\w])`, 'gi');
+const ANGLE_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(°|degrees?|deg)(?![\w])`, 'gi');
+
+function parseNum(s: string): number {
+  return Number(s.replace(',', '.'));
+}
+
+/** Half of the last shown digit of a written number: "2.1" -> 0.05, "21" -> 0.5, "346" -> 0.5. */
+function halfStepOf(written: string): number {
+  const decimals = /[.,](\d+)$/.exec(written)?.[1]?.length ?? 0;
+  return 0.5 * 10 ** -decimals;
+}
+
+function lengthUnit(u: string): 'mm' | 'cm' {
+  return u.toLowerCase().startsWith('c') ? 'cm' : 'mm';
+}
+
+function volumeUnit(u: string): WrittenUnit {
+  const l = u.toLowerCase();
+  if (l === 'cc') return 'cc';
+  if (l.startsWith('cm') || l.startsWith('cubic')) return 'cm3';
+  if (l.startsWith('mm')) return 'mm3';
+  if (l === 'l' || l.startsWith('lit')) return 'l';
+  return 'ml';
+}
+
+function toMl(v: number, unit: WrittenUnit): number {
+  if (unit === 'mm3') return mm3ToMl(v);
+  if (unit === 'l') return litresToMl(v);
+  return cm3ToMl(v);
+}
+
+/** Every number with a unit in `text`, in reading order; spans never overlap. */
+export function findNumbers(text: string): RawNumber[] {
+  const found: RawNumber[] = [];
+  const taken: [number, number][] = [];
+  const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
+  const add = (n: RawNumber) => {
+    if (!free(n.start, n.end)) return;
+    taken.push([n.start, n.end]);
+    found.push(n);
+  };
+  for (const m of text.matchAll(VOLUME_RE)) {
+    // A bare letter L is a litre only in capitals ("1.5 L"); a lower-case "l" is too ambiguous to read.
+    if (m[2] === 'l') continue;
+    const unit = volumeUnit(m[2]!);
+    const v = parseNum(m[1]!);
+    add({ what: 'volume', values: [toMl(v, unit)], unit, roundingHalfStep: toMl(halfStepOf(m[1]!), unit), raw: m[0], start: m.index!, end: m.index! + m[0].length });
+  }
+  for (const m of text.matchAll(SIZE_RE)) {
+    const finalUnit = lengthUnit(m[6]!);
+    const parts = [
+      { v: m[1]!, u: m[2] ? lengthUnit(m[2]) : finalUnit },
+      ...(m[3] !== undefined ? [{ v: m[3], u: m[4] ? lengthUnit(m[4]) : finalUnit }] : []),
+      ...(m[5] !== undefined ? [{ v: m[5], u: finalUnit }] : []),
+    ];
+    const values = parts.map((p) => (p.u === 'cm' ? cmToMm(parseNum(p.v)) : parseNum(p.v)));
+    const halfSteps = parts.map((p) => (p.u === 'cm' ? cmToMm(halfStepOf(p.v)) : halfStepOf(p.v)));
+    add({ what: 'size', values, unit: finalUnit, roundingHalfStep: Math.max(...halfSteps), raw: m[0], start: m.index!, end: m.index! + m[0].length });
+  }
+  for (const m of text.matchAll(HU_RE)) {
+    add({ what: 'hu', values: [parseNum(m[1]!)], unit: 'hu', roundingHalfStep: halfStepOf(m[1]!), raw: m[0], start: m.index!, end: m.index! + m[0].length });
+  }
+  for (const m of text.matchAll(ANGLE_RE)) {
+    add({ what: 'angle', values: [parseNum(m[1]!)], unit: 'deg', roundingHalfStep: halfStepOf(m[1]!), raw: m[0], start: m.index!, end: m.index! + m[0].length });
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
+
+/** One ClaimNumber of a given kind from a raw number's i-th value. */
+export function claimNumber(n: RawNumber, kind: MeasureKind, index = 0): ClaimNumber {
+  return { kind, value: n.values[index]!, unit: n.unit, roundingHalfStep: n.roundingHalfStep, raw: n.raw };
+}
