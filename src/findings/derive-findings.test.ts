@@ -282,3 +282,18 @@ describe('lymph nodes, fluid, unknown labels, dropped components, empty studies'
     expect(() => deriveFindings({ kind: 'report' } as never, kb)).toThrow(expect.objectContaining({ code: 'GCT_FINDINGS_INPUT_INVALID' }));
   });
 });
+
+describe('lymph node labels not split into nodes', () => {
+  it('are reported with their volume and an undecided size class', async () => {
+    const f = deriveFindings(measurements({ structures: [structure('lymph_node', { labelId: 70, volumeMl: 4, huMean: 35 })] }), kb);
+    const n = byId(f, 'lymph_node.nodes');
+    expect(n).toMatchObject({ type: 'lymph_node', status: 'indeterminate', statement: 'short axis not measured', values: { volumeMl: 4, huMean: 35 } });
+  });
+});
+
+describe('cyst-only lesion labels', () => {
+  it('an empty kidney_cyst_left label over a complete kidney says "no cyst", not "no lesion"', () => {
+    const f = deriveFindings(measurements({ structures: [...normalAbdomen(), emptyStructure('kidney_cyst_left', 80)] }), kb);
+    expect(byId(f, 'kidney_left.lesions')).toMatchObject({ statement: 'no cyst', attributes: { lookedFor: 'cyst' } });
+  });
+});

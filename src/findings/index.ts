@@ -16,6 +16,7 @@ export {
   FindingStatusSchema,
   FindingTypeSchema,
   FindingsSchema,
+  PhaseSchema,
   SubjectSchema,
   type Evidence,
   type Finding,

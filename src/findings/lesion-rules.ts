@@ -196,6 +196,10 @@ function countFindings(ctx: RuleContext): Finding[] {
     const whole = organ !== UNATTACHED && complete(ctx, organ) !== null;
     const labelEvidence = [...g.labels].map((id) => ctx.byLabelId.get(id)).filter((s) => s !== undefined).map(structureEvidence);
     const displayName = organ === UNATTACHED ? 'body' : getStructure(organ).displayName;
+    // What the labels looked for: "cyst" when every lesion label of the organ is a cyst class (TotalSegmentator's
+    // kidney_cyst_*), so an empty label says "no cyst", never "no lesion".
+    const labelTypes = [...g.labels].map((id) => ctx.byLabelId.get(id)?.name ?? null).map((n) => (n === null ? undefined : structureOrNull(n)?.lesionType));
+    const lookedFor = labelTypes.length > 0 && labelTypes.every((t) => t === 'cyst') ? 'cyst' : 'lesion';
     out.push(
       makeFinding({
         id: `${organ}.lesions`,
@@ -203,9 +207,9 @@ function countFindings(ctx: RuleContext): Finding[] {
         subject: { structure: organ, displayName, organ: organ === UNATTACHED ? null : organ },
         status: count > 0 ? 'abnormal' : whole ? 'normal' : 'indeterminate',
         significance: count > 0 ? 2 : 0,
-        statement: count === 0 ? (whole ? 'no lesion' : 'no lesion in the imaged part') : count === 1 ? 'single lesion' : 'multiple lesions',
+        statement: count === 0 ? (whole ? `no ${lookedFor}` : `no ${lookedFor} in the imaged part`) : count === 1 ? 'single lesion' : 'multiple lesions',
         values: { count, droppedComponentCount: g.dropped, droppedVolumeMm3: g.droppedMm3, minLesionVolumeMm3: ctx.m.minLesionVolumeMm3 },
-        attributes: { lesionIds: g.lesions.map((l) => l.id), organComplete: whole },
+        attributes: { lesionIds: g.lesions.map((l) => l.id), organComplete: whole, lookedFor },
         evidence: [...labelEvidence, ...(organStats === null ? [] : [structureEvidence(organStats)])],
         criteria: [
           PASSAGES.lesionComponent,

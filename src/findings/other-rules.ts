@@ -11,6 +11,34 @@ import type { Finding } from './schema.ts';
  */
 
 export function lymphNodeFindings(ctx: RuleContext): Finding[] {
+  return [...measuredNodes(ctx), ...unmeasuredNodeLabels(ctx)];
+}
+
+/**
+ * A lymph-node label with voxels but no node measured from it (the measure stage splits lesion labels into
+ * components, and may not do so for nodes): reported with its volume, its size class left undecided.
+ */
+function unmeasuredNodeLabels(ctx: RuleContext): Finding[] {
+  const measuredLabels = new Set(ctx.lymphNodes.map((n) => n.labelId));
+  return ctx.m.structures
+    .filter((s) => s.present && s.name !== null && structureOrNull(s.name)?.kind === 'lymph_node' && !measuredLabels.has(s.labelId))
+    .map((s) =>
+      makeFinding({
+        id: `${s.sourceName}.nodes`,
+        type: 'lymph_node',
+        subject: { structure: s.name, displayName: 'lymph node', organ: null },
+        status: 'indeterminate',
+        significance: 1,
+        statement: 'short axis not measured',
+        values: s.present ? { volumeMl: s.volumeMl, huMean: s.huMean } : {},
+        caveats: ['the node mask was not split into nodes, so no short axis was measured'],
+        evidence: [structureEvidence(s)],
+        criteria: [PASSAGES.lymphNodeRecist],
+      }),
+    );
+}
+
+function measuredNodes(ctx: RuleContext): Finding[] {
   return ctx.lymphNodes.map((n) => {
     const enlarged = n.shortAxisMm >= ctx.rules.lymphNodeMinShortAxisMm;
     const measurable = n.shortAxisMm >= ctx.rules.lymphNodeTargetMinShortAxisMm;

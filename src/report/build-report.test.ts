@@ -86,7 +86,7 @@ describe('buildReport: organ sentences', () => {
       'Not in the scanned field (labelled, but without any voxel): left kidney.',
       'Not fully assessed: the left kidney (not imaged).',
     ]);
-    expect(texts(r, 'impression')).toContain('No abnormality by the assessed criteria in the liver, spleen, pancreas and right kidney; other organs were not assessed.');
+    expect(texts(r, 'impression')).toContain('No abnormality of the liver, spleen, pancreas and right kidney by the assessed criteria; the other organs were not all wholly imaged and assessed.');
   });
 
   it('all five solid organs wholly imaged and normal: the five-organ negative', () => {

@@ -65,6 +65,7 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
     case 'lesion_count':
       return plan(group, TEMPLATES.lesionCount, {
         count: v.count,
+        noun: f.attributes.lookedFor === 'cyst' ? 'cyst' : 'lesion',
         organ: f.subject.organ === null ? null : organName(f),
         whole: f.attributes.organComplete === true,
         dropped: v.droppedComponentCount,
@@ -77,7 +78,10 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
         partial: f.attributes.partiallyImaged === true,
       }, [f.id]);
     case 'lymph_node':
+      if (v.shortAxisMm === undefined)
+        return plan(group, TEMPLATES.lymphNode, { measured: false, volume: volumeText(v.volumeMl) }, [f.id]);
       return plan(group, TEMPLATES.lymphNode, {
+        measured: true,
         enlarged: f.statement === 'enlarged', short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`,
         size: sizeText(v.longAxisMm, v.shortAxisMm), side: f.subject.side ?? null,
       }, [f.id]);

@@ -1,4 +1,3 @@
-import { structureOrNull } from '../anatomy/index.ts';
 import type { Finding } from '../findings/index.ts';
 import { huText, lengthText, ratioText, sizeText, volumeText } from './format.ts';
 import { groupOf, groupRank, organDisplay } from './groups.ts';
@@ -83,8 +82,9 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
 
 function limitationPlans(findings: readonly Finding[]): SentencePlan[] {
   const out: SentencePlan[] = [];
+  // Only the solid organs the rules size and the IMPRESSION negative needs; other organs' limits stay in FINDINGS.
   const organLimits = findings.filter(
-    (f) => (f.type === 'partially_imaged' || f.type === 'not_imaged') && f.subject.structure !== null && structureOrNull(f.subject.structure)?.kind === 'organ',
+    (f) => (f.type === 'partially_imaged' || f.type === 'not_imaged') && (CORE_ORGANS as readonly (string | null)[]).includes(f.subject.structure),
   );
   if (organLimits.length > 0)
     out.push(plan('study', TEMPLATES.impressionLimitations, {
