@@ -40,11 +40,11 @@ export function keyImagesFor(ct: Volume, segments: readonly ReportSegment[], fin
   const cache = new Map<number, RenderedKeyImage>();
   const out: KeyImage[] = [];
   for (const f of findings) {
-    const evidence = f.evidence.find((e) => e.voxelCount > 0);
-    if (!evidence) continue;
-    const segment = evidence.componentId
-      ? segments.find((s) => s.lesionId === evidence.componentId)
-      : segments.find((s) => s.kind === 'structure' && s.labelId === evidence.labelId);
+    // The first evidence mask that is a segment (a lesion_count finding cites its whole lesion label first).
+    const segment = f.evidence
+      .filter((e) => e.voxelCount > 0)
+      .map((e) => (e.componentId ? segments.find((s) => s.lesionId === e.componentId) : segments.find((s) => s.kind === 'structure' && s.labelId === e.labelId)))
+      .find((s) => s !== undefined);
     if (!segment) continue;
     let image = cache.get(segment.number);
     if (!image) {
