@@ -95,6 +95,12 @@ export const ERRORS = {
   GCT_REPORT_SENTENCE_UNGROUNDED: spec('GCT_REPORT_SENTENCE_UNGROUNDED', 500, 'This is a bug: every report sentence must list the ids of the findings it states; report it with the study that caused it.'),
   GCT_REPORT_NARRATOR_INVALID: spec('GCT_REPORT_NARRATOR_INVALID', 400, 'Configure the LLM narrator\'s chat model with temperature 0 (it may only rephrase the template sentences).'),
 
+  // evaluate: the factuality and grounding harness
+  GCT_EVAL_MANIFEST_INVALID: spec('GCT_EVAL_MANIFEST_INVALID', 400, 'Fix the listed manifest fields; the format (cases, reference, candidates, paths relative to the manifest, ${GROUNDCT_DATA}) is described in README.md "Evaluation".'),
+  GCT_EVAL_INPUT_NOT_FOUND: spec('GCT_EVAL_INPUT_NOT_FOUND', 404, 'Check the path: manifest paths are relative to the manifest file, and ${GROUNDCT_DATA} expands to the GROUNDCT_DATA environment variable or the manifest\'s dataDir.'),
+  GCT_EVAL_REFERENCE_INVALID: spec('GCT_EVAL_REFERENCE_INVALID', 422, 'A reference findings file must be a groundct findings.json (kind "findings") or report.json (kind "report"); regenerate it with groundct report.'),
+  GCT_EVAL_CANDIDATE_INVALID: spec('GCT_EVAL_CANDIDATE_INVALID', 422, 'A candidate report is plain text (.txt), Markdown (.md) or groundct report.json with sentences[{id, text}]; set "format" in the manifest if the extension says otherwise.'),
+
   // vqa
   GCT_VQA_REPORT_DIR_INVALID: spec('GCT_VQA_REPORT_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold report.json, or findings.json with measurements.json, that parse as groundct artifacts."),
   GCT_VQA_BATCH_INVALID: spec('GCT_VQA_BATCH_INVALID', 400, 'Each line of the --batch file is one JSON object {"id": "...", "question": "..."} with a non-empty question and a unique id.'),
