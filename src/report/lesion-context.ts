@@ -34,7 +34,10 @@ export function lesionBundles(findings: readonly Finding[]): LesionBundle[] {
     .filter((f) => f.type === 'lesion')
     .map((lesion) => ({
       lesion,
-      contacts: findings.filter((f) => f.type === 'vessel_contact' && f.subject.lesionId === lesion.id),
+      // Largest contact first, so an encasement leads the sentence.
+      contacts: findings
+        .filter((f) => f.type === 'vessel_contact' && f.subject.lesionId === lesion.id)
+        .sort((a, b) => b.values.contactAngleDeg - a.values.contactAngleDeg),
       stage: findings.find((f) => f.type === 'stage' && f.subject.lesionId === lesion.id) ?? null,
     }));
 }
