@@ -12,7 +12,8 @@
  * - DiagnosticReport: status preliminary (a draft nobody signed), category RAD, result = the observations,
  *   imagingStudy, conclusion = the IMPRESSION sentences, presentedForm = the whole narrative as text/plain.
  *
- * Units come from the value's key suffix, the project's naming rule (STYLE.md 5): volumeMl -> mL, longAxisMm -> mm.
+ * Units come from the value's key, the project's naming rule (STYLE.md 5): volumeMl -> mL, longAxisMm -> mm,
+ * huMean -> [hnsf'U].
  */
 import { randomUUID } from 'node:crypto';
 import { getStructure, structureOrNull } from '../anatomy/index.ts';
@@ -62,6 +63,8 @@ export function ucumOfKey(key: string): { code: string; unit: string } | null {
     [/Cm$/, 'cm', 'cm'],
     [/Ml$/, 'mL', 'mL'],
     [/Hu$/, "[hnsf'U]", 'HU'],
+    // HU statistics put the unit first: huMean, huSd, parenchymaHuMean, huP95.
+    [/(^hu|Hu)(Mean|Sd|Median|Min|Max|P\d+)$/, "[hnsf'U]", 'HU'],
     [/Deg$/, 'deg', '°'],
     [/(Percent|Pct)$/, '%', '%'],
     [/(Fraction|ratio|Ratio|Index)$/, '1', '1'],

@@ -26,6 +26,8 @@ import { reportSegments, type ReportSegment } from './segments.ts';
 /** What the report stage's Report offers that the SR needs (its sentences with their finding ids). */
 export interface ReportNarrative {
   readonly sentences: readonly NarrativeSentence[];
+  /** The report's findings; used when the input gives no findings of its own. */
+  readonly findings?: readonly Finding[];
 }
 
 export interface DicomOutputsInput {
@@ -105,7 +107,7 @@ export async function writeDicomOutputs(input: DicomOutputsInput, dir: string, o
       ref = referencedCtFor(ct.grid, series, options.patientStudy ?? {});
       ctSeriesDir = join(dir, 'ct-dicom');
     }
-    const segments = reportSegments(ct, labels, measurements, findingList(input.findings));
+    const segments = reportSegments(ct, labels, measurements, findingList(input.findings ?? input.report?.findings));
     const when = options.contentDateTime ?? new Date();
     const seg = encodeSeg(segments, ref, { contentDateTime: when, softwareVersion: options.softwareVersion ?? measurements.provenance.groundctVersion });
     const sr = encodeMeasurementReport(segments, seg, ref, { contentDateTime: when, sentences: input.report?.sentences ?? [] });

@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the interop tests: a small synthetic abdomen (phantom truth known), written as a DICOM CT
- * series and read back (so the CT carries real UIDs), measured, with findings and narrative sentences.
+ * series and read back (so the CT carries real UIDs), measured, with its findings and report (template narrator).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { deriveFindings, type Finding } from '../../src/findings/index.ts';
 import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
 import type { NarrativeSentence } from '../../src/interop/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
+import { buildReport, loadTemplates, type Report } from '../../src/report/index.ts';
 import { abdomenPreset, generateStudy, type Study, type StudySpec } from '../../src/phantom/index.ts';
 import { readVolume, sameGrid, writeDicomSeries, type LabelMap, type Volume } from '../../src/volume/index.ts';
 
@@ -32,23 +33,13 @@ export function hasPydicom(): boolean {
 export const SMALL_FOV: StudySpec['fovMm'] = [300, 240, 150];
 
 export interface ReportedStudy {
+  readonly report: Report;
   readonly study: Study;
   readonly ct: Volume;
   readonly labels: LabelMap;
   readonly measurements: Measurements;
   readonly findings: readonly Finding[];
   readonly sentences: readonly NarrativeSentence[];
-}
-
-/**
- * Narrative sentences from findings, one per finding that is not normal (FINDINGS) and one per abnormality
- * (IMPRESSION), each naming its finding: enough to check that SR and FHIR keep sentence -> finding links.
- */
-export function sentencesOf(findings: readonly Finding[]): NarrativeSentence[] {
-  return [
-    ...findings.filter((f) => f.status !== 'normal').map((f) => ({ section: 'findings', text: `${f.subject.displayName}: ${f.statement}.`, findingIds: [f.id] })),
-    ...findings.filter((f) => f.significance >= 2).map((f) => ({ section: 'impression', text: `${f.subject.displayName} ${f.statement}.`, findingIds: [f.id] })),
-  ];
 }
 
 /** Phantom -> DICOM CT series in `dir`/ct -> read back; labels stay on the phantom grid (identical for it). */
@@ -60,6 +51,7 @@ export async function reportedStudy(dir: string, overrides: Partial<StudySpec> =
   if (!sameGrid(ct.grid, study.labels.grid)) throw new Error('the phantom grid is right-handed and must read back unchanged');
   const labels = study.labels;
   const measurements = measureStudy(ct, labels, { measure: config.measure, provenance: { ct: join(dir, 'ct'), masks: null } });
-  const findings = deriveFindings(measurements, await loadKnowledgeBase()).findings;
-  return { study, ct, labels, measurements, findings, sentences: sentencesOf(findings) };
+  const findings = deriveFindings(measurements, await loadKnowledgeBase());
+  const report = buildReport(measurements, findings, { templates: await loadTemplates() });
+  return { study, ct, labels, measurements, findings: findings.findings, sentences: report.sentences, report };
 }
