@@ -8,13 +8,16 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
+import type { KnowledgeBase } from '../ground/index.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import { requireToken } from './auth/require-token.ts';
 import './context.ts';
 import { installErrorHandlers } from './error-handler.ts';
 import { LocalJobQueue, type JobQueue } from './jobs/job-queue.ts';
+import { askRoutes } from './routes/ask.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { studyRoutes } from './routes/studies.ts';
 import { viewerRoutes } from './routes/viewer.ts';
@@ -56,7 +59,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   const removed = await storage.blobs.removeOrphans(new Set(await storage.meta.listStudyIds()));
   if (removed > 0) app.log.warn({ removed }, 'removed study folders of uploads interrupted before they were accepted');
   const queue = deps.queue ? deps.queue(storage, config, app) : new LocalJobQueue(storage, config, app.log);
-  app.decorate('groundct', { config, storage, queue, artifacts: new ArtifactCache(ARTIFACT_CACHE_BYTES) });
+  let kb: Promise<KnowledgeBase> | undefined;
+  // The grounding stage pulls in the embedding libraries (seconds to import); load it on first use only.
+  const knowledgeBase = () => (kb ??= import('../ground/index.ts').then((g) => g.loadKnowledgeBase()).catch((e) => {
+    kb = undefined;
+    throw e;
+  }));
+  app.decorate('groundct', { config, storage, queue, artifacts: new ArtifactCache(ARTIFACT_CACHE_BYTES), knowledgeBase });
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => {
     await queue.close();
@@ -82,6 +91,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     const typed = v1.withTypeProvider<ZodTypeProvider>();
     await typed.register(studyRoutes);
     await typed.register(jobRoutes);
+    await typed.register(askRoutes);
+    await typed.register(knowledgeRoutes);
   }, { prefix: '/v1' });
   await app.register(docsRoutes);
   if (config.service.viewer) await app.register(viewerRoutes);

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { KnowledgeBase } from '../ground/index.ts';
 import type { ArtifactCache } from './artifact-cache.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Storage } from './storage/types.ts';
@@ -9,6 +10,8 @@ export interface ServiceContext {
   readonly storage: Storage;
   readonly queue: JobQueue;
   readonly artifacts: ArtifactCache;
+  /** The knowledge base (passages cited by findings and reports), loaded on first use and kept. */
+  readonly knowledgeBase: () => Promise<KnowledgeBase>;
 }
 
 declare module 'fastify' {

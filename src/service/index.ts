@@ -14,3 +14,4 @@ export { openLocalStorage } from './storage/local-storage.ts';
 export { LocalJobQueue, type JobQueue } from './jobs/job-queue.ts';
 export type { Storage, MetadataStore, BlobStore, StudyRecord, JobRecord, JobState, ArtifactRecord, TokenRecord, StoredInput, ErrorBody } from './storage/types.ts';
 export { PHASES } from './upload/receive-upload.ts';
+export { multipartBody, preloadDemoStudy } from './demo-study.ts';

@@ -9,8 +9,6 @@ import { z } from 'zod';
 import { gctError } from '../../errors.ts';
 import { FindingsSchema } from '../../findings/index.ts';
 import { ReportSchema } from '../../report/index.ts';
-import type { ServiceContext } from '../context.ts';
-import type { StudyRecord } from '../storage/types.ts';
 import { receiveStudyUpload } from '../upload/receive-upload.ts';
 import {
   ArtifactJsonSchema,
@@ -22,34 +20,8 @@ import {
   StudySchema,
   VolumeMasksQuerySchema,
 } from '../schemas.ts';
+import { requireStudy, sendArtifact } from './artifacts.ts';
 import { jobStatus } from './jobs.ts';
-
-async function requireStudy(ctx: ServiceContext, id: string): Promise<StudyRecord> {
-  const study = await ctx.storage.meta.getStudy(id);
-  if (!study) throw gctError('GCT_SERVICE_STUDY_NOT_FOUND', `No study with id '${id}'.`, { studyId: id });
-  return study;
-}
-
-/** Sends a stored artifact: 409 while the job has not finished, 404 when the finished job made none. */
-async function sendArtifact(ctx: ServiceContext, reply: FastifyReply, studyId: string, name: string, cacheable: boolean): Promise<FastifyReply> {
-  const cached = cacheable ? ctx.artifacts.get(studyId, name) : undefined;
-  if (cached) return reply.type(cached.contentType).send(cached.body);
-  await requireStudy(ctx, studyId);
-  const artifact = (await ctx.storage.meta.listArtifacts(studyId)).find((a) => a.name === name);
-  if (!artifact) {
-    const job = await ctx.storage.meta.latestJobOfStudy(studyId);
-    if (job && job.state !== 'done')
-      throw gctError('GCT_SERVICE_ARTIFACT_NOT_READY', `Study ${studyId} has no ${name} yet: its job ${job.id} is ${job.state}${job.state === 'failed' ? ` (${job.error?.code})` : ` (${job.stage}, ${job.percent}%)`}.`, {
-        studyId,
-        jobId: job.id,
-        state: job.state,
-      });
-    throw gctError('GCT_SERVICE_ARTIFACT_NOT_FOUND', `Study ${studyId} has no ${name}: the pipeline of this service did not produce one.`, { studyId, artifact: name });
-  }
-  const body = await ctx.storage.blobs.readFile(studyId, artifact.file);
-  if (cacheable) ctx.artifacts.set(studyId, name, { contentType: artifact.contentType, body });
-  return reply.type(artifact.contentType).send(body);
-}
 
 /** Accept negotiation for the report: Markdown when text/markdown is asked for ahead of JSON. */
 export function wantsMarkdown(accept: string | undefined): boolean {
