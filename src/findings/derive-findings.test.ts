@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadKnowledgeBase, type KnowledgeBase, type Passage } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase, type Passage } from '../knowledge/index.ts';
 import { deriveFindings } from './derive-findings.ts';
 import { FindingsSchema, type Finding, type Findings } from './schema.ts';
 import { emptyStructure, lesion, measurements, normalAbdomen, structure } from './test-fixtures.ts';

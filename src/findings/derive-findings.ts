@@ -1,5 +1,5 @@
 import { gctError } from '../errors.ts';
-import type { KnowledgeBase } from '../ground/knowledge-base.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import { makeContext } from './context.ts';
 import { lesionFindings } from './lesion-rules.ts';

@@ -1,4 +1,4 @@
-import { requirePassage, thresholdValue, type KnowledgeBase } from '../ground/knowledge-base.ts';
+import { requirePassage, thresholdValue, type KnowledgeBase } from '../knowledge/index.ts';
 
 /**
  * Every threshold the finding rules use, read once from the knowledge-base passages that define them

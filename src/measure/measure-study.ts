@@ -75,9 +75,11 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
   const byId = new Map(labels.labels.map((l) => [l.id, l]));
   const structures = measureStructures(ct, labels, { names: (source) => normaliseName(source).canonical });
   const statsById = new Map(structures.map((s) => [s.labelId, s]));
+  // Lesions and lymph nodes are both measured per connected component (RECIST 1.1 measures nodes by short axis).
+  const isNode = (c: string) => structureOrNull(c)?.kind === 'lymph_node';
   const lesionEntries = labels.labels.filter((l) => {
     const c = names.get(l.id);
-    return c !== null && c !== undefined && isLesionClass(c);
+    return c !== null && c !== undefined && (isLesionClass(c) || isNode(c));
   });
   const measured = measureLesions(ct, labels, lesionEntries.map((l) => l.id), {
     minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
@@ -107,7 +109,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
   const lesions: LesionRecord[] = measured.lesions.map((lesion) => {
     const lesionClass = names.get(lesion.labelId)!;
     const voxels = measured.voxelIndices.get(lesion.id)!;
-    const organ = resolveOrgan(lesionClass, voxels);
+    const organ = isNode(lesionClass) ? { name: null, labelId: null, by: 'none' as const } : resolveOrgan(lesionClass, voxels);
     const organStructure = organ.name ? structureOrNull(organ.name) : null;
     const side = sideOf(lesion, organStructure?.laterality, midline);
     const location = locate(organ.name, voxels);
@@ -121,7 +123,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     return {
       ...lesion,
       lesionClass,
-      lesionType: normaliseName(lesion.labelName).lesionType ?? getStructure(lesionClass).lesionType ?? 'lesion',
+      lesionType: isNode(lesionClass) ? 'lymph_node' : (normaliseName(lesion.labelName).lesionType ?? getStructure(lesionClass).lesionType ?? 'lesion'),
       organ: organ.name,
       organLabelId: organ.labelId,
       organBy: organ.by,

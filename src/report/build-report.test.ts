@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveFindings } from '../findings/index.ts';
 import { emptyStructure, lesion, measurements, normalAbdomen, structure, type LesionOptions } from '../findings/test-fixtures.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import { assertGrounded, buildReport } from './build-report.ts';
 import { renderMarkdown } from './render-markdown.ts';

@@ -2,7 +2,7 @@ import { FakeListChatModel } from '@langchain/core/utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deriveFindings, type Finding } from '../findings/index.ts';
 import { lesion, measurements, normalAbdomen } from '../findings/test-fixtures.ts';
-import { loadKnowledgeBase } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { buildReport } from './build-report.ts';
 import { checkRephrase, splitSentences } from './check-sentence.ts';
 import { narrateWithLlm, parseTaggedOutput } from './narrate-llm.ts';

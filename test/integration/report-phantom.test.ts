@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings } from '../../src/findings/index.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { measureStudy } from '../../src/measure/index.ts';
 import { abdomenPreset, generateStudy, normalPreset, steatosisPreset, type StudySpec } from '../../src/phantom/index.ts';
 import { buildReport, loadTemplates, renderMarkdown, sizeText, type Report } from '../../src/report/index.ts';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings } from '../../src/findings/index.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { buildReport, loadTemplates, ReportSchema, sizeText, volumeText, type Report } from '../../src/report/index.ts';
 import { readMasks, readVolume } from '../../src/volume/index.ts';
