@@ -58,6 +58,11 @@ export function absenceBasis(ctx: VqaContext, t: LesionTarget): AbsenceBasis | R
     const counts = countFindings(ctx, null);
     if (counts.length === 0)
       return unanswerable('structure_absent', 'The mask set has no lesion label, so the absence of lesions in the whole study cannot be read from it.');
+    const partial = counts.filter((f) => f.status === 'indeterminate' && f.subject.organ !== null);
+    if (partial.length > 0)
+      return unanswerable('partially_imaged', `The ${partial.map((f) => f.subject.displayName).join(', ')} ${partial.length > 1 ? 'are' : 'is'} only partially imaged, so lesions outside the scan cannot be excluded.`, {
+        findingIds: partial.map((f) => f.id), evidence: partial.flatMap((f) => f.evidence), citations: citations(ctx, [PASSAGES.partialOrgan, PASSAGES.partialOrganRadgpt]),
+      });
     return {
       findingIds: counts.map((f) => f.id),
       evidence: counts.flatMap((f) => f.evidence),

@@ -22,6 +22,8 @@ export {
   AnswerSchema,
   IntentSchema,
   QUESTION_TYPES,
+  QuestionTypeSchema,
+  UnanswerableReasonSchema,
   UNANSWERABLE_REASONS,
   VQA_SCHEMA_VERSION,
   type Answer,

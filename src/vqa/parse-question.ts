@@ -1,5 +1,5 @@
 import { compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
-import { findPhrases, lesionKindOf, looseSide, mostSpecific, questionWords, type Phrase } from './question-text.ts';
+import { DIAGNOSIS_WORDS, findPhrases, lesionKindOf, looseSide, mostSpecific, questionWords, type Phrase } from './question-text.ts';
 import { IntentSchema, type Intent, type LesionTarget, type QuestionType, type SizeMeasure, type Target } from './types.ts';
 
 /**
@@ -28,14 +28,16 @@ const OUT_OF_SCOPE: readonly (readonly [RegExp, string])[] = [
 
 const TYPE_PATTERNS: readonly (readonly [QuestionType, RegExp])[] = [
   ['show', /^(?:show|display|highlight|outline|mark|point (?:out|to)|visuali[sz]e|where is the mask)\b|\bshow me\b/],
+  // 'How many mL is the spleen?' asks for a volume, not a count.
+  ['size', /\bhow many (?:ml|millilit(?:re|er)s?|cc|mm|cm|millimet(?:re|er)s?)\b/],
   ['count', /\bhow many\b|\bnumber of\b|\bcount\b/],
   ['staging', /\btstage\b|\bstag(?:e|ing)\b|\bt[0-4][abc]?\b/],
-  ['comparison', /\b(?:larger|bigger|smaller|greater|denser|brighter|darker|higher|lower)\b.*\bthan\b|^which\b.*\b(?:larger|bigger|smaller|largest|smallest|denser|greater|higher|lower)\b|\bcompare/],
-  ['normality', /\bnormal\b|\benlarged\b|\benlargement\b|megaly\b|\bfatty\b|\bsteatosis\b|\babnormal\b/],
-  ['location', /^where\b|\bwhere is\b|\bwhich (?:segment|lobe|part|region|side|kidney|lung|organ|adrenal)|\blocated\b|\blocation\b|\bin which\b|\blies? in\b/],
+  ['comparison', /\b(?:larger|bigger|smaller|greater|denser|brighter|darker|higher|lower)\b.*\bthan\b|^which\b.*\b(?:larger|bigger|smaller|largest|smallest|denser|greater|higher|lower)\b|\bwhich (?:one |of the two |of them )?(?:is|are|has) (?:the )?(?:larger|bigger|smaller|denser|greater|higher|lower)\b|\bcompare/],
+  ['normality', /\bnormal\b|\benlarged\b|\benlargement\b|megaly\b|\bfatty\b|\bsteatosis\b|\babnormal(?:ly)?\b|^(?:is|are) (?:the )?[a-z ]+ (?:too )?(?:big|large|bulky)\??$/],
+  ['location', /^where\b|\bwhere is\b|\b(?:which|what) (?:segment|lobe|part|region|side|kidney|lung|organ|adrenal)|\blocated\b|\blocation\b|\bin (?:which|what)\b|\blies? in\b/],
   ['attenuation', /attenuat|\bhu\b|densit|\bdense\b|hypodense|hyperdense|isodense|\bhypo|\bhyper|\biso|ct (?:value|number)|radiodens/],
   ['size', /\bvolume\b|\bhow (?:large|big|long)\b|\bsize\b|diameter|\baxis\b|\bmeasure|dimension|\blength\b|\bml\b|\bcc\b|\bspan\b/],
-  ['presence', /^(?:is|are) there\b|\bany\b|^(?:does|do|did|has|have) .*\b(?:have|has|contain|show|harbou?r)|^(?:is|are) (?:a |an |the )?.*\b(?:present|seen|visible|detected)\b|^can (?:you|i|we) see\b|\bpresence\b/],
+  ['presence', /^(?:is|are) there\b|\bany\b|^(?:does|do|did|has|have) .*\b(?:have|has|contain|show|harbou?r)|^(?:is|are) (?:a |an |the )?.*\b(?:present|seen|visible|detected)\b|^can (?:you|i|we) see\b|\bpresence\b|\b(?:present|seen|visible|detected|identified)\??$/],
 ];
 
 function fail(reason: 'unparsed' | 'out_of_scope', detail: string): ParseResult {
@@ -102,21 +104,30 @@ export function parseQuestion(question: string): ParseResult {
     return specific[0] === undefined ? null : { kind: 'structure', structure: specific[0].structure };
   };
 
+  if ((type === 'presence' || type === 'count') && tokens.some((t) => DIAGNOSIS_WORDS.has(t)))
+    return fail('out_of_scope', 'masks show lesions, not whether a lesion is a metastasis or a cancer; ask about lesions');
+
   let candidate: unknown;
   switch (type) {
     case 'comparison': {
+      // 'Is the lesion darker than the (surrounding) liver?' compares a lesion with its organ: its attenuation class.
+      if (lesionKind !== null && /dens|attenuat|brighter|darker|higher|lower/.test(text)) {
+        const askedClass = /darker|lower|less dense|hypo/.test(text) ? 'hypo' : 'hyper';
+        candidate = { type: 'attenuation', target: lesionTarget(), askedClass };
+        break;
+      }
       const pair = comparisonPair(specific);
       if (pair === null) return fail('unparsed', 'a comparison needs two structures (or a pair such as the kidneys)');
       const property = /denser|dens|attenuat|brighter|darker|\bhu\b|higher|lower/.test(text) ? 'attenuation' : 'volume';
       const direction = /smaller|lower|darker|less/.test(text) ? 'smaller' : 'larger';
-      candidate = { type, structures: pair, property, direction, form: /^which\b/.test(text) ? 'which' : 'yesno' };
+      candidate = { type, structures: pair, property, direction, form: /\bwhich\b/.test(text) ? 'which' : 'yesno' };
       break;
     }
     case 'normality': {
       const structure = specific[0]?.structure;
       if (structure === undefined) return fail('unparsed', 'no structure named for a normality question');
-      const aspect = /fatty|steatosis/.test(text) ? 'steatosis' : /size|enlarge|megaly|\blarge\b|\bsmall\b/.test(text) ? 'size' : 'overall';
-      const polarity = /enlarge|megaly|fatty|steatosis|abnormal/.test(text) ? 'abnormal' : 'normal';
+      const aspect = /fatty|steatosis/.test(text) ? 'steatosis' : /size|enlarge|megaly|\blarge\b|\bbig\b|\bbulky\b/.test(text) ? 'size' : 'overall';
+      const polarity = /enlarge|megaly|fatty|steatosis|abnormal|\blarge\b|\bbig\b|\bbulky\b/.test(text) && !/\bnormal (?:in )?size\b|\bof normal\b/.test(text) ? 'abnormal' : 'normal';
       candidate = { type, structure, aspect, polarity };
       break;
     }

@@ -12,6 +12,11 @@ const REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\b(upper|middle|lower) lobe of the (left|right) lung\b/g, '$2 $1 lobe'],
   [/\b(head|body|tail) of (?:the )?pancreas\b/g, 'pancreatic $1'],
   [/\bcaudate lobe\b/g, 'segment 1'],
+  [/^(?:please|kindly|(?:can|could|would) you(?: please)?)\s+/, ''],
+  // 'the right kidney ... than the left one': the pronoun stands for the same organ.
+  [/\b(left|right) ([a-z]+(?: gland)?)\b(.*)\bthe (left|right) one\b/g, '$1 $2$3the $4 $2'],
+  // 'left or right kidney' names both members of the pair.
+  [/\b(left|right) (or|and|vs\.?|versus) (left|right) ([a-z]+(?: gland)?)\b/g, '$1 $4 $2 $3 $4'],
   [/\bcouinaud\b/g, ''],
   [/\bsplenomegaly\b/g, 'spleen enlarged'],
   [/\bhepatomegaly\b/g, 'liver enlarged'],
@@ -23,12 +28,19 @@ const REWRITES: readonly (readonly [RegExp, string])[] = [
 ];
 
 /** Lesion words and the kind of lesion they ask about ('solid': anything but a cyst). */
+/**
+ * Lesion words that state a diagnosis. A mask does not show that a lesion is a metastasis or a cancer, so "is
+ * there a metastasis?" is out of scope; in other questions ("the T stage of the pancreatic cancer") they only
+ * name the lesion.
+ */
+export const DIAGNOSIS_WORDS: ReadonlySet<string> = new Set(['metastasis', 'metastases', 'cancer', 'cancers', 'carcinoma', 'carcinomas', 'malignancy', 'neoplasm', 'neoplasms']);
+
 export const LESION_WORDS: Readonly<Record<string, 'any' | 'cyst' | 'solid'>> = {
   lesion: 'any', lesions: 'any',
   cyst: 'cyst', cysts: 'cyst', cystic: 'cyst',
   tumour: 'solid', tumours: 'solid', tumor: 'solid', tumors: 'solid', mass: 'solid', masses: 'solid',
   nodule: 'solid', nodules: 'solid', metastasis: 'solid', metastases: 'solid', cancer: 'solid', carcinoma: 'solid',
-  neoplasm: 'solid', neoplasms: 'solid',
+  neoplasm: 'solid', neoplasms: 'solid', cancers: 'solid', carcinomas: 'solid',
 };
 
 /** Organ adjectives the catalogue has no alias for; not applied before a vessel word ('renal artery'). */
