@@ -6,7 +6,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import type { KnowledgeBase } from '../ground/index.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
@@ -80,6 +80,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifyMultipart, {
     limits: { fileSize: config.service.limits.maxUploadBytes, files: 16, fields: 16, parts: 32, fieldSize: 1024 * 1024 },
