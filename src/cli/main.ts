@@ -4,6 +4,7 @@ import { DEMO_USAGE, runDemo } from './demo.ts';
 import { INFO_USAGE, runInfo } from './info.ts';
 import { MEASURE_USAGE, runMeasure } from './measure.ts';
 import { ASK_USAGE, runAsk } from './ask.ts';
+import { PACS_USAGE, runPacs } from './pacs.ts';
 
 type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   info: { run: runInfo, usage: INFO_USAGE },
   measure: { run: runMeasure, usage: MEASURE_USAGE },
   ask: { run: runAsk, usage: ASK_USAGE },
+  pacs: { run: runPacs, usage: PACS_USAGE },
 };
 
 function usage(): string {

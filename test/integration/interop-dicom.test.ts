@@ -15,7 +15,7 @@ import { writeDicomOutputs, type DicomOutputs } from '../../src/interop/index.ts
 import { allOrientations, generateStudy, abdomenPreset, reorientStudy } from '../../src/phantom/index.ts';
 import { readDicomSeg } from '../../src/volume/readers/dicom-seg.ts';
 import { readMasks, readVolume, splitIjkToRas, type LabelMap } from '../../src/volume/index.ts';
-import { DCIODVFY, DCMDUMP, DSRDUMP, hasPydicom, PYTHON, reportedStudy, SMALL_FOV, type ReportedStudy } from './interop-helpers.ts';
+import { DCIODVFY, DCMDUMP, DSRDUMP, hasPydicom, python, reportedStudy, SMALL_FOV, SR_SCRIPT, type ReportedStudy } from './interop-helpers.ts';
 
 const HAS_DCIODVFY = existsSync(DCIODVFY);
 const HAS_DCMTK = existsSync(DSRDUMP) && existsSync(DCMDUMP);
@@ -66,31 +66,6 @@ print(json.dumps({'segments': out, 'refSeries': d.ReferencedSeriesSequence[0].Se
                   'frameOfReference': d.FrameOfReferenceUID, 'frames': int(d.NumberOfFrames), 'modality': d.Modality}))
 `;
 
-const SR_SCRIPT = `
-import sys, json, pydicom
-d = pydicom.dcmread(sys.argv[1])
-def name(item): return item.ConceptNameCodeSequence[0].CodeMeaning if 'ConceptNameCodeSequence' in item else None
-groups, texts = [], []
-def walk(items):
-    for it in items:
-        if it.ValueType == 'CONTAINER' and name(it) == 'Measurement Group':
-            g = {'values': {}, 'segment': None}
-            for c in it.ContentSequence:
-                if name(c) == 'Tracking Identifier': g['id'] = c.TextValue
-                if c.ValueType == 'NUM':
-                    mv = c.MeasuredValueSequence[0]
-                    g['values'][name(c)] = [float(mv.NumericValue), mv.MeasurementUnitsCodeSequence[0].CodeValue]
-                if c.ValueType == 'IMAGE': g['segment'] = [c.ReferencedSOPSequence[0].ReferencedSOPInstanceUID, int(c.ReferencedSOPSequence[0].ReferencedSegmentNumber)]
-                if c.ValueType == 'CODE' and name(c) == 'Finding Site': g['site'] = c.ConceptCodeSequence[0].CodeValue
-            groups.append(g)
-        elif it.ValueType == 'TEXT' and name(it) in ('Finding', 'Impression'):
-            texts.append({'concept': name(it), 'text': it.TextValue, 'ids': [c.TextValue for c in it.get('ContentSequence', [])]})
-        elif 'ContentSequence' in it:
-            walk(it.ContentSequence)
-walk(d.ContentSequence)
-print(json.dumps({'title': d.ConceptNameCodeSequence[0].CodeValue, 'template': d.ContentTemplateSequence[0].TemplateIdentifier,
-                  'completion': d.CompletionFlag, 'groups': groups, 'texts': texts, 'study': d.StudyInstanceUID}))
-`;
 
 const FRAME_SOURCE_SCRIPT = `
 import sys, os, json, pydicom
@@ -109,9 +84,6 @@ for fg in d.PerFrameFunctionalGroupsSequence:
 print(json.dumps({'frames': len(d.PerFrameFunctionalGroupsSequence), 'mismatched': mismatched, 'missing': missing}))
 `;
 
-function python(script: string, path: string): any {
-  return JSON.parse(execFileSync(PYTHON, ['-c', script, path], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-}
 
 describe('DICOM SEG and SR of a report (DICOM CT input)', () => {
   let dir: string;

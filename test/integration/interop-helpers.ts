@@ -29,6 +29,38 @@ export function hasPydicom(): boolean {
   }
 }
 
+/** Reads a TID 1500 SR with pydicom: measurement groups (tracking id, NUM values with units, segment) and texts. */
+export const SR_SCRIPT = `
+import sys, json, pydicom
+d = pydicom.dcmread(sys.argv[1])
+def name(item): return item.ConceptNameCodeSequence[0].CodeMeaning if 'ConceptNameCodeSequence' in item else None
+groups, texts = [], []
+def walk(items):
+    for it in items:
+        if it.ValueType == 'CONTAINER' and name(it) == 'Measurement Group':
+            g = {'values': {}, 'segment': None}
+            for c in it.ContentSequence:
+                if name(c) == 'Tracking Identifier': g['id'] = c.TextValue
+                if c.ValueType == 'NUM':
+                    mv = c.MeasuredValueSequence[0]
+                    g['values'][name(c)] = [float(mv.NumericValue), mv.MeasurementUnitsCodeSequence[0].CodeValue]
+                if c.ValueType == 'IMAGE': g['segment'] = [c.ReferencedSOPSequence[0].ReferencedSOPInstanceUID, int(c.ReferencedSOPSequence[0].ReferencedSegmentNumber)]
+                if c.ValueType == 'CODE' and name(c) == 'Finding Site': g['site'] = c.ConceptCodeSequence[0].CodeValue
+            groups.append(g)
+        elif it.ValueType == 'TEXT' and name(it) in ('Finding', 'Impression'):
+            texts.append({'concept': name(it), 'text': it.TextValue, 'ids': [c.TextValue for c in it.get('ContentSequence', [])]})
+        elif 'ContentSequence' in it:
+            walk(it.ContentSequence)
+walk(d.ContentSequence)
+print(json.dumps({'title': d.ConceptNameCodeSequence[0].CodeValue, 'template': d.ContentTemplateSequence[0].TemplateIdentifier,
+                  'completion': d.CompletionFlag, 'groups': groups, 'texts': texts, 'study': d.StudyInstanceUID}))
+`;
+
+/** Runs a Python script on `arg` with Debian's python3 and parses its JSON output. */
+export function python(script: string, arg: string): any {
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, arg], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+}
+
 /** 150 x 120 x 50 voxels of 2 x 2 x 3 mm: every lesion of the abdomen preset, small enough to be quick. */
 export const SMALL_FOV: StudySpec['fovMm'] = [300, 240, 150];
 
