@@ -152,11 +152,17 @@ async function checkNiftiFile(path: string, part: string, limits: UploadLimits):
   const head = await readHead(path, HEADER_BYTES);
   const kind = sniffKind(head);
   if (kind === 'gzip') {
-    const inner = await gunzipHead(path, HEADER_BYTES, limits.maxDecompressedBytes, part);
-    const h = niftiHeader(inner.head);
-    if (!h) return undefined;
-    checkNiftiLimits(h, part, limits);
-    return 'nii.gz';
+    let isNifti = false;
+    await gunzipHead(path, HEADER_BYTES, limits.maxDecompressedBytes, part, (head) => {
+      const h = niftiHeader(head);
+      if (!h) throw wrongType(part, 'NIfTI', 'gzip data that is not NIfTI');
+      checkNiftiLimits(h, part, limits);
+      isNifti = true;
+    }).catch((e) => {
+      if ((e as { code?: string }).code === 'GCT_SERVICE_FILE_TYPE_UNSUPPORTED') return;
+      throw e;
+    });
+    return isNifti ? 'nii.gz' : undefined;
   }
   if (kind === 'nifti') {
     checkNiftiLimits(niftiHeader(head)!, part, limits);
