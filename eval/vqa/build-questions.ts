@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { generateStudy } from '../../src/phantom/index.ts';
 import { PhantomOracle } from './oracle.ts';
 import { heldoutQuestions } from './heldout-questions.ts';

@@ -1,4 +1,4 @@
-import { thresholdValue, type KnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { thresholdValue, type KnowledgeBase } from '../../src/knowledge/index.ts';
 import type { StudyTruth } from '../../src/phantom/index.ts';
 import type { Expected } from './question-set.ts';
 

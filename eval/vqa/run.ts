@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/index.ts';
 import { ask, makeVqaContext } from '../../src/vqa/index.ts';
 import { HAS_SHARED_DATA, NO_DATA_REASON } from '../../test/helpers/data.ts';
 import { readQuestionSet, type QuestionItem } from './question-set.ts';
@@ -95,7 +95,14 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   const summary = summarise(scored);
   const outDir = here('../results/');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(`${outDir}/vqa.json`, JSON.stringify({ summary, skipped, elapsedS: (Date.now() - started) / 1000, answers: scored.map((x) => ({ id: x.item.id, exact: x.exact, expected: x.item.expected, answer: x.answer })) }, null, 1) + '\n');
+  writeFileSync(`${outDir}/vqa.json`, JSON.stringify({ summary, skipped, elapsedS: (Date.now() - started) / 1000, answers: scored.map((x) => ({
+    id: x.item.id,
+    question: x.item.question,
+    exact: x.exact,
+    expected: x.item.expected,
+    // The answer without its evidence geometry (kept small); the evidence is counted, its labels listed.
+    got: { answerable: x.answer.answerable, reason: x.answer.reason, answer: x.answer.answer, value: x.answer.value, unit: x.answer.unit, findingIds: x.answer.findingIds, evidenceLabels: x.answer.evidence.map((e) => e.componentId ?? e.labelName), citations: x.answer.citations.map((c) => c.id), parsedBy: x.answer.parsedBy },
+  })) }, null, 1) + '\n');
   writeFileSync(`${outDir}/vqa.md`, markdown(summary, scored, skipped));
   console.log(`VQA: ${summary.exact}/${summary.questions} exact (${summary.exactPct} %), evidence ${summary.withEvidencePct} %, answers to unanswerable ${summary.answeredUnanswerable}`);
 }

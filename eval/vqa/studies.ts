@@ -52,7 +52,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings } from '../../src/findings/index.ts';
-import type { KnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import type { KnowledgeBase } from '../../src/knowledge/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { generateStudy } from '../../src/phantom/index.ts';
 import { loadStudy } from '../../src/pipeline.ts';

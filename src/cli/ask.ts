@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { loadKnowledgeBase } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { ask, loadReportDir, makeVqaContext } from '../vqa/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';

@@ -1,6 +1,6 @@
 import { ancestors, compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
 import type { Evidence, Finding } from '../findings/index.ts';
-import type { KnowledgeBase } from '../ground/knowledge-base.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { VqaStructure, VqaStudy } from './study.ts';
 import type { AnswerCitation, LesionTarget } from './types.ts';
 
