@@ -19,6 +19,8 @@ declare module 'dcmjs' {
   export const DicomMetaDictionary: {
     naturalizeDataset(dataset: DenaturalizedDataset): NaturalDataset;
     denaturalizeDataset(dataset: NaturalDataset): DenaturalizedDataset;
+    /** Attribute keyword -> dictionary entry. */
+    nameMap: Record<string, { tag: string; vr: string; name: string }>;
   };
   const dcmjs: {
     data: { DicomDict: typeof DicomDict; DicomMessage: typeof DicomMessage; DicomMetaDictionary: typeof DicomMetaDictionary };
