@@ -184,9 +184,13 @@
     [230, 25, 75], [60, 180, 75], [0, 130, 200], [245, 130, 48], [145, 30, 180], [70, 240, 240], [240, 50, 230],
     [210, 245, 60], [250, 190, 212], [0, 128, 128], [220, 190, 255], [170, 110, 40], [128, 0, 0], [170, 255, 195],
   ];
-  const DIM_ALPHA = 70;
   const HIGHLIGHT = [255, 255, 0];
+  /** Layer opacity with nothing selected (every first-layer label, faint) and with a selection (only it, strong). */
+  const OPACITY_ALL = 0.3;
+  const OPACITY_SELECTED = 0.85;
 
+  // NiiVue draws a label whose colour-table alpha is above zero at the layer's opacity, so a selection is shown
+  // by giving every other label alpha 0 (hidden) and the selected ones a highlight colour.
   function colormapFor(layer, highlighted) {
     const labels = labelsTable.labels.filter((l) => l.layer === layer);
     const cm = { R: [0], G: [0], B: [0], A: [0], I: [0], labels: ['background'] };
@@ -196,17 +200,23 @@
       cm.R.push(c[0]);
       cm.G.push(c[1]);
       cm.B.push(c[2]);
-      // With a selection, other labels fade out; without one, every label shows dimmed.
-      cm.A.push(on ? 255 : highlighted.size > 0 ? 25 : DIM_ALPHA);
+      cm.A.push(highlighted.size > 0 ? (on ? 255 : 0) : layer === firstLayer() ? 255 : 0);
       cm.I.push(l.id);
       cm.labels.push(l.name);
     });
     return cm;
   }
 
+  function firstLayer() {
+    return Math.min(...layerVolume.keys());
+  }
+
   function applyHighlight(ids) {
     const set = new Set(ids);
-    for (const [layer, volIdx] of layerVolume) nv.volumes[volIdx].setColormapLabel(colormapFor(layer, set));
+    for (const [layer, volIdx] of layerVolume) {
+      nv.volumes[volIdx].setColormapLabel(colormapFor(layer, set));
+      nv.setOpacity(volIdx, set.size > 0 ? OPACITY_SELECTED : OPACITY_ALL);
+    }
     nv.updateGLVolume();
     state.highlightedLabels = [...set].sort((a, b) => a - b);
   }
@@ -319,6 +329,7 @@
     await showCitations(citationsOf(s));
   }
   state.selectSentence = selectSentence;
+  state.evidenceOf = evidenceOf;
 
   async function setupAsk() {
     let doc;
@@ -362,7 +373,8 @@
       renderReport(state.sentences);
 
       status('loading volumes...');
-      nv = new niivue.Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: true, dragAndDropEnabled: false, isResizeCanvas: true });
+      // Radiological convention: the patient's right on the screen's left, as radiologists read CT.
+      nv = new niivue.Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: true, dragAndDropEnabled: false, isResizeCanvas: true, isRadiologicalConvention: true, crosshairWidth: 1 });
       await nv.attachTo('gl');
       nv.setSliceType(nv.sliceTypeAxial);
       const auth = { Authorization: `Bearer ${token()}` };
@@ -372,7 +384,7 @@
       for (const layer of layers) {
         if (!have.has(`volume.masks.${layer}`)) continue;
         layerVolume.set(layer, volumes.length);
-        volumes.push({ url: `${base}/volumes/masks?layer=${layer}`, name: `masks-${layer}.nii.gz`, headers: auth, opacity: 0.8 });
+        volumes.push({ url: `${base}/volumes/masks?layer=${layer}`, name: `masks-${layer}.nii.gz`, headers: auth, opacity: OPACITY_ALL });
       }
       await nv.loadVolumes(volumes);
       ctAffine = nv.volumes[0].hdr.affine;
