@@ -5,7 +5,7 @@
  * components under BONE_MIN_VOLUME_ML dropped, small enclosed marrow holes filled per axial slice.
  */
 import { spacingOf, voxelVolumeMm3, type Volume } from '../../volume/index.ts';
-import { fillHoles2d, labelComponents3d } from './components.ts';
+import { fillHolesAxial, labelComponents3d } from './components.ts';
 import { readSlice, writeSlice, type AxialLayout } from './slices.ts';
 import { BONE_GROW_MM, BONE_MAX_HOLE_AREA_MM2, BONE_MIN_HU, BONE_MIN_VOLUME_ML, BONE_SEED_HU } from './thresholds.ts';
 
@@ -50,18 +50,13 @@ export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout): 
   }
   const maxSteps = Math.max(1, Math.round(BONE_GROW_MM / Math.min(...spacingOf(grid))));
   const grown = growFromSeeds(seed, weak, grid.dims, maxSteps);
-  const { labels, sizes } = labelComponents3d(grown, grid.dims, 6);
+  const { labels, sizes } = labelComponents3d(grown, grid.dims);
   const minVoxels = (BONE_MIN_VOLUME_ML * MM3_PER_ML) / voxelVolumeMm3(grid);
   const keep = new Uint8Array(sizes.length);
   for (let c = 1; c < sizes.length; c++) keep[c] = sizes[c] >= minVoxels ? 1 : 0;
   const bone = new Uint8Array(data.length);
   for (let n = 0; n < data.length; n++) bone[n] = keep[labels[n]];
   const maxHolePixels = BONE_MAX_HOLE_AREA_MM2 / layout.pixelAreaMm2;
-  const slice = new Uint8Array(layout.width * layout.height);
-  for (let s = 0; s < layout.count; s++) {
-    readSlice(bone, layout, s, slice);
-    fillHoles2d(slice, layout.width, layout.height, maxHolePixels);
-    writeSlice(bone, layout, s, slice);
-  }
+  fillHolesAxial(bone, layout, (s, out) => readSlice(bone, layout, s, out), (s, slice) => writeSlice(bone, layout, s, slice), maxHolePixels);
   return bone;
 }

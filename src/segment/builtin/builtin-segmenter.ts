@@ -27,13 +27,14 @@ export async function segmentBuiltin(ct: Volume, options: RunOptions = {}): Prom
   progress(2);
   const bone = segmentBone(ct, body, layout);
   progress(3);
-  const organs: LabelArray = new Uint8Array(ct.data.length);
-  const masks = [lungs.lungLeft, lungs.lungRight, lungs.trachea, lungs.bronchi, bone];
-  masks.forEach((mask, index) => {
-    for (let v = 0; v < mask.length; v++) if (mask[v] && organs[v] === 0) organs[v] = index + 1;
-  });
-  const bodyLayer: LabelArray = new Uint8Array(ct.data.length);
-  for (let v = 0; v < body.length; v++) bodyLayer[v] = body[v] ? 6 : 0;
+  const organs = new Uint8Array(ct.data.length);
+  const bodyLayer = new Uint8Array(ct.data.length);
+  const { lungLeft, lungRight, trachea, bronchi } = lungs;
+  for (let v = 0; v < organs.length; v++) {
+    if (!body[v]) continue;
+    bodyLayer[v] = 6;
+    organs[v] = lungLeft[v] ? 1 : lungRight[v] ? 2 : trachea[v] ? 3 : bronchi[v] ? 4 : bone[v] ? 5 : 0;
+  }
   const notes = [
     ...(ct.meta.notes ?? []),
     `segmented by ${BUILTIN_SEGMENTER_ID} (HU thresholds, components, axial hole filling) on ${describeGrid(ct.grid)}`,
@@ -42,7 +43,7 @@ export async function segmentBuiltin(ct: Volume, options: RunOptions = {}): Prom
   return {
     kind: 'labelmap',
     grid: ct.grid,
-    layers: [organs, bodyLayer],
+    layers: [organs, bodyLayer] as LabelArray[],
     labels: BUILTIN_STRUCTURES.map((name, n) => ({ id: n + 1, name, layer: name === 'body' ? 1 : 0 })),
     meta: { ...ct.meta, notes },
   };

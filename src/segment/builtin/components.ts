@@ -1,6 +1,9 @@
 /**
- * Connected components of binary masks on a voxel grid (i fastest), by breadth-first flooding.
- * 6-connectivity (faces) in 3D unless 26 is asked for; 4-connectivity in 2D.
+ * Connected components of binary masks on a voxel grid (i fastest), face-connected (6-neighbourhood in 3D,
+ * 4 in 2D = a grid with one slice). Run-based: the mask is cut into runs along i, runs that overlap in i in the
+ * neighbouring row (j - 1) or slice (k - 1) are joined with union-find (Rosenfeld & Pfaltz, "Sequential
+ * operations in digital picture processing", J ACM 13(4), 1966, doi:10.1145/321356.321357, on runs). Large
+ * compact masks (the body) have a few runs per row, so the cost is one scan of the voxels plus the runs.
  */
 
 export interface Components {
@@ -10,97 +13,76 @@ export interface Components {
   readonly sizes: number[];
 }
 
-export function labelComponents3d(mask: Uint8Array, dims: readonly [number, number, number], connectivity: 6 | 26 = 6): Components {
+export function labelComponents3d(mask: Uint8Array, dims: readonly [number, number, number]): Components {
   const [nx, ny, nz] = dims;
-  const sxy = nx * ny;
-  const labels = new Int32Array(mask.length);
-  const sizes = [0];
-  let queue = new Int32Array(1 << 16);
-  const offsets: [number, number, number][] = [];
-  for (let dz = -1; dz <= 1; dz++)
-    for (let dy = -1; dy <= 1; dy++)
-      for (let dx = -1; dx <= 1; dx++) {
-        const n = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
-        if (n === 0 || (connectivity === 6 && n > 1)) continue;
-        offsets.push([dx, dy, dz]);
+  const rows = ny * nz;
+  // Runs: start offset and end (exclusive) offset in the volume; rowFirst[r] = first run index of row r.
+  let starts = new Int32Array(1024);
+  let ends = new Int32Array(1024);
+  const rowFirst = new Int32Array(rows + 1);
+  let runCount = 0;
+  for (let r = 0; r < rows; r++) {
+    rowFirst[r] = runCount;
+    const base = r * nx;
+    let x = 0;
+    while (x < nx) {
+      while (x < nx && mask[base + x] === 0) x++;
+      if (x === nx) break;
+      const s = x;
+      while (x < nx && mask[base + x] !== 0) x++;
+      if (runCount === starts.length) {
+        const s2 = new Int32Array(starts.length * 2); s2.set(starts); starts = s2;
+        const e2 = new Int32Array(ends.length * 2); e2.set(ends); ends = e2;
       }
-  const neighbours = new Int32Array(26);
-  for (let seed = 0; seed < mask.length; seed++) {
-    if (mask[seed] === 0 || labels[seed] !== 0) continue;
-    const id = sizes.length;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = seed;
-    labels[seed] = id;
-    while (head < tail) {
-      const v = queue[head++];
-      const z = (v / sxy) | 0;
-      const r = v - z * sxy;
-      const y = (r / nx) | 0;
-      const x = r - y * nx;
-      let count = 0;
-      if (connectivity === 6) {
-        if (x > 0) neighbours[count++] = v - 1;
-        if (x < nx - 1) neighbours[count++] = v + 1;
-        if (y > 0) neighbours[count++] = v - nx;
-        if (y < ny - 1) neighbours[count++] = v + nx;
-        if (z > 0) neighbours[count++] = v - sxy;
-        if (z < nz - 1) neighbours[count++] = v + sxy;
-      } else {
-        for (const [dx, dy, dz] of offsets) {
-          const X = x + dx, Y = y + dy, Z = z + dz;
-          if (X < 0 || Y < 0 || Z < 0 || X >= nx || Y >= ny || Z >= nz) continue;
-          neighbours[count++] = v + dx + dy * nx + dz * sxy;
-        }
-      }
-      for (let t = 0; t < count; t++) {
-        const w = neighbours[t];
-        if (mask[w] === 0 || labels[w] !== 0) continue;
-        labels[w] = id;
-        if (tail === queue.length) {
-          // Compact the consumed head, grow only when the live frontier fills the buffer.
-          const live = tail - head;
-          const next = live * 2 > queue.length ? new Int32Array(queue.length * 2) : queue;
-          next.copyWithin(0, head, tail);
-          if (next !== queue) next.set(queue.subarray(head, tail));
-          queue = next;
-          head = 0;
-          tail = live;
-        }
-        queue[tail++] = w;
-      }
+      starts[runCount] = s;
+      ends[runCount] = x;
+      runCount++;
     }
-    sizes.push(0);
   }
-  for (let n = 0; n < labels.length; n++) sizes[labels[n]]++;
-  sizes[0] = 0;
+  rowFirst[rows] = runCount;
+  const parent = new Int32Array(runCount);
+  for (let n = 0; n < runCount; n++) parent[n] = n;
+  const find = (a: number): number => {
+    while (parent[a] !== a) { parent[a] = parent[parent[a]]; a = parent[a]; }
+    return a;
+  };
+  const joinRows = (r: number, q: number) => {
+    // Runs of rows r and q, both sorted by start: join those whose i ranges overlap.
+    let a = rowFirst[r], b = rowFirst[q];
+    const aEnd = rowFirst[r + 1], bEnd = rowFirst[q + 1];
+    while (a < aEnd && b < bEnd) {
+      if (starts[a] < ends[b] && starts[b] < ends[a]) {
+        const ra = find(a), rb = find(b);
+        if (ra !== rb) parent[ra < rb ? rb : ra] = ra < rb ? ra : rb;
+      }
+      if (ends[a] < ends[b]) a++;
+      else b++;
+    }
+  };
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const r = j + ny * k;
+      if (rowFirst[r] === rowFirst[r + 1]) continue;
+      if (j > 0) joinRows(r, r - 1);
+      if (k > 0) joinRows(r, r - ny);
+    }
+  const labels = new Int32Array(mask.length);
+  const idOfRoot = new Int32Array(runCount).fill(0);
+  const sizes = [0];
+  for (let r = 0; r < rows; r++)
+    for (let n = rowFirst[r]; n < rowFirst[r + 1]; n++) {
+      const root = find(n);
+      if (idOfRoot[root] === 0) { idOfRoot[root] = sizes.length; sizes.push(0); }
+      const id = idOfRoot[root];
+      sizes[id] += ends[n] - starts[n];
+      labels.fill(id, r * nx + starts[n], r * nx + ends[n]);
+    }
   return { labels, sizes };
 }
 
 /** 4-connected components of a 2D mask (w x h, x fastest). */
 export function labelComponents2d(mask: Uint8Array, w: number, h: number): Components {
-  const labels = new Int32Array(mask.length);
-  const sizes = [0];
-  const queue = new Int32Array(mask.length);
-  for (let seed = 0; seed < mask.length; seed++) {
-    if (mask[seed] === 0 || labels[seed] !== 0) continue;
-    const id = sizes.length;
-    let head = 0;
-    let tail = 0;
-    queue[tail++] = seed;
-    labels[seed] = id;
-    while (head < tail) {
-      const v = queue[head++];
-      const y = (v / w) | 0;
-      const x = v - y * w;
-      if (x > 0 && mask[v - 1] && !labels[v - 1]) { labels[v - 1] = id; queue[tail++] = v - 1; }
-      if (x < w - 1 && mask[v + 1] && !labels[v + 1]) { labels[v + 1] = id; queue[tail++] = v + 1; }
-      if (y > 0 && mask[v - w] && !labels[v - w]) { labels[v - w] = id; queue[tail++] = v - w; }
-      if (y < h - 1 && mask[v + w] && !labels[v + w]) { labels[v + w] = id; queue[tail++] = v + w; }
-    }
-    sizes.push(tail);
-  }
-  return { labels, sizes };
+  return labelComponents3d(mask, [w, h, 1]);
 }
 
 /**
@@ -114,8 +96,23 @@ export function fillHoles2d(mask: Uint8Array, w: number, h: number, maxHoleArea 
   const touchesBorder = new Uint8Array(sizes.length);
   for (let x = 0; x < w; x++) { touchesBorder[labels[x]] = 1; touchesBorder[labels[(h - 1) * w + x]] = 1; }
   for (let y = 0; y < h; y++) { touchesBorder[labels[y * w]] = 1; touchesBorder[labels[y * w + w - 1]] = 1; }
-  for (let n = 0; n < mask.length; n++) {
-    const c = labels[n];
-    if (c !== 0 && !touchesBorder[c] && sizes[c] <= maxHoleArea) mask[n] = 1;
+  const fill = new Uint8Array(sizes.length);
+  for (let c = 1; c < sizes.length; c++) fill[c] = !touchesBorder[c] && sizes[c] <= maxHoleArea ? 1 : 0;
+  for (let n = 0; n < mask.length; n++) if (fill[labels[n]]) mask[n] = 1;
+}
+
+/** fillHoles2d on every axial slice; in place, without copies when slices are contiguous (axial = k). */
+export function fillHolesAxial(mask: Uint8Array, layout: { axis: number; u: number; width: number; height: number; count: number }, read: (s: number, out: Uint8Array) => void, write: (s: number, slice: Uint8Array) => void, maxHoleArea = Infinity): void {
+  const size = layout.width * layout.height;
+  const contiguous = layout.axis === 2 && layout.u === 0;
+  const slice = new Uint8Array(size);
+  for (let s = 0; s < layout.count; s++) {
+    if (contiguous) {
+      fillHoles2d(mask.subarray(s * size, (s + 1) * size), layout.width, layout.height, maxHoleArea);
+    } else {
+      read(s, slice);
+      fillHoles2d(slice, layout.width, layout.height, maxHoleArea);
+      write(s, slice);
+    }
   }
 }

@@ -36,14 +36,19 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   };
   const notes: string[] = [];
 
-  // Body midline: mean RAS x of the body outline.
-  let bodyX = 0, bodyN = 0;
-  for (let v = 0; v < body.length; v++) if (body[v]) { bodyX += rasX(v); bodyN++; }
-  const bodyMidlineRasX = bodyN ? bodyX / bodyN : 0;
+  const nz = grid.dims[2];
+  /** Calls fn(v, RAS x of voxel v) for every voxel, x updated incrementally along i. */
+  const eachRasX = (fn: (v: number, x: number) => void) => {
+    for (let k = 0, v = 0; k < nz; k++)
+      for (let j = 0; j < ny; j++) {
+        const x0 = m[1] * j + m[2] * k + m[3];
+        for (let i = 0; i < nx; i++, v++) fn(v, x0 + m[0] * i);
+      }
+  };
 
   const air = new Uint8Array(data.length);
   for (let v = 0; v < data.length; v++) air[v] = body[v] && data[v] < AIR_MAX_HU ? 1 : 0;
-  const { labels, sizes } = labelComponents3d(air, grid.dims, 6);
+  const { labels, sizes } = labelComponents3d(air, grid.dims);
   const sum = new Float64Array(sizes.length);
   const pure = new Float64Array(sizes.length);
   for (let v = 0; v < data.length; v++) {
@@ -56,7 +61,14 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
     isLung[c] = sizes[c] >= minVoxels && sum[c] / sizes[c] <= LUNG_MAX_MEAN_HU && pure[c] / sizes[c] <= LUNG_MAX_PURE_AIR_FRACTION ? 1 : 0;
   }
   const lungAir = new Uint8Array(data.length);
+  const empty = { lungLeft: lungAir, lungRight: lungAir, trachea: lungAir, bronchi: lungAir };
+  if (!isLung.some((f) => f === 1)) return { ...empty, notes: ['no air component looks like lung: no lungs or airways in the field of view'] };
   for (let v = 0; v < data.length; v++) lungAir[v] = isLung[labels[v]];
+
+  // Body midline: mean RAS x of the body outline.
+  let bodyX = 0, bodyN = 0;
+  eachRasX((v, x) => { if (body[v]) { bodyX += x; bodyN++; } });
+  const bodyMidlineRasX = bodyN ? bodyX / bodyN : 0;
 
   const sliceOf = (s: number, p: number) => {
     // voxel index of pixel p of axial slice s
@@ -70,9 +82,9 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
 
   // Lungs = lung air without the airways, re-split into components.
   for (let v = 0; v < data.length; v++) if (airways.trachea[v] || airways.bronchi[v]) lungAir[v] = 0;
-  const parts = labelComponents3d(lungAir, grid.dims, 6);
+  const parts = labelComponents3d(lungAir, grid.dims);
   const leftCount = new Float64Array(parts.sizes.length);
-  for (let v = 0; v < data.length; v++) if (parts.labels[v] && rasX(v) < midline) leftCount[parts.labels[v]]++;
+  eachRasX((v, x) => { if (parts.labels[v] && x < midline) leftCount[parts.labels[v]]++; });
   const side = new Int8Array(parts.sizes.length); // -1 left, +1 right, 0 cut at the midline, 2 dropped
   let cut = 0;
   for (let c = 1; c < parts.sizes.length; c++) {
@@ -85,12 +97,12 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   if (cut) notes.push(`${cut} lung component(s) spanning the midline were cut at RAS x = ${midline.toFixed(1)} mm`);
   const lungLeft = new Uint8Array(data.length);
   const lungRight = new Uint8Array(data.length);
-  for (let v = 0; v < data.length; v++) {
+  eachRasX((v, x) => {
     const c = parts.labels[v];
-    if (!c || side[c] === 2) continue;
-    const s = side[c] === 0 ? (rasX(v) < midline ? -1 : 1) : side[c];
+    if (!c || side[c] === 2) return;
+    const s = side[c] === 0 ? (x < midline ? -1 : 1) : side[c];
     if (s < 0) lungLeft[v] = 1;
     else lungRight[v] = 1;
-  }
+  });
   return { lungLeft, lungRight, trachea: airways.trachea, bronchi: airways.bronchi, notes };
 }

@@ -53,8 +53,8 @@ export const AIRWAY_LEAK_AREA_RATIO = 2;
 export const MAIN_BRONCHI_LENGTH_MM = 40;
 
 /**
- * Bone by hysteresis: voxels of at least BONE_MIN_HU connected (26-neighbourhood) to a voxel of at least
- * BONE_SEED_HU. Cortical bone exceeds 300 HU, cancellous bone is about 100-300 HU at 3 mm slices (median 170
+ * Bone by hysteresis: voxels of at least BONE_MIN_HU reached (face steps, up to BONE_GROW_MM) from a voxel of
+ * at least BONE_SEED_HU. Cortical bone exceeds 300 HU, cancellous bone is about 100-300 HU at 3 mm slices (median 170
  * HU inside TotalSegmentator's bone masks of example_ct_sm); contrast-filled vessels in portal venous phase
  * stay under 300 HU and have no seed. Arterial-phase vessels (over 300 HU) are not separated.
  */
