@@ -96,7 +96,7 @@ export const ERRORS = {
   GCT_REPORT_NARRATOR_INVALID: spec('GCT_REPORT_NARRATOR_INVALID', 400, 'Configure the LLM narrator\'s chat model with temperature 0 (it may only rephrase the template sentences).'),
 
   // evaluate: the factuality and grounding harness
-  GCT_EVAL_MANIFEST_INVALID: spec('GCT_EVAL_MANIFEST_INVALID', 400, 'Fix the listed manifest fields; the format (cases, reference, candidates, paths relative to the manifest, ${GROUNDCT_DATA}) is described in README.md "Evaluation".'),
+  GCT_EVAL_MANIFEST_INVALID: spec('GCT_EVAL_MANIFEST_INVALID', 400, 'Fix the listed manifest fields; the format (cases, reference, candidates, paths relative to the manifest, ${GROUNDCT_DATA}) is described in eval/factuality/README.md.'),
   GCT_EVAL_INPUT_NOT_FOUND: spec('GCT_EVAL_INPUT_NOT_FOUND', 404, 'Check the path: manifest paths are relative to the manifest file, and ${GROUNDCT_DATA} expands to the GROUNDCT_DATA environment variable or the manifest\'s dataDir.'),
   GCT_EVAL_REFERENCE_INVALID: spec('GCT_EVAL_REFERENCE_INVALID', 422, 'A reference findings file must be a groundct findings.json (kind "findings") or report.json (kind "report"); regenerate it with groundct report.'),
   GCT_EVAL_CANDIDATE_INVALID: spec('GCT_EVAL_CANDIDATE_INVALID', 422, 'A candidate report is plain text (.txt), Markdown (.md) or groundct report.json with sentences[{id, text}]; set "format" in the manifest if the extension says otherwise.'),

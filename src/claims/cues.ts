@@ -26,11 +26,12 @@ function all<T>(text: string, re: RegExp, value: (m: RegExpMatchArray) => T | nu
 const LESION_WORDS: Readonly<Record<string, LesionType>> = {
   lesion: 'lesion', mass: 'mass', nodule: 'nodule', cyst: 'cyst', tumour: 'tumour', tumor: 'tumour', metastasis: 'metastasis',
   metastases: 'metastasis', mets: 'metastasis', neoplasm: 'tumour', carcinoma: 'tumour', malignancy: 'tumour', malignancies: 'tumour',
+  sarcoma: 'tumour', sarcomas: 'tumour',
   hypodensity: 'lesion', hypodensities: 'lesion', focus: 'lesion', foci: 'lesion', hcc: 'tumour', pdac: 'tumour', rcc: 'tumour',
 };
 
 export function lesionCues(text: string): Cue<LesionType>[] {
-  return all(text, /\b(lesions?|mass(?:es)?|nodules?|cysts?|tumou?rs?|metastas[ie]s|mets|neoplasms?|carcinomas?|malignanc(?:y|ies)|hypodensit(?:y|ies)|foci|focus|hcc|pdac|rcc)\b/gi, (m) => {
+  return all(text, /\b(lesions?|mass(?:es)?|nodules?|cysts?|tumou?rs?|metastas[ie]s|mets|neoplasms?|carcinomas?|malignanc(?:y|ies)|sarcomas?|hypodensit(?:y|ies)|foci|focus|hcc|pdac|rcc)\b/gi, (m) => {
     const w = m[1]!.toLowerCase();
     return LESION_WORDS[w] ?? LESION_WORDS[w.replace(/(es|s)$/, '')] ?? LESION_WORDS[w.replace(/s$/, '')] ?? 'lesion';
   });
@@ -76,7 +77,8 @@ export function contactCues(text: string): Cue<ContactClass>[] {
 }
 
 export function normalCues(text: string): Cue<true>[] {
-  return all(text, /\b(normal|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies))\b/gi, () => true);
+  // "normal up to 13 cm" states a limit, not that the organ is normal.
+  return all(text, /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?))|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies))\b/gi, () => true);
 }
 
 export function attenuationCues(text: string): Cue<Attenuation>[] {

@@ -43,7 +43,7 @@ export type {
 export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
 export { parseClaims, splitClauses } from './parse-claims.ts';
-export { findNumbers, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
+export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
 export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type Verdict } from './match-claim.ts';
 export { ReferenceIndex, mirrorOrgan, claimTargets, PAIRED, type MatchOptions } from './reference.ts';

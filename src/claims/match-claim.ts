@@ -193,7 +193,9 @@ function matchLesion(claim: Claim, ref: ReferenceIndex): ClaimMatch {
     if (best === undefined || cost < best.cost) best = { f, ...e, cost };
   }
   const b = best!;
-  if (b.errors.length === 0) return ok([b.f.id], `matches ${b.f.id}`, b.numeric);
+  // The organ's lesion count backs the claim too ("a lesion in the liver" states presence in the organ).
+  const count = b.f.subject.organ === null ? undefined : ref.get(`${b.f.subject.organ}.lesions`);
+  if (b.errors.length === 0) return ok([b.f.id, ...(count ? [count.id] : [])], `matches ${b.f.id}`, b.numeric);
   const first = PRIORITY.find((p) => b.errors.includes(p)) ?? b.errors[0]!;
   return bad(first, [b.f.id], `${b.f.id}: ${b.why.join('; ')}`, b.numeric);
 }

@@ -116,3 +116,21 @@ export function findNumbers(text: string): RawNumber[] {
 export function claimNumber(n: RawNumber, kind: MeasureKind, index = 0): ClaimNumber {
   return { kind, value: n.values[index]!, unit: n.unit, roundingHalfStep: n.roundingHalfStep, raw: n.raw };
 }
+
+/** Words before a number that make it a criterion or limit, not a measurement ("above 314.5 mL", "up to 13 cm"). */
+const LIMIT_BEFORE = /(?:\b(?:above|below|over|under|up\s+to|less\s+than|more\s+than|greater\s+than|exceeding|at\s+or\s+(?:below|above)|threshold(?:\s+of)?|cut-?off(?:\s+of)?|limit(?:\s+of)?|by\s+the|versus|vs\.?|compared\s+(?:with|to)|than)|[<>≤≥]=?)\s*$/i;
+/** Words after a number that make it a criterion ("40 HU or less", "the 40 HU criterion"). */
+const LIMIT_AFTER = /^\s*(?:or\s+(?:less|more|below|above|lower|higher)|criterion|criteria|threshold|cut-?off|limit)\b/i;
+
+/**
+ * True when a number states a criterion, limit or comparison value rather than a measurement of the subject:
+ * "above 314.5 mL", "(normal up to 13.0 cm)", "by the 40 HU criterion", "mean 14 HU versus 55 HU in the liver".
+ */
+export function isReferenceValue(text: string, n: RawNumber): boolean {
+  return LIMIT_BEFORE.test(text.slice(Math.max(0, n.start - 30), n.start)) || LIMIT_AFTER.test(text.slice(n.end, n.end + 20));
+}
+
+/** The numbers of `text` that state measurements (criteria, limits and comparison values left out). */
+export function measuredNumbers(text: string): RawNumber[] {
+  return findNumbers(text).filter((n) => !isReferenceValue(text, n));
+}

@@ -17,7 +17,7 @@ import {
   type NegationScope,
 } from './cues.ts';
 import { findMentions, type Mention, type SideWord } from './mentions.ts';
-import { claimNumber, findNumbers, type RawNumber } from './numbers.ts';
+import { claimNumber, findNumbers, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { Claim, ClaimLocation, ClaimNumber, ClaimSide } from './types.ts';
 
 /**
@@ -132,8 +132,9 @@ function cueNegated(scopes: readonly NegationScope[], c: Cue<unknown>): boolean 
 function clauseClaims(text: string): Claim[] {
   const staged = STAGING_CONTEXT.test(text);
   const stages = stageCues(text, staged);
-  const numbers = findNumbers(text);
-  const { mentions, sides } = findMentions(text, [...stages, ...numbers]);
+  const allNumbers = findNumbers(text);
+  const numbers = measuredNumbers(text);
+  const { mentions, sides } = findMentions(text, [...stages, ...allNumbers]);
   const scopes = negationScopes(text);
   const claims: Claim[] = [];
   const claimed = new Set<string>();
@@ -162,12 +163,22 @@ function clauseClaims(text: string): Claim[] {
   const vessels = mentions.filter((m) => m.role === 'vessel');
   const contacts = contactCues(text);
   if (contacts.length > 0 && vessels.length > 0) {
-    for (const v of vessels) {
-      const c = nearest(contacts, v.start)!;
-      // An angle belongs to the vessel named nearest to it.
-      const angles = numbers.filter((n) => n.what === 'angle' && nearest(vessels, n.start) === v).map((n) => claimNumber(n, 'angleDeg'));
+    vessels.forEach((v, i) => {
+      // The contact word governing a vessel comes before it ("encasing the SMA", "encasement of the SMA") after
+      // the previous vessel; else it follows it ("SMA encasement") before the next vessel; else the nearest.
+      const prevEnd = i > 0 ? vessels[i - 1]!.end : 0;
+      const nextStart = i + 1 < vessels.length ? vessels[i + 1]!.start : text.length;
+      const c =
+        [...contacts].reverse().find((x) => x.end <= v.start && x.start >= prevEnd) ??
+        contacts.find((x) => x.start >= v.end && x.start < nextStart) ??
+        nearest(contacts, v.start)!;
+      // An angle belongs to the vessel it is closest to (gap between the spans).
+      const gap = (n: RawNumber, m: Mention) => (n.start >= m.end ? n.start - m.end : m.start >= n.end ? m.start - n.end : 0);
+      const angles = numbers
+        .filter((n) => n.what === 'angle' && vessels.every((o) => gap(n, v) <= gap(n, o)))
+        .map((n) => claimNumber(n, 'angleDeg'));
       claims.push(base('vessel_contact', cueNegated(scopes, c) || inScope(scopes, v.start), primaryOrgan(c.start), { vessel: v.canonical, contact: c.value, numbers: angles }));
-    }
+    });
   }
 
   // lymph nodes
@@ -237,7 +248,8 @@ function clauseClaims(text: string): Claim[] {
   // normal
   const normals = normalCues(text).filter((c) => !sizes.some((s) => c.start >= s.start && c.end <= s.end));
   if (normals.length > 0) {
-    const negated = normals.every((c) => cueNegated(scopes, c));
+    // "No abnormality" is itself the normal cue: its own "no" does not negate it.
+    const negated = normals.every((c) => scopes.some((s) => c.start > s.start && c.start < s.end));
     for (const m of organs) {
       if (m.organ === null || claimed.has(m.organ) || (m.role !== 'organ' && m.role !== 'location')) continue;
       if (claims.some((c) => c.organ !== null && (c.organ === m.organ || c.organ.startsWith(m.organ!))) || (m.role === 'location' && claimed.has(m.organ))) continue;

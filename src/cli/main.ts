@@ -3,8 +3,11 @@ import { isGroundctError } from '../errors.ts';
 import { DEMO_USAGE, runDemo } from './demo.ts';
 import { INFO_USAGE, runInfo } from './info.ts';
 import { MEASURE_USAGE, runMeasure } from './measure.ts';
+import { REPORT_USAGE, runReport } from './report.ts';
+import { SEGMENT_USAGE, runSegment } from './segment.ts';
 import { ASK_USAGE, runAsk } from './ask.ts';
 import { PACS_USAGE, runPacs } from './pacs.ts';
+import { EVAL_USAGE, runEval } from './eval.ts';
 
 type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
 
@@ -12,8 +15,11 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   demo: { run: runDemo, usage: DEMO_USAGE },
   info: { run: runInfo, usage: INFO_USAGE },
   measure: { run: runMeasure, usage: MEASURE_USAGE },
+  report: { run: runReport, usage: REPORT_USAGE },
+  segment: { run: runSegment, usage: SEGMENT_USAGE },
   ask: { run: runAsk, usage: ASK_USAGE },
   pacs: { run: runPacs, usage: PACS_USAGE },
+  eval: { run: runEval, usage: EVAL_USAGE },
 };
 
 function usage(): string {
