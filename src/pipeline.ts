@@ -3,7 +3,12 @@
  * Each stage is a plain function; this file only puts them together and reports progress.
  */
 import type { Config } from './config.ts';
+import { deriveFindings, type Findings } from './findings/index.ts';
+import { groundReport, openRetriever, type Retriever } from './ground/index.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
+import { buildReport, loadTemplates, renderMarkdown, type LoadedTemplates, type Report } from './report/index.ts';
+import { segmentCt } from './segment/index.ts';
 import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from './volume/index.ts';
 
 export interface StudyInput {
@@ -26,6 +31,21 @@ export interface PipelineProgress {
 
 export interface PipelineOptions {
   readonly onProgress?: (p: PipelineProgress) => void;
+  /** Loaded once and reused across studies (see openPipelineResources). */
+  readonly resources?: PipelineResources;
+}
+
+/** The expensive, study-independent parts: knowledge base, sentence templates, retriever (its index on disk). */
+export interface PipelineResources {
+  readonly kb: KnowledgeBase;
+  readonly templates: LoadedTemplates;
+  readonly retriever: Retriever;
+}
+
+export async function openPipelineResources(config: Config): Promise<PipelineResources> {
+  const kb = await loadKnowledgeBase();
+  const [templates, retriever] = await Promise.all([loadTemplates(), openRetriever({ kb, dataDir: config.dataDir })]);
+  return { kb, templates, retriever };
 }
 
 export interface LoadedStudy {
@@ -38,30 +58,53 @@ export function emptyLabelMap(ct: Volume): LabelMap {
   return { kind: 'labelmap', grid: ct.grid, layers: [new Uint8Array(ct.data.length)], labels: [], meta: { source: { format: ct.meta.source.format, path: '(no masks)' } } };
 }
 
-/** Reads the CT and its mask sets, all on the CT grid. */
-export async function loadStudy(input: StudyInput, config: Config): Promise<LoadedStudy> {
+/**
+ * Reads the CT and its mask sets, all on the CT grid. Without masks, the segmentation stage makes them
+ * (the built-in segmenter, or `segmentModel` when given).
+ */
+export async function loadStudy(input: StudyInput & { readonly segmentModel?: string }, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
   const ct = await readVolume(input.ctPath, config.volume);
   const sets: LabelMap[] = [];
   for (const [index, path] of input.masksPaths.entries()) {
     sets.push(await readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index], reference: ct.grid }));
+  }
+  if (sets.length === 0 && input.segmentModel !== 'none') {
+    sets.push(await segmentCt(ct, { model: input.segmentModel, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));
   }
   return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
 }
 
 export interface PipelineResult {
   readonly measurements: Measurements;
+  readonly findings: Findings;
+  /** report.json: structured report + sentences, each grounded (evidence + citations). */
+  readonly report: Report;
+  /** report.md */
+  readonly markdown: string;
 }
 
-export async function runPipeline(input: StudyInput, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
-  const progress = options.onProgress ?? (() => {});
-  progress({ stage: 'read', percent: 0 });
-  const { ct, labels } = await loadStudy(input, config);
-  progress({ stage: 'measure', percent: 30 });
-  const measurements = measureStudy(ct, labels, {
+/** Measurements -> findings -> report -> grounding, on an already loaded study. */
+export async function reportFromStudy(study: LoadedStudy, input: StudyInput, config: Config, resources: PipelineResources, progress: (p: PipelineProgress) => void = () => {}): Promise<PipelineResult> {
+  progress({ stage: 'measure', percent: 40 });
+  const measurements = measureStudy(study.ct, study.labels, {
     measure: config.measure,
     phase: input.phase,
     provenance: { ct: input.ctPath, masks: input.masksPaths.length > 0 ? input.masksPaths.join(', ') : null },
   });
-  progress({ stage: 'report', percent: 100 });
-  return { measurements };
+  progress({ stage: 'findings', percent: 70 });
+  const findings = deriveFindings(measurements, resources.kb);
+  progress({ stage: 'report', percent: 80 });
+  const draft = buildReport(measurements, findings, { templates: resources.templates });
+  progress({ stage: 'ground', percent: 90 });
+  const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });
+  progress({ stage: 'ground', percent: 100 });
+  return { measurements, findings, report, markdown: renderMarkdown(report) };
+}
+
+export async function runPipeline(input: StudyInput & { readonly segmentModel?: string }, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
+  const progress = options.onProgress ?? (() => {});
+  progress({ stage: 'read', percent: 0 });
+  const resources = options.resources ?? (await openPipelineResources(config));
+  const study = await loadStudy(input, config, (fraction) => progress({ stage: 'segment', percent: Math.round(10 + 25 * fraction) }));
+  return reportFromStudy(study, input, config, resources, progress);
 }

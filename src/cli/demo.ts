@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
-import { measureStudy, type Measurements } from '../measure/index.ts';
+import type { Measurements } from '../measure/index.ts';
+import { openPipelineResources, reportFromStudy } from '../pipeline.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../phantom/index.ts';
 import type { StudyTruth } from '../phantom/index.ts';
 import { parseCommandArgs } from './args.ts';
@@ -11,7 +12,8 @@ import { writeFileAtomic } from './output.ts';
 export const DEMO_USAGE = `groundct demo [--out <dir>] [--seed N]
   The main job on a fresh machine: generates a synthetic abdominal CT with known truth (liver lesion in
   Couinaud segment 7, pancreatic head mass wrapping the SMA, left renal cyst, enlarged spleen), writes it as
-  NIfTI and as a DICOM series, reads the DICOM series back, measures it and compares with the truth.`;
+  NIfTI and as a DICOM series, reads the DICOM series back and writes a grounded report (report.json with
+  every sentence's findings, mask evidence and citations; report.md), then compares the measurements with the truth.`;
 
 function comparisonTable(truth: StudyTruth, m: Measurements): string[] {
   const lines = ['', 'structure                      truth mL   measured mL   truth HU  measured HU'];
@@ -47,18 +49,24 @@ export async function runDemo(argv: string[], config: Config, out: (s: string) =
     [join(studyDir, 'labels.json'), join(studyDir, 'labels-subsegments.json')],
     config,
   );
-  const measurements = measureStudy(ct, labels, {
-    measure: config.measure,
-    phase: study.truth.spec.phase,
-    provenance: { ct: join(studyDir, 'ct-dicom'), masks: join(studyDir, 'labels.nii.gz') },
-  });
-  await writeFileAtomic(join(dir, 'measurements.json'), JSON.stringify(measurements, null, 2) + '\n');
+  const input = { ctPath: join(studyDir, 'ct-dicom'), masksPaths: [join(studyDir, 'labels.nii.gz'), join(studyDir, 'labels-subsegments.nii.gz')], phase: study.truth.spec.phase };
+  const result = await reportFromStudy({ ct, labels }, input, config, await openPipelineResources(config));
+  const { measurements } = result;
+  const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+  await writeFileAtomic(join(dir, 'measurements.json'), json(measurements));
+  await writeFileAtomic(join(dir, 'findings.json'), json(result.findings));
+  await writeFileAtomic(join(dir, 'report.json'), json(result.report));
+  await writeFileAtomic(join(dir, 'report.md'), result.markdown);
+  const cited = result.report.sentences.filter((s) => (s.evidence?.length ?? 0) > 0 && (s.citations?.length ?? 0) > 0).length;
   out(
     [
       `read back the DICOM series: ${ct.grid.dims.join(' x ')} voxels, orientation ${measurements.study.orientation}, phase ${measurements.study.phase}`,
+      '',
+      result.markdown,
+      `${cited} of ${result.report.sentences.length} sentences carry mask evidence and at least one citation (see report.json).`,
       ...comparisonTable(study.truth, measurements),
       '',
-      `measurements: ${join(dir, 'measurements.json')}`,
+      `report: ${join(dir, 'report.md')}, ${join(dir, 'report.json')}; measurements: ${join(dir, 'measurements.json')}`,
       '',
     ].join('\n'),
   );

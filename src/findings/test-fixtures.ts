@@ -183,6 +183,7 @@ export function measurements(o: MeasurementsOptions = {}): Measurements {
       dims: [200, 200, 200],
       spacingMm: [1, 1, 1],
       voxelVolumeMm3: FIXTURE_VOXEL_MM3,
+      ijkToRas: [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1],
       orientation: 'RAS',
       modality: 'CT',
       phase: o.phase ?? 'non-contrast',

@@ -47,6 +47,7 @@ function studyInfo(ct: Volume, phase: Phase | undefined): StudyInfo {
     dims: ct.grid.dims,
     spacingMm: [s[0], s[1], s[2]],
     voxelVolumeMm3: voxelVolumeMm3(ct.grid),
+    ijkToRas: [...ct.grid.ijkToRas],
     orientation: orientationCode(ct.grid.ijkToRas),
     ...(m.modality ? { modality: m.modality } : {}),
     phase: resolvedPhase,

@@ -20,6 +20,8 @@ export interface StudyInfo {
   readonly dims: Dims;
   readonly spacingMm: readonly [number, number, number];
   readonly voxelVolumeMm3: number;
+  /** Row-major 4x4 voxel index -> RAS mm of the CT grid (src/volume/geometry.ts), so evidence can be placed. */
+  readonly ijkToRas: readonly number[];
   /** Orientation code of the CT grid (nibabel aff2axcodes letters), e.g. 'LPS'. */
   readonly orientation: string;
   readonly modality?: string;

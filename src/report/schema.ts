@@ -82,6 +82,9 @@ export const CitationSchema = z.object({
   via: z.enum(['criteria', 'retrieval']),
   /** Retrieval similarity, range of the embedder used; absent for criteria citations. */
   score: z.number().optional(),
+  /** Passage title and a one-line source (authors or body, title, journal, year, DOI or URL), for display. */
+  title: z.string().optional(),
+  source: z.string().optional(),
 });
 
 export const SentenceSchema = z.object({

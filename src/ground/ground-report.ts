@@ -1,0 +1,95 @@
+import type { Evidence, Finding, Findings } from '../findings/index.ts';
+import type { KnowledgeBase, Passage } from '../knowledge/index.ts';
+import type { Measurements } from '../measure/index.ts';
+import type { Report, Sentence } from '../report/index.ts';
+import { gctError } from '../errors.ts';
+import type { Retriever } from './retriever.ts';
+
+/**
+ * Grounding of the sentences the pipeline wrote. Exact by construction: a sentence's evidence is the union of
+ * its findings' mask evidence, and its citations are its findings' criterion passages. Retrieval then adds
+ * supporting passages whose similarity to the sentence clears a threshold.
+ */
+
+/**
+ * Lowest retrieval score (cosine similarity of the default hashed TF-IDF embedder) for a retrieved passage to be
+ * cited as supporting literature. Chosen on the retrieval dev split (eval/results/retrieval.md): correct top-3
+ * passages there score mostly above it, unrelated passages below.
+ */
+export const SUPPORTING_PASSAGE_MIN_SCORE = 0.3;
+/** At most this many retrieved passages are added per sentence. */
+export const SUPPORTING_PASSAGES_PER_SENTENCE = 2;
+
+export interface GroundReportOptions {
+  readonly kb: KnowledgeBase;
+  /** Without a retriever only the exact criterion citations are attached. */
+  readonly retriever?: Retriever;
+  readonly minScore?: number;
+  readonly maxRetrieved?: number;
+}
+
+/** One line naming a passage's source: authors or body, title, year, DOI or URL. */
+export function sourceLine(p: Passage): string {
+  const s = p.source as Record<string, unknown>;
+  const who = (s.authors ?? s.body ?? '') as string | string[];
+  const parts = [Array.isArray(who) ? who.join(', ') : who, s.title, s.journal, s.year, s.doi ? `doi:${s.doi}` : s.url];
+  return parts.filter((x) => x !== undefined && x !== '').join('. ');
+}
+
+/**
+ * The whole scan as evidence, for study-level sentences ("nothing could be assessed", "phase unknown") whose
+ * findings rest on no single mask (RadGenome-Chest CT grounds such sentences to the whole volume).
+ */
+export function wholeScanEvidence(m: Measurements): Evidence {
+  const [nx, ny, nz] = m.study.dims;
+  const a = m.study.ijkToRas;
+  const corner = (i: number, j: number, k: number): [number, number, number] => [
+    a[0] * i + a[1] * j + a[2] * k + a[3],
+    a[4] * i + a[5] * j + a[6] * k + a[7],
+    a[8] * i + a[9] * j + a[10] * k + a[11],
+  ];
+  const corners = [0, nx - 1].flatMap((i) => [0, ny - 1].flatMap((j) => [0, nz - 1].map((k) => corner(i, j, k))));
+  const min = [0, 1, 2].map((d) => Math.min(...corners.map((c) => c[d]))) as [number, number, number];
+  const max = [0, 1, 2].map((d) => Math.max(...corners.map((c) => c[d]))) as [number, number, number];
+  return {
+    labelId: 0,
+    labelName: 'whole scan',
+    structure: 'body',
+    voxelCount: nx * ny * nz,
+    ijkBounds: { min: [0, 0, 0], max: [nx - 1, ny - 1, nz - 1] },
+    rasBounds: { min, max },
+    sliceRange: [0, nz - 1],
+    ijkCentroid: [(nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2],
+    rasCentroid: corner((nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2),
+  };
+}
+
+function evidenceKey(e: Evidence): string {
+  return `${e.labelId}/${e.componentId ?? ''}`;
+}
+
+export async function groundReport(report: Report, findings: Findings, measurements: Measurements, options: GroundReportOptions): Promise<Report> {
+  const byId = new Map<string, Finding>(findings.findings.map((f) => [f.id, f]));
+  const minScore = options.minScore ?? SUPPORTING_PASSAGE_MIN_SCORE;
+  const maxRetrieved = options.maxRetrieved ?? SUPPORTING_PASSAGES_PER_SENTENCE;
+  const cite = (passageId: string, via: 'criteria' | 'retrieval', score?: number) => {
+    const p = options.kb.byId.get(passageId);
+    if (!p) throw gctError('GCT_KB_REFERENCE_UNKNOWN', `A finding cites passage '${passageId}', which the knowledge base does not hold.`, { passageId });
+    return { passageId, via, ...(score === undefined ? {} : { score }), title: p.title, source: sourceLine(p) };
+  };
+  const sentences: Sentence[] = [];
+  for (const sentence of report.sentences) {
+    const own = sentence.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
+    const evidence = new Map<string, Evidence>();
+    for (const f of own) for (const e of f.evidence) if (!evidence.has(evidenceKey(e))) evidence.set(evidenceKey(e), e);
+    if (evidence.size === 0) evidence.set('scan', wholeScanEvidence(measurements));
+    const criteria = [...new Set(own.flatMap((f) => f.criteria))];
+    const citations = criteria.map((id) => cite(id, 'criteria'));
+    if (options.retriever) {
+      const retrieved = await options.retriever.retrieve(sentence.text, { k: maxRetrieved + criteria.length, minScore });
+      for (const r of retrieved.filter((x) => !criteria.includes(x.passageId)).slice(0, maxRetrieved)) citations.push(cite(r.passageId, 'retrieval', Number(r.score.toFixed(4))));
+    }
+    sentences.push({ ...sentence, evidence: [...evidence.values()], citations });
+  }
+  return { ...report, sentences };
+}
