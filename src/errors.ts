@@ -122,6 +122,7 @@ export const ERRORS = {
   GCT_SERVICE_ARTIFACT_NOT_FOUND: spec('GCT_SERVICE_ARTIFACT_NOT_FOUND', 404, 'The pipeline of this service does not produce that artifact for this study; GET /v1/studies/<id> lists the artifacts it has.'),
   GCT_SERVICE_JOB_INTERRUPTED: spec('GCT_SERVICE_JOB_INTERRUPTED', 500, 'The job was interrupted (server stopped or crashed) more times than service.maxJobAttempts; upload the study again, and check the server log for the crash.'),
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
+  GCT_SERVICE_PASSAGE_NOT_FOUND: spec('GCT_SERVICE_PASSAGE_NOT_FOUND', 404, 'Use a passage id cited by a report sentence, a finding (criteria) or an answer; ids are kebab-case (knowledge-base/passages/<id>.md).'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 
