@@ -28,6 +28,21 @@ export const ConfigSchema = z.object({
       minLesionVolumeMm3: z.number().nonnegative().default(50),
     })
     .prefault({}),
+  segment: z
+    .object({
+      /** onnxruntime intra-op threads for a segmentation model. */
+      threads: z.number().int().positive().default(1),
+    })
+    .prefault({}),
+  /** DICOMweb PACS credentials (groundct pacs pull). Never logged or printed; prefer GROUNDCT_PACS__PASSWORD. */
+  pacs: z
+    .object({
+      username: z.string().optional(),
+      password: z.string().optional(),
+      /** Per-request timeout, ms. */
+      timeoutMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
   /** Where the service keeps its database and files. */
   dataDir: z.string().default('.groundct-data'),
   service: z
