@@ -69,7 +69,7 @@ export async function loadStudy(input: StudyInput & { readonly segmentModel?: st
     sets.push(await readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index], reference: ct.grid }));
   }
   if (sets.length === 0 && input.segmentModel !== 'none') {
-    sets.push(await segmentCt(ct, { model: input.segmentModel, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));
+    sets.push(await segmentCt(ct, { model: input.segmentModel, threads: config.segment.threads, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));
   }
   return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
 }
