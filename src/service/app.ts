@@ -8,7 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
-import type { KnowledgeBase } from '../ground/index.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import { requireToken } from './auth/require-token.ts';
@@ -60,8 +60,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   if (removed > 0) app.log.warn({ removed }, 'removed study folders of uploads interrupted before they were accepted');
   const queue = deps.queue ? deps.queue(storage, config, app) : new LocalJobQueue(storage, config, app.log);
   let kb: Promise<KnowledgeBase> | undefined;
-  // The grounding stage pulls in the embedding libraries (seconds to import); load it on first use only.
-  const knowledgeBase = () => (kb ??= import('../ground/index.ts').then((g) => g.loadKnowledgeBase()).catch((e) => {
+  const knowledgeBase = () => (kb ??= loadKnowledgeBase().catch((e) => {
     kb = undefined;
     throw e;
   }));

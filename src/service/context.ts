@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { KnowledgeBase } from '../ground/index.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { ArtifactCache } from './artifact-cache.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
 import type { Storage } from './storage/types.ts';

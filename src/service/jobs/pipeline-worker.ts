@@ -1,15 +1,15 @@
 /**
  * Runs one study through the pipeline inside a worker thread, so that reading and measuring a volume never
- * blocks the HTTP event loop. Writes every artifact the pipeline returns as `<name>.json` (plus `report.md`
- * when the report stage renders Markdown) and the viewer's volumes (CT as NIfTI, one label volume per mask
- * layer, their label table) under artifacts/, each file atomically, then reports them to the queue.
+ * blocks the HTTP event loop. Writes the viewer's volumes (CT as NIfTI, one label volume per mask layer,
+ * their label table), every object the pipeline returns as `<name>.json` and the report's Markdown as
+ * `report.md` under artifacts/, each file atomically, then reports them to the queue.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, isGroundctError } from '../../errors.ts';
 import type { Phase } from '../../measure/index.ts';
-import { loadStudy, runPipeline, type StudyInput } from '../../pipeline.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../../pipeline.ts';
 import { writeNifti } from '../../volume/index.ts';
 import { writeFileAtomic } from '../storage/write-atomic.ts';
 import type { ArtifactRecord, ErrorBody } from '../storage/types.ts';
@@ -17,8 +17,6 @@ import type { WorkerInput, WorkerMessage } from './protocol.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-/** Share of the progress bar the pipeline takes; the viewer volumes take the rest. */
-const PIPELINE_SHARE = 0.9;
 
 type Artifact = Omit<ArtifactRecord, 'studyId'>;
 
@@ -31,23 +29,20 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
     labelMapPaths: job.input.masks.map((m) => (m.labelMapPath ? join(inputDir, m.labelMapPath) : undefined)),
     ...(job.input.phase ? { phase: job.input.phase as Phase } : {}),
   };
-  const result = await runPipeline(study, job.config, {
-    onProgress: (p) => post({ type: 'progress', stage: p.stage, percent: Math.round(p.percent * PIPELINE_SHARE) }),
-  });
   const artifacts: Artifact[] = [];
   const put = async (name: string, file: string, contentType: string, content?: string) => {
     if (content !== undefined) await writeFileAtomic(join(job.studyDir, file), content);
     artifacts.push({ name, file, contentType, bytes: (await stat(join(job.studyDir, file))).size });
   };
-  for (const [name, value] of Object.entries(result)) {
-    if (value === undefined || value === null || !/^[a-z][a-zA-Z0-9]*$/.test(name)) continue;
-    await put(name, `artifacts/${name}.json`, 'application/json', JSON.stringify(value));
-  }
-  const markdown = renderReportMarkdown((result as { report?: unknown }).report);
-  if (markdown !== undefined) await put('report.md', 'artifacts/report.md', 'text/markdown; charset=utf-8', markdown);
+  const progress = (stage: string, percent: number) => post({ type: 'progress', stage, percent: Math.round(percent) });
 
-  post({ type: 'progress', stage: 'viewer', percent: Math.round(100 * PIPELINE_SHARE) });
-  const { ct, labels } = await loadStudy(study, job.config);
+  progress('read', 0);
+  const resources = await openPipelineResources(job.config);
+  // Read once: the same loaded study feeds the viewer volumes and the report stages.
+  const loaded = await loadStudy(study, job.config, (fraction) => progress('segment', 10 + 25 * fraction));
+
+  progress('viewer', 36);
+  const { ct, labels } = loaded;
   if (job.input.ctFormat === 'nifti') {
     await put('volume.ct', `input/${job.input.ct}`, 'application/octet-stream');
   } else {
@@ -60,6 +55,15 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
     await put(`volume.masks.${layer}`, `artifacts/masks-${layer}.nii.gz`, 'application/octet-stream');
   }
   await put('masks.labels', 'artifacts/masks.labels.json', 'application/json', JSON.stringify({ layers: labels.layers.length, labels: labels.labels }));
+
+  const result: Record<string, unknown> = { ...(await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent))) };
+  // Every object the pipeline returns is an artifact '<name>.json'; the report's Markdown is report.md.
+  for (const [name, value] of Object.entries(result)) {
+    if (value === null || typeof value !== 'object' || !/^[a-z][a-zA-Z0-9]*$/.test(name)) continue;
+    await put(name, `artifacts/${name}.json`, 'application/json', JSON.stringify(value));
+  }
+  const markdown = typeof result.markdown === 'string' ? result.markdown : renderReportMarkdown(result.report);
+  if (markdown !== undefined) await put('report.md', 'artifacts/report.md', 'text/markdown; charset=utf-8', markdown);
   return artifacts;
 }
 

@@ -18,7 +18,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => {
       const kb = await app.groundct.knowledgeBase();
       const passage = kb.byId.get(req.params.id);
-      if (!passage) throw gctError('GCT_KB_REFERENCE_UNKNOWN', `No knowledge-base passage '${req.params.id}'.`, { passageId: req.params.id });
+      if (!passage) throw gctError('GCT_SERVICE_PASSAGE_NOT_FOUND', `No knowledge-base passage '${req.params.id}'.`, { passageId: req.params.id });
       return passage;
     },
   );

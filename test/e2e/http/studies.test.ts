@@ -102,23 +102,39 @@ describe('POST /v1/studies (NIfTI CT + two mask layers + label maps)', () => {
     expect(labels.labels.some((l: { layer: number }) => l.layer === 1)).toBe(true);
   });
 
-  it('report: JSON by default, Markdown with Accept: text/markdown (or 404 GCT_SERVICE_ARTIFACT_NOT_FOUND while the pipeline returns no report)', async () => {
+  it('report: JSON by default (grounded sentences), Markdown with Accept: text/markdown', async () => {
     const json = await app.inject({ url: `/v1/studies/${studyId}/report`, headers: auth() });
-    const md = await app.inject({ url: `/v1/studies/${studyId}/report`, headers: { ...auth(), accept: 'text/markdown' } });
-    const study = (await app.inject({ url: `/v1/studies/${studyId}`, headers: auth() })).json();
-    const hasReport = study.artifacts.some((a: { name: string }) => a.name === 'report');
-    if (!hasReport) {
-      expect(json.statusCode).toBe(404);
-      expect(json.json().code).toBe('GCT_SERVICE_ARTIFACT_NOT_FOUND');
-      expect(md.json().code).toBe('GCT_SERVICE_ARTIFACT_NOT_FOUND');
-      return;
-    }
     expect(json.statusCode).toBe(200);
     const report = ReportSchema.parse(json.json());
-    expect(report.sentences.length).toBeGreaterThan(0);
+    const lesionSentence = report.sentences.find((s) => s.findingIds.includes('liver_lesion-1'));
+    expect(lesionSentence, 'a sentence states the liver lesion').toBeDefined();
+    expect(lesionSentence!.text).toMatch(/segment 7/);
+    const md = await app.inject({ url: `/v1/studies/${studyId}/report`, headers: { ...auth(), accept: 'text/markdown' } });
     expect(md.statusCode).toBe(200);
     expect(md.headers['content-type']).toMatch(/^text\/markdown/);
-    expect(md.body).toContain(report.sentences[0].text);
+    expect(md.body).toContain(lesionSentence!.text);
+    // JSON stays the default when the client prefers it.
+    const preferJson = await app.inject({ url: `/v1/studies/${studyId}/report`, headers: { ...auth(), accept: 'application/json, text/markdown' } });
+    expect(preferJson.headers['content-type']).toMatch(/^application\/json/);
+    const findings = (await app.inject({ url: `/v1/studies/${studyId}/findings`, headers: auth() })).json();
+    expect(findings.findings.find((f: { id: string }) => f.id === 'liver_lesion-1').evidence[0].labelName).toBe('liver_lesion');
+  });
+
+  it('ask answers from the findings with evidence; each cited passage resolves with its source', async () => {
+    const res = await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ask`, headers: auth(), payload: { question: 'Where is the liver lesion?' } });
+    expect(res.statusCode).toBe(200);
+    const answer = res.json();
+    expect(answer.answerable).toBe(true);
+    expect(answer.answer).toMatch(/segment 7/);
+    expect(answer.evidence.some((e: { labelName: string }) => e.labelName === 'liver_lesion')).toBe(true);
+    const bad = await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ask`, headers: auth(), payload: { question: '' } });
+    expect(bad.json().code).toBe('GCT_SERVICE_REQUEST_INVALID');
+    const report = (await app.inject({ url: `/v1/studies/${studyId}/report`, headers: auth() })).json();
+    const passageId = report.sentences.flatMap((s: { citations?: { passageId: string }[] }) => s.citations ?? [])[0].passageId;
+    const passage = await app.inject({ url: `/v1/passages/${passageId}`, headers: auth() });
+    expect(passage.statusCode).toBe(200);
+    expect(passage.json().source.title.length).toBeGreaterThan(3);
+    expect((await app.inject({ url: '/v1/passages/no-such-passage', headers: auth() })).statusCode).toBe(404);
   });
 
   it('the OpenAPI document lists the routes with their zod schemas', async () => {
