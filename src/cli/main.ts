@@ -8,6 +8,8 @@ import { SEGMENT_USAGE, runSegment } from './segment.ts';
 import { ASK_USAGE, runAsk } from './ask.ts';
 import { PACS_USAGE, runPacs } from './pacs.ts';
 import { EVAL_USAGE, runEval } from './eval.ts';
+import { SERVE_USAGE, runServe } from './serve.ts';
+import { TOKEN_USAGE, runToken } from './token.ts';
 
 type Command = (argv: string[], config: ReturnType<typeof loadConfig>, out: (s: string) => void) => Promise<number>;
 
@@ -20,6 +22,8 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   ask: { run: runAsk, usage: ASK_USAGE },
   pacs: { run: runPacs, usage: PACS_USAGE },
   eval: { run: runEval, usage: EVAL_USAGE },
+  serve: { run: runServe, usage: SERVE_USAGE },
+  token: { run: runToken, usage: TOKEN_USAGE },
 };
 
 function usage(): string {
