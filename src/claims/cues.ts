@@ -81,6 +81,11 @@ export function normalCues(text: string): Cue<true>[] {
   return all(text, /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?))|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies))\b/gi, () => true);
 }
 
+/** "abnormal", "abnormality": the organ is not normal (a 'normal' claim, negated), unless itself denied ("no abnormality"). */
+export function abnormalCues(text: string): Cue<true>[] {
+  return all(text, /\b(abnormal(?:ity|ities)?)\b/gi, () => true);
+}
+
 export function attenuationCues(text: string): Cue<Attenuation>[] {
   return all(text, /\b(hypo-?attenuating|hypo-?attenuation|hypo-?dense|low[- ](?:attenuation|attenuating|density)|hypo-?enhancing|iso-?attenuating|iso-?dense|iso-?attenuation|hyper-?attenuating|hyper-?dense|hyper-?attenuation|high[- ](?:attenuation|attenuating|density))\b/gi, (m) => {
     const w = m[1]!.toLowerCase();

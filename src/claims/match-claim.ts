@@ -19,8 +19,9 @@ import type { Claim, ClaimNumber, MeasureKind } from './types.ts';
  *
  * Attribution of wrong_side / wrong_organ / wrong_unit: when the claim is contradicted, the harness looks for
  * the smallest edit that would make it supported: the same claim with the other side (for 'present_absent'),
- * in another organ (for 'present_absent'), or with its lengths in the other unit (for 'number_off'). Denials
- * are never re-attributed: a wrong "no lesion" is 'negated_present' whatever else is true elsewhere.
+ * in another organ (for 'present_absent'), or with its lengths or volumes in the other unit (for 'number_off').
+ * Denials are never moved to another side or organ: a wrong "no lesion" is 'negated_present' whatever else is
+ * true elsewhere.
  */
 
 export const ERROR_TYPES = [
@@ -181,7 +182,14 @@ function matchLesion(claim: Claim, ref: ReferenceIndex): ClaimMatch {
     return unknown(`lesion status of ${claim.organ} is not known from the reference`);
   }
   if (inOrgan.length === 0) {
-    if (claim.organ === null) return unknown('no lesion in the reference to compare with');
+    if (claim.organ === null) {
+      // A lesion outside the organs, on the side the reference does not have it: is it there on the other side?
+      if (claim.side === 'left' || claim.side === 'right') {
+        const other = matchLesion({ ...claim, side: claim.side === 'left' ? 'right' : 'left' }, ref);
+        if (other.verdict === 'supported') return bad('wrong_side', other.findingIds as string[], `a lesion on the ${claim.side} but the reference has it on the other side`);
+      }
+      return unknown('no lesion in the reference to compare with');
+    }
     const st = ref.lesionStatus(claim.organ);
     if (st.status === 'absent') return bad('present_absent', st.findingIds, `a lesion in ${claim.organ} but the reference has none there`);
     return unknown(`no lesion of ${claim.organ} in the reference, and its lesion status is not known`);
@@ -367,37 +375,36 @@ function direct(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   }
 }
 
-/** The claim with its lengths read in the other unit (cm <-> mm) and volumes (mL <-> L), or null when none changes. */
-function otherUnit(claim: Claim): Claim | null {
+/**
+ * The claim with one group of its numbers read in the other unit: lengths cm <-> mm, or volumes mL <-> L.
+ * Null when the claim has no number of that group.
+ */
+function otherUnit(claim: Claim, group: 'length' | 'volume'): Claim | null {
   let changed = false;
   const numbers = claim.numbers.map((n) => {
-    if (n.unit === 'cm') {
-      changed = true;
-      return { ...n, value: n.value / 10, roundingHalfStep: n.roundingHalfStep / 10 };
-    }
-    if (n.unit === 'mm') {
-      changed = true;
-      return { ...n, value: n.value * 10, roundingHalfStep: n.roundingHalfStep * 10 };
-    }
-    if (n.unit === 'l' || n.unit === 'ml' || n.unit === 'cc') {
-      changed = true;
-      const f = n.unit === 'l' ? 1 / 1000 : 1000;
-      return { ...n, value: n.value * f, roundingHalfStep: n.roundingHalfStep * f };
-    }
-    return n;
+    let f = 1;
+    if (group === 'length' && n.unit === 'cm') f = 1 / 10;
+    else if (group === 'length' && n.unit === 'mm') f = 10;
+    else if (group === 'volume' && n.unit === 'l') f = 1 / 1000;
+    else if (group === 'volume' && (n.unit === 'ml' || n.unit === 'cc' || n.unit === 'cm3')) f = 1000;
+    if (f === 1) return n;
+    changed = true;
+    return { ...n, value: n.value * f, roundingHalfStep: n.roundingHalfStep * f };
   });
   return changed ? { ...claim, numbers } : null;
 }
 
 function repaired(claim: Claim, m: ClaimMatch, ref: ReferenceIndex): ClaimMatch {
-  if (m.verdict !== 'contradicted' || claim.negated) return m;
+  if (m.verdict !== 'contradicted') return m;
   const supported = (c: Claim) => direct(c, ref).verdict === 'supported';
   if (m.errorType === 'number_off') {
-    const u = otherUnit(claim);
-    if (u !== null && supported(u)) return { ...m, errorType: 'wrong_unit', details: `${m.details} (right in the other unit)` };
+    for (const group of ['length', 'volume'] as const) {
+      const u = otherUnit(claim, group);
+      if (u !== null && supported(u)) return { ...m, errorType: 'wrong_unit', details: `${m.details} (right in the other unit)` };
+    }
     return m;
   }
-  if (m.errorType !== 'present_absent') return m;
+  if (m.errorType !== 'present_absent' || claim.negated) return m;
   if (claim.organ !== null) {
     const mirror = mirrorOrgan(claim.organ);
     if (mirror !== null) {

@@ -1,5 +1,6 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import {
+  abnormalCues,
   attenuationCues,
   contactCues,
   countBefore,
@@ -245,11 +246,16 @@ function clauseClaims(text: string): Claim[] {
     claims.push(base('steatosis', cueNegated(scopes, s), organ, { numbers: organNumbers(numbers).filter((n) => n.kind === 'huMean') }));
   }
 
-  // normal
+  // normal ("normal", "unremarkable", "no abnormality"), or not normal ("abnormal", "abnormality" not denied)
   const normals = normalCues(text).filter((c) => !sizes.some((s) => c.start >= s.start && c.end <= s.end));
-  if (normals.length > 0) {
-    // "No abnormality" is itself the normal cue: its own "no" does not negate it.
-    const negated = normals.every((c) => scopes.some((s) => c.start > s.start && c.start < s.end));
+  const abnormals = abnormalCues(text).filter((c) => !normals.some((n) => c.start >= n.start && c.end <= n.end));
+  if (normals.length > 0 || abnormals.length > 0) {
+    // "No abnormality" is itself the normal cue: its own "no" does not negate it. A bare "abnormality" that no
+    // negation covers says the organ is not normal.
+    const negated =
+      normals.length > 0
+        ? normals.every((c) => scopes.some((s) => c.start > s.start && c.start < s.end))
+        : abnormals.every((c) => !inScope(scopes, c.start));
     for (const m of organs) {
       if (m.organ === null || claimed.has(m.organ) || (m.role !== 'organ' && m.role !== 'location')) continue;
       if (claims.some((c) => c.organ !== null && (c.organ === m.organ || c.organ.startsWith(m.organ!))) || (m.role === 'location' && claimed.has(m.organ))) continue;

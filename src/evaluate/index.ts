@@ -20,3 +20,4 @@ export { bleu4, lexicalTokens, rougeL, ROUGE_L_BETA } from './lexical.ts';
 export { renderSummaryMarkdown, sentencesCsv, summarise, SENTENCES_CSV_HEADER, type DetectionStats, type EvalSummary, type NumericErrorStats, type PerCandidate } from './summary.ts';
 export { evaluateManifest, renderEvalOutputs, type EvalResult, type EvaluateDeps } from './run-eval.ts';
 export { falseAlarms, MUTATION_OPERATORS, reportMutants, scoreMutant, type ExpectedError, type Mutant, type MutantResult, type MutationOperator } from './mutations.ts';
+export { runMutationStudy, sampleMutants, type BaseReport, type MutationStudy, type MutationStudyOptions, type OperatorStats } from './mutation-study.ts';

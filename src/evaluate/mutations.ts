@@ -131,16 +131,31 @@ function segmentChange(text: string, lesion: Finding): string | null {
   return null;
 }
 
-function negationFlip(text: string): string | null {
+/**
+ * Turns a statement into its denial or a denial into a statement, by the first rule that applies. A leading
+ * "Organ:" label is kept ("Spleen: Enlarged" -> "Spleen: No enlarged").
+ */
+export function negationFlip(text: string): string {
+  // A label is a short name of a structure ("Liver:", "L kidney:"), not a statement ("Diffuse hepatic steatosis:").
+  const label = /^([A-Z][A-Za-z]*(?: [A-Za-z]+){0,2}):\s+(.*)$/.exec(text);
+  if (label && parseClaims(label[1]!).length === 0) return `${label[1]}: ${negationFlip(label[2]!)}`;
   const t = text;
   if (/^(No|no)\s+/.test(t)) return t.replace(/^(No|no)\s+/, '').replace(/^./, (c) => c.toUpperCase());
   if (/\bwithout\b/.test(t)) return t.replace(/\bwithout\b/, 'with');
   if (/\b(is|are|was|were)\s+not\b/.test(t)) return t.replace(/\b(is|are|was|were)\s+not\b/, '$1');
   if (/\bThere\s+(is|are)\s+no\b/i.test(t)) return t.replace(/\b(There\s+(?:is|are))\s+no\b/i, '$1');
+  if (/\bnot\s+/.test(t)) return t.replace(/\bnot\s+/, '');
+  if (/\bno\s+/.test(t)) return t.replace(/\bno\s+/, '');
   if (/^(A|An|One|Two|Three|Several|Multiple)\s+/.test(t)) return t.replace(/^(A|An|One|Two|Three|Several|Multiple)\s+/, 'No ');
   if (/\bThere\s+(is|are)\s+(a|an|one|two|several|multiple)\b/i.test(t)) return t.replace(/\b(There\s+(?:is|are))\s+(a|an|one|two|several|multiple)\b/i, '$1 no');
   if (/\b(is|are)\b/.test(t)) return t.replace(/\b(is|are)\b/, '$1 not');
   return `No ${t.charAt(0).toLowerCase()}${t.slice(1)}`;
+}
+
+/** Claims that state a presence or absence (what a negation flip turns around); bare measurements and T categories do not. */
+function hasPolarity(c: Claim): boolean {
+  if (c.kind === 'organ_size') return c.sizeClass !== undefined;
+  return ['lesion', 'steatosis', 'fluid', 'lymph_node', 'normal'].includes(c.kind);
 }
 
 const INVENTED_SIZES_CM = [0.8, 1.2, 3.6, 4.4, 5.2];
@@ -173,7 +188,8 @@ export function reportMutants(sentences: readonly string[], findings: readonly F
     if (swappable !== undefined) {
       const organ = swappable.claim.organ!;
       const mention = findMentions(text).mentions.find((m) => (m.role === 'organ' || m.role === 'lesion') && m.organ === organ);
-      const targets = Object.keys(NOUN).filter((o) => o !== organ && mirrorOrgan(o) !== organ && lacks(ref, swappable.claim, o));
+      // The target and its mirror must both lack the abnormality, else the mutant is as much a side swap.
+      const targets = Object.keys(NOUN).filter((o) => o !== organ && mirrorOrgan(o) !== organ && lacks(ref, swappable.claim, o) && (mirrorOrgan(o) === null || lacks(ref, swappable.claim, mirrorOrgan(o)!)));
       if (mention !== undefined && targets.length > 0) {
         const target = targets[index % targets.length]!;
         const span = text.slice(mention.start, mention.end);
@@ -212,7 +228,7 @@ export function reportMutants(sentences: readonly string[], findings: readonly F
     }
     // negation flip
     const polarity = new Set(scored.map((c) => assertsAbnormality(c.claim)));
-    if (polarity.size === 1) add('negation_flip', [polarity.has(true) ? 'negated_present' : 'present_absent'], negationFlip(text));
+    if (polarity.size === 1 && scored.every((c) => hasPolarity(c.claim))) add('negation_flip', [polarity.has(true) ? 'negated_present' : 'present_absent'], negationFlip(text));
   });
   // invented lesions
   const lesionSizesMm = ref.lesions.map((l) => l.values.longAxisMm ?? 0);
@@ -243,14 +259,16 @@ export function scoreMutant(m: Mutant, sentences: readonly string[], findings: r
 }
 
 /** Unmodified sentences the harness flags (any contradicted claim): the false-alarm check. */
-export function falseAlarms(sentences: readonly string[], findings: readonly Finding[], lesionsComplete: boolean): { sentences: number; withClaims: number; flagged: { index: number; text: string; details: string[] }[] } {
+export function falseAlarms(sentences: readonly string[], findings: readonly Finding[], lesionsComplete: boolean): { sentences: number; withClaims: number; allSupported: number; flagged: { index: number; text: string; details: string[] }[] } {
   let withClaims = 0;
+  let allSupported = 0;
   const flagged: { index: number; text: string; details: string[] }[] = [];
   sentences.forEach((s, index) => {
     const scored = score(s, findings, lesionsComplete);
     if (scored.length > 0) withClaims++;
+    if (scored.length > 0 && scored.every((c) => c.match.verdict === 'supported')) allSupported++;
     const bad = scored.filter((c) => c.match.verdict === 'contradicted');
     if (bad.length > 0) flagged.push({ index, text: s, details: bad.map((c) => `${c.match.errorType}: ${c.match.details}`) });
   });
-  return { sentences: sentences.length, withClaims, flagged };
+  return { sentences: sentences.length, withClaims, allSupported, flagged };
 }
