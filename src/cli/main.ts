@@ -8,6 +8,7 @@ import { SEGMENT_USAGE, runSegment } from './segment.ts';
 import { ASK_USAGE, runAsk } from './ask.ts';
 import { PACS_USAGE, runPacs } from './pacs.ts';
 import { EVAL_USAGE, runEval } from './eval.ts';
+import { GROUND_USAGE, runGround } from './ground.ts';
 import { SERVE_USAGE, runServe } from './serve.ts';
 import { TOKEN_USAGE, runToken } from './token.ts';
 
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   eval: { run: runEval, usage: EVAL_USAGE },
   serve: { run: runServe, usage: SERVE_USAGE },
   token: { run: runToken, usage: TOKEN_USAGE },
+  ground: { run: runGround, usage: GROUND_USAGE },
 };
 
 function usage(): string {
