@@ -68,28 +68,49 @@ function evidenceKey(e: Evidence): string {
   return `${e.labelId}/${e.componentId ?? ''}`;
 }
 
-export async function groundReport(report: Report, findings: Findings, measurements: Measurements, options: GroundReportOptions): Promise<Report> {
-  const byId = new Map<string, Finding>(findings.findings.map((f) => [f.id, f]));
+/** A passage a sentence cites (report.json's citation shape). */
+export type Citation = NonNullable<Sentence['citations']>[number];
+
+/** What grounds one sentence: its findings' mask evidence (union) and its citations. */
+export interface SentenceGrounding {
+  readonly evidence: Evidence[];
+  readonly citations: Citation[];
+}
+
+/**
+ * Grounds one sentence on the findings it states: evidence = the union of the findings' evidence (one entry per
+ * label and component), or `fallbackEvidence` (the whole scan) when they carry none; citations = the findings'
+ * criterion passages (via 'criteria'), then up to `maxRetrieved` retrieved passages scoring at least `minScore`
+ * that are not criteria already (via 'retrieval'). The same code grounds the pipeline's own sentences
+ * (groundReport) and text it did not write (groundText).
+ */
+export async function groundSentence(text: string, own: readonly Finding[], fallbackEvidence: Evidence | null, options: GroundReportOptions): Promise<SentenceGrounding> {
   const minScore = options.minScore ?? SUPPORTING_PASSAGE_MIN_SCORE;
   const maxRetrieved = options.maxRetrieved ?? SUPPORTING_PASSAGES_PER_SENTENCE;
-  const cite = (passageId: string, via: 'criteria' | 'retrieval', score?: number) => {
+  const cite = (passageId: string, via: 'criteria' | 'retrieval', score?: number): Citation => {
     const p = options.kb.byId.get(passageId);
     if (!p) throw gctError('GCT_KB_REFERENCE_UNKNOWN', `A finding cites passage '${passageId}', which the knowledge base does not hold.`, { passageId });
     return { passageId, via, ...(score === undefined ? {} : { score }), title: p.title, source: sourceLine(p) };
   };
+  const evidence = new Map<string, Evidence>();
+  for (const f of own) for (const e of f.evidence) if (!evidence.has(evidenceKey(e))) evidence.set(evidenceKey(e), e);
+  if (evidence.size === 0 && fallbackEvidence !== null) evidence.set('scan', fallbackEvidence);
+  const criteria = [...new Set(own.flatMap((f) => f.criteria))];
+  const citations = criteria.map((id) => cite(id, 'criteria'));
+  if (options.retriever) {
+    const retrieved = await options.retriever.retrieve(text, { k: maxRetrieved + criteria.length, minScore });
+    for (const r of retrieved.filter((x) => !criteria.includes(x.passageId)).slice(0, maxRetrieved)) citations.push(cite(r.passageId, 'retrieval', Number(r.score.toFixed(4))));
+  }
+  return { evidence: [...evidence.values()], citations };
+}
+
+export async function groundReport(report: Report, findings: Findings, measurements: Measurements, options: GroundReportOptions): Promise<Report> {
+  const byId = new Map<string, Finding>(findings.findings.map((f) => [f.id, f]));
+  const wholeScan = wholeScanEvidence(measurements);
   const sentences: Sentence[] = [];
   for (const sentence of report.sentences) {
     const own = sentence.findingIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
-    const evidence = new Map<string, Evidence>();
-    for (const f of own) for (const e of f.evidence) if (!evidence.has(evidenceKey(e))) evidence.set(evidenceKey(e), e);
-    if (evidence.size === 0) evidence.set('scan', wholeScanEvidence(measurements));
-    const criteria = [...new Set(own.flatMap((f) => f.criteria))];
-    const citations = criteria.map((id) => cite(id, 'criteria'));
-    if (options.retriever) {
-      const retrieved = await options.retriever.retrieve(sentence.text, { k: maxRetrieved + criteria.length, minScore });
-      for (const r of retrieved.filter((x) => !criteria.includes(x.passageId)).slice(0, maxRetrieved)) citations.push(cite(r.passageId, 'retrieval', Number(r.score.toFixed(4))));
-    }
-    sentences.push({ ...sentence, evidence: [...evidence.values()], citations });
+    sentences.push({ ...sentence, ...(await groundSentence(sentence.text, own, wholeScan, options)) });
   }
   return { ...report, sentences };
 }

@@ -5,4 +5,17 @@ export { fitHashedTfidfEmbedder, type HashedTfidfEmbedder } from './hashed-tfidf
 export { loadTransformersEmbedder, poolHiddenStates } from './transformers-embedder.ts';
 export { openRetriever, createDefaultEmbedder, type Retriever } from './retriever.ts';
 export { GroundctVectorStore, EmbedderEmbeddings } from './langchain-store.ts';
-export { groundReport, sourceLine, wholeScanEvidence, SUPPORTING_PASSAGE_MIN_SCORE, SUPPORTING_PASSAGES_PER_SENTENCE, type GroundReportOptions } from './ground-report.ts';
+export { groundReport, groundSentence, sourceLine, wholeScanEvidence, SUPPORTING_PASSAGE_MIN_SCORE, SUPPORTING_PASSAGES_PER_SENTENCE, type Citation, type GroundReportOptions, type SentenceGrounding } from './ground-report.ts';
+export {
+  groundText,
+  isHeadingRestatement,
+  GROUNDED_TEXT_SCHEMA_VERSION,
+  UNGROUNDED_REASONS,
+  type ClaimGrounding,
+  type GroundedSentence,
+  type GroundedText,
+  type GroundedTextSummary,
+  type GroundTextDeps,
+  type StudyStructure,
+  type UngroundedReason,
+} from './ground-text.ts';

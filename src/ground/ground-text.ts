@@ -1,0 +1,271 @@
+import { structureOrNull } from '../anatomy/index.ts';
+import {
+  claimTargets,
+  findMentions,
+  matchClaim,
+  organsRelated,
+  parseClaims,
+  referenceIndex,
+  splitSentences,
+  type Claim,
+  type ClaimMatch,
+  type ErrorType,
+  type NumericComparison,
+  type ReferenceIndex,
+} from '../claims/index.ts';
+import type { Evidence, Finding } from '../findings/index.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
+import type { Measurements } from '../measure/index.ts';
+import { groundSentence, wholeScanEvidence, type Citation } from './ground-report.ts';
+import type { Retriever } from './retriever.ts';
+
+/**
+ * Grounding of report text the pipeline did not write (an LLM's rewrite, a radiologist's edit, another system's
+ * report). Each sentence is split (claims/splitSentences), parsed into claims (claims/parseClaims) and each claim
+ * matched to the study's findings (claims/matchClaim). A sentence is 'grounded' when at least one of its claims
+ * is supported and none is contradicted or about a structure the study lacks; it then carries the evidence and
+ * citations groundReport would give a pipeline sentence stating the same findings (groundSentence: evidence =
+ * the union of the findings' mask evidence, citations = their criterion passages + retrieved passages).
+ *
+ * An 'ungrounded' sentence carries one reason, the first that applies:
+ * - 'contradicts_finding': a claim is contradicted; `contradiction` names the finding(s) and the error type
+ *   (wrong_side, number_off, wrong_segment, present_absent for an invented lesion, ...);
+ * - 'no_such_structure': a claim asserts a structure the study has no label and no finding for (an organ that
+ *   was not segmented, a lesion in an organ whose masks hold no lesion label, ascites with no fluid label);
+ * - 'not_assessable': nothing measurable is stated ("Clinical correlation recommended."), or what is stated
+ *   cannot be checked on these masks (an organ cut by the scan border or outside the field of view, a denial
+ *   about something the masks never labelled, a statement the findings do not cover).
+ * Sentences that only restate a heading ("Findings.", "Liver:") are listed in `skipped`, not grounded.
+ */
+
+export const GROUNDED_TEXT_SCHEMA_VERSION = 1 as const;
+
+export const UNGROUNDED_REASONS = ['contradicts_finding', 'no_such_structure', 'not_assessable'] as const;
+export type UngroundedReason = (typeof UNGROUNDED_REASONS)[number];
+
+/** One claim of a sentence and how it matched. */
+export interface ClaimGrounding {
+  readonly claim: Claim;
+  readonly verdict: ClaimMatch['verdict'];
+  readonly errorType?: ErrorType;
+  /** For an unverifiable claim: why it could not be checked. */
+  readonly reason?: Exclude<UngroundedReason, 'contradicts_finding'>;
+  /** Findings the verdict rests on (the supporting, contradicting or limiting findings). */
+  readonly findingIds: readonly string[];
+  readonly details: string;
+  readonly numeric: readonly NumericComparison[];
+}
+
+export interface GroundedSentence {
+  /** 's1', 's2', ... in reading order of the text (skipped headings keep their number). */
+  readonly id: string;
+  readonly text: string;
+  /** Lower-case section from the last heading above it ('findings', 'impression'), or null. */
+  readonly section: string | null;
+  readonly status: 'grounded' | 'ungrounded';
+  /** Findings the sentence's supported claims state (also on an ungrounded sentence that is partly right). */
+  readonly findingIds: readonly string[];
+  /** Union of those findings' mask evidence (the whole scan when they carry none); empty without findings. */
+  readonly evidence: readonly Evidence[];
+  /** Those findings' criterion passages, then retrieved supporting passages; empty without findings. */
+  readonly citations: readonly Citation[];
+  readonly reason?: UngroundedReason;
+  /** For 'contradicts_finding': the first contradicted claim's findings, error type and explanation. */
+  readonly contradiction?: { readonly findingIds: readonly string[]; readonly errorType: ErrorType; readonly details: string };
+  /** For an ungrounded sentence: findings that explain the reason (the contradicting or limiting ones). */
+  readonly relatedFindingIds?: readonly string[];
+  /** One line a person can read: why this status. */
+  readonly details: string;
+  readonly claims: readonly ClaimGrounding[];
+}
+
+export interface GroundedTextSummary {
+  readonly sentences: number;
+  readonly grounded: number;
+  readonly ungrounded: number;
+  readonly skipped: number;
+  readonly byReason: Readonly<Record<UngroundedReason, number>>;
+}
+
+export interface GroundedText {
+  readonly kind: 'grounded-text';
+  readonly schemaVersion: typeof GROUNDED_TEXT_SCHEMA_VERSION;
+  readonly provenance: {
+    /** Where the findings came from (a study folder, a phantom key), as the caller names it. */
+    readonly study: string | null;
+    readonly knowledgeBaseHash: string;
+    /** Embedder of the retriever that added supporting passages; null without retrieval. */
+    readonly embedderId: string | null;
+    readonly lesionsComplete: boolean;
+  };
+  readonly sentences: readonly GroundedSentence[];
+  readonly skipped: readonly { readonly id: string; readonly text: string }[];
+  readonly summary: GroundedTextSummary;
+}
+
+/** A labelled structure of the study (measurements' structures or report.json's structure table). */
+export interface StudyStructure {
+  readonly name: string | null;
+  readonly present: boolean;
+}
+
+export interface GroundTextDeps {
+  readonly findings: readonly Finding[];
+  /** Gives the whole-scan evidence of study-level findings and the label list; optional (report.json alone). */
+  readonly measurements?: Measurements;
+  /** Labelled structures; defaults to the measurements' structures. */
+  readonly structures?: readonly StudyStructure[];
+  readonly kb: KnowledgeBase;
+  /** Without a retriever only the findings' criterion passages are cited. */
+  readonly retriever?: Retriever;
+  /**
+   * The masks label every lesion of every wholly imaged organ (true for the synthetic studies): then a lesion
+   * stated in a lesion-free organ contradicts it instead of naming a structure the study lacks.
+   */
+  readonly lesionsComplete?: boolean;
+  /** Provenance: what the findings are of. */
+  readonly study?: string;
+  readonly minScore?: number;
+  readonly maxRetrieved?: number;
+}
+
+/** Section words that alone are a heading, not a statement. */
+const HEADING_WORDS = /^(findings?|impressions?|conclusions?|summary|technique|comparison|history|indications?|clinical (?:history|information|indication)|recommendations?|report|addendum|abdomen(?:\s*(?:and|&|\/)\s*pelvis)?|chest|pelvis|ct(?:\s+\w+){0,4})$/i;
+
+/**
+ * True for a "sentence" that only restates a heading: a section word ("Findings.", "IMPRESSION") or a bare
+ * structure name ("Liver.", "Kidneys:"), with no claim.
+ */
+export function isHeadingRestatement(text: string, claims: readonly Claim[]): boolean {
+  if (claims.length > 0) return false;
+  const bare = text.replace(/[.:;!?*#_\s-]+$/g, '').replace(/^[*#_\s-]+/, '').trim();
+  if (bare === '') return true;
+  if (HEADING_WORDS.test(bare)) return true;
+  const { mentions } = findMentions(bare);
+  if (mentions.length === 0) return false;
+  let rest = bare;
+  for (const m of [...mentions].sort((a, b) => b.start - a.start)) rest = rest.slice(0, m.start) + rest.slice(m.end);
+  return /^[\s,/&()-]*(?:(?:and|the)[\s,/&()-]*)*$/i.test(rest);
+}
+
+interface StudyView {
+  readonly ref: ReferenceIndex;
+  readonly labelled: readonly string[];
+}
+
+/** The study has a label or a finding for this structure (or one inside it / containing it). */
+function hasStructure(view: StudyView, organ: string): boolean {
+  return claimTargets(organ).every((t) => view.labelled.some((n) => organsRelated(n, t)) || view.ref.about(t).length > 0);
+}
+
+/** A finding that says the organ (or a member of a composite) cannot be assessed here: cut by the border, or no voxel. */
+function limitingFindings(view: StudyView, organ: string): Finding[] {
+  const out: Finding[] = [];
+  for (const t of claimTargets(organ)) {
+    for (const f of view.ref.findings) {
+      if (f.type !== 'partially_imaged' && f.type !== 'not_imaged') continue;
+      const s = f.subject.structure;
+      if (s !== null && (organsRelated(s, t) || organsRelated(t, s))) out.push(f);
+    }
+  }
+  return out;
+}
+
+/** Whether the masks hold a lesion label / lesion finding for the organ. */
+function hasLesionLabel(view: StudyView, organ: string): boolean {
+  if (view.ref.lesionsOf(organ).length > 0) return true;
+  if (claimTargets(organ).some((t) => view.ref.get(`${t}.lesions`) !== undefined)) return true;
+  return view.labelled.some((n) => {
+    const s = structureOrNull(n);
+    return s !== null && s.lesionOf !== undefined && s.lesionOf !== null && organsRelated(s.lesionOf, organ);
+  });
+}
+
+/** Why an unverifiable claim could not be checked. */
+function unverifiableReason(claim: Claim, match: ClaimMatch, view: StudyView): { reason: Exclude<UngroundedReason, 'contradicts_finding'>; findingIds: string[]; details: string } {
+  if (claim.organ !== null) {
+    const limits = limitingFindings(view, claim.organ);
+    if (limits.length > 0) {
+      return { reason: 'not_assessable', findingIds: limits.map((f) => f.id), details: `${claim.organ} is ${limits.map((f) => f.statement).join(' / ')} in this study: ${match.details}` };
+    }
+    if (!hasStructure(view, claim.organ)) return { reason: 'no_such_structure', findingIds: [], details: `the study has no label and no finding for ${claim.organ}` };
+    if (!claim.negated && claim.kind === 'lesion' && !hasLesionLabel(view, claim.organ)) {
+      return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no lesion of ${claim.organ} (no lesion finding, no lesion label)` };
+    }
+  } else if (!claim.negated) {
+    if (claim.kind === 'lesion' && view.ref.lesions.length === 0) return { reason: 'no_such_structure', findingIds: [], details: 'the masks hold no lesion at all' };
+    if (claim.kind === 'lymph_node' && !view.ref.findings.some((f) => f.type === 'lymph_node')) return { reason: 'no_such_structure', findingIds: [], details: 'the masks hold no lymph node label' };
+    if (claim.kind === 'fluid' && view.ref.get(`${claim.fluid ?? 'ascites'}.fluid`) === undefined) return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no ${claim.fluid ?? 'ascites'} label` };
+  }
+  return { reason: 'not_assessable', findingIds: [...match.findingIds], details: match.details };
+}
+
+function summarise(sentences: readonly GroundedSentence[], skipped: number): GroundedTextSummary {
+  const byReason = Object.fromEntries(UNGROUNDED_REASONS.map((r) => [r, sentences.filter((s) => s.reason === r).length])) as Record<UngroundedReason, number>;
+  const grounded = sentences.filter((s) => s.status === 'grounded').length;
+  return { sentences: sentences.length, grounded, ungrounded: sentences.length - grounded, skipped, byReason };
+}
+
+/**
+ * Grounds free report text on a study's findings. Deterministic for a given retriever; never mutates its inputs.
+ *
+ * @example
+ *   const g = await groundText('Hypodense 2 cm lesion in segment VII of the liver.', { findings, measurements, kb, retriever });
+ *   // g.sentences[0]: { status: 'grounded', findingIds: ['liver_lesion-1', 'liver.lesions'], evidence: [...], citations: [...] }
+ */
+export async function groundText(text: string, deps: GroundTextDeps): Promise<GroundedText> {
+  const lesionsComplete = deps.lesionsComplete === true;
+  const findings = deps.findings;
+  const ref = referenceIndex(findings, { lesionsComplete });
+  const structures = deps.structures ?? deps.measurements?.structures ?? [];
+  const view: StudyView = { ref, labelled: structures.map((s) => s.name).filter((n): n is string => n !== null) };
+  const byId = new Map(findings.map((f) => [f.id, f]));
+  const wholeScan = deps.measurements ? wholeScanEvidence(deps.measurements) : null;
+  const groundOptions = { kb: deps.kb, retriever: deps.retriever, minScore: deps.minScore, maxRetrieved: deps.maxRetrieved };
+
+  const sentences: GroundedSentence[] = [];
+  const skipped: { id: string; text: string }[] = [];
+  for (const s of splitSentences(text)) {
+    const parsed = parseClaims(s.text);
+    if (isHeadingRestatement(s.text, parsed)) {
+      skipped.push({ id: s.id, text: s.text });
+      continue;
+    }
+    const claims: ClaimGrounding[] = parsed.map((claim) => {
+      const m = matchClaim(claim, findings, { lesionsComplete });
+      const base = { claim, verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), numeric: m.numeric };
+      if (m.verdict !== 'unverifiable') return { ...base, findingIds: m.findingIds, details: m.details };
+      const u = unverifiableReason(claim, m, view);
+      return { ...base, reason: u.reason, findingIds: u.findingIds, details: u.details };
+    });
+    const supportedIds = [...new Set(claims.filter((c) => c.verdict === 'supported').flatMap((c) => c.findingIds))];
+    const own = supportedIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
+    const grounding = own.length > 0 ? await groundSentence(s.text, own, wholeScan, groundOptions) : { evidence: [], citations: [] };
+    const contradicted = claims.find((c) => c.verdict === 'contradicted');
+    const missing = claims.find((c) => c.reason === 'no_such_structure');
+    const head = { id: s.id, text: s.text, section: s.section, findingIds: supportedIds, ...grounding, claims };
+    if (contradicted !== undefined) {
+      sentences.push({
+        ...head, status: 'ungrounded', reason: 'contradicts_finding',
+        contradiction: { findingIds: contradicted.findingIds, errorType: contradicted.errorType!, details: contradicted.details },
+        relatedFindingIds: contradicted.findingIds, details: `${contradicted.errorType}: ${contradicted.details}`,
+      });
+    } else if (missing !== undefined) {
+      sentences.push({ ...head, status: 'ungrounded', reason: 'no_such_structure', relatedFindingIds: [], details: missing.details });
+    } else if (supportedIds.length > 0) {
+      sentences.push({ ...head, status: 'grounded', details: claims.filter((c) => c.verdict === 'supported').map((c) => c.details).join('; ') });
+    } else {
+      const related = [...new Set(claims.flatMap((c) => c.findingIds))];
+      const details = claims.length === 0 ? 'no claim about anything measured (no structure, lesion, size, attenuation, fluid, node or stage)' : claims.map((c) => c.details).join('; ');
+      sentences.push({ ...head, status: 'ungrounded', reason: 'not_assessable', relatedFindingIds: related, details });
+    }
+  }
+  return {
+    kind: 'grounded-text',
+    schemaVersion: GROUNDED_TEXT_SCHEMA_VERSION,
+    provenance: { study: deps.study ?? null, knowledgeBaseHash: deps.kb.contentHash, embedderId: deps.retriever?.embedderId ?? null, lesionsComplete },
+    sentences,
+    skipped,
+    summary: summarise(sentences, skipped.length),
+  };
+}
