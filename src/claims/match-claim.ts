@@ -19,7 +19,7 @@ import type { Claim, ClaimNumber, MeasureKind } from './types.ts';
  *
  * Attribution of wrong_side / wrong_organ / wrong_unit: when the claim is contradicted, the harness looks for
  * the smallest edit that would make it supported: the same claim with the other side (for 'present_absent'),
- * in another organ (for 'present_absent'), or with its lengths or volumes in the other unit (for 'number_off').
+ * in another organ (for 'present_absent' of a claim with a number, which identifies the finding), or with its lengths or volumes in the other unit (for 'number_off').
  * Denials are never moved to another side or organ: a wrong "no lesion" is 'negated_present' whatever else is
  * true elsewhere.
  */
@@ -179,6 +179,8 @@ function matchLesion(claim: Claim, ref: ReferenceIndex): ClaimMatch {
     if (claim.organ === null) return unknown('a denial naming no organ is not checked');
     const st = ref.lesionStatus(claim.organ);
     if (st.status === 'absent') return ok(st.findingIds, `no lesion in ${claim.organ}, as in the reference`);
+    // Lesions elsewhere in the organ, none at the named location: known only when every lesion is labelled.
+    if (st.status === 'present' && ref.options.lesionsComplete === true) return ok(st.findingIds, `no lesion at ${claim.locations.map((l) => l.label).join(', ')}; the reference lesions lie elsewhere`);
     return unknown(`lesion status of ${claim.organ} is not known from the reference`);
   }
   if (inOrgan.length === 0) {
@@ -416,6 +418,9 @@ function repaired(claim: Claim, m: ClaimMatch, ref: ReferenceIndex): ClaimMatch 
     const flipped = direct({ ...claim, side: claim.side === 'left' ? 'right' : 'left' }, ref);
     if (flipped.verdict === 'supported') return bad('wrong_side', flipped.findingIds as string[], `${m.details}; the reference has it on the other side`);
   }
+  // Another organ only when a number identifies the finding: "the liver is enlarged" beside an enlarged spleen is
+  // simply false, "the liver is enlarged (346 mL)" is the spleen's volume put on the liver.
+  if (claim.numbers.length === 0) return m;
   for (const organ of ref.organs()) {
     if (claim.organ !== null && organsRelated(organ, claim.organ)) continue;
     const moved = direct({ ...claim, organ, locations: [], side: undefined }, ref);

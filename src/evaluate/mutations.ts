@@ -18,8 +18,8 @@ import type { Finding } from '../findings/index.ts';
  * harness flags it with the right error type (and flags nothing in the unmodified sentences).
  *
  * Operators and the error each must produce:
- * - side_swap (left <-> right, L <-> R) -> wrong_side; organ_swap (the organ word replaced by another organ the
- *   reference has without that abnormality) -> wrong_organ; segment_change (Couinaud segment or pancreatic part
+ * - side_swap (left <-> right, L <-> R) -> wrong_side; organ_swap (in a sentence with a measured number, the
+ *   organ word replaced by another organ the reference has without that abnormality) -> wrong_organ; segment_change (Couinaud segment or pancreatic part
  *   not holding the lesion) -> wrong_segment; number_up (x 1.5) and number_down (x 0.5) -> number_off;
  *   unit_change (cm -> mm, mm -> cm, mL -> L, number kept) -> wrong_unit; negation_flip -> negated_present (an
  *   asserted abnormality denied) or present_absent (a denial or normal statement turned into an assertion);
@@ -184,7 +184,7 @@ export function reportMutants(sentences: readonly string[], findings: readonly F
       if (noneOtherSide) add('side_swap', ['wrong_side'], swapSides(text));
     }
     // organ swap
-    const swappable = scored.find((c) => c.claim.organ !== null && c.claim.locations.length === 0 && ['lesion', 'organ_size', 'steatosis'].includes(c.claim.kind) && assertsAbnormality(c.claim) && findingAbnormal(ref, c.match));
+    const swappable = scored.find((c) => c.claim.organ !== null && c.claim.locations.length === 0 && c.claim.numbers.length > 0 && ['lesion', 'organ_size', 'steatosis'].includes(c.claim.kind) && assertsAbnormality(c.claim) && findingAbnormal(ref, c.match));
     if (swappable !== undefined) {
       const organ = swappable.claim.organ!;
       const mention = findMentions(text).mentions.find((m) => (m.role === 'organ' || m.role === 'lesion') && m.organ === organ);
