@@ -1,7 +1,9 @@
 /**
  * MetadataStore on SQLite (better-sqlite3), the embedded default: one file `<dataDir>/groundct.sqlite` in WAL
  * mode, so readers never wait for the job updates. Every write that must survive a crash is one statement or
- * one transaction; SQLite's commit is durable once it returns (synchronous=FULL).
+ * one transaction. synchronous=NORMAL: in WAL mode a committed transaction survives a crash of the process
+ * (the kill/restart case the tests cover) without an fsync per commit on the event loop; only a power loss
+ * or OS crash can roll back the last commits (https://www.sqlite.org/pragma.html#pragma_synchronous).
  */
 import Database from 'better-sqlite3';
 import { gctError, ERRORS } from '../../errors.ts';
@@ -110,7 +112,7 @@ export function openSqliteMetadata(file: string): MetadataStore {
   try {
     db = new Database(file, { timeout: 5000 });
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
   } catch (cause) {

@@ -137,6 +137,16 @@ describe('POST /v1/studies (NIfTI CT + two mask layers + label maps)', () => {
     expect((await app.inject({ url: '/v1/passages/no-such-passage', headers: auth() })).statusCode).toBe(404);
   });
 
+  it('ground: submitted text is matched to the findings (a wrong segment contradicts, the right one is supported)', async () => {
+    const right = await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ground`, headers: auth(), payload: { text: 'There is a hypoattenuating lesion in Couinaud segment 7 of the liver.' } });
+    expect(right.statusCode).toBe(200);
+    const verdicts = (g: { sentences: { claims: { verdict: string }[] }[] }) => g.sentences.flatMap((s) => s.claims.map((c) => c.verdict));
+    expect(verdicts(right.json())).toContain('supported');
+    expect(verdicts(right.json())).not.toContain('contradicted');
+    const wrong = await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ground`, headers: auth(), payload: { text: 'There is a hypoattenuating lesion in Couinaud segment 2 of the liver.' } });
+    expect(verdicts(wrong.json())).toContain('contradicted');
+  });
+
   it('the OpenAPI document lists the routes with their zod schemas', async () => {
     const doc = (await app.inject({ url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
