@@ -94,6 +94,8 @@ export function renderMutationMarkdown(study: MutationStudy, meta: Record<string
     '',
     'Notes: only sentences whose claims are all supported are mutated; equivalent mutants (still true of the reference within the stated tolerances) are not generated. dropped_lesion is scored through recall: the lesion must disappear from the findings stated correctly.',
     '',
+    'Limits: the mutants are made by text rules on reports whose wording the parser already reads (groundct\'s templates and free-text reports written by the same team as the parser), so these figures bound the harness from above; sentences the parser cannot read are unverifiable, not mutated, and counted above as "with claims" minus "every claim supported". Reports from other systems and radiologists with unseen phrasing are the next test.',
+    '',
   );
   return lines.join('\n');
 }
