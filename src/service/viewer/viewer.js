@@ -350,6 +350,8 @@
         const a = await api(`/v1/studies/${encodeURIComponent(studyId)}/ask`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question }) });
         out.textContent = a.answerable ? a.answer : `Cannot answer: ${a.answer}`;
         state.lastAnswer = a;
+        for (const b of document.querySelectorAll('.sentence')) b.classList.remove('selected');
+        state.selectedSentenceId = null;
         if (a.evidence && a.evidence.length > 0) showEvidence(a.evidence);
         await showCitations((a.citations || []).map((c) => ({ passageId: c.id || c.passageId, via: c.via || 'criteria' })));
       } catch (e) {

@@ -13,6 +13,25 @@ import { startServer, type StartedServer } from '../../../src/service/index.ts';
 import { makeStudyFiles, newToken, removeDir, sliceRangeOf, standardParts, tempDataDir, testConfig, upload, waitForJob, type StudyFiles } from '../http/helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+
+/** window.groundctViewer, as src/service/viewer/viewer.js exposes it (this project's tsconfig has no DOM types). */
+interface ViewerState {
+  ready: boolean;
+  error: string | null;
+  sliceIndex: number | null;
+  ijk: [number, number, number];
+  highlightedLabels: number[];
+  source: string;
+  selectedSentenceId: string | null;
+  sentences: { id: string }[];
+  evidenceOf: (s: unknown) => { labelId: number; componentId?: string }[];
+  labelAlpha: (id: number) => number | null;
+}
+interface PageGlobal {
+  groundctViewer?: ViewerState;
+  location: { hash: string };
+  sessionStorage: { getItem(key: string): string | null };
+}
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS_DIR = new URL('../../artifacts/', import.meta.url);
 /** Flags from /work/shared/STACK.md: headless, no sandbox (root in CI), software GL, no network chatter. */
@@ -59,34 +78,40 @@ describe.skipIf(!HAS_CHROMIUM)('study viewer in Chromium', () => {
     const consoleErrors: string[] = [];
     page.on('pageerror', (e) => consoleErrors.push(e.message));
     await page.goto(`${server.url}/studies/${studyId}/view#token=${token}`);
-    await page.waitForFunction(() => (window as unknown as { groundctViewer?: { ready: boolean; error: string | null } }).groundctViewer?.ready === true || !!(window as unknown as { groundctViewer?: { error: string | null } }).groundctViewer?.error, null, { timeout: 30_000 });
+    await page.waitForFunction(() => {
+      const v = (globalThis as unknown as PageGlobal).groundctViewer;
+      return v?.ready === true || !!v?.error;
+    }, null, { timeout: 30_000 });
     const before = await page.evaluate(() => {
-      const v = (window as unknown as { groundctViewer: Record<string, unknown> }).groundctViewer;
-      return { error: v.error, sliceIndex: v.sliceIndex, source: v.source, hash: location.hash, stored: sessionStorage.getItem('groundct.token') !== null };
+      const g = globalThis as unknown as PageGlobal;
+      const v = g.groundctViewer!;
+      return { error: v.error, sliceIndex: v.sliceIndex, source: v.source, hash: g.location.hash, stored: g.sessionStorage.getItem('groundct.token') !== null };
     });
     expect(before.error).toBeNull();
     // The token left the address bar and lives in this tab's sessionStorage.
     expect(before.hash).toBe('');
     expect(before.stored).toBe(true);
+    expect(before.source).toBe('report');
     expect(before.sliceIndex === null || before.sliceIndex < kMin || before.sliceIndex > kMax).toBe(true);
 
     // The sentence whose evidence is the liver lesion's connected component (report, findings or measurements).
     const sentenceId = await page.evaluate((labelId) => {
-      const v = (window as unknown as { groundctViewer: { sentences: { id: string }[]; evidenceOf: (s: unknown) => { labelId: number; componentId?: string }[] } }).groundctViewer;
+      const v = (globalThis as unknown as PageGlobal).groundctViewer!;
       const hit = v.sentences.find((s) => v.evidenceOf(s).some((e) => e.labelId === labelId && e.componentId));
       return hit?.id ?? null;
     }, lesion.labelId);
     expect(sentenceId).not.toBeNull();
     await page.click(`[data-sentence-id="${sentenceId}"]`);
-    await page.waitForFunction((id) => (window as unknown as { groundctViewer: { selectedSentenceId: string } }).groundctViewer.selectedSentenceId === id, sentenceId);
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobal).groundctViewer!.selectedSentenceId === id, sentenceId);
 
     const after = await page.evaluate(
       ([lesionId, liverId]) => {
-        const v = (window as unknown as { groundctViewer: { sliceIndex: number; ijk: number[]; highlightedLabels: number[]; labelAlpha: (id: number) => number | null } }).groundctViewer;
+        const v = (globalThis as unknown as PageGlobal).groundctViewer!;
         return { sliceIndex: v.sliceIndex, ijk: v.ijk, highlighted: v.highlightedLabels, lesionAlpha: v.labelAlpha(lesionId), liverAlpha: v.labelAlpha(liverId) };
       },
       [lesion.labelId, liver.labelId],
     );
+    expect(after.sliceIndex).not.toBeNull();
     expect(after.sliceIndex).toBeGreaterThanOrEqual(kMin);
     expect(after.sliceIndex).toBeLessThanOrEqual(kMax);
     expect(after.highlighted).toContain(lesion.labelId);
@@ -99,6 +124,22 @@ describe.skipIf(!HAS_CHROMIUM)('study viewer in Chromium', () => {
 
     await mkdir(ARTIFACTS_DIR, { recursive: true });
     await page.screenshot({ path: new URL('viewer-liver-lesion.png', ARTIFACTS_DIR).pathname });
+    // The sentence's citations are listed with their sources (resolved through /v1/passages/:id).
+    await page.waitForFunction(() => ((globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('#citation-list li')?.textContent ?? '').includes('['));
+    const citation = await page.textContent('#citation-list li');
+    expect(citation).toMatch(/\[[a-z0-9-]+, (criteria|retrieval)\]/);
+
+    // The question box answers with the same highlighting: ask about the pancreatic mass.
+    const mass = files.study.truth.lesions.find((l) => l.labelName === 'pancreas_lesion')!;
+    await page.fill('#question', 'Where is the pancreatic lesion?');
+    await page.click('#ask button[type=submit]');
+    await page.waitForFunction((id) => (globalThis as unknown as PageGlobal).groundctViewer!.highlightedLabels.includes(id), mass.labelId, { timeout: 15_000 });
+    const [mMin, mMax] = sliceRangeOf(files.study.labels.layers[0], dims, mass.labelId);
+    const asked = await page.evaluate(() => (globalThis as unknown as PageGlobal).groundctViewer!.sliceIndex);
+    expect(asked).toBeGreaterThanOrEqual(mMin);
+    expect(asked).toBeLessThanOrEqual(mMax);
+    expect(await page.textContent('#answer')).toMatch(/head/i);
+    await page.screenshot({ path: new URL('viewer-ask-pancreas.png', ARTIFACTS_DIR).pathname });
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
