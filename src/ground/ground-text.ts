@@ -3,6 +3,7 @@ import {
   claimTargets,
   findMentions,
   matchClaim,
+  mirrorOrgan,
   organsRelated,
   parseClaims,
   referenceIndex,
@@ -184,13 +185,15 @@ function hasLesionLabel(view: StudyView, organ: string): boolean {
 /** Why an unverifiable claim could not be checked. */
 function unverifiableReason(claim: Claim, match: ClaimMatch, view: StudyView): { reason: Exclude<UngroundedReason, 'contradicts_finding'>; findingIds: string[]; details: string } {
   if (claim.organ !== null) {
+    if (!hasStructure(view, claim.organ)) return { reason: 'no_such_structure', findingIds: [], details: `the study has no label and no finding for ${claim.organ}` };
+    // A stated lesion where the masks hold no lesion label at all names a structure the study lacks, even in an
+    // organ cut by the scan border (nothing in the imaged part either).
+    if (!claim.negated && claim.kind === 'lesion' && !hasLesionLabel(view, claim.organ)) {
+      return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no lesion of ${claim.organ} (no lesion finding, no lesion label)` };
+    }
     const limits = limitingFindings(view, claim.organ);
     if (limits.length > 0) {
       return { reason: 'not_assessable', findingIds: limits.map((f) => f.id), details: `${claim.organ} is ${limits.map((f) => f.statement).join(' / ')} in this study: ${match.details}` };
-    }
-    if (!hasStructure(view, claim.organ)) return { reason: 'no_such_structure', findingIds: [], details: `the study has no label and no finding for ${claim.organ}` };
-    if (!claim.negated && claim.kind === 'lesion' && !hasLesionLabel(view, claim.organ)) {
-      return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no lesion of ${claim.organ} (no lesion finding, no lesion label)` };
     }
   } else if (!claim.negated) {
     if (claim.kind === 'lesion' && view.ref.lesions.length === 0) return { reason: 'no_such_structure', findingIds: [], details: 'the masks hold no lesion at all' };
@@ -198,6 +201,37 @@ function unverifiableReason(claim: Claim, match: ClaimMatch, view: StudyView): {
     if (claim.kind === 'fluid' && view.ref.get(`${claim.fluid ?? 'ascites'}.fluid`) === undefined) return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no ${claim.fluid ?? 'ascites'} label` };
   }
   return { reason: 'not_assessable', findingIds: [...match.findingIds], details: match.details };
+}
+
+/**
+ * A stated lesion the masks cannot check where the text puts it (no lesion label there, lesions not known to be
+ * complete) but that matches, with its size, type and attenuation, a lesion on the other side or in exactly
+ * one other organ: a side or organ error, as matchClaim attributes one when the lesion status is known
+ * (claims/match-claim.ts 'repaired'). Other matches are returned unchanged.
+ */
+function misplacedLesion(claim: Claim, m: ClaimMatch, findings: readonly Finding[], lesionsComplete: boolean): ClaimMatch {
+  if (m.verdict !== 'unverifiable' || claim.kind !== 'lesion' || claim.negated || claim.organ === null) return m;
+  const options = { lesionsComplete };
+  const mirror = mirrorOrgan(claim.organ);
+  if (mirror !== null) {
+    const side = claim.side === 'left' ? 'right' : 'left';
+    const flipped = matchClaim({ ...claim, organ: mirror, side }, findings, options);
+    if (flipped.verdict === 'supported') {
+      return { ...flipped, verdict: 'contradicted', errorType: 'wrong_side', details: `no lesion of ${claim.organ} in the masks; ${flipped.details} on the ${side}` };
+    }
+  }
+  // Another organ only when exactly one organ holds a matching lesion: a size that fits lesions in two organs
+  // says nothing about which one was meant.
+  const moved = referenceIndex(findings, options)
+    .organs()
+    .filter((organ) => !organsRelated(organ, claim.organ!))
+    .map((organ) => ({ organ, match: matchClaim({ ...claim, organ, locations: [], side: undefined }, findings, options) }))
+    .filter((x) => x.match.verdict === 'supported');
+  if (moved.length === 1) {
+    const { organ, match } = moved[0]!;
+    return { ...match, verdict: 'contradicted', errorType: 'wrong_organ', details: `no lesion of ${claim.organ} in the masks; ${match.details} in ${organ}` };
+  }
+  return m;
 }
 
 function summarise(sentences: readonly GroundedSentence[], skipped: number): GroundedTextSummary {
@@ -232,7 +266,7 @@ export async function groundText(text: string, deps: GroundTextDeps): Promise<Gr
       continue;
     }
     const claims: ClaimGrounding[] = parsed.map((claim) => {
-      const m = matchClaim(claim, findings, { lesionsComplete });
+      const m = misplacedLesion(claim, matchClaim(claim, findings, { lesionsComplete }), findings, lesionsComplete);
       const base = { claim, verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), numeric: m.numeric };
       if (m.verdict !== 'unverifiable') return { ...base, findingIds: m.findingIds, details: m.details };
       const u = unverifiableReason(claim, m, view);
