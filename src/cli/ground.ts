@@ -4,13 +4,15 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { FindingSchema, FindingsSchema, type Finding } from '../findings/index.ts';
-import { groundText, openRetriever, type StudyStructure } from '../ground/index.ts';
+import { groundText, loadTransformersEmbedder, openRetriever, type StudyStructure } from '../ground/index.ts';
 import { loadKnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/index.ts';
+import { MODELS_DIR } from '../segment/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
-export const GROUND_USAGE = `groundct ground <report.txt|report.md> --study <dir> [--out grounded.json] [--lesions-complete] [--no-retrieval]
+export const GROUND_USAGE = `groundct ground <report.txt|report.md> --study <dir> [--out grounded.json] [--lesions-complete]
+                [--no-retrieval | --embedding-model <name>]
   Grounds report text groundct did not write (an LLM's rewrite, a radiologist's edit, another system's report)
   on a study reported with 'groundct report --out <dir>' (findings.json + measurements.json, else report.json).
   Splits the text into sentences, parses each into claims (organ, side, segment, lesion, size with unit,
@@ -18,7 +20,9 @@ export const GROUND_USAGE = `groundct ground <report.txt|report.md> --study <dir
   grounded sentence lists its findingIds, mask evidence and citations (criteria + retrieved passages); an
   ungrounded one a reason: contradicts_finding (with the finding and error type), no_such_structure or
   not_assessable. --lesions-complete: the masks label every lesion of every wholly imaged organ (synthetic
-  studies), so a lesion stated in a lesion-free organ contradicts it. --no-retrieval: cite criteria only.`;
+  studies), so a lesion stated in a lesion-free organ contradicts it. --no-retrieval: cite criteria only.
+  --embedding-model <name|path>: retrieve with the sentence-embedding model in models/<name>/ (or that folder;
+  a transformers.js export, loaded locally, never downloaded) instead of the default hashed TF-IDF embedder.`;
 
 /** A study as `groundct ground` reads it from a report folder. */
 export interface GroundStudy {
@@ -95,8 +99,10 @@ export async function runGround(argv: string[], config: Config, out: (s: string)
     out: { type: 'string' },
     'lesions-complete': { type: 'boolean', default: false },
     'no-retrieval': { type: 'boolean', default: false },
+    'embedding-model': { type: 'string' },
   });
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct ground takes one report text file; got ${positionals.length} argument(s).\n${GROUND_USAGE}`);
+  if (values['no-retrieval'] && values['embedding-model'] !== undefined) throw gctError('GCT_CLI_USAGE', '--no-retrieval and --embedding-model exclude each other.');
   if (values.study === undefined) throw gctError('GCT_CLI_USAGE', `groundct ground needs --study <dir> (a folder written by 'groundct report --out').\n${GROUND_USAGE}`);
   const textFile = positionals[0]!;
   let text: string;
@@ -107,7 +113,13 @@ export async function runGround(argv: string[], config: Config, out: (s: string)
   }
   const study = await loadGroundStudy(values.study);
   const kb = await loadKnowledgeBase();
-  const retriever = values['no-retrieval'] ? undefined : await openRetriever({ kb, dataDir: config.dataDir });
+  const model = values['embedding-model'];
+  // A bare name is a folder under models/; a path names the model folder itself.
+  const embedder =
+    model === undefined
+      ? undefined
+      : await loadTransformersEmbedder(model.includes('/') || path.isAbsolute(model) ? { modelName: path.basename(path.resolve(model)), modelsDir: path.dirname(path.resolve(model)) } : { modelName: model, modelsDir: MODELS_DIR });
+  const retriever = values['no-retrieval'] ? undefined : await openRetriever({ kb, dataDir: config.dataDir, embedder });
   const grounded = await groundText(text, {
     findings: study.findings,
     measurements: study.measurements,

@@ -110,6 +110,18 @@ describe('groundct ground on a reported phantom', () => {
     expect(g2.sentences.map((s) => s.findingIds)).toEqual(g.sentences.map((s) => s.findingIds));
   });
 
+  it('--embedding-model retrieves with a local transformers.js model (the repository\'s TEST model: random weights) and grounds the same', async () => {
+    const r = await groundct('ground', textFile, '--study', reportDir, '--embedding-model', 'test/fixtures/tiny-embedder/tiny-bert-test');
+    expect(r.code, r.stderr).toBe(0);
+    const g = JSON.parse(r.stdout) as GroundedText;
+    expect(g.provenance.embedderId).toMatch(/^transformers-v1-tiny-bert-test-/);
+    // Retrieval only adds supporting passages: which findings a sentence states does not depend on the embedder.
+    expectRadiologistReport(g);
+    const missing = await groundct('ground', textFile, '--study', reportDir, '--embedding-model', 'no-such-model');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('GCT_GROUND_MODEL_NOT_FOUND');
+  });
+
   it('bad input: usage errors exit 2; an unreadable text or a folder without a report exit 1 with their codes', async () => {
     const noStudy = await groundct('ground', textFile);
     expect(noStudy.code).toBe(2);
