@@ -17,6 +17,7 @@ import { installErrorHandlers } from './error-handler.ts';
 import { LocalJobQueue, type JobQueue } from './jobs/job-queue.ts';
 import { askRoutes } from './routes/ask.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { evalRoutes } from './routes/eval.ts';
 import { groundRoutes } from './routes/ground.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await typed.register(jobRoutes);
     await typed.register(askRoutes);
     await typed.register(groundRoutes);
+    await typed.register(evalRoutes);
     await typed.register(knowledgeRoutes);
   }, { prefix: '/v1' });
   await app.register(docsRoutes);

@@ -147,6 +147,30 @@ describe('POST /v1/studies (NIfTI CT + two mask layers + label maps)', () => {
     expect(verdicts(wrong.json())).toContain('contradicted');
   });
 
+  it('eval: a correct report scores precision 1, a wrong side and a wrong size are contradicted with their error types', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/eval',
+      headers: auth(),
+      payload: {
+        studyId,
+        lesionsComplete: true,
+        candidates: [
+          { id: 'right', text: 'FINDINGS: Hypoattenuating 2.0 cm lesion in Couinaud segment 7 of the liver. The spleen is enlarged.' },
+          { id: 'wrong', text: 'FINDINGS: Hypoattenuating 2.0 cm lesion in the right kidney. The spleen measures 900 mL.' },
+        ],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const summary = res.json();
+    const byId = Object.fromEntries(summary.perCase.map((c: { candidateId: string }) => [c.candidateId, c]));
+    expect(byId.right.precision).toBe(1);
+    expect(byId.wrong.claims.contradicted).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(byId.wrong.errors)).toEqual(expect.arrayContaining(['number_off']));
+    const bad = await app.inject({ method: 'POST', url: '/v1/eval', headers: auth(), payload: { candidates: [{ id: 'x', text: 'Normal.' }] } });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('the OpenAPI document lists the routes with their zod schemas', async () => {
     const doc = (await app.inject({ url: '/docs/json' })).json();
     expect(doc.openapi).toMatch(/^3\./);
