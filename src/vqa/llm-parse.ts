@@ -8,13 +8,13 @@ import { IntentSchema } from './types.ts';
 
 /**
  * The optional LLM fallback of the question parser, through LangChain (any BaseChatModel). The model is asked
- * for the intent as one JSON object (prompt src/vqa/prompts/vqa-intent.v1.txt); its reply is parsed and validated
+ * for the intent as one JSON object (prompt prompts/vqa/vqa-intent.v1.txt); its reply is parsed and validated
  * with IntentSchema (canonical anatomy names included) before anything is answered. Its free text is never used:
  * a reply that is not a valid intent makes the question 'unparsed'. The only file that imports @langchain/core.
  */
 
 export const VQA_INTENT_PROMPT_ID = 'vqa-intent@1';
-const PROMPT_URL = new URL('./prompts/vqa-intent.v1.txt', import.meta.url);
+const PROMPT_URL = new URL('../../prompts/vqa/vqa-intent.v1.txt', import.meta.url);
 
 let promptText: string | null = null;
 function prompt(): string {
