@@ -13,7 +13,7 @@ import { cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultConfig } from '../../src/config.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import {
   loadManifest,
   loadReference,

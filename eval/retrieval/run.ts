@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from '../../src/ground/embedder.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { createDefaultEmbedder, openRetriever } from '../../src/ground/retriever.ts';
 import { loadTransformersEmbedder } from '../../src/ground/transformers-embedder.ts';
 import { evaluateRetriever, loadLabelledSet, type SplitResult } from './evaluate.ts';

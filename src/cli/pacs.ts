@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { deriveFindings } from '../findings/index.ts';
-import { loadKnowledgeBase } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, patientStudyAttributesOf, toFhirBundle, writeDicomOutputs, type SeriesMatch } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, runPipeline, type StudyInput } from '../pipeline.ts';

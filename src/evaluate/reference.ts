@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { deriveFindings, FindingSchema, FindingsSchema, type Finding, type Findings } from '../findings/index.ts';
-import type { KnowledgeBase } from '../ground/knowledge-base.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from '../measure/index.ts';
 import { abdomenPreset, generateStudy, normalPreset, steatosisPreset, type StudySpec } from '../phantom/index.ts';
 import { loadStudy } from '../pipeline.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from '../ground/knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { readCandidate } from './candidate.ts';
 import type { LoadedManifest } from './manifest.ts';
 import { loadReference, missingFiles } from './reference.ts';

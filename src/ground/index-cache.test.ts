@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitHashedTfidfEmbedder } from './hashed-tfidf-embedder.ts';
 import { indexFileStem, IndexSidecarSchema, openIndexCache } from './index-cache.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { passageText } from './passage-text.ts';
 
 let kb: KnowledgeBase;

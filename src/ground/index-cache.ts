@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { gctError } from '../errors.ts';
 import { EMBEDDER_ID_PATTERN, type Embedder } from './embedder.ts';
-import type { KnowledgeBase } from './knowledge-base.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import { PASSAGE_TEXT_VERSION, passageText } from './passage-text.ts';
 import { VectorIndex } from './vector-index.ts';
 

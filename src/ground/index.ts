@@ -1,5 +1,5 @@
 /** Public entry of the grounding stage: knowledge base, embedders, vector index, retriever, LangChain adapter. */
-export * from './knowledge-base.ts';
+export * from '../knowledge/index.ts';
 export type { Embedder } from './embedder.ts';
 export { fitHashedTfidfEmbedder, type HashedTfidfEmbedder } from './hashed-tfidf-embedder.ts';
 export { loadTransformersEmbedder, poolHiddenStates } from './transformers-embedder.ts';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { GroundctVectorStore } from './langchain-store.ts';
 import { createDefaultEmbedder, openRetriever } from './retriever.ts';
 

@@ -4,7 +4,7 @@ import { VectorStore } from '@langchain/core/vectorstores';
 import { gctError } from '../errors.ts';
 import type { Embedder } from './embedder.ts';
 import { openIndexCache } from './index-cache.ts';
-import type { KnowledgeBase, Passage } from './knowledge-base.ts';
+import type { KnowledgeBase, Passage } from '../knowledge/index.ts';
 import type { VectorIndex } from './vector-index.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Passage } from './knowledge-base.ts';
+import type { Passage } from '../knowledge/index.ts';
 
 /**
  * The text of a passage that is embedded and indexed: title, topics (hyphens as spaces), body and the meaning of

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRetriever, loadLabelledSet } from '../../eval/retrieval/evaluate.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { openRetriever } from './retriever.ts';
 
 /**

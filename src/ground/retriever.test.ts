@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bm25Index } from './bm25.ts';
 import { dot } from './embedder.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { passageText } from './passage-text.ts';
 import { createDefaultEmbedder, openRetriever } from './retriever.ts';
 

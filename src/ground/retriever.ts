@@ -3,7 +3,7 @@ import { Bm25Index } from './bm25.ts';
 import type { Embedder } from './embedder.ts';
 import { fitHashedTfidfEmbedder, type HashedTfidfOptions } from './hashed-tfidf-embedder.ts';
 import { openIndexCache, type CachedIndex } from './index-cache.ts';
-import type { KnowledgeBase, PassageSource } from './knowledge-base.ts';
+import type { KnowledgeBase, PassageSource } from '../knowledge/index.ts';
 import { analyseText } from './medical-text.ts';
 import { passageText } from './passage-text.ts';
 

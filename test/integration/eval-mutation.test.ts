@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { loadReference, readCandidate, resolveManifest, runMutationStudy, type BaseReport, type MutationStudy } from '../../src/evaluate/index.ts';
 import { REPO_ROOT } from '../helpers/data.ts';
 

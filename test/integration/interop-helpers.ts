@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings, type Finding } from '../../src/findings/index.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import type { NarrativeSentence } from '../../src/interop/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { buildReport, loadTemplates, type Report } from '../../src/report/index.ts';

@@ -10,7 +10,7 @@ import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings, type Finding } from '../../src/findings/index.ts';
-import { loadKnowledgeBase } from '../../src/ground/knowledge-base.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { OUTLINE_RGB, SCALE_STRIP_PX, writeKeyImages, type WrittenKeyImage } from '../../src/interop/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { abdomenPreset, allOrientations, generateStudy, reorientStudy, type Study } from '../../src/phantom/index.ts';
