@@ -1,7 +1,7 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import { makeFinding, type RuleContext } from './context.ts';
 import { structureEvidence } from './evidence.ts';
-import { subjectOf } from './organ-rules.ts';
+import { isOrganLike, subjectOf } from './organ-rules.ts';
 import { PASSAGES } from './rules.ts';
 import type { Finding } from './schema.ts';
 
@@ -18,7 +18,8 @@ export function normalFindings(ctx: RuleContext, others: readonly Finding[]): Fi
   const seen = new Set<string>();
   for (const s of ctx.m.structures) {
     if (s.name === null || seen.has(s.name) || !s.present || s.partiallyImaged) continue;
-    if (structureOrNull(s.name)?.kind !== 'organ') continue;
+    // Whole organs only: a Couinaud segment or a lobe is not called normal on its own.
+    if (structureOrNull(s.name)?.kind === 'organ_part' || !isOrganLike(s.name)) continue;
     seen.add(s.name);
     const name = s.name;
     const about = others.filter((f) => f.subject.organ === name || f.subject.structure === name);

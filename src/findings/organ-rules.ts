@@ -15,6 +15,17 @@ import type { Finding } from './schema.ts';
  * the scan, so saying so for each would bury the organs; they stay in the report's structure table. */
 const ORGAN_KINDS = new Set(['organ', 'organ_part']);
 
+/**
+ * Organs and organ-level composites labelled as a whole (a segmenter's `lung_left`, `kidneys`): these get the
+ * organ findings. Skeletal and muscular composites (ribs, vertebral column) do not, as bones do not.
+ */
+export function isOrganLike(name: string): boolean {
+  const s = structureOrNull(name);
+  if (s === null) return false;
+  if (ORGAN_KINDS.has(s.kind)) return true;
+  return s.kind === 'composite' && s.system !== 'skeletal' && s.system !== 'muscular';
+}
+
 function sideOf(name: string): 'left' | 'right' | undefined {
   const lat = getStructure(name).laterality;
   return lat === 'left' || lat === 'right' ? lat : undefined;
@@ -104,8 +115,7 @@ export function organFindings(ctx: RuleContext): Finding[] {
   const seen = new Set<string>();
   for (const s of ctx.m.structures) {
     if (s.name === null || seen.has(s.name)) continue;
-    const kind = structureOrNull(s.name)?.kind;
-    if (kind === undefined || !ORGAN_KINDS.has(kind)) continue;
+    if (!isOrganLike(s.name)) continue;
     seen.add(s.name);
     const named = s as typeof s & { name: string };
     if (!named.present) {

@@ -80,12 +80,13 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
   return items;
 }
 
-function limitationPlans(findings: readonly Finding[]): SentencePlan[] {
+function limitationPlans(findings: readonly Finding[], impressionSoFar: number): SentencePlan[] {
   const out: SentencePlan[] = [];
-  // Only the solid organs the rules size and the IMPRESSION negative needs; other organs' limits stay in FINDINGS.
-  const organLimits = findings.filter(
-    (f) => (f.type === 'partially_imaged' || f.type === 'not_imaged') && (CORE_ORGANS as readonly (string | null)[]).includes(f.subject.structure),
-  );
+  // Only the solid organs the rules size and the IMPRESSION negative needs; other organs' limits stay in FINDINGS,
+  // unless the IMPRESSION would otherwise be empty (e.g. only lungs segmented, cut by the scan): then it says why.
+  const limits = findings.filter((f) => f.type === 'partially_imaged' || f.type === 'not_imaged');
+  const core = limits.filter((f) => (CORE_ORGANS as readonly (string | null)[]).includes(f.subject.structure));
+  const organLimits = core.length === 0 && impressionSoFar === 0 ? limits.filter((f) => f.type === 'partially_imaged') : core;
   if (organLimits.length > 0)
     out.push(plan('study', TEMPLATES.impressionLimitations, {
       items: organLimits.map((f) => ({ organ: organName(f), why: f.type === 'partially_imaged' ? 'partially imaged' : 'not imaged' })),
@@ -114,6 +115,6 @@ export function planImpression(findings: readonly Finding[]): SentencePlan[] {
   const items = abnormalItems(findings).sort((a, b) => b.significance - a.significance || groupRank(a.group) - groupRank(b.group));
   const out = items.map((i) => i.plan);
   if (out.length === 0) out.push(...negativePlans(findings));
-  out.push(...limitationPlans(findings));
+  out.push(...limitationPlans(findings, out.length));
   return out;
 }

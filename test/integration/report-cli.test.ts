@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../src/volume/index.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../../src/phantom/index.ts';
 import { ReportSchema } from '../../src/report/index.ts';
-import { REPO_ROOT } from '../helpers/data.ts';
+import { dataPath, HAS_SHARED_DATA, REPO_ROOT } from '../helpers/data.ts';
 
 const run = promisify(execFile);
 async function groundct(...args: string[]) {
@@ -83,5 +83,25 @@ describe('groundct report on a synthetic study (NIfTI CT + two mask sets)', () =
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(JSON.stringify(report.findings)).toContain('mystery_structure');
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('mystery_structure');
+  });
+});
+
+describe.skipIf(!HAS_SHARED_DATA)('groundct report without masks (the built-in segmenter runs first)', () => {
+  it('reports the lungs the default segmenter finds, cut by the scan, with evidence and citations', async () => {
+    const out = join(work, 'report-nomasks');
+    const r = await groundct('report', dataPath('totalseg/example_ct_sm.nii.gz'), '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const report = ReportSchema.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
+    const lungSentences = report.sentences.filter((s) => /left lung|right lung/.test(s.text));
+    expect(lungSentences.length).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/left lung is only partially imaged/);
+    for (const s of report.sentences) {
+      expect(s.evidence!.length).toBeGreaterThan(0);
+      expect(s.citations!.length).toBeGreaterThan(0);
+    }
+    // The lung evidence is on the patient's side the sentence names (RAS x: + is right).
+    const left = report.sentences.find((s) => s.section === 'findings' && s.text.includes('left lung'))!;
+    const right = report.sentences.find((s) => s.section === 'findings' && s.text.includes('right lung'))!;
+    expect(left.evidence![0].rasCentroid![0]).toBeLessThan(right.evidence![0].rasCentroid![0]);
   });
 });
