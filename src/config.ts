@@ -34,6 +34,23 @@ export const ConfigSchema = z.object({
       threads: z.number().int().positive().default(1),
     })
     .prefault({}),
+  /**
+   * Who words the narrative. 'template' (default): the Jinja templates in prompts/, no network. 'openai-compatible':
+   * an LLM behind POST <baseUrl>/chat/completions (a hosted API, vLLM, llama.cpp, or Ollama's /v1) at temperature 0,
+   * which may only rephrase; every sentence it returns is checked against the findings and replaced by the template
+   * sentence when it fails. The API key comes from GROUNDCT_NARRATOR__API_KEY or the config file, never a flag.
+   */
+  narrator: z
+    .object({
+      kind: z.enum(['template', 'openai-compatible']).default('template'),
+      baseUrl: z.string().url().optional(),
+      model: z.string().optional(),
+      apiKey: z.string().optional(),
+      /** Per-request timeout, ms. */
+      timeoutMs: z.number().int().positive().default(120_000),
+    })
+    .refine((n) => n.kind === 'template' || (n.baseUrl !== undefined && n.model !== undefined), { message: "narrator.kind 'openai-compatible' needs narrator.baseUrl and narrator.model" })
+    .prefault({}),
   /** DICOMweb PACS credentials (groundct pacs pull). Never logged or printed; prefer GROUNDCT_PACS__PASSWORD. */
   pacs: z
     .object({

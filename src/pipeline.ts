@@ -7,7 +7,8 @@ import { deriveFindings, type Findings } from './findings/index.ts';
 import { groundReport, openRetriever, type Retriever } from './ground/index.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
-import { buildReport, loadTemplates, renderMarkdown, type LoadedTemplates, type Report } from './report/index.ts';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { buildReport, loadTemplates, narrateWithLlm, OpenAiCompatibleChatModel, renderMarkdown, type LoadedTemplates, type Report } from './report/index.ts';
 import { segmentCt } from './segment/index.ts';
 import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from './volume/index.ts';
 
@@ -40,12 +41,16 @@ export interface PipelineResources {
   readonly kb: KnowledgeBase;
   readonly templates: LoadedTemplates;
   readonly retriever: Retriever;
+  /** The LLM narrator when configured (narrator.kind), else undefined: the template narrator words the report. */
+  readonly narrator?: BaseChatModel;
 }
 
 export async function openPipelineResources(config: Config): Promise<PipelineResources> {
   const kb = await loadKnowledgeBase();
   const [templates, retriever] = await Promise.all([loadTemplates(), openRetriever({ kb, dataDir: config.dataDir })]);
-  return { kb, templates, retriever };
+  const n = config.narrator;
+  const narrator = n.kind === 'openai-compatible' ? new OpenAiCompatibleChatModel({ baseUrl: n.baseUrl!, model: n.model!, apiKey: n.apiKey, timeoutMs: n.timeoutMs }) : undefined;
+  return { kb, templates, retriever, ...(narrator ? { narrator } : {}) };
 }
 
 export interface LoadedStudy {
@@ -94,7 +99,8 @@ export async function reportFromStudy(study: LoadedStudy, input: StudyInput, con
   progress({ stage: 'findings', percent: 70 });
   const findings = deriveFindings(measurements, resources.kb);
   progress({ stage: 'report', percent: 80 });
-  const draft = buildReport(measurements, findings, { templates: resources.templates });
+  const templated = buildReport(measurements, findings, { templates: resources.templates });
+  const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
   progress({ stage: 'ground', percent: 90 });
   const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });
   progress({ stage: 'ground', percent: 100 });
