@@ -27,3 +27,4 @@ export {
 } from './schema.ts';
 export { PANCREAS_T4_ARTERIES, PASSAGES, cmToMm, resolveFindingRules, sizeCategory, type FindingRules, type SizeTRule } from './rules.ts';
 export { UNATTACHED } from './lesion-rules.ts';
+export { structureEvidence, lesionEvidence } from './evidence.ts';

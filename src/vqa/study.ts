@@ -1,4 +1,4 @@
-import type { Evidence, Finding, Findings } from '../findings/index.ts';
+import { structureEvidence, type Evidence, type Finding, type Findings } from '../findings/index.ts';
 import type { Measurements, Phase } from '../measure/index.ts';
 import type { StructureStats } from '../measure/index.ts';
 
@@ -32,29 +32,8 @@ export interface VqaStudy {
   readonly structures: readonly VqaStructure[];
 }
 
-type Triple = [number, number, number];
-const triple = (p: readonly number[]): Triple => [p[0], p[1], p[2]];
-
 /** Mask evidence of a measured structure, in the findings' Evidence shape (geometry null without voxels). */
-export function evidenceOfStats(s: StructureStats): Evidence {
-  if (!s.present) {
-    return {
-      labelId: s.labelId, labelName: s.sourceName, structure: s.name, voxelCount: 0,
-      ijkBounds: null, rasBounds: null, sliceRange: null, ijkCentroid: null, rasCentroid: null,
-    };
-  }
-  return {
-    labelId: s.labelId,
-    labelName: s.sourceName,
-    structure: s.name,
-    voxelCount: s.voxelCount,
-    ijkBounds: { min: triple(s.ijkBounds.min), max: triple(s.ijkBounds.max) },
-    rasBounds: { min: triple(s.rasBounds.min), max: triple(s.rasBounds.max) },
-    sliceRange: [s.sliceRange[0], s.sliceRange[1]],
-    ijkCentroid: triple(s.ijkCentroid),
-    rasCentroid: triple(s.rasCentroid),
-  };
-}
+export const evidenceOfStats = structureEvidence;
 
 /** The study as the answerer reads it, from the pipeline's two artifacts. */
 export function studyFromArtifacts(measurements: Measurements, findings: Findings): VqaStudy {
