@@ -10,14 +10,14 @@
  * GROUNDCT_PACS__PASSWORD or pacs.password (never a flag: flags show up in process lists). Neither is ever
  * printed or put into an error.
  */
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { deriveFindings } from '../findings/index.ts';
 import { loadKnowledgeBase } from '../knowledge/index.ts';
-import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, patientStudyAttributesOf, toFhirBundle, writeDicomOutputs, type SeriesMatch } from '../interop/index.ts';
+import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, runPipeline, type StudyInput } from '../pipeline.ts';
 import { buildReport, loadTemplates } from '../report/index.ts';
@@ -28,9 +28,6 @@ export const PACS_USAGE = `groundct pacs pull <StudyInstanceUID> --url <dicomweb
   Fetches the study's CT series over DICOMweb (QIDO-RS, WADO-RS), measures it with --masks or the study's own
   DICOM SEG, writes a DICOM SEG + TID 1500 SR (and with --fhir a FHIR R4 bundle) and stores SEG and SR back
   into the study with STOW-RS. Password: GROUNDCT_PACS__PASSWORD or pacs.password in the config file.`;
-
-/** Series descriptions groundct writes (dicom-seg-write.ts, dicom-sr-write.ts): never taken as input masks. */
-const OWN_SERIES = /^groundct /;
 
 interface PacsCredentials {
   readonly username?: string;
@@ -43,13 +40,6 @@ function credentials(userFlag: string | undefined, config: Config, env: NodeJS.P
   const username = userFlag ?? env.GROUNDCT_PACS__USERNAME ?? (typeof fromConfig.username === 'string' ? fromConfig.username : undefined);
   const password = env.GROUNDCT_PACS__PASSWORD ?? (typeof fromConfig.password === 'string' ? fromConfig.password : undefined);
   return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
-}
-
-function pickCt(series: readonly SeriesMatch[], studyUid: string): SeriesMatch {
-  const cts = series.filter((s) => s.modality === 'CT');
-  if (cts.length === 0)
-    throw gctError('GCT_PACS_STUDY_NOT_FOUND', `study ${studyUid} has no CT series on the PACS (series found: ${series.map((s) => s.modality || '?').join(', ') || 'none'})`, { studyInstanceUid: studyUid });
-  return [...cts].sort((a, b) => (b.numberOfInstances ?? 0) - (a.numberOfInstances ?? 0))[0];
 }
 
 export async function runPacs(argv: string[], config: Config, out: (s: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -71,26 +61,14 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
   if (!(timeoutMs > 0)) throw gctError('GCT_CLI_USAGE', `--timeout-ms must be a positive number of milliseconds; got '${values['timeout-ms']}'`);
   const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, ...credentials(values.user, config, env) });
 
-  const series = await pacs.searchSeries(studyUid);
-  if (series.length === 0) throw gctError('GCT_PACS_STUDY_NOT_FOUND', `study ${studyUid} is not on the PACS at ${new URL(values.url).host}`, { studyInstanceUid: studyUid });
-  const ctSeries = pickCt(series, studyUid);
-  const segSeries = values.masks?.length ? undefined : series.filter((s) => s.modality === 'SEG' && !OWN_SERIES.test(s.seriesDescription ?? '')).at(-1);
+  const selection = await selectPacsSeries(pacs, studyUid, { withSeg: !values.masks?.length, where: new URL(values.url).host });
+  const { ct: ctSeries, seg: segSeries } = selection;
 
   const work = await mkdtemp(join(tmpdir(), 'groundct-pacs-'));
   try {
-    const ctDir = join(work, 'ct');
-    await mkdir(ctDir);
-    const instances = await pacs.retrieveSeries(studyUid, ctSeries.seriesInstanceUid);
-    if (instances.length === 0) throw gctError('GCT_PACS_STUDY_NOT_FOUND', `CT series ${ctSeries.seriesInstanceUid} returned no instances`, { seriesInstanceUid: ctSeries.seriesInstanceUid });
-    await Promise.all(instances.map((bytes, n) => writeFile(join(ctDir, `${String(n + 1).padStart(5, '0')}.dcm`), bytes)));
-    const masksPaths = [...(values.masks ?? [])];
-    if (segSeries) {
-      const [segBytes] = await pacs.retrieveSeries(studyUid, segSeries.seriesInstanceUid);
-      if (segBytes) {
-        await writeFile(join(work, 'masks.dcm'), segBytes);
-        masksPaths.push(join(work, 'masks.dcm'));
-      }
-    }
+    const fetched = await fetchPacsSeries(pacs, selection, work);
+    const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
+    const ctDir = fetched.ctDir;
     const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
     const { ct, labels } = await loadStudy(input, config);
     const { measurements } = await runPipeline(input, config);
@@ -100,20 +78,20 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
     const outDir = values.out ?? join(work, 'out');
     const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
       volume: config.volume,
-      patientStudy: patientStudyAttributesOf(instances[0]),
+      patientStudy: fetched.patientStudy,
     });
     if (values.fhir) {
       const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
       await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
     }
     if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const stored = values['no-store'] ? null : await pacs.store([new Uint8Array(await readFile(dicom.segPath)), new Uint8Array(await readFile(dicom.srPath))], studyUid);
+    const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
     out(
       `${JSON.stringify(
         {
           studyInstanceUid: studyUid,
           ctSeriesInstanceUid: ctSeries.seriesInstanceUid,
-          ctInstances: instances.length,
+          ctInstances: fetched.ctInstances,
           masks: segSeries ? { seriesInstanceUid: segSeries.seriesInstanceUid } : masksPaths.length > 0 ? { files: masksPaths } : null,
           seg: dicom.seg,
           sr: dicom.sr,

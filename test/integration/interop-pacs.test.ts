@@ -6,11 +6,7 @@
  * fetches it over DICOMweb, measures, and stores SEG + SR back; the test then finds the new series with QIDO-RS,
  * reads them back and checks the measurements against the phantom's own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPacs } from '../../src/cli/pacs.ts';
@@ -20,70 +16,24 @@ import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { abdomenPreset, generateStudy } from '../../src/phantom/index.ts';
 import { readDicomSeg } from '../../src/volume/readers/dicom-seg.ts';
 import { readVolume, writeDicomSeries, type Volume } from '../../src/volume/index.ts';
+import { ORTHANC_SKIP_REASON, startOrthanc, type RunningOrthanc } from '../helpers/orthanc.ts';
 import { hasPydicom, python, SMALL_FOV, SR_SCRIPT } from './interop-helpers.ts';
 
-const ORTHANC = '/usr/sbin/Orthanc';
-const PLUGIN_DIRS = ['/usr/share/orthanc/plugins', '/usr/lib/orthanc/plugins', '/usr/lib/x86_64-linux-gnu/orthanc/plugins'];
-const DICOMWEB_PLUGIN = PLUGIN_DIRS.map((d) => join(d, 'libOrthancDicomWeb.so')).find((p) => existsSync(p));
-const SKIP_REASON = !existsSync(ORTHANC) ? `Orthanc is not installed (${ORTHANC}); apt-get install orthanc orthanc-dicomweb` : !DICOMWEB_PLUGIN ? `the Orthanc DICOMweb plugin is not installed (looked in ${PLUGIN_DIRS.join(', ')}); apt-get install orthanc-dicomweb` : null;
-if (SKIP_REASON) console.warn(`[groundct tests] skipping the PACS round trip: ${SKIP_REASON}`);
-/** Orthanc starts in about a second; allow for a busy CI machine. */
-const ORTHANC_START_TIMEOUT_MS = 20_000;
-const USER = 'groundct-test';
-const PASSWORD = `pw-${Math.random().toString(36).slice(2)}`;
+if (ORTHANC_SKIP_REASON) console.warn(`[groundct tests] skipping the PACS round trip: ${ORTHANC_SKIP_REASON}`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-describe.skipIf(SKIP_REASON !== null)('PACS round trip with Orthanc over DICOMweb', () => {
+describe.skipIf(ORTHANC_SKIP_REASON !== null)('PACS round trip with Orthanc over DICOMweb', () => {
+  let pacs: RunningOrthanc;
   let dir: string;
-  let orthanc: ChildProcess | undefined;
-  let orthancLog = '';
   let base: string;
+  let USER: string;
+  let PASSWORD: string;
   let ct: Volume;
   let truth: Measurements;
   let pullOutput = '';
-  const auth = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'groundct-orthanc-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const config = {
-      Name: 'groundct-test',
-      StorageDirectory: join(dir, 'db'),
-      IndexDirectory: join(dir, 'db'),
-      HttpPort: port,
-      DicomServerEnabled: false,
-      RemoteAccessAllowed: false,
-      AuthenticationEnabled: true,
-      RegisteredUsers: { [USER]: PASSWORD },
-      Plugins: [DICOMWEB_PLUGIN],
-      DicomWeb: { Enable: true, Root: '/dicom-web/', EnableWado: false },
-      HttpThreadsCount: 4,
-      ConcurrentJobs: 1,
-      SaveJobs: false,
-    };
-    await writeFile(join(dir, 'orthanc.json'), JSON.stringify(config));
-    orthanc = spawn(ORTHANC, [join(dir, 'orthanc.json')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    orthanc.stdout!.on('data', (b) => (orthancLog += b));
-    orthanc.stderr!.on('data', (b) => (orthancLog += b));
-    const started = Date.now();
-    for (;;) {
-      if (orthanc.exitCode !== null) throw new Error(`Orthanc exited (${orthanc.exitCode}): ${orthancLog.slice(-2000)}`);
-      const ok = await fetch(`${base}/system`, { headers: { Authorization: auth } }).then((r) => r.ok).catch(() => false);
-      if (ok) break;
-      if (Date.now() - started > ORTHANC_START_TIMEOUT_MS) throw new Error(`Orthanc did not answer within ${ORTHANC_START_TIMEOUT_MS} ms: ${orthancLog.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
+    pacs = await startOrthanc();
+    ({ dir, base, user: USER, password: PASSWORD } = pacs);
 
     // The synthetic study: CT series + a SEG of the phantom's masks (one segment per label, named as labelled).
     const study = generateStudy(abdomenPreset({ fovMm: SMALL_FOV }));
@@ -92,21 +42,11 @@ describe.skipIf(SKIP_REASON !== null)('PACS round trip with Orthanc over DICOMwe
     const inputSeg = encodeSeg(labelMapSegments(study.labels), referencedCtFor(ct.grid, ct, {}), { seriesDescription: 'AI segmentation (test input)', seriesNumber: 300 });
     truth = measureStudy(ct, study.labels, { measure: defaultConfig().measure, provenance: { ct: 'phantom', masks: null } });
     const files = [...(await readdir(join(dir, 'ct'))).map((n) => join(dir, 'ct', n))];
-    const uploads = [...(await Promise.all(files.map((f) => readFile(f)))), Buffer.from(inputSeg.bytes)];
-    for (const body of uploads) {
-      const r = await fetch(`${base}/instances`, { method: 'POST', body, headers: { Authorization: auth, 'Content-Type': 'application/dicom' } });
-      expect(r.status, `upload: ${await r.clone().text()}`).toBe(200);
-    }
+    await pacs.upload([...(await Promise.all(files.map((f) => readFile(f)))), inputSeg.bytes]);
   }, 60_000);
 
   afterAll(async () => {
-    if (orthanc && orthanc.exitCode === null) {
-      const exited = new Promise((r) => orthanc!.once('exit', r));
-      orthanc.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (orthanc.exitCode === null) orthanc.kill('SIGKILL');
-    }
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await pacs?.stop();
   });
 
   it('refuses without credentials, with a coded error that does not leak the password', async () => {
