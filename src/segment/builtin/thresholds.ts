@@ -53,16 +53,48 @@ export const AIRWAY_LEAK_AREA_RATIO = 2;
 export const MAIN_BRONCHI_LENGTH_MM = 40;
 
 /**
- * Bone by hysteresis: voxels of at least BONE_MIN_HU reached (face steps, up to BONE_GROW_MM) from a voxel of
- * at least BONE_SEED_HU. Cortical bone exceeds 300 HU, cancellous bone is about 100-300 HU at 3 mm slices (median 170
- * HU inside TotalSegmentator's bone masks of example_ct_sm); contrast-filled vessels in portal venous phase
- * stay under 300 HU and have no seed. Arterial-phase vessels (over 300 HU) are not separated.
+ * Bone by hysteresis (bone.ts): voxels of at least the grow threshold reached (face steps, up to BONE_GROW_MM)
+ * from a voxel of at least the seed threshold. Thresholds are stated for 1 mm voxels and diluted toward
+ * SOFT_TISSUE_HU on coarser grids (bone.ts, boneThresholdsHu: linear partial-volume mixing of a structure
+ * BONE_PARTIAL_VOLUME_REFERENCE_MM thick).
+ * - Seed: cortical bone is far above 300 HU (compact bone about 1000 HU and more; Hounsfield-scale tables, e.g.
+ *   Buzug, Computed Tomography, Springer 2008, ch. 1); contrast-filled vessels in portal venous phase stay under
+ *   300 HU (aortic lumen median 151 HU in example_ct_dicom) and give no seed.
+ * - Grow: cancellous bone is about 100-300 HU; its edge with soft tissue (about 40 HU) is set at 200 HU at 1 mm,
+ *   above the portal venous phase aortic lumen (75th percentile 165 HU) and enhancing liver (99th percentile 129
+ *   HU in example_ct_dicom), so that growth stops at the outer cortex; the darker marrow inside is filled as
+ *   enclosed holes (step 3 in bone.ts), not grown into.
  */
-export const BONE_MIN_HU = 110;
-export const BONE_SEED_HU = 300;
-/** Growth from seeds into BONE_MIN_HU voxels stops this far (mm, geodesic, in face steps of the finest spacing). */
+export const BONE_SEED_HU_AT_1MM = 300;
+export const BONE_MIN_HU_AT_1MM = 200;
+/** Soft tissue (muscle 40-60 HU), what a voxel partly filled with bone mixes with. */
+export const SOFT_TISSUE_HU = 40;
+/** Thickness (mm) of the thinnest bony walls the thresholds must still find: cortex of ribs and vertebral bodies, about 1 mm. */
+export const BONE_PARTIAL_VOLUME_REFERENCE_MM = 1;
+/** Growth from seeds into grow-threshold voxels stops this far (mm, geodesic, in face steps of the finest spacing). */
 export const BONE_GROW_MM = 12;
-/** Enclosed marrow holes up to this area (mm2) in an axial slice are filled; the spinal canal (>= 2 cm2) is not. */
-export const BONE_MAX_HOLE_AREA_MM2 = 150;
+/**
+ * Enclosed holes of an axial bone slice up to this area (mm2) are marrow: the largest adult vertebral body
+ * (lumbar endplate about 15-20 cm2, e.g. L5 about 45 x 40 mm) fits.
+ */
+export const BONE_MAX_MARROW_AREA_MM2 = 2000;
+/**
+ * An enclosed hole is marrow when its mean HU is at least this: the spinal canal, enclosed by the vertebral arch,
+ * holds CSF (0-15 HU), cord (about 35 HU) and epidural fat (-100 HU), mean well under 60 HU; red and mixed
+ * marrow in cancellous bone averages above it (vertebral trabecular bone about 100-250 HU in adults; Pickhardt
+ * et al., Ann Intern Med 2013, doi:10.7326/0003-4819-158-8-201304160-00003).
+ */
+export const MARROW_MIN_MEAN_HU = 60;
+/**
+ * Fatty (yellow) marrow of long-bone shafts (humerus, femur) is fat, -100 to -50 HU: an enclosed hole whose mean
+ * is at most this is marrow too. The canal's mix of CSF, cord and some epidural fat lies between the two limits.
+ */
+export const FATTY_MARROW_MAX_MEAN_HU = -30;
+/**
+ * Gaps up to this width (mm) in a cortical ring are bridged (2D closing) before looking for enclosed marrow:
+ * the vertebral body's posterior wall has the basivertebral foramen, and thin cortex drops under the grow
+ * threshold in places (partial volume).
+ */
+export const BONE_RING_GAP_MM = 2;
 /** Bone components smaller than this (mL) are calcifications or noise. */
 export const BONE_MIN_VOLUME_ML = 0.3;
