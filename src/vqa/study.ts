@@ -1,6 +1,5 @@
 import { structureEvidence, type Evidence, type Finding, type Findings } from '../findings/index.ts';
 import type { Measurements, Phase } from '../measure/index.ts';
-import type { StructureStats } from '../measure/index.ts';
 
 /**
  * What the answerer reads: the study's findings (the single source of truth for every claim) and one row per

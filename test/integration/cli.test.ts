@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dataPath, HAS_SHARED_DATA, REPO_ROOT } from '../helpers/data.ts';
-
-const run = promisify(execFile);
-const BIN = join(REPO_ROOT, 'bin', 'groundct.js');
-
-async function groundct(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { dataPath, HAS_SHARED_DATA } from '../helpers/data.ts';
+import { groundct } from '../helpers/cli.ts';
 
 describe.skipIf(!HAS_SHARED_DATA)('groundct info on every case in the shared data', () => {
   // Dims, spacing and HU range as nibabel / pydicom read them (see the reader tests for how they were obtained).

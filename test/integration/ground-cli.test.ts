@@ -1,29 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroundedText } from '../../src/ground/index.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../../src/phantom/index.ts';
 import { ReportSchema } from '../../src/report/index.ts';
-import { REPO_ROOT } from '../helpers/data.ts';
+import { groundct } from '../helpers/cli.ts';
 
 /**
  * `groundct ground <text> --study <dir>` end to end: the abdomen phantom is written as NIfTI, reported with
  * `groundct report --out <dir>`, and a radiologist-style report about it is grounded on that folder.
  */
-const run = promisify(execFile);
-async function groundct(...args: string[]) {
-  try {
-    const r = await run(process.execPath, [join(REPO_ROOT, 'bin', 'groundct.js'), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
 const work = mkdtempSync(join(tmpdir(), 'gct-ground-cli-'));
 const reportDir = join(work, 'report');
 const textFile = join(work, 'radiologist.md');

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeNifti } from '../../src/volume/index.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../../src/phantom/index.ts';
 import { ReportSchema } from '../../src/report/index.ts';
-import { dataPath, HAS_SHARED_DATA, REPO_ROOT } from '../helpers/data.ts';
-
-const run = promisify(execFile);
-async function groundct(...args: string[]) {
-  try {
-    const r = await run(process.execPath, [join(REPO_ROOT, 'bin', 'groundct.js'), ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20 });
-    return { code: 0, ...r };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { dataPath, HAS_SHARED_DATA } from '../helpers/data.ts';
+import { groundct } from '../helpers/cli.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'gct-report-'));
 const study = generateStudy(abdomenPreset());

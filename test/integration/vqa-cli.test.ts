@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runAsk } from '../../src/cli/ask.ts';
 import { defaultConfig } from '../../src/config.ts';
@@ -12,25 +10,12 @@ import { measureStudy } from '../../src/measure/index.ts';
 import { abdomenPreset, generateStudy } from '../../src/phantom/index.ts';
 import { buildReport, loadTemplates } from '../../src/report/index.ts';
 import { AnswerSchema, ask, loadReportDir, makeVqaContext } from '../../src/vqa/index.ts';
-import { REPO_ROOT } from '../helpers/data.ts';
+import { groundct } from '../helpers/cli.ts';
 
 /**
  * `groundct ask` on report folders of the abdomen phantom (truth: a 21 mm liver lesion wholly in Couinaud segment
  * 7, a pancreatic head mass encasing the SMA at 200 deg, a left renal cyst, a spleen of 345.996 mL).
  */
-const run = promisify(execFile);
-const BIN = join(REPO_ROOT, 'bin', 'groundct.js');
-
-async function groundct(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
 let artifactsDir: string;
 let reportDir: string;
 let spleenMl: number;
