@@ -54,6 +54,8 @@ export const ConfigSchema = z.object({
   /** DICOMweb PACS credentials (groundct pacs pull). Never logged or printed; prefer GROUNDCT_PACS__PASSWORD. */
   pacs: z
     .object({
+      /** DICOMweb base URL, e.g. http://pacs:8042/dicom-web: the service's default, and the only origin the credentials are sent to. */
+      url: z.string().optional(),
       username: z.string().optional(),
       password: z.string().optional(),
       /** Per-request timeout, ms. */

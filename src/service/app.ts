@@ -20,6 +20,7 @@ import { docsRoutes } from './routes/docs.ts';
 import { evalRoutes } from './routes/eval.ts';
 import { groundRoutes } from './routes/ground.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
+import { pacsRoutes } from './routes/pacs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { studyRoutes } from './routes/studies.ts';
 import { viewerRoutes } from './routes/viewer.ts';
@@ -97,6 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     await typed.register(groundRoutes);
     await typed.register(evalRoutes);
     await typed.register(knowledgeRoutes);
+    await typed.register(pacsRoutes);
   }, { prefix: '/v1' });
   await app.register(docsRoutes);
   if (config.service.viewer) await app.register(viewerRoutes);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ERRORS } from '../errors.ts';
+import { PHASES } from './upload/receive-upload.ts';
 
 const ERROR_CODES = Object.keys(ERRORS) as [keyof typeof ERRORS, ...(keyof typeof ERRORS)[]];
 
@@ -27,10 +28,11 @@ export const JobStatusSchema = z
     jobId: z.string(),
     studyId: z.string(),
     state: JobStateSchema,
-    stage: z.string().describe("Pipeline stage: queued, starting, read, segment, measure, findings, report, ground, viewer, done"),
+    stage: z.string().describe("Pipeline stage: queued, starting, pacs-fetch, read, segment, viewer, measure, findings, report, ground, dicom, pacs-store, done"),
     percent: z.number().min(0).max(100).describe('Progress, 0-100'),
     attempts: z.number().int().describe('Times the job was started (a restart after a crash starts it again)'),
     error: ErrorBodySchema.nullable().describe('Why the job failed (state failed)'),
+    result: z.record(z.string(), z.unknown()).nullable().describe('What a finished job reports beyond its artifacts: for a PACS job, `pacs` with the SOP instance UIDs it stored'),
     createdAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
@@ -73,3 +75,22 @@ export const errorResponses = {
   401: ErrorBodySchema,
   404: ErrorBodySchema,
 } as const;
+
+export const PacsStudyParamsSchema = z.object({
+  uid: z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'a DICOM UID (digits and dots)').max(64).describe('StudyInstanceUID of the study on the PACS'),
+});
+
+/** The DICOMweb base URL a client may name: http(s), no credentials in it (they come from the configuration). */
+const DicomwebUrlSchema = z
+  .url({ protocol: /^https?$/ })
+  .refine((u) => !/^[a-z]+:\/\/[^/]*@/i.test(u), 'no user:password@ in the URL (credentials come from pacs.username / pacs.password)');
+
+/** The body is optional (every field has a default): fastify hands a request without one over as null. */
+export const PacsReportBodySchema = z.preprocess(
+  (body) => body ?? {},
+  z.object({
+    url: DicomwebUrlSchema.optional().describe('DICOMweb base URL, e.g. http://pacs:8042/dicom-web; default pacs.url. Credentials are sent only to the origin of pacs.url'),
+    phase: z.enum(PHASES).optional().describe('Contrast phase of the CT'),
+    store: z.boolean().default(true).describe('Store the SEG and SR back into the PACS study (STOW-RS)'),
+  }).strict(),
+);

@@ -113,7 +113,7 @@ export class LocalJobQueue implements JobQueue {
         chain = chain.then(() => this.storage.meta.updateJobProgress(job.id, m.stage, m.percent)).catch(() => undefined);
       } else if (m.type === 'done') {
         settle(async () => {
-          await this.storage.meta.completeJob(job.id, m.artifacts.map((a) => ({ ...a, studyId: job.studyId })));
+          await this.storage.meta.completeJob(job.id, m.artifacts.map((a) => ({ ...a, studyId: job.studyId })), m.result);
           this.log.info({ jobId: job.id }, 'job done');
         });
       } else if (m.type === 'failed') {

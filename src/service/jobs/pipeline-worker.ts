@@ -2,27 +2,35 @@
  * Runs one study through the pipeline inside a worker thread, so that reading and measuring a volume never
  * blocks the HTTP event loop. Writes the viewer's volumes (CT as NIfTI, one label volume per mask layer,
  * their label table), every object the pipeline returns as `<name>.json` and the report's Markdown as
- * `report.md` under artifacts/, each file atomically, then reports them to the queue.
+ * `report.md` under artifacts/, each file atomically, then reports them to the queue. A PACS study's job first
+ * retrieves its series and ends by writing + storing the DICOM SEG and SR (pacs-steps.ts).
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, isGroundctError } from '../../errors.ts';
 import type { Phase } from '../../measure/index.ts';
+import type { FetchedPacsStudy } from '../../interop/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../../pipeline.ts';
 import { writeNifti } from '../../volume/index.ts';
 import { writeFileAtomic } from '../storage/write-atomic.ts';
 import type { ArtifactRecord, ErrorBody } from '../storage/types.ts';
 import type { WorkerInput, WorkerMessage } from './protocol.ts';
+import { retrievePacsInput, writeAndStorePacsOutputs } from './pacs-steps.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
 type Artifact = Omit<ArtifactRecord, 'studyId'>;
 
-async function run(job: WorkerInput): Promise<Artifact[]> {
+/** Share of the progress bar the PACS steps take: retrieval before the pipeline, SEG/SR + STOW-RS after it. */
+const PACS_FETCH_PERCENT = 5;
+const PACS_PIPELINE_SHARE = 0.85;
+
+async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: Record<string, unknown> }> {
   const inputDir = join(job.studyDir, 'input');
   const outDir = join(job.studyDir, 'artifacts');
+  const pacs = job.input.pacs;
   const study: StudyInput = {
     ctPath: join(inputDir, job.input.ct),
     masksPaths: job.input.masks.map((m) => join(inputDir, m.path)),
@@ -34,8 +42,15 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
     if (content !== undefined) await writeFileAtomic(join(job.studyDir, file), content);
     artifacts.push({ name, file, contentType, bytes: (await stat(join(job.studyDir, file))).size });
   };
-  const progress = (stage: string, percent: number) => post({ type: 'progress', stage, percent: Math.round(percent) });
+  const postProgress = (stage: string, percent: number) => post({ type: 'progress', stage, percent: Math.round(percent) });
+  // A PACS job's pipeline stages fit between its retrieval and its store.
+  const progress = pacs ? (stage: string, percent: number) => postProgress(stage, PACS_FETCH_PERCENT + PACS_PIPELINE_SHARE * percent) : postProgress;
 
+  let fetched: FetchedPacsStudy | undefined;
+  if (pacs) {
+    postProgress('pacs-fetch', 0);
+    fetched = await retrievePacsInput(job.config, pacs, inputDir);
+  }
   progress('read', 0);
   const resources = await openPipelineResources(job.config);
   // Read once: the same loaded study feeds the viewer volumes and the report stages.
@@ -56,7 +71,8 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
   }
   await put('masks.labels', 'artifacts/masks.labels.json', 'application/json', JSON.stringify({ layers: labels.layers.length, labels: labels.labels }));
 
-  const result: Record<string, unknown> = { ...(await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent))) };
+  const pipeline = await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent));
+  const result: Record<string, unknown> = { ...pipeline };
   // Every object the pipeline returns is an artifact '<name>.json'; the report's Markdown is report.md.
   for (const [name, value] of Object.entries(result)) {
     if (value === null || typeof value !== 'object' || !/^[a-z][a-zA-Z0-9]*$/.test(name)) continue;
@@ -64,7 +80,13 @@ async function run(job: WorkerInput): Promise<Artifact[]> {
   }
   const markdown = typeof result.markdown === 'string' ? result.markdown : renderReportMarkdown(result.report);
   if (markdown !== undefined) await put('report.md', 'artifacts/report.md', 'text/markdown; charset=utf-8', markdown);
-  return artifacts;
+  if (!pacs || !fetched) return { artifacts };
+
+  postProgress('dicom', PACS_FETCH_PERCENT + PACS_PIPELINE_SHARE * 100);
+  const stored = await writeAndStorePacsOutputs(job.config, pacs, fetched, loaded, pipeline, join(outDir, 'dicom'), () => postProgress('pacs-store', 95));
+  await put('dicom.seg', 'artifacts/dicom/seg.dcm', 'application/dicom');
+  await put('dicom.sr', 'artifacts/dicom/sr.dcm', 'application/dicom');
+  return { artifacts, result: { pacs: stored.result } };
 }
 
 function toErrorBody(e: unknown): ErrorBody {
@@ -76,7 +98,7 @@ function toErrorBody(e: unknown): ErrorBody {
 
 const job = workerData as WorkerInput;
 try {
-  post({ type: 'done', artifacts: await run(job) });
+  post({ type: 'done', ...(await run(job)) });
 } catch (e) {
   post({ type: 'failed', error: toErrorBody(e), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
 }

@@ -13,5 +13,5 @@ export interface WorkerInput {
 
 export type WorkerMessage =
   | { readonly type: 'progress'; readonly stage: string; readonly percent: number }
-  | { readonly type: 'done'; readonly artifacts: readonly Omit<ArtifactRecord, 'studyId'>[] }
+  | { readonly type: 'done'; readonly artifacts: readonly Omit<ArtifactRecord, 'studyId'>[]; readonly result?: Record<string, unknown> }
   | { readonly type: 'failed'; readonly error: ErrorBody; readonly stack?: string };

@@ -12,6 +12,7 @@ export function jobStatus(job: JobRecord) {
     percent: job.percent,
     attempts: job.attempts,
     error: job.error,
+    result: job.result,
     createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   percent REAL NOT NULL,
   attempts INTEGER NOT NULL DEFAULT 0,
   error_json TEXT,
+  result_json TEXT,
   created_at TEXT NOT NULL,
   started_at TEXT,
   finished_at TEXT,
@@ -57,6 +58,7 @@ interface JobRow {
   percent: number;
   attempts: number;
   error_json: string | null;
+  result_json?: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -96,6 +98,7 @@ function toJob(r: JobRow): JobRecord {
     percent: r.percent,
     attempts: r.attempts,
     error: r.error_json ? (JSON.parse(r.error_json) as ErrorBody) : null,
+    result: r.result_json ? (JSON.parse(r.result_json) as Record<string, unknown>) : null,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -115,6 +118,8 @@ export function openSqliteMetadata(file: string): MetadataStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    // Databases created before jobs had a result column get it added (SQLite ALTER TABLE ADD COLUMN keeps rows).
+    if (!(db.prepare('PRAGMA table_info(jobs)').all() as { name: string }[]).some((c) => c.name === 'result_json')) db.exec('ALTER TABLE jobs ADD COLUMN result_json TEXT');
   } catch (cause) {
     throw gctError('GCT_SERVICE_STORAGE_FAILED', `Could not open the service database ${file}: ${(cause as Error).message}`, { file }, cause);
   }
@@ -133,7 +138,7 @@ export function openSqliteMetadata(file: string): MetadataStore {
     nextQueued: db.prepare("SELECT * FROM jobs WHERE state = 'queued' ORDER BY seq LIMIT 1"),
     claim: db.prepare("UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?, stage = 'starting', percent = 0 WHERE id = ? AND state = 'queued'"),
     progress: db.prepare("UPDATE jobs SET stage = ?, percent = ? WHERE id = ? AND state = 'running'"),
-    done: db.prepare("UPDATE jobs SET state = 'done', stage = 'done', percent = 100, finished_at = ?, error_json = NULL WHERE id = ?"),
+    done: db.prepare("UPDATE jobs SET state = 'done', stage = 'done', percent = 100, finished_at = ?, error_json = NULL, result_json = ? WHERE id = ?"),
     fail: db.prepare("UPDATE jobs SET state = 'failed', finished_at = ?, error_json = ? WHERE id = ?"),
     requeue: db.prepare("UPDATE jobs SET state = 'queued', stage = 'queued', percent = 0, attempts = attempts - ? WHERE id = ? AND state = 'running'"),
     running: db.prepare("SELECT * FROM jobs WHERE state = 'running'"),
@@ -157,9 +162,9 @@ export function openSqliteMetadata(file: string): MetadataStore {
     q.claim.run(now(), row.id);
     return q.getJob.get(row.id) as JobRow;
   });
-  const complete = db.transaction((id: string, artifacts: readonly ArtifactRecord[]) => {
+  const complete = db.transaction((id: string, artifacts: readonly ArtifactRecord[], result: Record<string, unknown> | undefined) => {
     for (const a of artifacts) q.putArtifact.run(a.studyId, a.name, a.contentType, a.file, a.bytes);
-    q.done.run(now(), id);
+    q.done.run(now(), result ? JSON.stringify(result) : null, id);
   });
   const recover = db.transaction((maxAttempts: number) => {
     const requeued: string[] = [];
@@ -218,8 +223,8 @@ export function openSqliteMetadata(file: string): MetadataStore {
     async updateJobProgress(id, stage, percent) {
       q.progress.run(stage, percent, id);
     },
-    async completeJob(id, artifacts) {
-      complete(id, artifacts);
+    async completeJob(id, artifacts, result) {
+      complete(id, artifacts, result);
     },
     async failJob(id, error) {
       q.fail.run(now(), JSON.stringify(error), id);

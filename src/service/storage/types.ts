@@ -25,12 +25,28 @@ export interface StoredMaskSet {
   readonly labelMapPath?: string;
 }
 
-/** What was uploaded, as files the pipeline reads; paths relative to the study's folder. */
+/**
+ * A study that comes from a PACS (POST /v1/pacs/studies/:uid/report): the job retrieves these series into the
+ * study's input folder (`ct`, and the first mask set when `segSeriesInstanceUid` is set) before running the
+ * pipeline, and stores the SEG + SR it writes back into the PACS study unless `store` is false.
+ */
+export interface PacsSource {
+  /** DICOMweb base URL, without credentials (they come from the configuration). */
+  readonly url: string;
+  readonly studyInstanceUid: string;
+  readonly ctSeriesInstanceUid: string;
+  readonly segSeriesInstanceUid?: string;
+  readonly store: boolean;
+}
+
+/** What was uploaded (or is to be retrieved from a PACS), as files the pipeline reads; paths relative to the study's folder. */
 export interface StoredInput {
   readonly ct: string;
   readonly ctFormat: 'nifti' | 'dicom-series';
   readonly masks: readonly StoredMaskSet[];
   readonly phase?: string;
+  /** Set for a PACS study: the input files are retrieved by the job. */
+  readonly pacs?: PacsSource;
 }
 
 export interface StudyRecord {
@@ -53,6 +69,8 @@ export interface JobRecord {
   /** Times the job was started (claimed by a worker). */
   readonly attempts: number;
   readonly error: ErrorBody | null;
+  /** What a finished job reports beyond its artifacts (a PACS job: the UIDs it stored); null for none. */
+  readonly result: Record<string, unknown> | null;
   readonly createdAt: string;
   readonly startedAt: string | null;
   readonly finishedAt: string | null;
@@ -91,8 +109,8 @@ export interface MetadataStore {
   claimNextJob(): Promise<JobRecord | undefined>;
   countQueuedJobs(): Promise<number>;
   updateJobProgress(id: string, stage: string, percent: number): Promise<void>;
-  /** Marks the job done and records its artifacts, in one transaction. */
-  completeJob(id: string, artifacts: readonly ArtifactRecord[]): Promise<void>;
+  /** Marks the job done and records its artifacts (and its result, if any), in one transaction. */
+  completeJob(id: string, artifacts: readonly ArtifactRecord[], result?: Record<string, unknown>): Promise<void>;
   failJob(id: string, error: ErrorBody): Promise<void>;
   /** Puts a running job back in the queue; `countAttempt: false` undoes the attempt (a clean shutdown). */
   requeueJob(id: string, options: { countAttempt: boolean }): Promise<void>;
