@@ -15,12 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { deriveFindings } from '../findings/index.ts';
-import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { loadStudy, runPipeline, type StudyInput } from '../pipeline.ts';
-import { buildReport, loadTemplates } from '../report/index.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const PACS_USAGE = `groundct pacs pull <StudyInstanceUID> --url <dicomweb-base> [--user <name>] [--masks <file-or-folder> [--label-map <json>]]
@@ -70,10 +67,9 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
     const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
     const ctDir = fetched.ctDir;
     const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
-    const { ct, labels } = await loadStudy(input, config);
-    const { measurements } = await runPipeline(input, config);
-    const findings = deriveFindings(measurements, await loadKnowledgeBase());
-    const report = buildReport(measurements, findings, { templates: await loadTemplates() });
+    const study = await loadStudy(input, config);
+    const { ct, labels } = study;
+    const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
 
     const outDir = values.out ?? join(work, 'out');
     const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
