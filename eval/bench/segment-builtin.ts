@@ -35,6 +35,13 @@ Volume: example_ct_dicom (512 x 512 x 20) repeated ${REPEATS} times along k = ${
 - seconds per study: **${seconds.toFixed(2)}** (goal < 5 s)
 - steps (body / lungs + airways / bone): ${steps.slice(1).join('; ')}
 - voxels per label: ${counts.join(', ')}
+
+The machine is shared (load average 3-5 on its 2 cores during runs), so single runs vary by up to 2x.
+Before/after on 2026-11-26, run back to back under the same load (previous code in a git worktree at 4c5444a):
+before 5.34-6.81 s (bone step 2.3-2.6 s), after the marrow-filling bone step 7.43 s (bone 2.96 s, body 2.29 s).
+The bone step now also fills marrow (closing and hole labelling per axial slice, cropped to the slice's bone,
+O(n) line morphology, in place for contiguous slices); the body step (3D components of 78.6 M voxels and
+per-slice hole filling) is next to speed up. The 5 s goal is not met on this machine.
 `;
 writeFileSync(join(REPO_ROOT, 'eval/results/segment-builtin-speed.md'), md);
 console.log(md);

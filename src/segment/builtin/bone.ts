@@ -94,34 +94,44 @@ function fillMarrow(bone: Uint8Array, hu: ArrayLike<number>, layout: AxialLayout
   const scratch = new Uint8Array(w * h);
   const huCrop = new Float32Array(w * h);
   const pad = Math.max(0, gapPixels) + 1;
+  // Axial slices stored contiguously (axial = k, u = i): read and written in place, no copies.
+  const contiguous = layout.axis === 2 && layout.u === 0;
   for (let s = 0; s < layout.count; s++) {
-    readSlice(bone, layout, s, slice);
+    let view: Uint8Array = slice;
+    let huView: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> } = huSlice;
+    if (contiguous) {
+      view = bone.subarray(s * w * h, (s + 1) * w * h);
+      const data = hu as Int16Array | Float32Array;
+      huView = data.subarray(s * w * h, (s + 1) * w * h);
+    } else readSlice(bone, layout, s, slice);
     let x0 = w, x1 = -1, y0 = h, y1 = -1;
     for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x = 0; x < w; x++) if (slice[row + x]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; y1 = y; }
+      const row = view.subarray(y * w, (y + 1) * w);
+      const first = row.indexOf(1);
+      if (first < 0) continue;
+      const last = row.lastIndexOf(1);
+      if (first < x0) x0 = first;
+      if (last > x1) x1 = last;
+      if (y < y0) y0 = y;
+      y1 = y;
     }
     if (x1 < 0) continue;
     x0 = Math.max(0, x0 - pad); y0 = Math.max(0, y0 - pad);
     x1 = Math.min(w - 1, x1 + pad); y1 = Math.min(h - 1, y1 + pad);
     const cw = x1 - x0 + 1, ch = y1 - y0 + 1, cn = cw * ch;
-    readSlice(hu, layout, s, huSlice);
+    if (!contiguous) readSlice(hu, layout, s, huSlice);
     for (let y = 0; y < ch; y++) {
-      crop.set(slice.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * cw);
-      huCrop.set(huSlice.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * cw);
+      crop.set(view.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * cw);
+      const from = (y + y0) * w + x0;
+      for (let x = 0; x < cw; x++) huCrop[y * cw + x] = huView[from + x];
     }
-    const cropView = crop.subarray(0, cn), huView = huCrop.subarray(0, cn), scratchView = scratch.subarray(0, cn);
-    // Holes of the slice as it is, then of its closing (rings with small gaps).
-    let changed = fillMarrowHoles(cropView, cropView, huView, cw, ch, maxHolePixels, scratchView);
-    if (gapPixels >= 1) {
-      const closedView = closed.subarray(0, cn);
-      closedView.set(cropView);
-      closeSquare(closedView, scratchView, cw, ch, gapPixels);
-      changed = fillMarrowHoles(closedView, cropView, huView, cw, ch, maxHolePixels, scratchView) || changed;
-    }
+    const cropView = crop.subarray(0, cn), huCropView = huCrop.subarray(0, cn), scratchView = scratch.subarray(0, cn);
+    // Holes of the closing (rings with small gaps bridged); the closing itself is kept.
+    if (gapPixels >= 1) closeSquare(cropView, scratchView, cw, ch, gapPixels);
+    const changed = fillMarrowHoles(cropView, cropView, huCropView, cw, ch, maxHolePixels, scratchView) || gapPixels >= 1;
     if (!changed) continue;
-    for (let y = 0; y < ch; y++) slice.set(cropView.subarray(y * cw, (y + 1) * cw), (y + y0) * w + x0);
-    writeSlice(bone, layout, s, slice);
+    for (let y = 0; y < ch; y++) view.set(cropView.subarray(y * cw, (y + 1) * cw), (y + y0) * w + x0);
+    if (!contiguous) writeSlice(bone, layout, s, slice);
   }
 }
 
