@@ -8,8 +8,9 @@
  *    threshold; holes of an axial slice enclosed by bone, up to BONE_MAX_MARROW_AREA_MM2 and with a mean of at
  *    least MARROW_MIN_MEAN_HU (not the spinal canal), are filled.
  */
-import { spacingOf, voxelVolumeMm3, type Grid, type Volume } from '../../volume/index.ts';
-import { labelComponents2d, labelComponents3d } from './components.ts';
+import { spacingOf, voxelVolumeMm3, type Grid, type Volume, type VoxelArray } from '../../volume/index.ts';
+import { labelRuns, maskRuns, paintRuns } from './components.ts';
+import { complementRuns, dilateRunsSquare } from './run-morphology.ts';
 import { readSlice, writeSlice, type AxialLayout } from './slices.ts';
 import {
   BONE_GROW_MM, BONE_MAX_MARROW_AREA_MM2, BONE_MIN_HU_AT_1MM, BONE_RING_GAP_MM, BONE_MIN_VOLUME_ML, BONE_PARTIAL_VOLUME_REFERENCE_MM, BONE_SEED_HU_AT_1MM,
@@ -41,172 +42,132 @@ export function boneThresholdsHu(grid: Grid): BoneThresholdsHu {
 }
 
 /**
- * Multi-source breadth-first growth from `seed` into `allowed`, at most `maxSteps` face steps from a seed
- * (a geodesic distance inside the allowed set). `seed` is grown in place and returned.
+ * Multi-source breadth-first growth from the seed voxels (set in `out`, listed in `seeds[0, seedCount)`) into
+ * `allowed`, at most `maxSteps` face steps from a seed (a geodesic distance inside the allowed set). `out` is
+ * grown in place.
  */
-function growFromSeeds(seed: Uint8Array, allowed: Uint8Array, dims: readonly [number, number, number], maxSteps: number): Uint8Array {
+function growFromSeeds(out: Uint8Array, seeds: Int32Array, seedCount: number, allowed: Uint8Array, dims: readonly [number, number, number], maxSteps: number): void {
   const [nx, ny, nz] = dims;
   const sxy = nx * ny;
-  const out = seed;
-  let count = 0;
-  for (let v = 0; v < seed.length; v++) if (seed[v]) count++;
-  let frontier = new Int32Array(Math.max(16, count));
-  let size = 0;
-  for (let v = 0; v < seed.length; v++) if (seed[v]) frontier[size++] = v;
-  let next = new Int32Array(frontier.length);
+  let frontier: Int32Array = seeds;
+  let size = seedCount;
+  let next: Int32Array = new Int32Array(Math.max(16, seedCount));
   for (let step = 0; step < maxSteps && size; step++) {
     let nextSize = 0;
-    const push = (u: number) => {
-      if (nextSize === next.length) { const bigger = new Int32Array(next.length * 2); bigger.set(next); next = bigger; }
-      next[nextSize++] = u;
-    };
+    // Room for all six neighbours of every frontier voxel: no check per push.
+    if (next.length < 6 * size) next = new Int32Array(6 * size);
     for (let f = 0; f < size; f++) {
       const v = frontier[f];
       const z = (v / sxy) | 0;
       const r = v - z * sxy;
       const y = (r / nx) | 0;
       const x = r - y * nx;
-      if (x > 0 && allowed[v - 1] && !out[v - 1]) { out[v - 1] = 1; push(v - 1); }
-      if (x < nx - 1 && allowed[v + 1] && !out[v + 1]) { out[v + 1] = 1; push(v + 1); }
-      if (y > 0 && allowed[v - nx] && !out[v - nx]) { out[v - nx] = 1; push(v - nx); }
-      if (y < ny - 1 && allowed[v + nx] && !out[v + nx]) { out[v + nx] = 1; push(v + nx); }
-      if (z > 0 && allowed[v - sxy] && !out[v - sxy]) { out[v - sxy] = 1; push(v - sxy); }
-      if (z < nz - 1 && allowed[v + sxy] && !out[v + sxy]) { out[v + sxy] = 1; push(v + sxy); }
+      if (x > 0 && allowed[v - 1] && !out[v - 1]) { out[v - 1] = 1; next[nextSize++] = v - 1; }
+      if (x < nx - 1 && allowed[v + 1] && !out[v + 1]) { out[v + 1] = 1; next[nextSize++] = v + 1; }
+      if (y > 0 && allowed[v - nx] && !out[v - nx]) { out[v - nx] = 1; next[nextSize++] = v - nx; }
+      if (y < ny - 1 && allowed[v + nx] && !out[v + nx]) { out[v + nx] = 1; next[nextSize++] = v + nx; }
+      if (z > 0 && allowed[v - sxy] && !out[v - sxy]) { out[v - sxy] = 1; next[nextSize++] = v - sxy; }
+      if (z < nz - 1 && allowed[v + sxy] && !out[v + sxy]) { out[v + sxy] = 1; next[nextSize++] = v + sxy; }
     }
-    const t = frontier; frontier = next; next = t.length >= frontier.length ? t : new Int32Array(frontier.length);
+    const t = frontier; frontier = next; next = t;
     size = nextSize;
   }
-  return out;
 }
 
 /**
- * Fills, in each axial slice, the holes of `bone` (background pixels not 4-connected to the slice border) of at
- * most `maxHolePixels` whose mean HU is at least MARROW_MIN_MEAN_HU.
+ * Marrow, in each axial slice: the slice's bone is closed with a (2 gapPixels + 1)-pixel square (rings with small
+ * gaps bridged; the closing is kept), and the holes of the closing (background pixels not 4-connected to the
+ * slice border) of at most `maxHolePixels` whose mean HU passes the marrow tests are filled. All on runs along
+ * the slice's rows: the complement of the closing is the dilation of the complement of the dilation (duality,
+ * run-morphology.ts), so its runs are the hole candidates directly.
  */
-function fillMarrow(bone: Uint8Array, hu: ArrayLike<number>, layout: AxialLayout, maxHolePixels: number, gapPixels: number): void {
+function fillMarrow(bone: Uint8Array, hu: VoxelArray, layout: AxialLayout, maxHolePixels: number, gapPixels: number): void {
   const { width: w, height: h } = layout;
-  const slice = new Uint8Array(w * h);
-  const huSlice = new Float32Array(w * h);
-  // Work buffers for the crop around the slice's bone (its bounding box, padded so that the closing never
-  // reaches the crop border: background on the crop border is then connected to the slice border).
-  const crop = new Uint8Array(w * h);
-  const closed = new Uint8Array(w * h);
-  const scratch = new Uint8Array(w * h);
-  const huCrop = new Float32Array(w * h);
-  const pad = Math.max(0, gapPixels) + 1;
+  const size = w * h;
+  const slice = new Uint8Array(size);
+  const huSlice = new Float32Array(size);
+  const row = new Uint8Array(w);
   // Axial slices stored contiguously (axial = k, u = i): read and written in place, no copies.
   const contiguous = layout.axis === 2 && layout.u === 0;
   for (let s = 0; s < layout.count; s++) {
     let view: Uint8Array = slice;
-    let huView: ArrayLike<number> & { subarray(a: number, b: number): ArrayLike<number> } = huSlice;
-    if (contiguous) {
-      view = bone.subarray(s * w * h, (s + 1) * w * h);
-      const data = hu as Int16Array | Float32Array;
-      huView = data.subarray(s * w * h, (s + 1) * w * h);
-    } else readSlice(bone, layout, s, slice);
-    let x0 = w, x1 = -1, y0 = h, y1 = -1;
-    for (let y = 0; y < h; y++) {
-      const row = view.subarray(y * w, (y + 1) * w);
-      const first = row.indexOf(1);
-      if (first < 0) continue;
-      const last = row.lastIndexOf(1);
-      if (first < x0) x0 = first;
-      if (last > x1) x1 = last;
-      if (y < y0) y0 = y;
-      y1 = y;
+    if (contiguous) view = bone.subarray(s * size, (s + 1) * size);
+    else readSlice(bone, layout, s, slice);
+    const boneRuns = maskRuns(view, w, h);
+    if (boneRuns.count === 0) continue;
+    // Runs of the complement of the closing (or of the bone itself without closing).
+    const open = gapPixels >= 1
+      ? dilateRunsSquare(complementRuns(dilateRunsSquare(boneRuns, h, gapPixels, row), h), h, gapPixels, row)
+      : complementRuns(boneRuns, h);
+    const { runLabel, sizes } = labelRuns(open, h, 1);
+    const { starts, ends, rowFirst } = open;
+    const candidate = new Uint8Array(sizes.length);
+    for (let c = 1; c < sizes.length; c++) candidate[c] = sizes[c] <= maxHolePixels ? 1 : 0;
+    for (let y = 0; y < h; y++)
+      for (let n = rowFirst[y]; n < rowFirst[y + 1]; n++)
+        if (y === 0 || y === h - 1 || starts[n] === 0 || ends[n] === w) candidate[runLabel[n]] = 0;
+    const fill = new Uint8Array(sizes.length);
+    let filled = 0;
+    if (candidate.includes(1)) {
+      // Hole means from HU as float32 (the slice's HU buffer type), summed in row order.
+      let huOf: ArrayLike<number> = huSlice, base = 0;
+      if (contiguous) { huOf = hu; base = s * size; } else readSlice(hu, layout, s, huSlice);
+      const sum = new Float64Array(sizes.length);
+      for (let y = 0; y < h; y++)
+        for (let n = rowFirst[y]; n < rowFirst[y + 1]; n++) {
+          const c = runLabel[n];
+          if (!candidate[c]) continue;
+          for (let p = base + y * w + starts[n]; p < base + y * w + ends[n]; p++) sum[c] += Math.fround(huOf[p]);
+        }
+      for (let c = 1; c < sizes.length; c++) {
+        const meanHu = sum[c] / sizes[c];
+        if (candidate[c] && (meanHu >= MARROW_MIN_MEAN_HU || meanHu <= FATTY_MARROW_MAX_MEAN_HU)) { fill[c] = 1; filled++; }
+      }
     }
-    if (x1 < 0) continue;
-    x0 = Math.max(0, x0 - pad); y0 = Math.max(0, y0 - pad);
-    x1 = Math.min(w - 1, x1 + pad); y1 = Math.min(h - 1, y1 + pad);
-    const cw = x1 - x0 + 1, ch = y1 - y0 + 1, cn = cw * ch;
-    if (!contiguous) readSlice(hu, layout, s, huSlice);
-    for (let y = 0; y < ch; y++) {
-      crop.set(view.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * cw);
-      const from = (y + y0) * w + x0;
-      for (let x = 0; x < cw; x++) huCrop[y * cw + x] = huView[from + x];
-    }
-    const cropView = crop.subarray(0, cn), huCropView = huCrop.subarray(0, cn), scratchView = scratch.subarray(0, cn);
-    // Holes of the closing (rings with small gaps bridged); the closing itself is kept.
-    if (gapPixels >= 1) closeSquare(cropView, scratchView, cw, ch, gapPixels);
-    const changed = fillMarrowHoles(cropView, cropView, huCropView, cw, ch, maxHolePixels, scratchView) || gapPixels >= 1;
-    if (!changed) continue;
-    for (let y = 0; y < ch; y++) view.set(cropView.subarray(y * cw, (y + 1) * cw), (y + y0) * w + x0);
+    if (!filled && gapPixels < 1) continue;
+    // Bone = the closing plus the filled holes = everything but the runs of `open` left unfilled.
+    view.fill(1);
+    for (let y = 0; y < h; y++)
+      for (let n = rowFirst[y]; n < rowFirst[y + 1]; n++) if (!fill[runLabel[n]]) view.fill(0, y * w + starts[n], y * w + ends[n]);
     if (!contiguous) writeSlice(bone, layout, s, slice);
   }
 }
 
-/** Holes of `mask` (w x h) that pass the marrow tests are set in `out`; true when any was. */
-function fillMarrowHoles(mask: Uint8Array, out: Uint8Array, huSlice: Float32Array, w: number, h: number, maxHolePixels: number, inverse: Uint8Array): boolean {
-  for (let p = 0; p < mask.length; p++) inverse[p] = mask[p] ? 0 : 1;
-  const { labels, sizes } = labelComponents2d(inverse, w, h);
-  if (sizes.length <= 2) return false; // only the outside: no hole
-  const touchesBorder = new Uint8Array(sizes.length);
-  for (let x = 0; x < w; x++) { touchesBorder[labels[x]] = 1; touchesBorder[labels[(h - 1) * w + x]] = 1; }
-  for (let y = 0; y < h; y++) { touchesBorder[labels[y * w]] = 1; touchesBorder[labels[y * w + w - 1]] = 1; }
-  const sum = new Float64Array(sizes.length);
-  for (let p = 0; p < mask.length; p++) { const c = labels[p]; if (c && !touchesBorder[c]) sum[c] += huSlice[p]; }
-  const fill = new Uint8Array(sizes.length);
-  let filled = 0;
-  for (let c = 1; c < sizes.length; c++) {
-    const meanHu = sum[c] / sizes[c];
-    if (!touchesBorder[c] && sizes[c] <= maxHolePixels && (meanHu >= MARROW_MIN_MEAN_HU || meanHu <= FATTY_MARROW_MAX_MEAN_HU)) { fill[c] = 1; filled++; }
-  }
-  if (!filled) return false;
-  for (let p = 0; p < mask.length; p++) if (fill[labels[p]]) out[p] = 1;
-  return true;
-}
-
-/**
- * Max (dilate) or min (erode) over a (2r+1)-pixel line along x or y, from `src` into `dst`: one forward and one
- * backward pass counting the distance to the last "hit" pixel (1 for dilation, 0 for erosion); pixels beyond the
- * border are not hits.
- */
-function line(src: Uint8Array, dst: Uint8Array, w: number, h: number, r: number, alongX: boolean, dilate: boolean): void {
-  const hit = dilate ? 1 : 0;
-  const lines = alongX ? h : w, length = alongX ? w : h;
-  const step = alongX ? 1 : w, lineStep = alongX ? w : 1;
-  const far = r + 1;
-  for (let l = 0; l < lines; l++) {
-    const base = l * lineStep;
-    let d = far;
-    for (let t = 0, q = base; t < length; t++, q += step) {
-      d = src[q] === hit ? 0 : d + 1;
-      dst[q] = d <= r ? hit : 1 - hit;
-    }
-    d = far;
-    for (let t = length - 1, q = base + t * step; t >= 0; t--, q -= step) {
-      d = src[q] === hit ? 0 : d + 1;
-      if (d <= r) dst[q] = hit;
-    }
-  }
-}
-
-/** Morphological closing (dilation then erosion) by a (2r+1)-pixel square, in place. */
-function closeSquare(mask: Uint8Array, scratch: Uint8Array, w: number, h: number, r: number): void {
-  if (r < 1) return;
-  line(mask, scratch, w, h, r, true, true);
-  line(scratch, mask, w, h, r, false, true);
-  line(mask, scratch, w, h, r, true, false);
-  line(scratch, mask, w, h, r, false, false);
-}
-
 export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout): Uint8Array {
   const { data, grid } = ct;
+  const [nx, ny, nz] = grid.dims;
+  const rows = ny * nz;
   const { seedHu, growHu } = boneThresholdsHu(grid);
+  // Thresholds inside the body only: its runs bound the scan.
+  const bodyRuns = maskRuns(body, nx, rows);
   const weak = new Uint8Array(data.length);
   const grown = new Uint8Array(data.length);
-  for (let n = 0; n < data.length; n++) {
-    const v = data[n];
-    if (v >= growHu && body[n]) { weak[n] = 1; if (v >= seedHu) grown[n] = 1; }
-  }
+  let seeds = new Int32Array(1 << 16);
+  let seedCount = 0;
+  for (let r = 0; r < rows; r++)
+    for (let b = bodyRuns.rowFirst[r]; b < bodyRuns.rowFirst[r + 1]; b++) {
+      const end = r * nx + bodyRuns.ends[b];
+      for (let n = r * nx + bodyRuns.starts[b]; n < end; n++) {
+        const v = data[n];
+        if (v >= growHu) {
+          weak[n] = 1;
+          if (v >= seedHu) {
+            grown[n] = 1;
+            if (seedCount === seeds.length) { const bigger = new Int32Array(seeds.length * 2); bigger.set(seeds); seeds = bigger; }
+            seeds[seedCount++] = n;
+          }
+        }
+      }
+    }
   const maxSteps = Math.max(1, Math.round(BONE_GROW_MM / Math.min(...spacingOf(grid))));
-  growFromSeeds(grown, weak, grid.dims, maxSteps);
-  const { labels, sizes } = labelComponents3d(grown, grid.dims);
+  growFromSeeds(grown, seeds, seedCount, weak, grid.dims, maxSteps);
+  const runs = maskRuns(grown, nx, rows);
+  const { runLabel, sizes } = labelRuns(runs, ny, nz);
   const minVoxels = (BONE_MIN_VOLUME_ML * MM3_PER_ML) / voxelVolumeMm3(grid);
   const keep = new Uint8Array(sizes.length);
   for (let c = 1; c < sizes.length; c++) keep[c] = sizes[c] >= minVoxels ? 1 : 0;
-  const bone = weak; // reused
-  for (let n = 0; n < data.length; n++) bone[n] = keep[labels[n]];
+  const bone = weak.fill(0); // reused
+  paintRuns(bone, runs, runLabel, keep);
   fillMarrow(bone, data, layout, BONE_MAX_MARROW_AREA_MM2 / layout.pixelAreaMm2, Math.round(BONE_RING_GAP_MM / Math.sqrt(layout.pixelAreaMm2)));
   return bone;
 }

@@ -11,10 +11,43 @@ import type { RunOptions, Segmenter } from '../types.ts';
 import { segmentBody } from './body.ts';
 import { segmentBone } from './bone.ts';
 import { segmentLungsAndAirways } from './lungs.ts';
+import { maskRuns, type Runs } from './components.ts';
 import { axialLayout } from './slices.ts';
 
 export const BUILTIN_SEGMENTER_ID = 'builtin-v1';
 export const BUILTIN_STRUCTURES = ['lung_left', 'lung_right', 'trachea', 'bronchi', 'skeleton', 'body'] as const;
+
+/**
+ * Layer 0: organ n + 1 where organs[n] is set (the first one wins), layer 1: body (6), both only inside the body.
+ * Painted run by run: the organs in reverse order so that earlier ones overwrite later ones, then the gaps between
+ * the body's runs cleared.
+ */
+function assembleLayers(ct: Volume, body: Uint8Array, organMasks: Uint8Array[]): { organs: Uint8Array; bodyLayer: Uint8Array } {
+  const [nx, ny, nz] = ct.grid.dims;
+  const rows = ny * nz;
+  const organs = new Uint8Array(ct.data.length);
+  const bodyLayer = new Uint8Array(ct.data.length);
+  const paint = (out: Uint8Array, runs: Runs, value: number) => {
+    for (let r = 0; r < rows; r++)
+      for (let n = runs.rowFirst[r]; n < runs.rowFirst[r + 1]; n++) out.fill(value, r * nx + runs.starts[n], r * nx + runs.ends[n]);
+  };
+  for (let n = organMasks.length - 1; n >= 0; n--) {
+    // The same array given again (the empty lung masks) paints nothing new: its first place wins.
+    if (organMasks.indexOf(organMasks[n]) < n) continue;
+    paint(organs, maskRuns(organMasks[n], nx, rows), n + 1);
+  }
+  const bodyRuns = maskRuns(body, nx, rows);
+  paint(bodyLayer, bodyRuns, 6);
+  for (let r = 0; r < rows; r++) {
+    let x = 0;
+    for (let n = bodyRuns.rowFirst[r]; n < bodyRuns.rowFirst[r + 1]; n++) {
+      if (bodyRuns.starts[n] > x) organs.fill(0, r * nx + x, r * nx + bodyRuns.starts[n]);
+      x = bodyRuns.ends[n];
+    }
+    if (x < nx) organs.fill(0, r * nx + x, (r + 1) * nx);
+  }
+  return { organs, bodyLayer };
+}
 
 export async function segmentBuiltin(ct: Volume, options: RunOptions = {}): Promise<LabelMap> {
   const total = 3;
@@ -27,14 +60,7 @@ export async function segmentBuiltin(ct: Volume, options: RunOptions = {}): Prom
   progress(2);
   const bone = segmentBone(ct, body, layout);
   progress(3);
-  const organs = new Uint8Array(ct.data.length);
-  const bodyLayer = new Uint8Array(ct.data.length);
-  const { lungLeft, lungRight, trachea, bronchi } = lungs;
-  for (let v = 0; v < organs.length; v++) {
-    if (!body[v]) continue;
-    bodyLayer[v] = 6;
-    organs[v] = lungLeft[v] ? 1 : lungRight[v] ? 2 : trachea[v] ? 3 : bronchi[v] ? 4 : bone[v] ? 5 : 0;
-  }
+  const { organs, bodyLayer } = assembleLayers(ct, body, [lungs.lungLeft, lungs.lungRight, lungs.trachea, lungs.bronchi, bone]);
   const notes = [
     ...(ct.meta.notes ?? []),
     `segmented by ${BUILTIN_SEGMENTER_ID} (HU thresholds, components, axial hole filling) on ${describeGrid(ct.grid)}`,

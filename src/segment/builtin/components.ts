@@ -3,7 +3,9 @@
  * 4 in 2D = a grid with one slice). Run-based: the mask is cut into runs along i, runs that overlap in i in the
  * neighbouring row (j - 1) or slice (k - 1) are joined with union-find (Rosenfeld & Pfaltz, "Sequential
  * operations in digital picture processing", J ACM 13(4), 1966, doi:10.1145/321356.321357, on runs). Large
- * compact masks (the body) have a few runs per row, so the cost is one scan of the voxels plus the runs.
+ * compact masks (the body) have a few runs per row, so the cost is one scan of the voxels plus the runs; callers
+ * that only keep or drop whole components work on the runs (labelRuns, paintRuns) and never build a per-voxel
+ * label volume.
  */
 
 export interface Components {
@@ -13,35 +15,75 @@ export interface Components {
   readonly sizes: number[];
 }
 
-export function labelComponents3d(mask: Uint8Array, dims: readonly [number, number, number]): Components {
-  const [nx, ny, nz] = dims;
-  const rows = ny * nz;
-  // Runs: start offset and end (exclusive) offset in the volume; rowFirst[r] = first run index of row r.
-  let starts = new Int32Array(1024);
-  let ends = new Int32Array(1024);
-  const rowFirst = new Int32Array(rows + 1);
-  let runCount = 0;
-  for (let r = 0; r < rows; r++) {
-    rowFirst[r] = runCount;
-    const base = r * nx;
-    let x = 0;
-    while (x < nx) {
-      while (x < nx && mask[base + x] === 0) x++;
-      if (x === nx) break;
-      const s = x;
-      while (x < nx && mask[base + x] !== 0) x++;
-      if (runCount === starts.length) {
-        const s2 = new Int32Array(starts.length * 2); s2.set(starts); starts = s2;
-        const e2 = new Int32Array(ends.length * 2); e2.set(ends); ends = e2;
-      }
-      starts[runCount] = s;
-      ends[runCount] = x;
-      runCount++;
-    }
+/**
+ * Runs of a mask along i, row by row (row r = j + ny * k): run n covers i in [starts[n], ends[n]) of its row;
+ * the runs of row r are rowFirst[r] .. rowFirst[r + 1] - 1, sorted by start.
+ */
+export class Runs {
+  starts = new Int32Array(1024);
+  ends = new Int32Array(1024);
+  readonly rowFirst: Int32Array;
+  count = 0;
+  private row = 0;
+
+  constructor(readonly nx: number, readonly rows: number) {
+    this.rowFirst = new Int32Array(rows + 1);
   }
-  rowFirst[rows] = runCount;
-  const parent = new Int32Array(runCount);
-  for (let n = 0; n < runCount; n++) parent[n] = n;
+
+  /** Starts row r (rows are begun in increasing order; skipped rows are empty). */
+  beginRow(r: number): void {
+    while (this.row <= r) this.rowFirst[this.row++] = this.count;
+  }
+
+  push(start: number, end: number): void {
+    if (this.count === this.starts.length) {
+      const s2 = new Int32Array(this.starts.length * 2); s2.set(this.starts); this.starts = s2;
+      const e2 = new Int32Array(this.ends.length * 2); e2.set(this.ends); this.ends = e2;
+    }
+    this.starts[this.count] = start;
+    this.ends[this.count] = end;
+    this.count++;
+  }
+
+  /** Closes the list: the remaining rows are empty. */
+  finish(): this {
+    while (this.row <= this.rows) this.rowFirst[this.row++] = this.count;
+    return this;
+  }
+}
+
+/** Runs of the voxels of a 0/1 `mask` that are 1; zero runs are skipped with indexOf (a native scan). */
+export function maskRuns(mask: Uint8Array, nx: number, rows: number): Runs {
+  const runs = new Runs(nx, rows);
+  const n = nx * rows;
+  let p = 0;
+  while (p < n) {
+    // The next non-zero voxel (masks hold 0/1).
+    const s = mask.indexOf(1, p);
+    if (s < 0) break;
+    const r = (s / nx) | 0;
+    const rowEnd = (r + 1) * nx;
+    let e = s + 1;
+    while (e < rowEnd && mask[e] !== 0) e++;
+    runs.beginRow(r);
+    runs.push(s - r * nx, e - r * nx);
+    p = e;
+  }
+  return runs.finish();
+}
+
+export interface RunComponents {
+  /** Component number per run, 1-based, numbered in order of first appearance (row by row). */
+  readonly runLabel: Int32Array;
+  /** sizes[c] = voxel count of component c (sizes[0] = 0). */
+  readonly sizes: number[];
+}
+
+/** Face-connected components of runs on an nx x ny x nz grid (runs.rows = ny * nz). */
+export function labelRuns(runs: Runs, ny: number, nz: number): RunComponents {
+  const { starts, ends, rowFirst, count } = runs;
+  const parent = new Int32Array(count);
+  for (let n = 0; n < count; n++) parent[n] = n;
   const find = (a: number): number => {
     while (parent[a] !== a) { parent[a] = parent[parent[a]]; a = parent[a]; }
     return a;
@@ -66,17 +108,36 @@ export function labelComponents3d(mask: Uint8Array, dims: readonly [number, numb
       if (j > 0) joinRows(r, r - 1);
       if (k > 0) joinRows(r, r - ny);
     }
-  const labels = new Int32Array(mask.length);
-  const idOfRoot = new Int32Array(runCount).fill(0);
+  const runLabel = new Int32Array(count);
+  const idOfRoot = new Int32Array(count);
   const sizes = [0];
-  for (let r = 0; r < rows; r++)
-    for (let n = rowFirst[r]; n < rowFirst[r + 1]; n++) {
-      const root = find(n);
-      if (idOfRoot[root] === 0) { idOfRoot[root] = sizes.length; sizes.push(0); }
-      const id = idOfRoot[root];
-      sizes[id] += ends[n] - starts[n];
-      labels.fill(id, r * nx + starts[n], r * nx + ends[n]);
-    }
+  for (let n = 0; n < count; n++) {
+    const root = find(n);
+    if (idOfRoot[root] === 0) { idOfRoot[root] = sizes.length; sizes.push(0); }
+    const id = idOfRoot[root];
+    runLabel[n] = id;
+    sizes[id] += ends[n] - starts[n];
+  }
+  return { runLabel, sizes };
+}
+
+/** Sets `value` in `out` (volume, i fastest) on the runs whose component has keep[c] set. */
+export function paintRuns(out: Uint8Array, runs: Runs, runLabel: Int32Array, keep: ArrayLike<number | boolean>, value = 1): void {
+  const { starts, ends, rowFirst, nx, rows } = runs;
+  for (let r = 0; r < rows; r++) {
+    const base = r * nx;
+    for (let n = rowFirst[r]; n < rowFirst[r + 1]; n++) if (keep[runLabel[n]]) out.fill(value, base + starts[n], base + ends[n]);
+  }
+}
+
+export function labelComponents3d(mask: Uint8Array, dims: readonly [number, number, number]): Components {
+  const [nx, ny, nz] = dims;
+  const runs = maskRuns(mask, nx, ny * nz);
+  const { runLabel, sizes } = labelRuns(runs, ny, nz);
+  const labels = new Int32Array(mask.length);
+  const { starts, ends, rowFirst } = runs;
+  for (let r = 0; r < ny * nz; r++)
+    for (let n = rowFirst[r]; n < rowFirst[r + 1]; n++) labels.fill(runLabel[n], r * nx + starts[n], r * nx + ends[n]);
   return { labels, sizes };
 }
 
@@ -90,15 +151,45 @@ export function labelComponents2d(mask: Uint8Array, w: number, h: number): Compo
  * only holes of at most that many pixels are filled.
  */
 export function fillHoles2d(mask: Uint8Array, w: number, h: number, maxHoleArea = Infinity): void {
-  const inverse = new Uint8Array(mask.length);
-  for (let n = 0; n < mask.length; n++) inverse[n] = mask[n] ? 0 : 1;
-  const { labels, sizes } = labelComponents2d(inverse, w, h);
+  const runs = new Runs(w, h);
+  for (let y = 0; y < h; y++) {
+    runs.beginRow(y);
+    pushGaps(runs, mask, y * w, w);
+  }
+  fillHoleRuns(mask, runs.finish(), h, maxHoleArea);
+}
+
+/** Pushes the zero runs of mask[base, base + w) (row-relative) onto `runs`. */
+function pushGaps(runs: Runs, mask: Uint8Array, base: number, w: number): void {
+  // A view of the row bounds the native scans to it (a full row would otherwise scan on into the next rows).
+  const row = mask.subarray(base, base + w);
+  let x = 0;
+  while (x < w) {
+    const s = row.indexOf(0, x);
+    if (s < 0) break;
+    let e = row.indexOf(1, s);
+    if (e < 0) e = w;
+    runs.push(s, e);
+    x = e;
+  }
+}
+
+/**
+ * Background runs of a 2D slice (runs.nx wide, h rows) not connected to its border, of at most maxHoleArea
+ * pixels, are set to 1 in `out` (the slice, x fastest).
+ */
+export function fillHoleRuns(out: Uint8Array, gaps: Runs, h: number, maxHoleArea = Infinity): void {
+  const { runLabel, sizes } = labelRuns(gaps, h, 1);
+  const w = gaps.nx;
+  const { starts, ends, rowFirst } = gaps;
   const touchesBorder = new Uint8Array(sizes.length);
-  for (let x = 0; x < w; x++) { touchesBorder[labels[x]] = 1; touchesBorder[labels[(h - 1) * w + x]] = 1; }
-  for (let y = 0; y < h; y++) { touchesBorder[labels[y * w]] = 1; touchesBorder[labels[y * w + w - 1]] = 1; }
+  for (let y = 0; y < h; y++)
+    for (let n = rowFirst[y]; n < rowFirst[y + 1]; n++)
+      if (y === 0 || y === h - 1 || starts[n] === 0 || ends[n] === w) touchesBorder[runLabel[n]] = 1;
   const fill = new Uint8Array(sizes.length);
-  for (let c = 1; c < sizes.length; c++) fill[c] = !touchesBorder[c] && sizes[c] <= maxHoleArea ? 1 : 0;
-  for (let n = 0; n < mask.length; n++) if (fill[labels[n]]) mask[n] = 1;
+  let any = false;
+  for (let c = 1; c < sizes.length; c++) if (!touchesBorder[c] && sizes[c] <= maxHoleArea) { fill[c] = 1; any = true; }
+  if (any) paintRuns(out, gaps, runLabel, fill);
 }
 
 /** fillHoles2d on every axial slice; in place, without copies when slices are contiguous (axial = k). */

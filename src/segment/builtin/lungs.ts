@@ -7,7 +7,7 @@
  */
 import { voxelVolumeMm3, type Volume } from '../../volume/index.ts';
 import { segmentAirways } from './airways.ts';
-import { labelComponents3d } from './components.ts';
+import { labelRuns, maskRuns, paintRuns, Runs } from './components.ts';
 import type { AxialLayout } from './slices.ts';
 import { AIR_MAX_HU, LUNG_MAX_MEAN_HU, LUNG_MAX_PURE_AIR_FRACTION, LUNG_MIN_VOLUME_ML, PURE_AIR_MAX_HU } from './thresholds.ts';
 
@@ -37,24 +37,36 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   const notes: string[] = [];
 
   const nz = grid.dims[2];
-  /** Calls fn(v, RAS x of voxel v) for every voxel, x updated incrementally along i. */
-  const eachRasX = (fn: (v: number, x: number) => void) => {
-    for (let k = 0, v = 0; k < nz; k++)
-      for (let j = 0; j < ny; j++) {
-        const x0 = m[1] * j + m[2] * k + m[3];
-        for (let i = 0; i < nx; i++, v++) fn(v, x0 + m[0] * i);
-      }
-  };
 
-  const air = new Uint8Array(data.length);
-  for (let v = 0; v < data.length; v++) air[v] = body[v] && data[v] < AIR_MAX_HU ? 1 : 0;
-  const { labels, sizes } = labelComponents3d(air, grid.dims);
+  // Air runs along i inside the body runs; per component, the HU sum and the pure-air count, voxels summed in
+  // array order as a per-voxel scan would (float HU sums then round the same way).
+  const rows = ny * nz;
+  const bodyRuns = maskRuns(body, nx, rows);
+  const air = new Runs(nx, rows);
+  for (let r = 0; r < rows; r++) {
+    air.beginRow(r);
+    const base = r * nx;
+    for (let b = bodyRuns.rowFirst[r]; b < bodyRuns.rowFirst[r + 1]; b++) {
+      const end = base + bodyRuns.ends[b];
+      let p = base + bodyRuns.starts[b];
+      while (p < end) {
+        while (p < end && !(data[p] < AIR_MAX_HU)) p++;
+        if (p === end) break;
+        const s = p;
+        while (p < end && data[p] < AIR_MAX_HU) p++;
+        air.push(s - base, p - base);
+      }
+    }
+  }
+  air.finish();
+  const { runLabel, sizes } = labelRuns(air, ny, nz);
   const sum = new Float64Array(sizes.length);
   const pure = new Float64Array(sizes.length);
-  for (let v = 0; v < data.length; v++) {
-    const c = labels[v];
-    if (c) { sum[c] += data[v]; if (data[v] < PURE_AIR_MAX_HU) pure[c]++; }
-  }
+  for (let r = 0; r < rows; r++)
+    for (let n = air.rowFirst[r]; n < air.rowFirst[r + 1]; n++) {
+      const c = runLabel[n];
+      for (let v = r * nx + air.starts[n]; v < r * nx + air.ends[n]; v++) { sum[c] += data[v]; if (data[v] < PURE_AIR_MAX_HU) pure[c]++; }
+    }
   const minVoxels = (LUNG_MIN_VOLUME_ML * MM3_PER_ML) / voxelVolumeMm3(grid);
   const isLung = new Uint8Array(sizes.length);
   for (let c = 1; c < sizes.length; c++) {
@@ -63,11 +75,16 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   const lungAir = new Uint8Array(data.length);
   const empty = { lungLeft: lungAir, lungRight: lungAir, trachea: lungAir, bronchi: lungAir };
   if (!isLung.some((f) => f === 1)) return { ...empty, notes: ['no air component looks like lung: no lungs or airways in the field of view'] };
-  for (let v = 0; v < data.length; v++) lungAir[v] = isLung[labels[v]];
+  paintRuns(lungAir, air, runLabel, isLung);
 
-  // Body midline: mean RAS x of the body outline.
+  // Body midline: mean RAS x of the body outline (voxels summed in array order, x updated along i as in eachRasX).
   let bodyX = 0, bodyN = 0;
-  eachRasX((v, x) => { if (body[v]) { bodyX += x; bodyN++; } });
+  for (let r = 0; r < rows; r++) {
+    const j = r % ny, k = (r - j) / ny;
+    const x0 = m[1] * j + m[2] * k + m[3];
+    for (let b = bodyRuns.rowFirst[r]; b < bodyRuns.rowFirst[r + 1]; b++)
+      for (let i = bodyRuns.starts[b]; i < bodyRuns.ends[b]; i++) { bodyX += x0 + m[0] * i; bodyN++; }
+  }
   const bodyMidlineRasX = bodyN ? bodyX / bodyN : 0;
 
   const sliceOf = (s: number, p: number) => {
@@ -80,11 +97,27 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   notes.push(airways.note);
   const midline = airways.midlineRasX ?? bodyMidlineRasX;
 
-  // Lungs = lung air without the airways, re-split into components.
-  for (let v = 0; v < data.length; v++) if (airways.trachea[v] || airways.bronchi[v]) lungAir[v] = 0;
-  const parts = labelComponents3d(lungAir, grid.dims);
+  // Lungs = lung air without the airways (which lie inside it), re-split into components.
+  for (let r = 0; r < rows; r++)
+    for (let n = air.rowFirst[r]; n < air.rowFirst[r + 1]; n++) {
+      if (!isLung[runLabel[n]]) continue;
+      for (let v = r * nx + air.starts[n]; v < r * nx + air.ends[n]; v++) if (airways.trachea[v] || airways.bronchi[v]) lungAir[v] = 0;
+    }
+  const partRuns = maskRuns(lungAir, nx, rows);
+  const parts = labelRuns(partRuns, ny, nz);
   const leftCount = new Float64Array(parts.sizes.length);
-  eachRasX((v, x) => { if (parts.labels[v] && x < midline) leftCount[parts.labels[v]]++; });
+  /** Calls fn(run, its first voxel, its first i, RAS x at i = 0 of its row) for every run of the lung parts. */
+  const eachRunX = (fn: (n: number, v0: number, i0: number, x0: number) => void) => {
+    for (let r = 0; r < rows; r++) {
+      const j = r % ny, k = (r - j) / ny;
+      const x0 = m[1] * j + m[2] * k + m[3];
+      for (let n = partRuns.rowFirst[r]; n < partRuns.rowFirst[r + 1]; n++) fn(n, r * nx + partRuns.starts[n], partRuns.starts[n], x0);
+    }
+  };
+  eachRunX((n, _v0, i0, x0) => {
+    const c = parts.runLabel[n];
+    for (let i = i0; i < partRuns.ends[n]; i++) if (x0 + m[0] * i < midline) leftCount[c]++;
+  });
   const side = new Int8Array(parts.sizes.length); // -1 left, +1 right, 0 cut at the midline, 2 dropped
   let cut = 0;
   for (let c = 1; c < parts.sizes.length; c++) {
@@ -97,12 +130,14 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   if (cut) notes.push(`${cut} lung component(s) spanning the midline were cut at RAS x = ${midline.toFixed(1)} mm`);
   const lungLeft = new Uint8Array(data.length);
   const lungRight = new Uint8Array(data.length);
-  eachRasX((v, x) => {
-    const c = parts.labels[v];
-    if (!c || side[c] === 2) return;
-    const s = side[c] === 0 ? (x < midline ? -1 : 1) : side[c];
-    if (s < 0) lungLeft[v] = 1;
-    else lungRight[v] = 1;
+  eachRunX((n, v0, i0, x0) => {
+    const c = side[parts.runLabel[n]];
+    if (c === 2) return;
+    for (let i = i0, v = v0; i < partRuns.ends[n]; i++, v++) {
+      const s = c === 0 ? (x0 + m[0] * i < midline ? -1 : 1) : c;
+      if (s < 0) lungLeft[v] = 1;
+      else lungRight[v] = 1;
+    }
   });
   return { lungLeft, lungRight, trachea: airways.trachea, bronchi: airways.bronchi, notes };
 }
