@@ -38,14 +38,31 @@ export function lesionCues(text: string): Cue<LesionType>[] {
 }
 
 export type SizeCue = 'enlarged' | 'massively enlarged' | 'normal size';
-/** Size cues; `organ` is set for words that name their organ (splenomegaly). */
-export function sizeCues(text: string): Cue<{ cls: SizeCue; organ?: string }>[] {
-  return all(text, /\b(massively\s+enlarged|massive(?:ly)?\s+(spleno|hepato)megaly|(spleno|hepato)megaly|enlarged|enlargement|increased\s+in\s+size|normal[- ]sized|normally\s+sized|(?:of\s+)?normal\s+(?:in\s+)?size|non-?enlarged|size\s+within\s+normal\s+limits)\b/gi, (m) => {
+
+/**
+ * "-megaly" words name the organs they enlarge (Greek megas, large): hepatomegaly = enlarged liver,
+ * splenomegaly = enlarged spleen, hepatosplenomegaly = both enlarged, nephromegaly = enlarged kidneys,
+ * cardiomegaly = enlarged heart, thyromegaly = enlarged thyroid. Canonical names of the anatomy catalogue.
+ */
+const MEGALY_ORGANS: Readonly<Record<string, readonly string[]>> = {
+  hepatospleno: ['liver', 'spleen'],
+  hepato: ['liver'],
+  spleno: ['spleen'],
+  nephro: ['kidneys'],
+  cardio: ['heart'],
+  thyro: ['thyroid_gland'],
+};
+
+/** A "-megaly" word of MEGALY_ORGANS (longest stem first, so hepatosplenomegaly is not read as splenomegaly). */
+export const MEGALY_RE = /\b(hepatospleno|hepato|spleno|nephro|cardio|thyro)megaly\b/i;
+
+/** Size cues; `organs` is set for words that name their organs (splenomegaly, hepatosplenomegaly). */
+export function sizeCues(text: string): Cue<{ cls: SizeCue; organs?: readonly string[] }>[] {
+  return all(text, /\b(massively\s+enlarged|(?:massive(?:ly)?\s+)?(hepatospleno|hepato|spleno|nephro|cardio|thyro)megaly|enlarged|enlargement|increased\s+in\s+size|normal[- ]sized|normally\s+sized|(?:of\s+)?normal\s+(?:in\s+)?size|non-?enlarged|size\s+within\s+normal\s+limits)\b/gi, (m) => {
     const w = m[0].toLowerCase();
-    const stem = (m[2] ?? m[3])?.toLowerCase();
-    const organ = stem === 'spleno' ? 'spleen' : stem === 'hepato' ? 'liver' : undefined;
+    const organs = m[2] === undefined ? undefined : MEGALY_ORGANS[m[2].toLowerCase()];
     const cls: SizeCue = /massive/.test(w) ? 'massively enlarged' : /normal|non-?enlarged/.test(w) ? 'normal size' : 'enlarged';
-    return organ === undefined ? { cls } : { cls, organ };
+    return organs === undefined ? { cls } : { cls, organs };
   });
 }
 

@@ -54,6 +54,12 @@ describe('matchClaim', () => {
     expect(verdict('2 cm cyst in the L kidney.')).toEqual(['supported']);
     expect(verdict('No focal splenic lesion.')).toEqual(['supported']);
     expect(verdict('Pancreatic head mass encasing the SMA, T4.')).toEqual(['supported', 'supported', 'supported']);
+    // two organs, two numbers: each checked against its own organ (liver 1511.3 mL, spleen 346 mL)
+    expect(verdict('Liver volume 1511 mL and spleen volume 346 mL.')).toEqual(['supported', 'supported']);
+    expect(verdict('Liver volume 1511 mL and spleen volume 520 mL.')).toEqual(['supported', 'contradicted:number_off']);
+    // hepatosplenomegaly = liver enlarged (normal: present_absent) + spleen enlarged (enlarged: supported)
+    expect(verdict('Hepatosplenomegaly.')).toEqual(['contradicted:present_absent', 'supported']);
+    expect(verdict('No hepatosplenomegaly.')).toEqual(['supported', 'contradicted:negated_present']);
     const m = matchClaim(parseClaims('The spleen is enlarged.')[0]!, FINDINGS);
     expect(m.findingIds).toEqual(['spleen.size', 'spleen.length']);
   });

@@ -33,6 +33,10 @@ export interface SideWord {
 const ORGAN_ADJECTIVES: Readonly<Record<string, string>> = {
   hepatic: 'liver', liver: 'liver', renal: 'kidneys', splenic: 'spleen', pancreatic: 'pancreas', pulmonary: 'lung',
   adrenal: 'adrenal_glands', gastric: 'stomach', colonic: 'colon', vesical: 'urinary_bladder', osseous: 'skeleton',
+  // Bowel and other hollow-organ adjectives: the jejunum and ileum are the small bowel after the duodenum; the
+  // caecum is the first part of the colon (catalogue: small_bowel, colon, duodenum, esophagus, heart).
+  jejunal: 'small_bowel', ileal: 'small_bowel', duodenal: 'duodenum', caecal: 'colon', cecal: 'colon',
+  oesophageal: 'esophagus', esophageal: 'esophagus', cardiac: 'heart',
 };
 
 /** Sided members of the paired organs the adjectives name. */
@@ -42,10 +46,21 @@ const SIDED: Readonly<Record<string, { left: string; right: string }>> = {
   adrenal_glands: { left: 'adrenal_gland_left', right: 'adrenal_gland_right' },
 };
 
-/** Words the catalogue lacks but reports use for its vessels. */
+/**
+ * Words the catalogue lacks but reports use for its structures (matched as whole phrases, lower case, hyphens
+ * as spaces). Bowel: "loops" of bowel are small-bowel loops in report usage (the colon is named as colon or large
+ * bowel); the jejunum and ileum are small bowel; the caecum, sigmoid and the hepatic and splenic flexures are
+ * parts of the colon (the catalogue has no separate labels for them; TotalSegmentator's colon mask includes them).
+ * "Bowel" alone is left unread: it may mean small bowel, colon or both.
+ */
 const EXTRA_NAMES: Readonly<Record<string, string>> = {
   celiac: 'celiac_trunk', coeliac: 'celiac_trunk', 'hepatic artery': 'common_hepatic_artery',
   'superior mesenteric': 'superior_mesenteric_artery',
+  'bowel loop': 'small_bowel', 'bowel loops': 'small_bowel', 'small bowel loop': 'small_bowel', 'small bowel loops': 'small_bowel',
+  'loops of bowel': 'small_bowel', 'loops of small bowel': 'small_bowel', 'loops of the small bowel': 'small_bowel',
+  jejunum: 'small_bowel', ileum: 'small_bowel', 'terminal ileum': 'small_bowel',
+  'large bowel loop': 'colon', 'large bowel loops': 'colon', 'loops of large bowel': 'colon', 'colonic loops': 'colon',
+  caecum: 'colon', cecum: 'colon', sigmoid: 'colon', 'hepatic flexure': 'colon', 'splenic flexure': 'colon',
 };
 
 const LESION_TAIL = /^(lesions?|mass(es)?|nodules?|cysts?|tumou?rs?|metastas[ie]s|mets|neoplasms?|carcinomas?|hcc|pdac|rcc|ccrcc|nsclc|sclc)$/i;

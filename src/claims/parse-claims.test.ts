@@ -112,3 +112,90 @@ describe('parseClaims: different phrasing, same claims', () => {
     expect(parseClaims('Comparison: none.')).toEqual([]);
   });
 });
+
+describe('parseClaims: which organ a number, a size word and a structure word belong to', () => {
+  const brief = (s: string) => parseClaims(s).map((c) => [c.kind, c.negated, c.organ, c.sizeClass, c.numbers.map((n) => [n.kind, n.value])]);
+
+  it('a number belongs to the nearest organ before it in its clause; "respectively" pairs in order', () => {
+    expect(brief('Liver volume 1511 mL and spleen volume 346 mL.')).toEqual([
+      ['organ_size', false, 'liver', undefined, [['volumeMl', 1511]]],
+      ['organ_size', false, 'spleen', undefined, [['volumeMl', 346]]],
+    ]);
+    expect(brief('Spleen volume 346 mL and liver volume 1511 mL.')).toEqual([
+      ['organ_size', false, 'spleen', undefined, [['volumeMl', 346]]],
+      ['organ_size', false, 'liver', undefined, [['volumeMl', 1511]]],
+    ]);
+    expect(parseClaims('Right kidney 115 mL, left kidney 116 mL.').map((c) => [c.organ, c.side, c.numbers[0]!.value])).toEqual([
+      ['kidney_right', 'right', 115],
+      ['kidney_left', 'left', 116],
+    ]);
+    expect(brief('The liver and spleen measure 1506 mL and 550 mL, respectively.')).toEqual([
+      ['organ_size', false, 'liver', undefined, [['volumeMl', 1506]]],
+      ['organ_size', false, 'spleen', undefined, [['volumeMl', 550]]],
+    ]);
+    // beside a size word about another organ, and a fat statement with a second organ's attenuation
+    expect(brief('Splenomegaly and liver volume 1500 mL.')).toEqual([
+      ['organ_size', false, 'spleen', 'enlarged', []],
+      ['organ_size', false, 'liver', undefined, [['volumeMl', 1500]]],
+    ]);
+    expect(brief('Hepatic steatosis, liver 30 HU and spleen 52 HU.')).toEqual([
+      ['steatosis', false, 'liver', undefined, [['huMean', 30]]],
+      ['attenuation', false, 'spleen', undefined, [['huMean', 52]]],
+    ]);
+    // the second organ of an "A-to-B" ratio is its reference: 40 HU is the pancreas's (45 HU, after "versus", is dropped)
+    expect(brief('The pancreas-to-spleen attenuation ratio is 0.89 (40 HU versus 45 HU on non-contrast CT), without fatty pancreas by the 0.70 criterion.')).toEqual([
+      ['steatosis', true, 'pancreas', undefined, [['huMean', 40]]],
+    ]);
+    expect(brief('The liver-to-spleen attenuation ratio is 0.6 (liver 30 HU, spleen 50 HU).')).toEqual([
+      ['attenuation', false, 'liver', undefined, [['huMean', 30]]],
+      ['attenuation', false, 'spleen', undefined, [['huMean', 50]]],
+    ]);
+    // a location's number is not its organ's
+    expect(brief('Liver 1500 mL, caudate lobe 300 mL.')).toEqual([['organ_size', false, 'liver', undefined, [['volumeMl', 1500]]]]);
+    // one organ still takes every number
+    expect(brief('Splenomegaly (346 mL, 13.8 cm craniocaudal).')).toEqual([['organ_size', false, 'spleen', 'enlarged', [['volumeMl', 346], ['lengthMm', 138]]]]);
+  });
+
+  it('with several size words each organ takes the nearest one', () => {
+    expect(brief('Liver normal in size, spleen enlarged.')).toEqual([
+      ['organ_size', false, 'liver', 'normal size', []],
+      ['organ_size', false, 'spleen', 'enlarged', []],
+    ]);
+    expect(brief('Enlarged spleen and normal-sized liver.')).toEqual([
+      ['organ_size', false, 'spleen', 'enlarged', []],
+      ['organ_size', false, 'liver', 'normal size', []],
+    ]);
+  });
+
+  it('-megaly words name their organs: hepatosplenomegaly is liver and spleen', () => {
+    expect(brief('No evidence of hepatosplenomegaly.')).toEqual([
+      ['organ_size', true, 'liver', 'enlarged', []],
+      ['organ_size', true, 'spleen', 'enlarged', []],
+    ]);
+    expect(brief('Hepatosplenomegaly is not seen.')).toEqual([
+      ['organ_size', true, 'liver', 'enlarged', []],
+      ['organ_size', true, 'spleen', 'enlarged', []],
+    ]);
+    expect(brief('Massive hepatosplenomegaly.').map((c) => [c[2], c[3]])).toEqual([
+      ['liver', 'massively enlarged'],
+      ['spleen', 'massively enlarged'],
+    ]);
+    expect(brief('Hepatomegaly.')).toEqual([['organ_size', false, 'liver', 'enlarged', []]]);
+    expect(brief('No nephromegaly.')).toEqual([['organ_size', true, 'kidneys', 'enlarged', []]]);
+    expect(brief('Mild cardiomegaly.')).toEqual([['organ_size', false, 'heart', 'enlarged', []]]);
+    // two organs, two unpaired numbers: the text does not say which is which, so neither gets one
+    expect(brief('Hepatosplenomegaly (2500 mL, 500 mL).').map((c) => c[4])).toEqual([[], []]);
+  });
+
+  it('bowel words: loops, jejunum, ileum -> small_bowel; caecum, sigmoid, flexures, large bowel loops -> colon', () => {
+    const organ = (s: string) => parseClaims(s).map((c) => [c.kind, c.organ]);
+    for (const s of ['Bowel loops are unremarkable.', 'Unremarkable bowel loops.', 'Small bowel loops are unremarkable.', 'Jejunal and ileal loops are unremarkable.', 'The terminal ileum is unremarkable.'])
+      expect(organ(s), s).toEqual([['normal', 'small_bowel']]);
+    for (const s of ['The caecum is unremarkable.', 'The sigmoid colon is unremarkable.', 'Large bowel loops are unremarkable.', 'The cecum is normal.'])
+      expect(organ(s), s).toEqual([['normal', 'colon']]);
+    // "hepatic flexure" is the colon, not the liver
+    expect(organ('Mass at the hepatic flexure.')).toEqual([['lesion', 'colon']]);
+    // "bowel" alone may be small bowel, colon or both: not read
+    expect(parseClaims('The bowel is unremarkable.')).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import {
   fluidCues,
   inScope,
   lesionCues,
+  MEGALY_RE,
   negationScopes,
   nodeCues,
   normalCues,
@@ -17,7 +18,8 @@ import {
   type Cue,
   type NegationScope,
 } from './cues.ts';
-import { findMentions, type Mention, type SideWord } from './mentions.ts';
+import { attributeNumbers, type OrganAnchor } from './attribute-numbers.ts';
+import { findMentions, organsRelated, type Mention, type SideWord } from './mentions.ts';
 import { claimNumber, findNumbers, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { Claim, ClaimLocation, ClaimNumber, ClaimSide } from './types.ts';
 
@@ -34,7 +36,8 @@ import type { Claim, ClaimLocation, ClaimNumber, ClaimSide } from './types.ts';
  * word -> 'lymph_node'; a lesion word -> 'lesion' (one claim for the organ nearest the lesion word when
  * asserted, one per organ when denied: "no lesion in the liver or spleen"); fluid words -> 'fluid'; size words
  * -> 'organ_size' per organ; fat words -> 'steatosis'; "normal"/"unremarkable" -> 'normal' per organ; an organ
- * with only a volume or length -> 'organ_size', with only a mean HU -> 'attenuation'.
+ * with only a volume or length -> 'organ_size', with only a mean HU -> 'attenuation'. An organ's numbers are the
+ * ones attributed to it (attribute-numbers.ts: nearest preceding organ mention, or "respectively" in order).
  */
 
 interface Clause {
@@ -43,7 +46,7 @@ interface Clause {
 
 function hasSubject(text: string): boolean {
   const m = findMentions(text);
-  return m.mentions.length > 0 || lesionCues(text).length > 0 || fluidCues(text).length > 0 || /\b(spleno|hepato)megaly\b/i.test(text);
+  return m.mentions.length > 0 || lesionCues(text).length > 0 || fluidCues(text).length > 0 || MEGALY_RE.test(text);
 }
 
 function hasStatement(text: string): boolean {
@@ -157,6 +160,22 @@ function clauseClaims(text: string): Claim[] {
   const lesionMentions = mentions.filter((m) => m.role === 'lesion');
   const lesionAt = lesionWords[0]?.start ?? lesionMentions[0]?.start;
 
+  // Organ numbers per organ (attribute-numbers.ts). Anchors: organ mentions, locations (their own key, so "liver
+  // 1500 mL, caudate lobe 300 mL" gives the liver 1500 mL only), words naming their organs (hepatosplenomegaly,
+  // hepatic steatosis).
+  const sizes = sizeCues(text);
+  const steatoses = steatosisCues(text).map((s) => ({ ...s, organ: s.value ?? organs.find((m) => m.organ === 'liver' || m.organ === 'pancreas')?.organ ?? 'liver' }));
+  // The second organ of an "A-to-B" ratio ("pancreas-to-spleen attenuation ratio 0.89 (40 HU versus 45 HU)") is
+  // the ratio's reference, not the subject of the numbers after it: its own value is a comparison value.
+  const ratioReference = (m: Mention) => /-to-$/i.test(text.slice(Math.max(0, m.start - 4), m.start));
+  const anchors: OrganAnchor[] = [
+    ...organs.filter((m) => m.organ !== null && (m.role === 'organ' || m.role === 'location') && !ratioReference(m)).map((m) => ({ organ: m.role === 'location' ? `location:${m.canonical}` : m.organ!, start: m.start, end: m.end })),
+    ...sizes.flatMap((s) => (s.value.organs ?? []).map((organ) => ({ organ, start: s.start, end: s.end }))),
+    ...steatoses.map((s) => ({ organ: s.organ, start: s.start, end: s.end })),
+  ];
+  const byOrgan = attributeNumbers(text, numbers, anchors);
+  const numbersOf = (organ: string): RawNumber[] => byOrgan.get(organ) ?? (byOrgan.size === 0 ? numbers : []);
+
   // T category
   for (const s of stages) claims.push(base('stage', cueNegated(scopes, s), primaryOrgan(s.start), { stage: s.value }));
 
@@ -184,7 +203,6 @@ function clauseClaims(text: string): Claim[] {
 
   // lymph nodes
   const nodeMentions = [...mentions.filter((m) => m.role === 'node'), ...nodeCues(text)];
-  const sizes = sizeCues(text);
   if (nodeMentions.length > 0 && lesionWords.length === 0) {
     const n = nodeMentions[0]!;
     const size = nearest(sizes, n.start);
@@ -233,17 +251,19 @@ function clauseClaims(text: string): Claim[] {
   const hasLesion = claims.some((c) => (c.kind === 'lesion' || c.kind === 'lymph_node') && !c.negated);
   for (const s of claimed.has('lymph_node') ? [] : sizes) {
     const negated = cueNegated(scopes, s);
-    const targets = s.value.organ !== undefined ? [s.value.organ] : organs.filter((m) => m.role === 'organ').map((m) => m.organ!);
+    // With several size words, an organ takes the nearest one ("Liver normal in size, spleen enlarged").
+    const gap = (a: { start: number; end: number }, b: { start: number; end: number }) => (a.start >= b.end ? a.start - b.end : b.start >= a.end ? b.start - a.end : 0);
+    const plain = sizes.filter((x) => x.value.organs === undefined);
+    const ownCue = (m: Mention) => plain.reduce((best, x) => (gap(m, x) < gap(m, best) ? x : best), plain[0]!);
+    const targets = s.value.organs ?? organs.filter((m) => m.role === 'organ' && ownCue(m) === s).map((m) => m.organ!);
     for (const organ of [...new Set(targets)]) {
-      claims.push(base('organ_size', negated, organ, { sizeClass: s.value.cls, numbers: hasLesion ? [] : organNumbers(numbers).filter((n) => n.kind !== 'huMean') }));
+      claims.push(base('organ_size', negated, organ, { sizeClass: s.value.cls, numbers: hasLesion ? [] : organNumbers(numbersOf(organ)).filter((n) => n.kind !== 'huMean') }));
     }
   }
 
   // steatosis
-  for (const s of steatosisCues(text)) {
-    const named = organs.find((m) => m.organ === 'liver' || m.organ === 'pancreas')?.organ;
-    const organ = s.value ?? named ?? 'liver';
-    claims.push(base('steatosis', cueNegated(scopes, s), organ, { numbers: organNumbers(numbers).filter((n) => n.kind === 'huMean') }));
+  for (const s of steatoses) {
+    claims.push(base('steatosis', cueNegated(scopes, s), s.organ, { numbers: organNumbers(numbersOf(s.organ)).filter((n) => n.kind === 'huMean') }));
   }
 
   // normal ("normal", "unremarkable", "no abnormality"), or not normal ("abnormal", "abnormality" not denied)
@@ -263,11 +283,13 @@ function clauseClaims(text: string): Claim[] {
     }
   }
 
-  // organ with only numbers
-  if (claims.length === 0 && numbers.length > 0) {
-    const organ = organs.find((m) => m.role === 'organ')?.organ;
-    if (organ !== undefined) {
-      const nums = organNumbers(numbers);
+  // organ with only numbers (also beside size, fat and normal statements about other organs: "Splenomegaly and
+  // liver volume 1500 mL"); not beside lesions, nodes, fluid, stages or contacts, whose numbers are theirs.
+  const onlyOrganStatements = claims.every((c) => c.kind === 'organ_size' || c.kind === 'steatosis' || c.kind === 'normal');
+  if (onlyOrganStatements && numbers.length > 0) {
+    const stated = (organ: string) => claims.some((c) => c.organ !== null && (c.organ === organ || organsRelated(c.organ, organ)));
+    for (const organ of new Set(organs.filter((m) => m.role === 'organ' && !stated(m.organ!)).map((m) => m.organ!))) {
+      const nums = organNumbers(numbersOf(organ));
       const dims = nums.filter((n) => n.kind !== 'huMean');
       const hu = nums.filter((n) => n.kind === 'huMean');
       if (dims.length > 0) claims.push(base('organ_size', false, organ, { numbers: dims }));
