@@ -9,7 +9,7 @@
  *    least MARROW_MIN_MEAN_HU (not the spinal canal), are filled.
  */
 import { spacingOf, voxelVolumeMm3, type Grid, type Volume, type VoxelArray } from '../../volume/index.ts';
-import { labelRuns, maskRuns, paintRuns } from './components.ts';
+import { labelRuns, maskRuns, paintRuns, type Runs } from './components.ts';
 import { complementRuns, dilateRunsSquare } from './run-morphology.ts';
 import { readSlice, writeSlice, type AxialLayout } from './slices.ts';
 import {
@@ -133,13 +133,14 @@ function fillMarrow(bone: Uint8Array, hu: VoxelArray, layout: AxialLayout, maxHo
   }
 }
 
-export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout): Uint8Array {
+/** @param bodyRuns the runs of `body` along i when the caller has them (maskRuns) */
+export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout, bodyRuns?: Runs): Uint8Array {
   const { data, grid } = ct;
   const [nx, ny, nz] = grid.dims;
   const rows = ny * nz;
   const { seedHu, growHu } = boneThresholdsHu(grid);
   // Thresholds inside the body only: its runs bound the scan.
-  const bodyRuns = maskRuns(body, nx, rows);
+  bodyRuns ??= maskRuns(body, nx, rows);
   const weak = new Uint8Array(data.length);
   const grown = new Uint8Array(data.length);
   let seeds = new Int32Array(1 << 16);

@@ -22,7 +22,7 @@ export const BUILTIN_STRUCTURES = ['lung_left', 'lung_right', 'trachea', 'bronch
  * Painted run by run: the organs in reverse order so that earlier ones overwrite later ones, then the gaps between
  * the body's runs cleared.
  */
-function assembleLayers(ct: Volume, body: Uint8Array, organMasks: Uint8Array[]): { organs: Uint8Array; bodyLayer: Uint8Array } {
+function assembleLayers(ct: Volume, bodyRuns: Runs, organMasks: Uint8Array[]): { organs: Uint8Array; bodyLayer: Uint8Array } {
   const [nx, ny, nz] = ct.grid.dims;
   const rows = ny * nz;
   const organs = new Uint8Array(ct.data.length);
@@ -36,7 +36,6 @@ function assembleLayers(ct: Volume, body: Uint8Array, organMasks: Uint8Array[]):
     if (organMasks.indexOf(organMasks[n]) < n) continue;
     paint(organs, maskRuns(organMasks[n], nx, rows), n + 1);
   }
-  const bodyRuns = maskRuns(body, nx, rows);
   paint(bodyLayer, bodyRuns, 6);
   for (let r = 0; r < rows; r++) {
     let x = 0;
@@ -55,12 +54,13 @@ export async function segmentBuiltin(ct: Volume, options: RunOptions = {}): Prom
   const layout = axialLayout(ct.grid);
   progress(0);
   const body = segmentBody(ct, layout);
+  const bodyRuns = maskRuns(body, ct.grid.dims[0], ct.grid.dims[1] * ct.grid.dims[2]);
   progress(1);
-  const lungs = segmentLungsAndAirways(ct, body, layout);
+  const lungs = segmentLungsAndAirways(ct, body, layout, bodyRuns);
   progress(2);
-  const bone = segmentBone(ct, body, layout);
+  const bone = segmentBone(ct, body, layout, bodyRuns);
   progress(3);
-  const { organs, bodyLayer } = assembleLayers(ct, body, [lungs.lungLeft, lungs.lungRight, lungs.trachea, lungs.bronchi, bone]);
+  const { organs, bodyLayer } = assembleLayers(ct, bodyRuns, [lungs.lungLeft, lungs.lungRight, lungs.trachea, lungs.bronchi, bone]);
   const notes = [
     ...(ct.meta.notes ?? []),
     `segmented by ${BUILTIN_SEGMENTER_ID} (HU thresholds, components, axial hole filling) on ${describeGrid(ct.grid)}`,

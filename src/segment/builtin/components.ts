@@ -52,21 +52,26 @@ export class Runs {
   }
 }
 
-/** Runs of the voxels of a 0/1 `mask` that are 1; zero runs are skipped with indexOf (a native scan). */
+/**
+ * Runs of the voxels of a 0/1 `mask` that are 1. Both ends of each stretch of ones are found with indexOf (a
+ * native scan); a stretch is then cut at row ends, so that every voxel is read once.
+ */
 export function maskRuns(mask: Uint8Array, nx: number, rows: number): Runs {
   const runs = new Runs(nx, rows);
   const n = nx * rows;
   let p = 0;
   while (p < n) {
-    // The next non-zero voxel (masks hold 0/1).
     const s = mask.indexOf(1, p);
     if (s < 0) break;
-    const r = (s / nx) | 0;
-    const rowEnd = (r + 1) * nx;
-    let e = s + 1;
-    while (e < rowEnd && mask[e] !== 0) e++;
-    runs.beginRow(r);
-    runs.push(s - r * nx, e - r * nx);
+    let e = mask.indexOf(0, s);
+    if (e < 0 || e > n) e = n;
+    for (let a = s; a < e;) {
+      const r = (a / nx) | 0;
+      const b = Math.min(e, (r + 1) * nx);
+      runs.beginRow(r);
+      runs.push(a - r * nx, b - r * nx);
+      a = b;
+    }
     p = e;
   }
   return runs.finish();

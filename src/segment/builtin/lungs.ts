@@ -23,7 +23,8 @@ export interface LungsAndAirways {
   readonly notes: string[];
 }
 
-export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: AxialLayout): LungsAndAirways {
+/** @param bodyRuns the runs of `body` along i when the caller has them (maskRuns) */
+export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: AxialLayout, bodyRuns?: Runs): LungsAndAirways {
   const { data, grid } = ct;
   const [nx, ny] = grid.dims;
   const m = grid.ijkToRas;
@@ -41,7 +42,7 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   // Air runs along i inside the body runs; per component, the HU sum and the pure-air count, voxels summed in
   // array order as a per-voxel scan would (float HU sums then round the same way).
   const rows = ny * nz;
-  const bodyRuns = maskRuns(body, nx, rows);
+  bodyRuns ??= maskRuns(body, nx, rows);
   const air = new Runs(nx, rows);
   for (let r = 0; r < rows; r++) {
     air.beginRow(r);
