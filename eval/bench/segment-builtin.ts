@@ -44,12 +44,12 @@ Volume: example_ct_dicom (512 x 512 x 20) repeated ${REPEATS} times along k = ${
 The machine is shared (load average 2-5 on its 2 cores during runs), so single runs vary by up to 1.5x.
 
 Before/after on 2026-11-26 (issue 9), medians of 3 runs each, alternating in one process under the same load
-(\`npx tsx eval/bench/segment-builtin-compare.ts /tmp/seg-before 3\`, previous code in a git worktree at 7577244;
+(\`npx tsx eval/bench/segment-builtin-compare.ts /tmp/seg-before 3\`, previous code in a git worktree at b442e4a;
 steps: total / body / lungs + airways / bone / layer assembly):
 
 | code | total s | body s | lungs s | bone s | assembly s |
 |---|---|---|---|---|---|
-| before (7577244) | 6.46 | 2.08 | 0.84 | 3.03 | 0.44 |
+| before (b442e4a) | 6.46 | 2.08 | 0.84 | 3.03 | 0.44 |
 | after | 1.15 | 0.31 | 0.10 | 0.57 | 0.19 |
 
 The output is byte-identical to the previous code (both label layers, label list and notes) on example_ct_sm,
