@@ -108,6 +108,8 @@ export const PANCREAS_T4_ARTERIES = ['superior_mesenteric_artery', 'celiac_trunk
 export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
   for (const id of Object.values(PASSAGES)) requirePassage(kb, id);
   const t = (passageId: string, name: string) => thresholdValue(kb, passageId, name);
+  /** A T-category band: the category and its largest long axis, in mm, from the passage's cm threshold. */
+  const band = (passageId: string, category: string, key: string) => ({ category, maxMm: cmToMm(t(passageId, key)) });
   const kidney: OrganSizeRule = { passageId: PASSAGES.kidneyVolume, enlargedVolumeMl: cm3ToMl(t(PASSAGES.kidneyVolume, 'enlargedVolumeCm3')) };
   return {
     organSize: {
@@ -129,31 +131,31 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
     pancreasT: {
       passageId: PASSAGES.pancreasTRadgpt,
       bands: [
-        { category: 'T1a', maxMm: cmToMm(t(PASSAGES.pancreasTRadgpt, 't1aMaxCm')) },
-        { category: 'T1b', maxMm: cmToMm(t(PASSAGES.pancreasTRadgpt, 't1bMaxCm')) },
-        { category: 'T1c', maxMm: cmToMm(t(PASSAGES.pancreasTRadgpt, 't1cMaxCm')) },
-        { category: 'T2', maxMm: cmToMm(t(PASSAGES.pancreasTRadgpt, 't2MaxCm')) },
+        band(PASSAGES.pancreasTRadgpt, 'T1a', 't1aMaxCm'),
+        band(PASSAGES.pancreasTRadgpt, 'T1b', 't1bMaxCm'),
+        band(PASSAGES.pancreasTRadgpt, 'T1c', 't1cMaxCm'),
+        band(PASSAGES.pancreasTRadgpt, 'T2', 't2MaxCm'),
       ],
       aboveLast: 'T3',
     },
     kidneyT: {
       passageId: PASSAGES.kidneyT,
       bands: [
-        { category: 'T1a', maxMm: cmToMm(t(PASSAGES.kidneyT, 't1aMaxCm')) },
-        { category: 'T1b', maxMm: cmToMm(t(PASSAGES.kidneyT, 't1bMaxCm')) },
-        { category: 'T2a', maxMm: cmToMm(t(PASSAGES.kidneyT, 't2aMaxCm')) },
+        band(PASSAGES.kidneyT, 'T1a', 't1aMaxCm'),
+        band(PASSAGES.kidneyT, 'T1b', 't1bMaxCm'),
+        band(PASSAGES.kidneyT, 'T2a', 't2aMaxCm'),
       ],
       aboveLast: 'T2b',
     },
     lungT: {
       passageId: PASSAGES.lungT,
       bands: [
-        { category: 'T1a', maxMm: cmToMm(t(PASSAGES.lungT, 't1aMaxCm')) },
-        { category: 'T1b', maxMm: cmToMm(t(PASSAGES.lungT, 't1bMaxCm')) },
-        { category: 'T1c', maxMm: cmToMm(t(PASSAGES.lungT, 't1cMaxCm')) },
-        { category: 'T2a', maxMm: cmToMm(t(PASSAGES.lungT, 't2aMaxCm')) },
-        { category: 'T2b', maxMm: cmToMm(t(PASSAGES.lungT, 't2bMaxCm')) },
-        { category: 'T3', maxMm: cmToMm(t(PASSAGES.lungT, 't3MaxCm')) },
+        band(PASSAGES.lungT, 'T1a', 't1aMaxCm'),
+        band(PASSAGES.lungT, 'T1b', 't1bMaxCm'),
+        band(PASSAGES.lungT, 'T1c', 't1cMaxCm'),
+        band(PASSAGES.lungT, 'T2a', 't2aMaxCm'),
+        band(PASSAGES.lungT, 'T2b', 't2bMaxCm'),
+        band(PASSAGES.lungT, 'T3', 't3MaxCm'),
       ],
       aboveLast: 'T4',
     },
