@@ -17,7 +17,7 @@ function union(labels: LabelMap, pick: (name: string) => boolean): Uint8Array {
 }
 
 describe.skipIf(!HAS_SHARED_DATA)('built-in segmenter on example_ct_sm', () => {
-  it('lungs Dice >= 0.95 per side, left lung at lower RAS x; bone Dice >= 0.80', async () => {
+  it('lungs Dice >= 0.95 per side, left lung at lower RAS x; bone Dice >= 0.83', async () => {
     const config = defaultConfig();
     const ct = await readVolume(dataPath('totalseg/example_ct_sm.nii.gz'), config.volume);
     const ref = await readMasks(dataPath('totalseg/example_seg.nii.gz'), config.volume, { labelMapPath: dataPath('totalseg/label_map_total_v2.json'), reference: ct.grid });
@@ -30,17 +30,17 @@ describe.skipIf(!HAS_SHARED_DATA)('built-in segmenter on example_ct_sm', () => {
       expect(averageSymmetricSurfaceDistanceMm(a, b, ct.grid.dims, spacing)!).toBeLessThan(0.5);
     }
     const bone = dice(union(pred, (n) => n === 'skeleton'), union(ref, (n) => BONE_PREFIXES.some((p) => n.startsWith(p))))!;
-    expect(bone).toBeGreaterThanOrEqual(0.8); // measured 0.810 (3 mm voxels; 0.738 before marrow filling)
+    expect(bone).toBeGreaterThanOrEqual(0.83); // measured 0.835 (3 mm voxels; 0.810 before the rim rule, 0.738 before marrow filling)
     expect(pred.labels.find((l) => l.name === 'trachea')).toBeDefined();
     expect(pred.meta.notes?.some((n) => n.includes('trachea not imaged'))).toBe(true);
   });
 
-  it('bone Dice >= 0.76 on example_ct_dicom (0.98 mm, contrast)', async () => {
+  it('bone Dice >= 0.78 on example_ct_dicom (0.98 mm, contrast)', async () => {
     const config = defaultConfig();
     const ct = await readVolume(dataPath('totalseg/example_ct_dicom'), config.volume);
     const ref = await readMasks(dataPath('totalseg/example_seg_dicom.nii.gz'), config.volume, { labelMapPath: dataPath('totalseg/label_map_total_v2.json'), reference: ct.grid });
     const pred = await segmentCt(ct);
     const bone = dice(union(pred, (n) => n === 'skeleton'), union(ref, (n) => BONE_PREFIXES.some((p) => n.startsWith(p))))!;
-    expect(bone).toBeGreaterThanOrEqual(0.76); // measured 0.774 (0.705 before marrow filling)
+    expect(bone).toBeGreaterThanOrEqual(0.78); // measured 0.782 (0.774 before the rim rule, 0.705 before marrow filling)
   });
 });

@@ -7,13 +7,14 @@
  * 3. Marrow: cancellous bone inside a cortical shell is darker than the shell and partly under the grow
  *    threshold; holes of an axial slice enclosed by bone, up to BONE_MAX_MARROW_AREA_MM2 and with a mean of at
  *    least MARROW_MIN_MEAN_HU (not the spinal canal), are filled.
+ * 4. Partial-volume rim: low boundary voxels under the half-maximum edge (BONE_EDGE_FRACTION) dropped once.
  */
 import { spacingOf, voxelVolumeMm3, type Grid, type Volume, type VoxelArray } from '../../volume/index.ts';
 import { labelRuns, maskRuns, paintRuns, type Runs } from './components.ts';
 import { complementRuns, dilateRunsSquare } from './run-morphology.ts';
 import { readSlice, writeSlice, type AxialLayout } from './slices.ts';
 import {
-  BONE_GROW_MM, BONE_MAX_MARROW_AREA_MM2, BONE_MIN_HU_AT_1MM, BONE_RING_GAP_MM, BONE_MIN_VOLUME_ML, BONE_PARTIAL_VOLUME_REFERENCE_MM, BONE_SEED_HU_AT_1MM,
+  BONE_EDGE_FRACTION, BONE_GROW_MM, BONE_MAX_MARROW_AREA_MM2, BONE_MIN_HU_AT_1MM, BONE_RING_GAP_MM, BONE_MIN_VOLUME_ML, BONE_PARTIAL_VOLUME_REFERENCE_MM, BONE_SEED_HU_AT_1MM,
   FATTY_MARROW_MAX_MEAN_HU, MARROW_MIN_MEAN_HU, SOFT_TISSUE_HU,
 } from './thresholds.ts';
 
@@ -133,6 +134,45 @@ function fillMarrow(bone: Uint8Array, hu: VoxelArray, layout: AxialLayout, maxHo
   }
 }
 
+/**
+ * Drops the partial-volume rim, once: voxels of `bone` under `seedHu` with a face neighbour outside `bone` (the
+ * volume's border does not count) whose HU is under SOFT_TISSUE_HU + BONE_EDGE_FRACTION * (local bone HU -
+ * SOFT_TISSUE_HU), the local bone HU being the highest HU of the bone voxels in the voxel's 3 x 3 x 3
+ * neighbourhood. All tests read the mask as it was before the step (a parallel erosion, not a peeling).
+ * Returns the number of voxels dropped.
+ */
+export function dropBoneRim(bone: Uint8Array, hu: VoxelArray, dims: readonly [number, number, number], seedHu: number, runs: Runs): number {
+  const [nx, ny, nz] = dims;
+  const sxy = nx * ny;
+  let drop = new Int32Array(1024);
+  let count = 0;
+  for (let r = 0; r < ny * nz; r++) {
+    const z = (r / ny) | 0;
+    const y = r - z * ny;
+    for (let q = runs.rowFirst[r]; q < runs.rowFirst[r + 1]; q++)
+      for (let x = runs.starts[q]; x < runs.ends[q]; x++) {
+        const v = r * nx + x;
+        const value = hu[v];
+        if (value >= seedHu) continue;
+        const boundary = (x > 0 && !bone[v - 1]) || (x < nx - 1 && !bone[v + 1]) || (y > 0 && !bone[v - nx]) || (y < ny - 1 && !bone[v + nx])
+          || (z > 0 && !bone[v - sxy]) || (z < nz - 1 && !bone[v + sxy]);
+        if (!boundary) continue;
+        let maxHu = value;
+        for (let zz = Math.max(0, z - 1); zz <= Math.min(nz - 1, z + 1); zz++)
+          for (let yy = Math.max(0, y - 1); yy <= Math.min(ny - 1, y + 1); yy++) {
+            const base = zz * sxy + yy * nx;
+            for (let xx = Math.max(0, x - 1); xx <= Math.min(nx - 1, x + 1); xx++) if (bone[base + xx] && hu[base + xx] > maxHu) maxHu = hu[base + xx];
+          }
+        if (value < SOFT_TISSUE_HU + BONE_EDGE_FRACTION * (maxHu - SOFT_TISSUE_HU)) {
+          if (count === drop.length) { const bigger = new Int32Array(drop.length * 2); bigger.set(drop); drop = bigger; }
+          drop[count++] = v;
+        }
+      }
+  }
+  for (let n = 0; n < count; n++) bone[drop[n]] = 0;
+  return count;
+}
+
 /** @param bodyRuns the runs of `body` along i when the caller has them (maskRuns) */
 export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout, bodyRuns?: Runs): Uint8Array {
   const { data, grid } = ct;
@@ -170,5 +210,6 @@ export function segmentBone(ct: Volume, body: Uint8Array, layout: AxialLayout, b
   const bone = weak.fill(0); // reused
   paintRuns(bone, runs, runLabel, keep);
   fillMarrow(bone, data, layout, BONE_MAX_MARROW_AREA_MM2 / layout.pixelAreaMm2, Math.round(BONE_RING_GAP_MM / Math.sqrt(layout.pixelAreaMm2)));
+  dropBoneRim(bone, data, grid.dims, seedHu, maskRuns(bone, nx, rows));
   return bone;
 }

@@ -96,5 +96,15 @@ export const FATTY_MARROW_MAX_MEAN_HU = -30;
  * threshold in places (partial volume).
  */
 export const BONE_RING_GAP_MM = 2;
+/**
+ * Partial-volume rim of bone (bone.ts, dropBoneRim): a voxel on the outer boundary of the bone mask (a face
+ * neighbour outside it) that is under the seed threshold (grown, closed or filled, never a seed) and reads less
+ * than this fraction of the way from SOFT_TISSUE_HU to the brightest bone voxel of its 3 x 3 x 3 neighbourhood
+ * is dropped, once (one erosion of low boundary voxels). 0.5 is the half-maximum edge: a blurred step between
+ * two materials crosses the midpoint of their values at the true edge, the edge definition behind FWHM
+ * measurements of cortical thickness and vessel walls in CT (e.g. Prevrhal, Engelke & Kalender, Phys Med Biol
+ * 44:751-764, 1999, on the half-maximum edge of cortical bone); voxels under it lie mostly outside the bone.
+ */
+export const BONE_EDGE_FRACTION = 0.5;
 /** Bone components smaller than this (mL) are calcifications or noise. */
 export const BONE_MIN_VOLUME_ML = 0.3;
