@@ -6,7 +6,6 @@
  * sets); dcmjs looks VRs up in its dictionary and writes explicit VR little endian (PS3.5 A.2) with a File Meta
  * group (PS3.10 7.1). Decimal strings are passed as text formatted by `ds` so that they stay within 16 bytes.
  */
-import { randomBytes } from 'node:crypto';
 import dcmjs, { type NaturalDataset } from 'dcmjs';
 import { gctError } from '../errors.ts';
 
@@ -18,25 +17,8 @@ export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 const IMPLEMENTATION_CLASS_UID = '2.25.305828488182831875890203105390285383139';
 const IMPLEMENTATION_VERSION_NAME = 'GROUNDCT_0_1';
 
-/** A fresh UID under 2.25 from 128 random bits (PS3.5 B.2). */
-export function newUid(): string {
-  return '2.25.' + BigInt('0x' + randomBytes(16).toString('hex')).toString(10);
-}
-
-/**
- * A decimal string (VR DS) of at most 16 characters (PS3.5 6.2) with as many significant digits as fit.
- */
-export function ds(value: number): string {
-  if (!Number.isFinite(value)) throw new RangeError(`DS cannot hold ${value}`);
-  if (value === 0) return '0';
-  for (let digits = 16; digits >= 1; digits--) {
-    const s = Number(value.toPrecision(digits)).toString();
-    if (s.length <= 16) return s;
-    const e = value.toExponential(Math.max(0, digits - 1)).replace('e+', 'e');
-    if (e.length <= 16) return e;
-  }
-  throw new RangeError(`DS cannot hold ${value}`);
-}
+/** UIDs and decimal strings are made the same way as for the CT series the volume stage writes. */
+export { dicomDecimalString as ds, newDicomUid as newUid } from '../volume/index.ts';
 
 /** DICOM DA and TM of a date (UTC). */
 export function daTm(date: Date): { da: string; tm: string } {

@@ -5,6 +5,7 @@ export { readVolume, readMasks, inputKind, type ReadMasksOptions } from './read.
 export { parseLabelMapJson, readLabelMapJson, type LabelNames } from './label-map-json.ts';
 export { labelMapFromMultilabel, packBinaryMasks, labelCounts, labelVoxelCounts, mergeLabelMaps } from './label-map.ts';
 export { resampleLabelsToGrid, describeGrid } from './resample.ts';
+export { readFileHead } from './readers/detect.ts';
 export { describeVolume, describeMasks, looksLikeLabels, valueRange, type VolumeDescription, type MaskDescription } from './describe.ts';
 export { writeNifti, encodeNifti } from './readers/nifti-write.ts';
-export { writeDicomSeries } from './readers/dicom-write.ts';
+export { writeDicomSeries, ds as dicomDecimalString, newUid as newDicomUid } from './readers/dicom-write.ts';

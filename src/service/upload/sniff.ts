@@ -7,21 +7,11 @@
  * everything when the job runs. Offsets: NIfTI-1 (https://nifti.nimh.nih.gov/pub/dist/src/niftilib/nifti1.h)
  * and NIfTI-2 (https://nifti.nimh.nih.gov/pub/dist/doc/nifti2.h).
  */
-import { open } from 'node:fs/promises';
 
 export type SniffedKind = 'gzip' | 'zip' | 'dicom' | 'nifti' | 'json' | 'unknown';
 
 /** First bytes of a file (fewer when the file is shorter). */
-export async function readHead(path: string, bytes: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-}
+export { readFileHead as readHead } from '../../volume/index.ts';
 
 export function sniffKind(head: Uint8Array): SniffedKind {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';

@@ -11,7 +11,8 @@ export type DetectedFormat =
 
 const NIFTI_EXT = /\.nii(\.gz)?$/i;
 
-async function head(path: string, bytes: number): Promise<Uint8Array> {
+/** The first `bytes` bytes of a file (fewer when the file is shorter), without reading the rest. */
+export async function readFileHead(path: string, bytes: number): Promise<Uint8Array> {
   const fh = await open(path, 'r');
   try {
     const buf = new Uint8Array(bytes);
@@ -46,7 +47,7 @@ export async function detectFormat(path: string): Promise<DetectedFormat> {
     }
     return { kind: 'dicom-folder', path };
   }
-  const b = await head(path, 352);
+  const b = await readFileHead(path, 352);
   if (isDicomPreamble(b)) return { kind: 'dicom-file', path };
   const text = new TextDecoder('latin1').decode(b.subarray(0, 8));
   if (text.startsWith('NRRD000')) return { kind: 'nrrd', path };

@@ -14,6 +14,7 @@ import { basename, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
+import { valueRange } from '../describe.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
 import type { VolumeMeta, VoxelArray } from '../types.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
@@ -397,13 +398,7 @@ async function decodeVolume(slices: readonly SliceHeader[], limits: DicomSeriesL
     const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
     const r = s.fields.rescale;
     integral &&= Number.isInteger(r.slope) && Number.isInteger(r.intercept);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let p = 0; p < frame.length; p++) {
-      const v = frame[p];
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    const { min: lo, max: hi } = valueRange(frame);
     const a = lo * r.slope + r.intercept;
     const b = hi * r.slope + r.intercept;
     minHu = Math.min(minHu, a, b);

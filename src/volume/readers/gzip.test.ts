@@ -1,17 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GroundctError } from '../../errors.ts';
+import { caught } from '../../../test/helpers/errors.ts';
 import { gunzipBounded, isGzip } from './gzip.ts';
-
-function caught(fn: () => unknown): GroundctError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GroundctError) return e;
-    throw e;
-  }
-  throw new Error('expected a GroundctError');
-}
 
 const LIMITS = { maxDecompressedBytes: 1024 * 1024 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GroundctError } from '../../errors.ts';
+import { caught } from '../../../test/helpers/errors.ts';
 import { readNifti, readNiftiBytes } from './nifti.ts';
 
 /**
@@ -85,16 +85,6 @@ const LIMITS = { maxDecompressedBytes: 1024 * 1024, maxVoxels: 100_000 };
 const VALUES = [-3, -2, -1, 0, 1, 2, 100, 1000, -1000, 32767, -32768, 7];
 /** An sform: 2 mm along +x, 3 mm along +y, 4 mm along +z, origin (10, 20, 30). */
 const SROW = [2, 0, 0, 10, 0, 3, 0, 20, 0, 0, 4, 30];
-
-function caught(fn: () => unknown): GroundctError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GroundctError) return e;
-    throw e;
-  }
-  throw new Error('expected a GroundctError');
-}
 
 describe('readNiftiBytes: headers', () => {
   for (const littleEndian of [true, false]) {

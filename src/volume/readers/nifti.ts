@@ -12,6 +12,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { gctError } from '../../errors.ts';
+import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
@@ -241,13 +242,7 @@ function applyRescale(data: VoxelArray, sample: SampleType, slope: number, inter
   let out: VoxelArray;
   const intRange = SAMPLE_RANGE[sample];
   if (intRange && Number.isInteger(slope) && Number.isInteger(inter)) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let n = 0; n < data.length; n++) {
-      const v = data[n];
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
+    const { min, max } = valueRange(data);
     const lo = Math.min(min * slope + inter, max * slope + inter);
     const hi = Math.max(min * slope + inter, max * slope + inter);
     const fit = [{ sample, min: intRange[0], max: intRange[1] }, ...INT_RANGES].find((r) => lo >= r.min && hi <= r.max);

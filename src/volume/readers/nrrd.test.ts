@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GroundctError } from '../../errors.ts';
+import { caught } from '../../../test/helpers/errors.ts';
 import { orientationCode } from '../geometry.ts';
 import { parseNrrdHeader, readNrrd, readNrrdBytes } from './nrrd.ts';
 
@@ -35,16 +35,6 @@ const BASE = {
 };
 /** BASE in RAS: LPS x and y rows negated (origin (10, -20, -30)); i toward L, j toward P, k toward S. */
 const BASE_RAS = [-0.5, 0, 0, 10, 0, -0.75, 0, -20, 0, 0, 2.5, -30, 0, 0, 0, 1];
-
-function caught(fn: () => unknown): GroundctError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GroundctError) return e;
-    throw e;
-  }
-  throw new Error('expected a GroundctError');
-}
 
 describe('readNrrdBytes', () => {
   it('reads raw little-endian short in LPS and converts the grid to RAS', () => {
