@@ -41,6 +41,10 @@ export const PassageSourceSchema = z
     publisher: z.string().min(1).optional(),
     /** Only DOIs we are sure of; without one, journal/publisher and year identify the work. */
     doi: z.string().regex(/^10\.\d{4,9}\/\S+$/, 'expected a bare DOI such as 10.1148/radiol.2017161659').optional(),
+    /** PubMed identifier (digits only), for sources without a DOI or as a second handle. */
+    pmid: z
+      .preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().regex(/^[1-9]\d{0,8}$/, 'expected a PubMed id of digits only, e.g. 28240562'))
+      .optional(),
     url: z.url().optional(),
     section: z.string().min(1).optional(),
   })
@@ -67,6 +71,12 @@ export const PassageSchema = z
     id: kebab,
     title: z.string().min(1),
     topics: z.array(kebab).min(1),
+    /**
+     * `literature`: states what a published source (guideline, consensus, validation study) says, with its DOI or
+     * PMID; `method`: states how groundct measures or decides. Sentences cite literature; method passages are shown
+     * as "method".
+     */
+    kind: z.enum(['literature', 'method']).optional(),
     source: PassageSourceSchema,
     thresholds: z.array(PassageThresholdSchema).default([]),
     /** Ids of other passages a reader should see with this one; each must exist. */
