@@ -2,7 +2,9 @@
  * The one entry point the CLI and the service share: CT (+ masks) -> measurements -> findings -> report.
  * Each stage is a plain function; this file only puts them together and reports progress.
  */
+import { TOTALSEG_TASKS, totalsegTaskLabelNames } from './anatomy/index.ts';
 import type { Config } from './config.ts';
+import { gctError } from './errors.ts';
 import { deriveFindings, type Findings } from './findings/index.ts';
 import { groundReport, openRetriever, type Retriever } from './ground/index.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
@@ -63,6 +65,20 @@ export function emptyLabelMap(ct: Volume): LabelMap {
   return { kind: 'labelmap', grid: ct.grid, layers: [new Uint8Array(ct.data.length)], labels: [], meta: { source: { format: ct.meta.source.format, path: '(no masks)' } } };
 }
 
+/** Prefix of a `--label-map` value that names a TotalSegmentator task instead of a file: `totalseg:aortic_dissection`. */
+export const TOTALSEG_LABEL_MAP_PREFIX = 'totalseg:';
+
+/** A label-map argument as readMasks takes it: a JSON file path, or a TotalSegmentator task's own class map. */
+function labelMapOption(value: string | undefined): { labelMapPath?: string; labelNames?: ReadonlyMap<number, string> } {
+  if (value === undefined) return {};
+  if (!value.startsWith(TOTALSEG_LABEL_MAP_PREFIX)) return { labelMapPath: value };
+  const task = value.slice(TOTALSEG_LABEL_MAP_PREFIX.length);
+  const names = totalsegTaskLabelNames(task);
+  if (names === null)
+    throw gctError('GCT_LABELMAP_INVALID', `--label-map ${value}: '${task}' is not a TotalSegmentator task groundct knows; known: ${Object.keys(TOTALSEG_TASKS).join(', ')}.`, { task });
+  return { labelNames: names };
+}
+
 /**
  * Reads the CT and its mask sets, all on the CT grid. Without masks, the segmentation stage makes them
  * (the built-in segmenter, or `segmentModel` when given).
@@ -71,7 +87,7 @@ export async function loadStudy(input: StudyInput & { readonly segmentModel?: st
   const ct = await readVolume(input.ctPath, config.volume);
   const sets: LabelMap[] = [];
   for (const [index, path] of input.masksPaths.entries()) {
-    sets.push(await readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index], reference: ct.grid }));
+    sets.push(await readMasks(path, config.volume, { ...labelMapOption(input.labelMapPaths?.[index]), reference: ct.grid }));
   }
   if (sets.length === 0 && input.segmentModel !== 'none') {
     sets.push(await segmentCt(ct, { model: input.segmentModel, threads: config.segment.threads, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));

@@ -96,6 +96,16 @@ export const ALIASES: Readonly<Record<string, string>> = Object.freeze({
   'main pulmonary artery': 'pulmonary_artery',
   A_Pulmonary: 'pulmonary_artery',
   'innominate artery': 'brachiocephalic_trunk',
+  // pulmonary_artery_landmarks names the aortic annulus 'annulus' (aorta_annulus: 'annulus_proper').
+  annulus: 'annulus_proper',
+  'aortic annulus': 'annulus_proper',
+  'true lumen': 'aorta_true_lumen',
+  'false lumen': 'aorta_false_lumen',
+  'coronary artery': 'coronary_arteries',
+  'vertebral body': 'vertebrae_body',
+  'visceral fat': 'torso_fat',
+  'visceral adipose tissue': 'torso_fat',
+  'subcutaneous adipose tissue': 'subcutaneous_fat',
   'brachiocephalic artery': 'brachiocephalic_trunk',
 
   // skeleton

@@ -1,6 +1,7 @@
 import { gctError, type GroundctError } from '../errors.ts';
 import { LESION_STRUCTURES } from './structures-lesions.ts';
 import { MUSCULOSKELETAL_STRUCTURES } from './structures-musculoskeletal.ts';
+import { TOTALSEG_TASK_STRUCTURES } from './structures-totalseg-tasks.ts';
 import { VESSEL_STRUCTURES } from './structures-vessels.ts';
 import { VISCERAL_STRUCTURES } from './structures-visceral.ts';
 import type { Structure } from './types.ts';
@@ -38,6 +39,7 @@ const STRUCTURES: readonly Structure[] = Object.freeze([
   ...VESSEL_STRUCTURES,
   ...MUSCULOSKELETAL_STRUCTURES,
   ...LESION_STRUCTURES,
+  ...TOTALSEG_TASK_STRUCTURES,
 ]);
 
 const BY_NAME = buildIndex(STRUCTURES);

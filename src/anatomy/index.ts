@@ -37,3 +37,4 @@ export { ancestors, compositeMembers, contactVesselsFor, descendants } from './h
 export { isLesionClass, lesionClasses, lesionClassFor, organOfLesion } from './lesions.ts';
 export { ALIASES, SIDED_BASE_ALIASES, nameKey } from './aliases.ts';
 export { normaliseName } from './normalise-name.ts';
+export { TOTALSEG_TASKS, totalsegTaskLabelNames, type TotalsegTask } from './totalseg-tasks.ts';

@@ -47,6 +47,11 @@ export const BODY_SYSTEMS: readonly BodySystem[] = [
  *   `members` (lung_left = its two lobes). A mask with the composite's own name, when a source gives one, is used
  *   as is; otherwise the measure stage unions the members (`compositeMembers`).
  * - 'organ_part': a named part of an organ (lobe, Couinaud segment, pancreatic head, heart chamber).
+ * - 'tissue': a body-composition compartment (subcutaneous fat, torso fat, skeletal muscle; TotalSegmentator's
+ *   tissue_types task) or a tissue class such as the intervertebral discs.
+ * - 'landmark': a thin mask that marks a position, not an organ (aortic annulus, pulmonary bifurcation; the
+ *   aorta_annulus and pulmonary_artery_landmarks tasks). Measured where it cuts its vessel, never sized.
+ * - 'cavity': a body cavity or envelope (thoracic and abdominal cavity, pericardium, mediastinum).
  */
 export type StructureKind =
   | 'organ'
@@ -58,9 +63,13 @@ export type StructureKind =
   | 'lymph_node'
   | 'fluid'
   | 'body'
-  | 'composite';
+  | 'composite'
+  | 'tissue'
+  | 'landmark'
+  | 'cavity';
 export const STRUCTURE_KINDS: readonly StructureKind[] = [
-  'organ', 'organ_part', 'vessel', 'bone', 'muscle', 'lesion', 'lymph_node', 'fluid', 'body', 'composite',
+  'organ', 'organ_part', 'vessel', 'bone', 'muscle', 'lesion', 'lymph_node', 'fluid', 'body', 'composite', 'tissue',
+  'landmark', 'cavity',
 ];
 
 /**

@@ -74,7 +74,9 @@ describe('organ size (RadGPT volumes, Lugano length)', () => {
     expect(p.type).toBe('partially_imaged');
     expect(p.attributes.borders).toEqual(['superior']);
     expect(p.criteria).toContain('groundct-partial-organ');
-    expect(p.values).toEqual({});
+    // Volume withheld; the imaged part's attenuation is still assessed (a solid organ).
+    expect(p.values).toEqual({ huMean: 50 });
+    expect(p.attributes.assessable).toEqual(['attenuation']);
     expect(ids(f)).not.toContain('spleen.size');
     expect(ids(f)).not.toContain('spleen.length');
     expect(ids(f)).not.toContain('spleen.normal');

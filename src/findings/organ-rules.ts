@@ -51,7 +51,19 @@ function notImaged(s: StructureStats & { name: string }): Finding {
   });
 }
 
+/**
+ * Solid organs whose mean attenuation means something on its own (parenchyma, no gas or lumen content): for
+ * these a partially imaged organ is still assessed for attenuation in its imaged part. Hollow organs (stomach,
+ * bowel) and aerated lung are not: their mean HU mixes gas, wall and content.
+ */
+export const PARENCHYMAL_ORGANS: ReadonlySet<string> = new Set([
+  'liver', 'spleen', 'pancreas', 'kidney_left', 'kidney_right', 'adrenal_gland_left', 'adrenal_gland_right', 'thyroid_gland', 'prostate',
+]);
+
 function partiallyImaged(s: MeasuredStructureStats & { name: string }): Finding {
+  // What is still assessed on the imaged part (groundct-partial-organ): the attenuation of a solid organ.
+  // Lesions in the imaged part are reported by the lesion rules (lesion_count "imaged part only").
+  const assessable = PARENCHYMAL_ORGANS.has(s.name) ? ['attenuation'] : [];
   return makeFinding({
     id: `${s.name}.partial`,
     type: 'partially_imaged',
@@ -59,7 +71,8 @@ function partiallyImaged(s: MeasuredStructureStats & { name: string }): Finding 
     status: 'indeterminate',
     significance: 1,
     statement: 'partially imaged',
-    attributes: { borders: [...s.touchesBorderRas], withheld: ['volume', 'size class'] },
+    values: assessable.length > 0 ? { huMean: s.huMean } : {},
+    attributes: { borders: [...s.touchesBorderRas], withheld: ['volume', 'size class'], assessable },
     evidence: [structureEvidence(s)],
     criteria: [PASSAGES.partialOrgan, PASSAGES.partialOrganRadgpt],
   });

@@ -58,12 +58,25 @@ describe('buildReport: organ sentences', () => {
 
   it('a spleen touching the border is called partially imaged, with no size sentence', () => {
     const r = report(measurements({ structures: normalAbdomen({ spleen: { volumeMl: 500, touches: ['superior', 'left'] } }) }));
+    expect(sentenceOf(r, 'spleen.partial').text).toBe('The spleen is only partially imaged (it reaches the superior and left edges of the scan), so its volume and size are not assessed.');
+    expect(sentenceOf(r, 'spleen.partial').group).toBe('study');
+    // What is still assessed on the imaged part: its attenuation.
     const spleen = r.sentences.filter((s) => s.group === 'spleen').map((s) => s.text);
-    expect(spleen).toEqual(['The spleen is only partially imaged (it reaches the superior and left edges of the scan), so its volume and size are not assessed.']);
+    expect(spleen).toEqual([`In its imaged part, the spleen has a mean attenuation of ${Math.round(r.findings.find((f) => f.id === 'spleen.partial')!.values.huMean)} HU.`]);
     expect(texts(r).join(' ')).not.toMatch(/\b500 mL|spleen is (normal|enlarged)/);
     expect(sentenceOf(r, 'spleen.partial', 'impression').text).toBe('Not fully assessed: the spleen (partially imaged).');
     // The structure table still has the measured (partial) volume, marked incomplete.
     expect(r.structures.find((s) => s.name === 'spleen')).toMatchObject({ volumeMl: 500, complete: false, touchesBorder: ['superior', 'left'] });
+  });
+
+  it('several partially imaged organs share one sentence, grouped by the edges they reach, its findings the union', () => {
+    const r = report(measurements({
+      structures: normalAbdomen({ spleen: { touches: ['superior'] }, liver: { touches: ['superior'] }, kidney_left: { touches: ['inferior'] } }),
+    }));
+    const s = sentenceOf(r, 'liver.partial');
+    expect(s.text).toBe('Only partially imaged, so their volume and size are not assessed: the liver and spleen (reaching the superior edge); the left kidney (reaching the inferior edge).');
+    expect(s.findingIds).toEqual(['liver.partial', 'spleen.partial', 'kidney_left.partial']);
+    expect(r.sentences.filter((x) => x.section === 'findings' && /only partially imaged/i.test(x.text))).toHaveLength(1);
   });
 
   it('non-contrast liver of 35 HU is fatty', () => {

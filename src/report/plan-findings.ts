@@ -41,7 +41,8 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
     case 'phase_unknown':
       return plan(group, TEMPLATES.phaseUnknown, { not_assessed: f.attributes.notAssessed }, [f.id]);
     case 'partially_imaged':
-      return plan(group, TEMPLATES.partiallyImaged, { organ: organName(f), borders: f.attributes.borders }, [f.id]);
+      // Named together in one study-level sentence (partialOrganPlans); what is still assessed: partialAssessable.
+      return null;
     case 'organ_size':
       if (f.attributes.measure === 'craniocaudal length')
         return plan(group, TEMPLATES.organLength, {
@@ -92,6 +93,37 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
   }
 }
 
+/**
+ * The imaged part of a partially imaged solid organ still has an attenuation: said unless a steatosis finding
+ * about the organ already states it (groundct-partial-organ).
+ */
+function partialAssessable(f: Finding, group: string, all: readonly Finding[]): SentencePlan | null {
+  const assessable = f.attributes.assessable;
+  if (!Array.isArray(assessable) || !assessable.includes('attenuation') || f.values.huMean === undefined) return null;
+  if (all.some((o) => o.type === 'steatosis' && o.subject.structure === f.subject.structure && o.values.huMean !== undefined)) return null;
+  return plan(group, TEMPLATES.partialAssessable, { organ: organName(f), hu: huText(f.values.huMean) }, [f.id]);
+}
+
+/**
+ * Every partially imaged organ in one sentence (its evidence the union of theirs), grouped by the scan edges they
+ * reach, largest group first; instead of one "only partially imaged" sentence per organ.
+ */
+function partialOrganPlans(findings: readonly Finding[]): SentencePlan[] {
+  // Organs in FINDINGS reading order (liver before colon), stable within a group.
+  const partial = findings.filter((f) => f.type === 'partially_imaged').sort((a, b) => compareGroups(groupOf(a), groupOf(b)));
+  if (partial.length === 0) return [];
+  const groups = new Map<string, { organs: string[]; borders: string[] }>();
+  for (const f of partial) {
+    const borders = Array.isArray(f.attributes.borders) ? [...f.attributes.borders] : [];
+    const key = borders.join(',');
+    const g = groups.get(key) ?? { organs: [], borders };
+    g.organs.push(organName(f));
+    groups.set(key, g);
+  }
+  const ordered = [...groups.values()].sort((a, b) => b.organs.length - a.organs.length);
+  return [plan('study', TEMPLATES.partiallyImagedGroup, { groups: ordered, count: partial.length }, partial.map((f) => f.id))];
+}
+
 function lesionSentences(group: string, bundles: LesionBundle[]): SentencePlan[] {
   const out: SentencePlan[] = [];
   const sorted = [...bundles].sort((a, b) => b.lesion.values.volumeMl - a.lesion.values.volumeMl);
@@ -117,7 +149,7 @@ export function planFindingsSection(findings: readonly Finding[]): SentencePlan[
     byGroup.set(g, [...(byGroup.get(g) ?? []), f]);
   }
   const bundles = lesionBundles(findings);
-  const out: SentencePlan[] = [];
+  const out: SentencePlan[] = [...partialOrganPlans(findings)];
   for (const group of [...byGroup.keys()].sort(compareGroups)) {
     const list = byGroup.get(group)!;
     if (group === 'not_imaged') {
@@ -138,7 +170,7 @@ export function planFindingsSection(findings: readonly Finding[]): SentencePlan[
         out.push(...lesionSentences(group, bundles.filter((b) => b.lesion.subject.organ === organ && groupOf(b.lesion) === group)));
         continue;
       }
-      const s = simpleSentence(f, group);
+      const s = f.type === 'partially_imaged' ? partialAssessable(f, group, list) : simpleSentence(f, group);
       if (s !== null) out.push(s);
     }
   }

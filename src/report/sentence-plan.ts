@@ -18,7 +18,8 @@ const v1 = (id: string): TemplateRef => ({ id, version: 1 });
 export const TEMPLATES = {
   organSize: v1('organ-size'),
   organLength: v1('organ-length'),
-  partiallyImaged: v1('partially-imaged'),
+  partiallyImagedGroup: v1('partially-imaged-group'),
+  partialAssessable: v1('partial-assessable'),
   notImaged: v1('not-imaged'),
   steatosisLiver: v1('steatosis-liver'),
   steatosisPancreas: v1('steatosis-pancreas'),

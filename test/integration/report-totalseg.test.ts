@@ -75,7 +75,8 @@ describe.skipIf(!HAS_SHARED_DATA)(`report on totalseg example_ct_sm + example_se
       expect(f, s.name!).toBeDefined();
       expect(r.findings.some((x) => x.id === `${s.name}.size` || x.id === `${s.name}.normal`)).toBe(false);
       const sentence = r.sentences.find((x) => x.section === 'findings' && x.findingIds.includes(f.id))!;
-      expect(sentence.text).toMatch(/is only partially imaged/);
+      expect(sentence.text).toMatch(/only partially imaged/i);
+      expect(sentence.group).toBe('study');
       expect(sentence.text).not.toContain(' mL');
     }
   });
