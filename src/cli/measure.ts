@@ -1,20 +1,19 @@
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
+import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, parsePhase, PHASE_INPUTS } from '../measure/index.ts';
 import { loadStudy, type LoadedStudy } from '../pipeline.ts';
 import type { LabelMap, Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
-export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>] [--masks ... [--label-map ...]] [--out measurements.json]
-    [--format groundct|totalseg-statistics|ibsi] [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
+export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>|totalseg:<task>] [--masks ... [--label-map ...]] [--out measurements.json]
+    [--format groundct|totalseg-statistics|ibsi] [--phase native|non-contrast|arterial|arterial-early|arterial-late|portal-venous|delayed|...]
     [--shape]
   Measures every labelled structure and lesion (volume, HU statistics, centroid, extents, border contact;
   lesion diameters, location, attenuation, vessel contact). --format totalseg-statistics writes
   TotalSegmentator's statistics.json; --format ibsi writes IBSI-1 morphological features per label.`;
 
 const FORMATS = ['groundct', 'totalseg-statistics', 'ibsi'] as const;
-const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
 
 /**
  * Reads a CT and its masks onto the CT grid. Several mask sets (e.g. TotalSegmentator's `total` and
@@ -53,7 +52,8 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct measure takes one CT path; got ${positionals.length}.\n${MEASURE_USAGE}`);
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw gctError('GCT_CLI_USAGE', `--format must be one of ${FORMATS.join(', ')}; got '${values.format}'.`);
-  if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
+  const phase = values.phase === undefined ? undefined : parsePhase(values.phase);
+  if (phase === null) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASE_INPUTS.join(', ')}; got '${values.phase}'.`);
   if (!values.masks?.length) throw gctError('GCT_CLI_USAGE', 'groundct measure needs --masks <file-or-folder> (the segmentation of the CT).');
   const { ct, labels } = await loadStudyFromArgs(positionals[0], values.masks, values['label-map'] ?? [], config);
   let text: string;
@@ -62,7 +62,7 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   } else {
     const measurements = measureStudy(ct, labels, {
       measure: config.measure,
-      phase: values.phase as Phase | undefined,
+      phase,
       withShape: values.shape,
       provenance: { ct: positionals[0], masks: values.masks.join(', ') },
     });

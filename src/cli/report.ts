@@ -4,19 +4,18 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
-import type { Phase } from '../measure/index.ts';
+import { parsePhase, PHASE_INPUTS } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
 
-export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
-    [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown] [--model <segmentation-model>]
+export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>|totalseg:<task>]]... --out <dir>
+    [--phase native|non-contrast|arterial|arterial-early|arterial-late|portal-venous|delayed|...] [--model <segmentation-model>]
     [--dicom <dir>] [--fhir] [--key-images]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
   report.md (FINDINGS + IMPRESSION), findings.json and measurements.json into <dir>. Without --masks the
   segmentation stage runs first (built-in segmenter, or --model). --dicom writes DICOM SEG + SR (and the CT as
-  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.`;
-
-const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
+  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.
+  Without --phase the contrast phase is estimated from the aorta and portal vein attenuation (report says so).`;
 
 /** Writes a folder of outputs all-or-nothing: into a temp sibling, renamed into place at the end. */
 export async function writeFolderAtomic(dir: string, write: (tmp: string) => Promise<void>): Promise<void> {
@@ -49,7 +48,8 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   if (positionals.length === 0 && values.masks?.length) throw gctError('GCT_MASKS_WITHOUT_CT', `groundct report got --masks but no CT; masks are measured on a CT.\n${REPORT_USAGE}`);
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct report takes one CT path; got ${positionals.length}.\n${REPORT_USAGE}`);
   if (!values.out) throw gctError('GCT_CLI_USAGE', `groundct report needs --out <dir>.\n${REPORT_USAGE}`);
-  if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
+  const phase = values.phase === undefined ? undefined : parsePhase(values.phase);
+  if (phase === null) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASE_INPUTS.join(', ')}; got '${values.phase}'.`);
   const masks = values.masks ?? [];
   const labelMaps = values['label-map'] ?? [];
   if (labelMaps.length > masks.length) throw gctError('GCT_CLI_USAGE', `Got ${labelMaps.length} --label-map for ${masks.length} --masks; give at most one label map per mask set, in the same order.`);
@@ -57,7 +57,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     ctPath: positionals[0],
     masksPaths: masks,
     labelMapPaths: labelMaps,
-    ...(values.phase ? { phase: values.phase as Phase } : {}),
+    ...(phase ? { phase } : {}),
     ...(values.model ? { segmentModel: values.model } : {}),
   };
   const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { gctError } from '../errors.ts';
+import { PHASES } from '../measure/index.ts';
 
 /**
  * The evaluation manifest (JSON): cases, each with a reference and one or more candidate reports.
@@ -37,7 +38,7 @@ export const ReferenceSpecSchema = z.union([
       ct: z.string().min(1).describe('CT volume: NIfTI / NRRD / DICOM folder'),
       masks: z.array(z.string().min(1)).min(1).describe('Reference mask sets (multilabel file, per-class folder, DICOM SEG)'),
       labelMaps: z.array(z.string().min(1)).optional().describe('Label map JSON per mask set, same order'),
-      phase: z.enum(['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown']).optional(),
+      phase: z.enum(PHASES).optional(),
     })
     .strict(),
   z

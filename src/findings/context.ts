@@ -1,6 +1,7 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import type { LesionRecord, Measurements } from '../measure/measurements.ts';
 import type { MeasuredStructureStats, StructureStats } from '../measure/types.ts';
+import { estimatePhase, resolvePhase, type ResolvedPhase } from './contrast-phase.ts';
 import type { FindingRules } from './rules.ts';
 import type { Finding } from './schema.ts';
 
@@ -18,6 +19,8 @@ export interface RuleContext {
   readonly lymphNodes: readonly LesionRecord[];
   /** True when the measurement's lesion floor equals the one the cited passage states. */
   readonly minComponentCited: boolean;
+  /** The contrast phase the rules assume (stated, or estimated from the blood pools) and whether they may rely on it. */
+  readonly phase: ResolvedPhase;
 }
 
 export function isLymphNodeClass(name: string): boolean {
@@ -39,6 +42,7 @@ export function makeContext(m: Measurements, rules: FindingRules): RuleContext {
     lesions: m.lesions.filter((l) => !isLymphNodeClass(l.lesionClass)),
     lymphNodes: m.lesions.filter((l) => isLymphNodeClass(l.lesionClass)),
     minComponentCited: m.minLesionVolumeMm3 === rules.minComponentVolumeMm3,
+    phase: resolvePhase(m, estimatePhase(m, rules.phase), rules.phase),
   };
 }
 

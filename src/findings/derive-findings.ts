@@ -2,11 +2,12 @@ import { gctError } from '../errors.ts';
 import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import { makeContext } from './context.ts';
+import { phaseFindings } from './contrast-phase.ts';
 import { lesionFindings } from './lesion-rules.ts';
 import { normalFindings } from './normal-rules.ts';
 import { organFindings } from './organ-rules.ts';
 import { fluidFindings, lymphNodeFindings, nothingAssessedFinding, unknownStructureFindings } from './other-rules.ts';
-import { resolveFindingRules, type FindingRules } from './rules.ts';
+import { PASSAGES, resolveFindingRules, type FindingRules } from './rules.ts';
 import { FINDINGS_SCHEMA_VERSION, type Finding, type Findings } from './schema.ts';
 import { stageFindings } from './staging.ts';
 import { steatosisFindings } from './steatosis.ts';
@@ -38,6 +39,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
   const ctx = makeContext(measurements, rules);
   const findings: Finding[] = [
     ...nothingAssessedFinding(ctx),
+    ...phaseFindings(measurements, ctx.phase, rules.phase, [PASSAGES.phaseEstimation, PASSAGES.phaseTiming, PASSAGES.phaseNames]),
     ...organFindings(ctx),
     ...steatosisFindings(ctx),
     ...lesionFindings(ctx),
@@ -58,7 +60,9 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     kind: 'findings',
     schemaVersion: FINDINGS_SCHEMA_VERSION,
     provenance: { ct: measurements.provenance.ct, measurementsConfigHash: measurements.provenance.configHash, knowledgeBaseHash: kb.contentHash },
-    phase: measurements.study.phase,
+    phase: ctx.phase.phase,
+    phaseSource: ctx.phase.source,
+    ...(ctx.phase.source === 'estimated' && ctx.phase.estimate !== null ? { phaseConfidence: ctx.phase.estimate.confidence } : {}),
     findings,
   };
 }

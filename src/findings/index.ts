@@ -17,14 +17,17 @@ export {
   FindingTypeSchema,
   FindingsSchema,
   PhaseSchema,
+  PhaseSourceSchema,
   SubjectSchema,
   type Evidence,
   type Finding,
   type FindingStatus,
   type FindingType,
+  type PhaseSource,
   type Findings,
   type Subject,
 } from './schema.ts';
 export { PANCREAS_T4_ARTERIES, PASSAGES, cmToMm, resolveFindingRules, sizeCategory, type FindingRules, type SizeTRule } from './rules.ts';
 export { UNATTACHED } from './lesion-rules.ts';
 export { structureEvidence, lesionEvidence } from './evidence.ts';
+export { decisionConfidence, estimatePhase, phaseWords, resolvePhase, type PhaseEstimate, type PhaseRules, type ResolvedPhase } from './contrast-phase.ts';

@@ -94,7 +94,7 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
       lesionType: l.lesionType,
       segments: [...l.segments],
       ...(l.attenuation === null ? {} : { attenuation: ATTENUATION_WORD[l.attenuation.class] }),
-      phase: ctx.m.study.phase,
+      phase: ctx.phase.phase,
       sideReference: l.sideReference,
       touchesBorder: l.touchesBorder.touches,
       organBy: l.organBy,

@@ -1,4 +1,5 @@
 import { requirePassage, thresholdValue, type KnowledgeBase } from '../knowledge/index.ts';
+import type { PhaseRules } from './contrast-phase.ts';
 
 /**
  * Every threshold the finding rules use, read once from the knowledge-base passages that define them
@@ -53,6 +54,9 @@ export const PASSAGES = {
   ascites: 'ascites-free-fluid',
   pleuralEffusion: 'pleural-effusion',
   vocabulary: 'totalsegmentator-vocabulary',
+  phaseEstimation: 'groundct-contrast-phase-estimation',
+  phaseTiming: 'bae2010-contrast-timing',
+  phaseNames: 'totalsegmentator-contrast-phase',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -93,6 +97,8 @@ export interface FindingRules {
   readonly lymphNodeTargetMinShortAxisMm: number;
   /** The minimum lesion component volume the cited passage states, mm3 (compared with the measurement's). */
   readonly minComponentVolumeMm3: number;
+  /** Contrast phase estimation (groundct-contrast-phase-estimation). */
+  readonly phase: PhaseRules;
 }
 
 /**
@@ -163,6 +169,23 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
     lymphNodeMinShortAxisMm: t(PASSAGES.lymphNodeRecist, 'pathologicalMinShortAxisMm'),
     lymphNodeTargetMinShortAxisMm: t(PASSAGES.lymphNodeRecist, 'targetMinShortAxisMm'),
     minComponentVolumeMm3: t(PASSAGES.minComponent, 'minComponentVolumeMm3'),
+    phase: phaseRules(t),
+  };
+}
+
+function phaseRules(t: (passageId: string, name: string) => number): PhaseRules {
+  const id = PASSAGES.phaseEstimation;
+  return {
+    passageId: id,
+    nativeMaxArterialHu: t(id, 'nativeMaxArterialHu'),
+    unenhancedBloodHu: t(id, 'unenhancedBloodHu'),
+    earlyArterialMaxRatio: t(id, 'earlyArterialMaxRatio'),
+    lateArterialMaxRatio: t(id, 'lateArterialMaxRatio'),
+    delayedMaxAortaHu: t(id, 'delayedMaxAortaHu'),
+    confidenceWidthHu: t(id, 'confidenceWidthHu'),
+    confidenceWidthRatio: t(id, 'confidenceWidthRatio'),
+    minConfidenceForRules: t(id, 'minConfidenceForRules'),
+    minVesselVolumeMl: cm3ToMl(t(id, 'minVesselVolumeMl')),
   };
 }
 

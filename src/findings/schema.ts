@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Phase as MeasurePhase } from '../measure/measurements.ts';
+import { PHASES } from '../measure/measurements.ts';
 
 /**
  * The findings artifact: typed facts derived from measurements by rules whose wording and thresholds come from
@@ -55,6 +55,7 @@ export const FINDING_TYPES = [
   'not_imaged',
   'normal',
   'phase_unknown',
+  'contrast_phase',
   'unknown_structure',
   'nothing_assessed',
 ] as const;
@@ -64,11 +65,15 @@ export type FindingType = z.infer<typeof FindingTypeSchema>;
 export const FindingStatusSchema = z.enum(['normal', 'abnormal', 'indeterminate']);
 export type FindingStatus = z.infer<typeof FindingStatusSchema>;
 
-/** Contrast phase, as the measure stage's `Phase` (a compile-time check below keeps the two equal). */
-export const PhaseSchema = z.enum(['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown']);
-type SamePhase = [MeasurePhase] extends [z.infer<typeof PhaseSchema>] ? ([z.infer<typeof PhaseSchema>] extends [MeasurePhase] ? true : false) : false;
-const phaseSchemaMatchesMeasure: SamePhase = true;
-void phaseSchemaMatchesMeasure;
+/** Contrast phase: the measure stage's list (PHASES), so the two cannot drift apart. */
+export const PhaseSchema = z.enum(PHASES);
+
+/**
+ * Where the phase the rules assumed came from: given by the caller, read from DICOM, estimated from the masks'
+ * attenuation (passage groundct-contrast-phase-estimation), or nowhere.
+ */
+export const PhaseSourceSchema = z.enum(['given', 'dicom', 'estimated', 'none']);
+export type PhaseSource = z.infer<typeof PhaseSourceSchema>;
 
 export const SideSchema = z.enum(['left', 'right', 'midline']);
 
@@ -128,8 +133,12 @@ export const FindingsSchema = z.object({
     /** `contentHash` of the knowledge base whose passages the rules read. */
     knowledgeBaseHash: z.string(),
   }),
-  /** Contrast phase the rules assumed (copied from the measurements). */
+  /** Contrast phase the rules assumed: the stated one (measurements), or the estimate when none was given. */
   phase: PhaseSchema,
+  /** Where `phase` came from; absent in artifacts written before phases were estimated (read as the stated phase). */
+  phaseSource: PhaseSourceSchema.optional(),
+  /** Confidence of an estimated phase (0.5-1, no unit); only with phaseSource 'estimated'. */
+  phaseConfidence: z.number().min(0).max(1).optional(),
   findings: z.array(FindingSchema),
 });
 export type Findings = z.infer<typeof FindingsSchema>;

@@ -8,9 +8,10 @@ import type { Finding } from './schema.ts';
 /**
  * Steatosis rules (RadGPT): fatty liver at a mean liver attenuation <= 40 HU (passage radgpt-fatty-liver) and
  * fatty pancreas at a pancreas/spleen mean HU ratio <= 0.7 (radgpt-fatty-pancreas). Both thresholds are defined
- * on unenhanced CT, so they are applied only when the phase is 'non-contrast' (contrast-phase-caveat). With an
- * unknown phase a 'phase_unknown' finding says that steatosis was not assessed; on a contrast-enhanced phase
- * nothing is claimed (the numbers stay in the structure table).
+ * on unenhanced CT, so they are applied only when the phase is 'non-contrast' (contrast-phase-caveat): stated, or
+ * estimated with at least the confidence groundct-contrast-phase-estimation requires. With an unknown phase, or
+ * an estimate below that confidence, a 'phase_unknown' finding says that steatosis was not assessed; on a
+ * contrast-enhanced phase nothing is claimed (the numbers stay in the structure table).
  *
  * The liver's mean is taken over its parenchyma (organ minus lesions, groundct-organ-parenchyma) when the
  * measure stage computed one for a liver lesion, else over the liver mask. The steatosis rules do not need the
@@ -33,7 +34,7 @@ function fattyLiver(ctx: RuleContext, liver: MeasuredStructureStats): Finding {
     significance: fatty ? 2 : 0,
     statement: fatty ? 'fatty' : 'not fatty',
     values: { huMean: hu.huMean, fattyAtOrBelowHu: ctx.rules.fattyLiverMaxHu },
-    attributes: { phase: ctx.m.study.phase, huSource: hu.source, partiallyImaged: liver.partiallyImaged },
+    attributes: { phase: ctx.phase.phase, phaseSource: ctx.phase.source, huSource: hu.source, partiallyImaged: liver.partiallyImaged },
     evidence: [structureEvidence(liver)],
     criteria: [PASSAGES.fattyLiver, PASSAGES.phaseCaveat, ...(hu.source === 'parenchyma' ? [PASSAGES.parenchyma] : [])],
   });
@@ -51,7 +52,7 @@ function fattyPancreas(ctx: RuleContext, pancreas: MeasuredStructureStats): Find
       significance: 1,
       statement: 'not assessed',
       values: { huMean: pancreasHu.huMean, ...(spleen === null ? {} : { spleenHuMean: spleen.huMean }) },
-      attributes: { phase: ctx.m.study.phase, reason: spleen === null ? 'spleen not segmented' : 'spleen mean HU is not positive' },
+      attributes: { phase: ctx.phase.phase, phaseSource: ctx.phase.source, reason: spleen === null ? 'spleen not segmented' : 'spleen mean HU is not positive' },
       evidence: [structureEvidence(pancreas), ...(spleen === null ? [] : [structureEvidence(spleen)])],
       criteria: [PASSAGES.fattyPancreas],
     });
@@ -69,22 +70,30 @@ function fattyPancreas(ctx: RuleContext, pancreas: MeasuredStructureStats): Find
       pancreasSpleenHuRatio: round4(ratio),
       fattyAtOrBelowRatio: ctx.rules.fattyPancreasMaxRatio,
     },
-    attributes: { phase: ctx.m.study.phase, huSource: pancreasHu.source },
+    attributes: { phase: ctx.phase.phase, phaseSource: ctx.phase.source, huSource: pancreasHu.source },
     evidence: [structureEvidence(pancreas), structureEvidence(spleen)],
     criteria: [PASSAGES.fattyPancreas, PASSAGES.phaseCaveat, ...(pancreasHu.source === 'parenchyma' ? [PASSAGES.parenchyma] : [])],
   });
+}
+
+/** Criteria of a steatosis finding: the phase passages too when the non-contrast phase was estimated. */
+function phaseCriteria(ctx: RuleContext): string[] {
+  return ctx.phase.source === 'estimated' ? [PASSAGES.phaseEstimation] : [];
 }
 
 export function steatosisFindings(ctx: RuleContext): Finding[] {
   const liver = measured(ctx, 'liver');
   const pancreas = measured(ctx, 'pancreas');
   if (liver === null && pancreas === null) return [];
-  const phase = ctx.m.study.phase;
-  if (phase === 'non-contrast') {
-    return [...(liver === null ? [] : [fattyLiver(ctx, liver)]), ...(pancreas === null ? [] : [fattyPancreas(ctx, pancreas)])];
+  const { phase, source, reliable, estimate } = ctx.phase;
+  if (phase === 'non-contrast' && reliable) {
+    const withPhase = (f: Finding): Finding => (f.status === 'indeterminate' ? f : { ...f, criteria: [...new Set([...f.criteria, ...phaseCriteria(ctx)])] });
+    return [...(liver === null ? [] : [withPhase(fattyLiver(ctx, liver))]), ...(pancreas === null ? [] : [withPhase(fattyPancreas(ctx, pancreas))])];
   }
-  if (phase !== 'unknown') return [];
+  // A contrast phase (stated or confidently estimated): the non-contrast thresholds do not apply and nothing is claimed.
+  if (phase !== 'unknown' && reliable) return [];
   const notAssessed = [...(liver === null ? [] : ['fatty liver']), ...(pancreas === null ? [] : ['fatty pancreas'])];
+  const uncertain = source === 'estimated' && estimate !== null;
   return [
     makeFinding({
       id: 'study.phase_unknown',
@@ -93,9 +102,10 @@ export function steatosisFindings(ctx: RuleContext): Finding[] {
       status: 'indeterminate',
       significance: 1,
       statement: 'steatosis not assessed',
-      attributes: { phase, phaseSource: ctx.m.study.phaseSource, notAssessed },
+      values: uncertain ? { confidence: estimate.contrastConfidence, minConfidenceForRules: ctx.rules.phase.minConfidenceForRules } : {},
+      attributes: { phase, phaseSource: source, notAssessed, ...(uncertain ? { estimatedPhase: estimate.phase } : {}) },
       evidence: [...(liver === null ? [] : [structureEvidence(liver)]), ...(pancreas === null ? [] : [structureEvidence(pancreas)])],
-      criteria: [PASSAGES.phaseCaveat, ...(liver === null ? [] : [PASSAGES.fattyLiver]), ...(pancreas === null ? [] : [PASSAGES.fattyPancreas])],
+      criteria: [PASSAGES.phaseCaveat, ...(uncertain ? [PASSAGES.phaseEstimation] : []), ...(liver === null ? [] : [PASSAGES.fattyLiver]), ...(pancreas === null ? [] : [PASSAGES.fattyPancreas])],
     }),
   ];
 }

@@ -164,6 +164,8 @@ export function lesion(o: LesionOptions): LesionRecord {
 
 export interface MeasurementsOptions {
   readonly phase?: Phase;
+  /** Where the stated phase came from; 'none' (with phase 'unknown') lets the findings estimate it. Default 'given'. */
+  readonly phaseSource?: Measurements['study']['phaseSource'];
   readonly structures?: readonly StructureStats[];
   readonly lesions?: readonly LesionRecord[];
   readonly droppedLesions?: Measurements['droppedLesions'];
@@ -187,7 +189,7 @@ export function measurements(o: MeasurementsOptions = {}): Measurements {
       orientation: 'RAS',
       modality: 'CT',
       phase: o.phase ?? 'non-contrast',
-      phaseSource: 'given',
+      phaseSource: o.phaseSource ?? 'given',
       ...(o.patientAge === undefined ? {} : { patientAge: o.patientAge }),
       ...(o.patientSex === undefined ? {} : { patientSex: o.patientSex }),
     },

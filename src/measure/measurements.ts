@@ -11,10 +11,28 @@ import type { StructureStats } from './types.ts';
  */
 
 /**
- * Contrast phase. 'contrast-enhanced' = contrast was given (e.g. DICOM ContrastBolusAgent present) but the phase
- * is not known. 'unknown' is a real answer: rules that need a non-contrast study then say so instead of guessing.
+ * Contrast phases, as TotalSegmentator's phase prediction names them (native, arterial early / late, portal venous,
+ * delayed; passage totalsegmentator-contrast-phase) in groundct's spelling. 'non-contrast' is native (kept as the
+ * name so older artifacts and `--phase non-contrast` stay valid; `native` is accepted as input, parsePhase).
+ * 'arterial' = arterial, early or late not stated. 'contrast-enhanced' = contrast was given (e.g. DICOM
+ * ContrastBolusAgent present) but the phase is not known. 'unknown' is a real answer: rules that need a
+ * non-contrast study then say so instead of guessing.
  */
-export type Phase = 'non-contrast' | 'contrast-enhanced' | 'arterial' | 'portal-venous' | 'delayed' | 'unknown';
+export const PHASES = ['non-contrast', 'contrast-enhanced', 'arterial', 'arterial-early', 'arterial-late', 'portal-venous', 'delayed', 'unknown'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** Other spellings accepted where a person writes the phase (CLI, API, manifests). */
+const PHASE_ALIASES: Readonly<Record<string, Phase>> = { native: 'non-contrast', unenhanced: 'non-contrast', 'portal venous': 'portal-venous', venous: 'portal-venous' };
+
+/** The phase a person wrote ('native', 'portal-venous', ...), or null when it names none. */
+export function parsePhase(text: string): Phase | null {
+  const t = text.trim().toLowerCase();
+  if ((PHASES as readonly string[]).includes(t)) return t as Phase;
+  return Object.hasOwn(PHASE_ALIASES, t) ? PHASE_ALIASES[t] : null;
+}
+
+/** The accepted spellings, for usage and error messages. */
+export const PHASE_INPUTS: readonly string[] = [...PHASES, ...Object.keys(PHASE_ALIASES)];
 
 export interface StudyInfo {
   readonly dims: Dims;

@@ -114,8 +114,10 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
     },
     study: {
       ...(st.modality === undefined ? {} : { modality: st.modality }),
-      phase: st.phase,
-      phaseSource: st.phaseSource,
+      // The findings' phase: the stated one, or the estimate (older findings artifacts carry only the stated one).
+      phase: findings.phase,
+      phaseSource: findings.phaseSource ?? st.phaseSource,
+      ...(findings.phaseConfidence === undefined ? {} : { phaseConfidence: findings.phaseConfidence }),
       dims: [st.dims[0], st.dims[1], st.dims[2]],
       spacingMm: [st.spacingMm[0], st.spacingMm[1], st.spacingMm[2]],
       orientation: st.orientation,

@@ -28,7 +28,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'not_imaged') return 'not_imaged';
   if (f.type === 'unknown_structure') return 'unknown';
   if (f.type === 'lymph_node') return 'lymph_node';
-  if (f.type === 'phase_unknown' || f.type === 'nothing_assessed') return 'study';
+  if (f.type === 'phase_unknown' || f.type === 'nothing_assessed' || f.type === 'contrast_phase') return 'study';
   const organ = f.subject.organ;
   if (organ === null) return UNATTACHED;
   return topLevelOf(organ);

@@ -13,6 +13,8 @@ const PHASE_WORDS: Record<string, string | null> = {
   'non-contrast': 'non-contrast',
   'contrast-enhanced': 'contrast-enhanced',
   arterial: 'arterial',
+  'arterial-early': 'early arterial',
+  'arterial-late': 'late arterial',
   'portal-venous': 'portal venous',
   delayed: 'delayed',
   unknown: null,

@@ -1,5 +1,6 @@
 import { structureOrNull } from '../anatomy/index.ts';
-import type { Finding } from '../findings/index.ts';
+import { phaseWords, type Finding } from '../findings/index.ts';
+import type { Phase } from '../measure/index.ts';
 import { huText, lengthText, mm3Text, ratioText, sizeText, volumeText } from './format.ts';
 import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
@@ -15,7 +16,7 @@ import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 export const MAX_LESIONS_DESCRIBED = 5;
 
 const TYPE_RANK: Partial<Record<Finding['type'], number>> = {
-  nothing_assessed: 0, phase_unknown: 1, partially_imaged: 2, organ_size: 3, steatosis: 4, lesion_count: 5, lesion: 6,
+  nothing_assessed: 0, contrast_phase: 1, phase_unknown: 1, partially_imaged: 2, organ_size: 3, steatosis: 4, lesion_count: 5, lesion: 6,
   fluid: 7, lymph_node: 8, unknown_structure: 9,
 };
 
@@ -39,7 +40,26 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
     case 'nothing_assessed':
       return plan(group, TEMPLATES.nothingAssessed, { reason: f.attributes.reason }, [f.id]);
     case 'phase_unknown':
-      return plan(group, TEMPLATES.phaseUnknown, { not_assessed: f.attributes.notAssessed }, [f.id]);
+      return plan(group, TEMPLATES.phaseUnknown, {
+        not_assessed: f.attributes.notAssessed,
+        estimated: typeof f.attributes.estimatedPhase === 'string' ? phaseWords(f.attributes.estimatedPhase as Phase) : null,
+        confidence: v.confidence === undefined ? null : v.confidence.toFixed(2),
+        min_confidence: v.minConfidenceForRules === undefined ? null : v.minConfidenceForRules.toFixed(1),
+      }, [f.id]);
+    case 'contrast_phase': {
+      const a = f.attributes;
+      return plan(group, TEMPLATES.contrastPhase, {
+        phase: phaseWords(f.statement as Phase),
+        source: a.phaseSource,
+        arterial_ref: a.arterialReference,
+        arterial_hu: huText(v.arterialHuMedian),
+        venous_ref: a.venousReference ?? null,
+        venous_hu: v.venousHuMedian === undefined ? null : huText(v.venousHuMedian),
+        confidence: v.confidence.toFixed(2),
+        stated: typeof a.statedPhase === 'string' ? phaseWords(a.statedPhase as Phase) : null,
+        agrees: a.agreesWithStated === true,
+      }, [f.id]);
+    }
     case 'partially_imaged':
       // Named together in one study-level sentence (partialOrganPlans); what is still assessed: partialAssessable.
       return null;

@@ -92,7 +92,7 @@ function limitationPlans(findings: readonly Finding[], impressionSoFar: number):
       items: organLimits.map((f) => ({ organ: organName(f), why: f.type === 'partially_imaged' ? 'partially imaged' : 'not imaged' })),
     }, organLimits.map((f) => f.id)));
   const phase = findings.find((f) => f.type === 'phase_unknown');
-  if (phase !== undefined) out.push(plan('study', TEMPLATES.impressionPhaseUnknown, { not_assessed: phase.attributes.notAssessed }, [phase.id]));
+  if (phase !== undefined) out.push(plan('study', TEMPLATES.impressionPhaseUnknown, { not_assessed: phase.attributes.notAssessed, estimated: phase.attributes.estimatedPhase !== undefined }, [phase.id]));
   const unknown = findings.filter((f) => f.type === 'unknown_structure');
   if (unknown.length > 0) out.push(plan('unknown', TEMPLATES.impressionUnknown, { names: unknown.map((f) => f.subject.displayName) }, unknown.map((f) => f.id)));
   return out;

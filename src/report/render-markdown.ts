@@ -15,7 +15,7 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = ['# CT report (draft)', ''];
   const studyBits = [
     st.modality ?? 'CT',
-    `phase: ${st.phase}`,
+    `phase: ${st.phase}${st.phaseSource === 'estimated' ? ` (estimated${st.phaseConfidence === undefined ? '' : `, confidence ${st.phaseConfidence.toFixed(2)}`})` : ''}`,
     `${st.dims.join(' x ')} voxels`,
     `spacing ${st.spacingMm.map(fixed).join(' x ')} mm`,
     ...(st.patientAge === undefined ? [] : [`age ${st.patientAge}`]),

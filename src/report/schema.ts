@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { EvidenceSchema, FindingSchema, PhaseSchema } from '../findings/index.ts';
+import { EvidenceSchema, FindingSchema, PhaseSchema, PhaseSourceSchema } from '../findings/index.ts';
 
 /**
  * report.json: the structured report (study, structures, lesions, findings) plus the narrative as sentences,
@@ -14,9 +14,12 @@ const Triple = z.tuple([z.number(), z.number(), z.number()]);
 
 export const ReportStudySchema = z.object({
   modality: z.string().optional(),
+  /** The phase the findings assumed: the stated one, or the one estimated from the blood pools when none was stated. */
   phase: PhaseSchema,
-  /** Where the phase came from: the caller, the DICOM header, or nowhere. */
-  phaseSource: z.enum(['given', 'dicom', 'none']),
+  /** Where the phase came from: the caller, the DICOM header, the blood pools' attenuation ('estimated'), or nowhere. */
+  phaseSource: PhaseSourceSchema,
+  /** Confidence of an estimated phase (0.5-1, no unit; groundct-contrast-phase-estimation). */
+  phaseConfidence: z.number().min(0).max(1).optional(),
   dims: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
   spacingMm: Triple,
   /** Orientation code of the CT grid (nibabel aff2axcodes letters), e.g. 'LPS'. */

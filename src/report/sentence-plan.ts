@@ -13,6 +13,7 @@ export interface SentencePlan {
 }
 
 const v1 = (id: string): TemplateRef => ({ id, version: 1 });
+const v2 = (id: string): TemplateRef => ({ id, version: 2 });
 
 /** Every template the report uses, by role. Bump a version here and add the new file to change a wording. */
 export const TEMPLATES = {
@@ -23,7 +24,8 @@ export const TEMPLATES = {
   notImaged: v1('not-imaged'),
   steatosisLiver: v1('steatosis-liver'),
   steatosisPancreas: v1('steatosis-pancreas'),
-  phaseUnknown: v1('phase-unknown'),
+  phaseUnknown: v2('phase-unknown'),
+  contrastPhase: v1('contrast-phase'),
   lesionCount: v1('lesion-count'),
   lesion: v1('lesion'),
   lesionsFurther: v1('lesions-further'),
@@ -39,7 +41,7 @@ export const TEMPLATES = {
   impressionLymphNode: v1('impression-lymph-node'),
   impressionFluid: v1('impression-fluid'),
   impressionLimitations: v1('impression-limitations'),
-  impressionPhaseUnknown: v1('impression-phase-unknown'),
+  impressionPhaseUnknown: v2('impression-phase-unknown'),
   impressionUnknown: v1('impression-unknown'),
   impressionNegative: v1('impression-negative'),
   impressionNothing: v1('impression-nothing'),

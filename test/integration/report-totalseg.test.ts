@@ -81,9 +81,17 @@ describe.skipIf(!HAS_SHARED_DATA)(`report on totalseg example_ct_sm + example_se
     }
   });
 
-  it('the phase of a NIfTI without phase information is unknown, so steatosis is not claimed', () => {
+  it('a NIfTI states no phase; it is estimated native from the blood pools (TotalSegmentator predicts native for this scan), so steatosis is assessed', () => {
     expect(m.study.phase).toBe('unknown');
-    expect(r.findings.some((f) => f.type === 'steatosis')).toBe(false);
-    expect(r.findings.some((f) => f.type === 'phase_unknown')).toBe(true);
+    expect(r.study.phase).toBe('non-contrast');
+    expect(r.study.phaseSource).toBe('estimated');
+    expect(r.study.phaseConfidence!).toBeGreaterThanOrEqual(0.8);
+    const phase = r.findings.find((f) => f.id === 'study.contrast_phase')!;
+    // The aorta and portal vein medians are those of unenhanced blood (TotalSegmentator's statistics: ~40 HU).
+    expect(phase.values.arterialHuMedian).toBeLessThan(60);
+    expect(phase.values.venousHuMedian).toBeLessThan(60);
+    expect(r.sentences.find((s) => s.findingIds.includes(phase.id))!.text).toMatch(/^The contrast phase is estimated as native \(non-contrast\)/);
+    expect(r.findings.find((f) => f.id === 'liver.steatosis')?.attributes.phaseSource).toBe('estimated');
+    expect(r.findings.some((f) => f.type === 'phase_unknown')).toBe(false);
   });
 });

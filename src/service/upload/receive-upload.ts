@@ -17,7 +17,7 @@ import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import type { ServiceConfig } from '../../config.ts';
 import { gctError, isGroundctError } from '../../errors.ts';
-import type { Phase } from '../../measure/index.ts';
+import { PHASES as MEASURE_PHASES } from '../../measure/index.ts';
 import { parseLabelMapJson } from '../../volume/index.ts';
 import type { StoredInput, StoredMaskSet } from '../storage/types.ts';
 import { gunzipHead } from './gunzip-head.ts';
@@ -26,11 +26,8 @@ import { niftiHeader, readHead, sniffKind, type NiftiHeaderFields } from './snif
 
 export type UploadLimits = ServiceConfig['limits'];
 
-/** Contrast phases a client may state; the same set as the measure stage's `Phase`. */
-export const PHASES = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'] as const satisfies readonly Phase[];
-type AllPhasesListed = Exclude<Phase, (typeof PHASES)[number]> extends never ? true : false;
-const allPhasesListed: AllPhasesListed = true;
-void allPhasesListed;
+/** Contrast phases a client may state: the measure stage's `Phase` list. */
+export const PHASES = MEASURE_PHASES;
 
 const FILE_PARTS = new Set(['ct', 'masks', 'labelMap']);
 /** NIfTI-2's header is 540 bytes (+4 extension flag); NIfTI-1's 348. */
