@@ -26,6 +26,11 @@ export const ConfigSchema = z.object({
     .object({
       /** Lesion components smaller than this, in mm3, are noise and dropped (RadGPT: 50 mm3). */
       minLesionVolumeMm3: z.number().nonnegative().default(50),
+      /**
+       * Routine measurements (issue 16): vessel calibre (aorta, iliac and pulmonary arteries), vertebrae, lung
+       * attenuation, body composition, calcium, kidney stones, dissection. false measures structures and lesions only.
+       */
+      routine: z.boolean().default(true),
     })
     .prefault({}),
   segment: z

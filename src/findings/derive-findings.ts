@@ -11,6 +11,7 @@ import { PASSAGES, resolveFindingRules, type FindingRules } from './rules.ts';
 import { FINDINGS_SCHEMA_VERSION, type Finding, type Findings } from './schema.ts';
 import { stageFindings } from './staging.ts';
 import { steatosisFindings } from './steatosis.ts';
+import { vesselFindings } from './vessel-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -46,6 +47,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...stageFindings(ctx),
     ...lymphNodeFindings(ctx),
     ...fluidFindings(ctx),
+    ...vesselFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

@@ -57,6 +57,13 @@ export const PASSAGES = {
   phaseEstimation: 'groundct-contrast-phase-estimation',
   phaseTiming: 'bae2010-contrast-timing',
   phaseNames: 'totalsegmentator-contrast-phase',
+  vesselCalibre: 'groundct-vessel-calibre',
+  aortaSections: 'groundct-aorta-sections',
+  abdominalAorta: 'svs2018-abdominal-aortic-aneurysm',
+  thoracicAorta: 'acc-aha-2022-thoracic-aorta',
+  pulmonaryArtery: 'truong2012-pulmonary-artery-diameter',
+  paAortaRatio: 'wells2012-pa-aorta-ratio',
+  pulmonaryLandmarks: 'totalsegmentator-pulmonary-report',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -99,6 +106,21 @@ export interface FindingRules {
   readonly minComponentVolumeMm3: number;
   /** Contrast phase estimation (groundct-contrast-phase-estimation). */
   readonly phase: PhaseRules;
+  /** Aortic calibre limits by region (dilated / ectatic at or above, aneurysmal at or above), mm. */
+  readonly aorta: Readonly<Record<'ascending' | 'descending' | 'abdominal', CalibreLimits>>;
+  /** Main pulmonary artery diameter above which it is enlarged, mm, by sex (Truong 2012). */
+  readonly pulmonaryArteryEnlargedAboveMm: { readonly men: number; readonly women: number };
+  /** PA : ascending aorta diameter ratio above which the PA is enlarged relative to the aorta (Wells 2012). */
+  readonly paAortaRatioAbove: number;
+}
+
+/** Calibre limits of one aortic region and the passage they come from. */
+export interface CalibreLimits {
+  readonly passageId: string;
+  readonly dilatedAtOrAboveMm: number;
+  readonly aneurysmAtOrAboveMm: number;
+  /** The guideline's word for a dilated, non-aneurysmal segment ('dilated' thoracic, 'ectatic' abdominal). */
+  readonly dilatedWord: 'dilated' | 'ectatic';
 }
 
 /**
@@ -170,6 +192,13 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
     lymphNodeTargetMinShortAxisMm: t(PASSAGES.lymphNodeRecist, 'targetMinShortAxisMm'),
     minComponentVolumeMm3: t(PASSAGES.minComponent, 'minComponentVolumeMm3'),
     phase: phaseRules(t),
+    aorta: {
+      ascending: { passageId: PASSAGES.thoracicAorta, dilatedAtOrAboveMm: t(PASSAGES.thoracicAorta, 'ascendingDilatedAtOrAboveMm'), aneurysmAtOrAboveMm: t(PASSAGES.thoracicAorta, 'ascendingAneurysmAtOrAboveMm'), dilatedWord: 'dilated' },
+      descending: { passageId: PASSAGES.thoracicAorta, dilatedAtOrAboveMm: t(PASSAGES.thoracicAorta, 'descendingDilatedAtOrAboveMm'), aneurysmAtOrAboveMm: t(PASSAGES.thoracicAorta, 'descendingAneurysmAtOrAboveMm'), dilatedWord: 'dilated' },
+      abdominal: { passageId: PASSAGES.abdominalAorta, dilatedAtOrAboveMm: t(PASSAGES.abdominalAorta, 'ectasiaAtOrAboveMm'), aneurysmAtOrAboveMm: t(PASSAGES.abdominalAorta, 'aneurysmAtOrAboveMm'), dilatedWord: 'ectatic' },
+    },
+    pulmonaryArteryEnlargedAboveMm: { men: t(PASSAGES.pulmonaryArtery, 'enlargedAboveMmMen'), women: t(PASSAGES.pulmonaryArtery, 'enlargedAboveMmWomen') },
+    paAortaRatioAbove: t(PASSAGES.paAortaRatio, 'ratioAbove'),
   };
 }
 

@@ -56,6 +56,7 @@ export const FINDING_TYPES = [
   'normal',
   'phase_unknown',
   'contrast_phase',
+  'vessel_calibre',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

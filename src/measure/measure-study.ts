@@ -21,6 +21,7 @@ import { subSegmentLocation } from './sub-segments.ts';
 import type { StructureStats } from './types.ts';
 import { vertebraZRanges, vertebralLevel } from './vertebral-level.ts';
 import { vesselContacts } from './vessel-contact.ts';
+import { measureRoutine } from './routine.ts';
 
 export interface MeasureStudyOptions {
   readonly measure: MeasureConfig;
@@ -200,6 +201,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     droppedLesions: measured.dropped,
     minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
     unknownLabels,
+    ...(options.measure.routine === false ? {} : { routine: measureRoutine(ct, labels, structures) }),
   };
 }
 

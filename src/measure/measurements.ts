@@ -4,6 +4,7 @@ import type {
   AttenuationResult, ParenchymaStats, PancreasRegionFractions, ParentHow, SubSegmentShare, VertebralLevelResult, VesselContact,
 } from './location-types.ts';
 import type { StructureStats } from './types.ts';
+import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -81,6 +82,17 @@ export interface LesionRecord extends LesionMeasurement {
   readonly pleuraDistanceMm?: number;
 }
 
+/**
+ * The routine measurements a radiologist states on most CTs (vessel calibre, ...), each from its own module; absent
+ * when the measure configuration switches them off (measure.routine) or in artifacts written before they existed.
+ */
+export interface RoutineMeasurements {
+  /** Aorta, iliac arteries and pulmonary artery: calibre along the centreline and per section (vessel-calibre.ts). */
+  readonly vessels: readonly VesselCalibre[];
+  /** Main pulmonary artery at its bifurcation and the PA:aorta ratio; null without a pulmonary artery mask. */
+  readonly pulmonaryTrunk: PulmonaryTrunk | null;
+}
+
 export interface Measurements {
   readonly kind: 'measurements';
   readonly schemaVersion: 1;
@@ -98,4 +110,5 @@ export interface Measurements {
   readonly minLesionVolumeMm3: number;
   /** Label names the anatomy catalogue does not know: kept, measured, reported — never dropped. */
   readonly unknownLabels: readonly { readonly labelId: number; readonly sourceName: string }[];
+  readonly routine?: RoutineMeasurements;
 }

@@ -12,7 +12,7 @@ import { UNATTACHED, type Finding } from '../findings/index.ts';
 const ORDER = [
   'study', 'liver', 'gallbladder', 'spleen', 'pancreas', 'adrenal_glands', 'kidneys', 'stomach', 'esophagus', 'duodenum',
   'small_bowel', 'colon', 'urinary_bladder', 'prostate', 'lung', 'trachea', 'bronchi', 'heart', 'thyroid_gland',
-  'ascites', 'pleural_effusion', 'pericardial_effusion', 'lymph_node',
+  'ascites', 'pleural_effusion', 'pericardial_effusion', 'vessels', 'lymph_node',
 ];
 const TAIL = [UNATTACHED, 'other_organs', 'unknown', 'not_imaged'];
 
@@ -28,6 +28,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'not_imaged') return 'not_imaged';
   if (f.type === 'unknown_structure') return 'unknown';
   if (f.type === 'lymph_node') return 'lymph_node';
+  if (f.type === 'vessel_calibre') return 'vessels';
   if (f.type === 'phase_unknown' || f.type === 'nothing_assessed' || f.type === 'contrast_phase') return 'study';
   const organ = f.subject.organ;
   if (organ === null) return UNATTACHED;
@@ -55,6 +56,7 @@ export function headingOf(key: string): string {
     unknown: 'Unrecognised labels',
     not_imaged: 'Not imaged',
     lung: 'Lungs',
+    vessels: 'Vessels',
   };
   const name = special[key] ?? structureOrNull(key)?.displayName ?? key;
   return name[0].toUpperCase() + name.slice(1);

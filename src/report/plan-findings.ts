@@ -5,6 +5,7 @@ import { huText, lengthText, mm3Text, ratioText, sizeText, volumeText } from './
 import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
+import { vesselPlans } from './vessel-plans.ts';
 
 /**
  * Plans the FINDINGS section, group by group (groups.ts), from findings only. Within a group: partially imaged,
@@ -172,6 +173,10 @@ export function planFindingsSection(findings: readonly Finding[]): SentencePlan[
   const out: SentencePlan[] = [...partialOrganPlans(findings)];
   for (const group of [...byGroup.keys()].sort(compareGroups)) {
     const list = byGroup.get(group)!;
+    if (group === 'vessels') {
+      out.push(...vesselPlans(list));
+      continue;
+    }
     if (group === 'not_imaged') {
       const organs = list.filter((f) => isOrganLike(f.subject.structure));
       if (organs.length > 0) out.push(plan(group, TEMPLATES.notImaged, { organs: organs.map((f) => f.subject.displayName) }, organs.map((f) => f.id)));

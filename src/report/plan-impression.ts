@@ -3,6 +3,7 @@ import { huText, lengthText, ratioText, sizeText, volumeText } from './format.ts
 import { groupOf, groupRank, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
+import { vesselImpression } from './vessel-plans.ts';
 
 /**
  * Plans the IMPRESSION: abnormal findings of significance >= 2, most significant first (then in FINDINGS group
@@ -72,6 +73,8 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
       }, [f.id]);
     } else if (f.type === 'lymph_node') {
       p = plan(group, TEMPLATES.impressionLymphNode, { short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`, size: sizeText(v.longAxisMm, v.shortAxisMm) }, [f.id]);
+    } else if (f.type === 'vessel_calibre') {
+      p = vesselImpression(f);
     } else if (f.type === 'fluid') {
       p = plan(group, TEMPLATES.impressionFluid, { name: f.subject.displayName, volume: volumeText(v.volumeMl), partial: f.attributes.partiallyImaged === true }, [f.id]);
     }

@@ -1,0 +1,13 @@
+import type { LabelMap, Volume } from '../volume/types.ts';
+import type { RoutineMeasurements } from './measurements.ts';
+import type { StructureStats } from './types.ts';
+import { measureVessels } from './vessel-calibre.ts';
+
+/**
+ * The routine measurements of one study, each from its own module (one concept per file), all reading only the
+ * bounding boxes of the masks they need (from the structure statistics), so they add little to a report.
+ */
+export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonly StructureStats[]): RoutineMeasurements {
+  const vessels = measureVessels(ct.grid, labels, structures);
+  return { vessels: vessels.vessels, pulmonaryTrunk: vessels.pulmonaryTrunk };
+}
