@@ -12,6 +12,7 @@ import { FINDINGS_SCHEMA_VERSION, type Finding, type Findings } from './schema.t
 import { stageFindings } from './staging.ts';
 import { steatosisFindings } from './steatosis.ts';
 import { vesselFindings } from './vessel-rules.ts';
+import { spineFindings } from './spine-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -48,6 +49,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...lymphNodeFindings(ctx),
     ...fluidFindings(ctx),
     ...vesselFindings(ctx),
+    ...spineFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

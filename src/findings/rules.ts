@@ -64,6 +64,9 @@ export const PASSAGES = {
   pulmonaryArtery: 'truong2012-pulmonary-artery-diameter',
   paAortaRatio: 'wells2012-pa-aorta-ratio',
   pulmonaryLandmarks: 'totalsegmentator-pulmonary-report',
+  genant: 'genant1993-vertebral-fracture',
+  l1Attenuation: 'pickhardt2013-l1-attenuation',
+  vertebralBody: 'groundct-vertebral-body',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -112,6 +115,10 @@ export interface FindingRules {
   readonly pulmonaryArteryEnlargedAboveMm: { readonly men: number; readonly women: number };
   /** PA : ascending aorta diameter ratio above which the PA is enlarged relative to the aorta (Wells 2012). */
   readonly paAortaRatioAbove: number;
+  /** Genant grade bands of vertebral height loss, %: grade 1 from, grade 2 from, grade 3 above. */
+  readonly genant: { readonly grade1MinPercent: number; readonly grade2MinPercent: number; readonly grade3AbovePercent: number };
+  /** L1 trabecular HU at or below which osteoporosis is likely / possible (Pickhardt 2013). */
+  readonly l1: { readonly likelyAtOrBelowHu: number; readonly possibleAtOrBelowHu: number };
 }
 
 /** Calibre limits of one aortic region and the passage they come from. */
@@ -199,6 +206,8 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
     },
     pulmonaryArteryEnlargedAboveMm: { men: t(PASSAGES.pulmonaryArtery, 'enlargedAboveMmMen'), women: t(PASSAGES.pulmonaryArtery, 'enlargedAboveMmWomen') },
     paAortaRatioAbove: t(PASSAGES.paAortaRatio, 'ratioAbove'),
+    genant: { grade1MinPercent: t(PASSAGES.genant, 'grade1MinLossPercent'), grade2MinPercent: t(PASSAGES.genant, 'grade2MinLossPercent'), grade3AbovePercent: t(PASSAGES.genant, 'grade3AboveLossPercent') },
+    l1: { likelyAtOrBelowHu: t(PASSAGES.l1Attenuation, 'specificAtOrBelowHu'), possibleAtOrBelowHu: t(PASSAGES.l1Attenuation, 'sensitiveAtOrBelowHu') },
   };
 }
 

@@ -57,6 +57,8 @@ export const FINDING_TYPES = [
   'phase_unknown',
   'contrast_phase',
   'vessel_calibre',
+  'vertebral_fracture',
+  'bone_density',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

@@ -10,6 +10,9 @@ import { levelAtZ, type ZRange } from './vertebra-ranges.ts';
  * perpendicular to the tangent (cross-section.ts); and the largest cross-section of a stretch of it.
  */
 
+/** Surveyed samples re-measured at the fine pixel per section, largest first. */
+export const SURVEY_CANDIDATES = 3;
+
 export interface ProfileOptions {
   /** Pixel of the plane sampling for the section maxima, mm. */
   readonly pixelMm: number;
@@ -82,12 +85,14 @@ export function sectionOf(
   end: { readonly arcMm: number; readonly boundary: string },
 ): VesselSection {
   const within = (s: ProfiledSample) => s.arcMm >= start.arcMm - 1e-6 && s.arcMm <= end.arcMm + 1e-6;
-  // Candidates for the maximum: surveyed samples within 1.5 mm of the survey's largest, re-measured finely.
-  const survey = profile.samples.filter((s) => within(s) && !s.endCap && s.section !== null);
-  const surveyMax = Math.max(0, ...survey.map((s) => s.maxDiameterMm));
-  profile.samples.forEach((s, n) => {
-    if (within(s) && !s.endCap && s.section !== null && s.maxDiameterMm >= surveyMax - 1.5) profile.refine(n);
-  });
+  // Candidates for the maximum: the three largest surveyed samples (the survey's sub-pixel outline is within a
+  // fraction of a millimetre of the fine one), re-measured finely.
+  const candidates = profile.samples
+    .map((s, n) => ({ s, n }))
+    .filter(({ s }) => within(s) && !s.endCap && s.section !== null)
+    .sort((a, b) => b.s.maxDiameterMm - a.s.maxDiameterMm)
+    .slice(0, SURVEY_CANDIDATES);
+  for (const { n } of candidates) profile.refine(n);
   const inRange = profile.samples.filter(within);
   const measured = inRange.filter((s) => !s.endCap && s.section !== null && s.fine);
   const best = measured.reduce<ProfiledSample | null>((a, s) => (a === null || s.maxDiameterMm > a.maxDiameterMm ? s : a), null);

@@ -71,6 +71,33 @@ function width(hull: readonly number[], theta: number): { w: number; lo: number;
   return { w: hi - lo, lo: loP, hi: hiP };
 }
 
+/** 4-connected flood fill on a side x side grid from `seeds` (already marked), marking pixels that pass `open`. */
+function flood(side: number, seeds: readonly number[], mark: Uint8Array, open: (q: number) => boolean): void {
+  const stack = new Int32Array(side * side);
+  let top = 0;
+  for (const s of seeds) stack[top++] = s;
+  while (top > 0) {
+    const p = stack[--top];
+    const a = p % side;
+    if (a > 0 && mark[p - 1] === 0 && open(p - 1)) {
+      mark[p - 1] = 1;
+      stack[top++] = p - 1;
+    }
+    if (a < side - 1 && mark[p + 1] === 0 && open(p + 1)) {
+      mark[p + 1] = 1;
+      stack[top++] = p + 1;
+    }
+    if (p >= side && mark[p - side] === 0 && open(p - side)) {
+      mark[p - side] = 1;
+      stack[top++] = p - side;
+    }
+    if (p < side * (side - 1) && mark[p + side] === 0 && open(p + side)) {
+      mark[p + side] = 1;
+      stack[top++] = p + side;
+    }
+  }
+}
+
 function measureOnce(crop: MaskCrop, centre: Vec3, normal: Vec3, pixelMm: number, halfWidthMm: number): (CrossSection & { touchesEdge: boolean }) | null {
   const { u, v } = basis(normal);
   const half = Math.ceil(halfWidthMm / pixelMm);
@@ -114,42 +141,18 @@ function measureOnce(crop: MaskCrop, centre: Vec3, normal: Vec3, pixelMm: number
     seed = best;
     offset = bestD * pixelMm;
   }
-  // Region: 4-connected component of the seed (2 = region).
+  // Region: 4-connected component of the seed.
   const region = new Uint8Array(side * side);
-  const stack = [seed];
   region[seed] = 1;
-  while (stack.length > 0) {
-    const p = stack.pop()!;
-    const a = p % side;
-    const b = (p - a) / side;
-    for (const q of [a > 0 ? p - 1 : -1, a < side - 1 ? p + 1 : -1, b > 0 ? p - side : -1, b < side - 1 ? p + side : -1]) {
-      if (q >= 0 && inside[q] === 1 && region[q] === 0) {
-        region[q] = 1;
-        stack.push(q);
-      }
-    }
-  }
+  flood(side, [seed], region, (q) => inside[q] === 1);
   // Holes: pixels not reachable from the window's edge without crossing the region.
   const outside = new Uint8Array(side * side);
-  for (let p = 0; p < side * side; p++) {
-    const a = p % side;
-    const b = (p - a) / side;
-    if ((a === 0 || b === 0 || a === side - 1 || b === side - 1) && region[p] === 0 && outside[p] === 0) {
-      outside[p] = 1;
-      stack.push(p);
-      while (stack.length > 0) {
-        const r = stack.pop()!;
-        const ra = r % side;
-        const rb = (r - ra) / side;
-        for (const q of [ra > 0 ? r - 1 : -1, ra < side - 1 ? r + 1 : -1, rb > 0 ? r - side : -1, rb < side - 1 ? r + side : -1]) {
-          if (q >= 0 && region[q] === 0 && outside[q] === 0) {
-            outside[q] = 1;
-            stack.push(q);
-          }
-        }
-      }
-    }
-  }
+  const edge: number[] = [];
+  for (let a = 0; a < side; a++) edge.push(a, a + side * (side - 1));
+  for (let b = 1; b < side - 1; b++) edge.push(side * b, side * b + side - 1);
+  const seeds = edge.filter((p) => region[p] === 0);
+  for (const p of seeds) outside[p] = 1;
+  flood(side, seeds, outside, (q) => region[q] === 0);
   let count = 0;
   let touchesEdge = false;
   // Boundary points: where the field crosses 0.5 between a region pixel and an outside neighbour (linear

@@ -12,3 +12,4 @@ export { ibsiShapeFeatures } from './shape-ibsi.ts';
 export { maskVoxels } from './location-types.ts';
 export * from './vessel-types.ts';
 export { measureRoutine } from './routine.ts';
+export type { VertebralBody } from './vertebral-body.ts';

@@ -5,6 +5,7 @@ import type {
 } from './location-types.ts';
 import type { StructureStats } from './types.ts';
 import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
+import type { VertebralBody } from './vertebral-body.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -91,6 +92,8 @@ export interface RoutineMeasurements {
   readonly vessels: readonly VesselCalibre[];
   /** Main pulmonary artery at its bifurcation and the PA:aorta ratio; null without a pulmonary artery mask. */
   readonly pulmonaryTrunk: PulmonaryTrunk | null;
+  /** Body heights and trabecular attenuation of each thoracic and lumbar vertebra (vertebral-body.ts). */
+  readonly vertebrae: readonly VertebralBody[];
 }
 
 export interface Measurements {

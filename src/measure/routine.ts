@@ -2,6 +2,7 @@ import type { LabelMap, Volume } from '../volume/types.ts';
 import type { RoutineMeasurements } from './measurements.ts';
 import type { StructureStats } from './types.ts';
 import { measureVessels } from './vessel-calibre.ts';
+import { measureVertebralBodies } from './vertebral-body.ts';
 
 /**
  * The routine measurements of one study, each from its own module (one concept per file), all reading only the
@@ -9,5 +10,5 @@ import { measureVessels } from './vessel-calibre.ts';
  */
 export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonly StructureStats[]): RoutineMeasurements {
   const vessels = measureVessels(ct.grid, labels, structures);
-  return { vessels: vessels.vessels, pulmonaryTrunk: vessels.pulmonaryTrunk };
+  return { vessels: vessels.vessels, pulmonaryTrunk: vessels.pulmonaryTrunk, vertebrae: measureVertebralBodies(ct, labels, structures) };
 }

@@ -12,7 +12,7 @@ import { UNATTACHED, type Finding } from '../findings/index.ts';
 const ORDER = [
   'study', 'liver', 'gallbladder', 'spleen', 'pancreas', 'adrenal_glands', 'kidneys', 'stomach', 'esophagus', 'duodenum',
   'small_bowel', 'colon', 'urinary_bladder', 'prostate', 'lung', 'trachea', 'bronchi', 'heart', 'thyroid_gland',
-  'ascites', 'pleural_effusion', 'pericardial_effusion', 'vessels', 'lymph_node',
+  'ascites', 'pleural_effusion', 'pericardial_effusion', 'vessels', 'spine', 'lymph_node',
 ];
 const TAIL = [UNATTACHED, 'other_organs', 'unknown', 'not_imaged'];
 
@@ -29,6 +29,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'unknown_structure') return 'unknown';
   if (f.type === 'lymph_node') return 'lymph_node';
   if (f.type === 'vessel_calibre') return 'vessels';
+  if (f.type === 'vertebral_fracture' || f.type === 'bone_density') return 'spine';
   if (f.type === 'phase_unknown' || f.type === 'nothing_assessed' || f.type === 'contrast_phase') return 'study';
   const organ = f.subject.organ;
   if (organ === null) return UNATTACHED;
@@ -57,6 +58,7 @@ export function headingOf(key: string): string {
     not_imaged: 'Not imaged',
     lung: 'Lungs',
     vessels: 'Vessels',
+    spine: 'Spine',
   };
   const name = special[key] ?? structureOrNull(key)?.displayName ?? key;
   return name[0].toUpperCase() + name.slice(1);

@@ -6,6 +6,7 @@ import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 import { vesselPlans } from './vessel-plans.ts';
+import { spinePlans } from './spine-plans.ts';
 
 /**
  * Plans the FINDINGS section, group by group (groups.ts), from findings only. Within a group: partially imaged,
@@ -175,6 +176,10 @@ export function planFindingsSection(findings: readonly Finding[]): SentencePlan[
     const list = byGroup.get(group)!;
     if (group === 'vessels') {
       out.push(...vesselPlans(list));
+      continue;
+    }
+    if (group === 'spine') {
+      out.push(...spinePlans(list));
       continue;
     }
     if (group === 'not_imaged') {

@@ -4,6 +4,7 @@ import { groupOf, groupRank, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 import { vesselImpression } from './vessel-plans.ts';
+import { spineImpression } from './spine-plans.ts';
 
 /**
  * Plans the IMPRESSION: abnormal findings of significance >= 2, most significant first (then in FINDINGS group
@@ -75,6 +76,8 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
       p = plan(group, TEMPLATES.impressionLymphNode, { short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`, size: sizeText(v.longAxisMm, v.shortAxisMm) }, [f.id]);
     } else if (f.type === 'vessel_calibre') {
       p = vesselImpression(f);
+    } else if (f.type === 'vertebral_fracture' || f.type === 'bone_density') {
+      p = spineImpression(f);
     } else if (f.type === 'fluid') {
       p = plan(group, TEMPLATES.impressionFluid, { name: f.subject.displayName, volume: volumeText(v.volumeMl), partial: f.attributes.partiallyImaged === true }, [f.id]);
     }
