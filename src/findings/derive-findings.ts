@@ -13,6 +13,7 @@ import { stageFindings } from './staging.ts';
 import { steatosisFindings } from './steatosis.ts';
 import { vesselFindings } from './vessel-rules.ts';
 import { spineFindings } from './spine-rules.ts';
+import { lungFindings } from './lung-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -50,6 +51,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...fluidFindings(ctx),
     ...vesselFindings(ctx),
     ...spineFindings(ctx),
+    ...lungFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

@@ -67,6 +67,8 @@ export const PASSAGES = {
   genant: 'genant1993-vertebral-fracture',
   l1Attenuation: 'pickhardt2013-l1-attenuation',
   vertebralBody: 'groundct-vertebral-body',
+  laa950: 'gevenois-laa-950',
+  emphysemaExtent: 'groundct-emphysema-extent',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -119,6 +121,8 @@ export interface FindingRules {
   readonly genant: { readonly grade1MinPercent: number; readonly grade2MinPercent: number; readonly grade3AbovePercent: number };
   /** L1 trabecular HU at or below which osteoporosis is likely / possible (Pickhardt 2013). */
   readonly l1: { readonly likelyAtOrBelowHu: number; readonly possibleAtOrBelowHu: number };
+  /** LAA-950 % bands of both lungs: emphysema (mild) from, moderate from, severe from. */
+  readonly emphysema: { readonly laaHu: number; readonly mildFromPercent: number; readonly moderateFromPercent: number; readonly severeFromPercent: number };
 }
 
 /** Calibre limits of one aortic region and the passage they come from. */
@@ -208,6 +212,12 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
     paAortaRatioAbove: t(PASSAGES.paAortaRatio, 'ratioAbove'),
     genant: { grade1MinPercent: t(PASSAGES.genant, 'grade1MinLossPercent'), grade2MinPercent: t(PASSAGES.genant, 'grade2MinLossPercent'), grade3AbovePercent: t(PASSAGES.genant, 'grade3AboveLossPercent') },
     l1: { likelyAtOrBelowHu: t(PASSAGES.l1Attenuation, 'specificAtOrBelowHu'), possibleAtOrBelowHu: t(PASSAGES.l1Attenuation, 'sensitiveAtOrBelowHu') },
+    emphysema: {
+      laaHu: t(PASSAGES.laa950, 'laaAtOrBelowHu'),
+      mildFromPercent: t(PASSAGES.emphysemaExtent, 'presentAtOrAbovePercent'),
+      moderateFromPercent: t(PASSAGES.emphysemaExtent, 'moderateAtOrAbovePercent'),
+      severeFromPercent: t(PASSAGES.emphysemaExtent, 'severeAtOrAbovePercent'),
+    },
   };
 }
 

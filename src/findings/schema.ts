@@ -59,6 +59,7 @@ export const FINDING_TYPES = [
   'vessel_calibre',
   'vertebral_fracture',
   'bone_density',
+  'emphysema',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

@@ -13,3 +13,4 @@ export { maskVoxels } from './location-types.ts';
 export * from './vessel-types.ts';
 export { measureRoutine } from './routine.ts';
 export type { VertebralBody } from './vertebral-body.ts';
+export type { LungDensity, LungRegionDensity } from './lung-density.ts';

@@ -6,6 +6,7 @@ import type {
 import type { StructureStats } from './types.ts';
 import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
 import type { VertebralBody } from './vertebral-body.ts';
+import type { LungDensity } from './lung-density.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -94,6 +95,8 @@ export interface RoutineMeasurements {
   readonly pulmonaryTrunk: PulmonaryTrunk | null;
   /** Body heights and trabecular attenuation of each thoracic and lumbar vertebra (vertebral-body.ts). */
   readonly vertebrae: readonly VertebralBody[];
+  /** Low-attenuation area (LAA-950 %) and volume per lobe, lung and both lungs; null without lung masks. */
+  readonly lungDensity: LungDensity | null;
 }
 
 export interface Measurements {

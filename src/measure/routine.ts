@@ -3,6 +3,8 @@ import type { RoutineMeasurements } from './measurements.ts';
 import type { StructureStats } from './types.ts';
 import { measureVessels } from './vessel-calibre.ts';
 import { measureVertebralBodies } from './vertebral-body.ts';
+import { measureLungDensity } from './lung-density.ts';
+import { voxelVolumeMm3 } from '../volume/geometry.ts';
 
 /**
  * The routine measurements of one study, each from its own module (one concept per file), all reading only the
@@ -10,5 +12,10 @@ import { measureVertebralBodies } from './vertebral-body.ts';
  */
 export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonly StructureStats[]): RoutineMeasurements {
   const vessels = measureVessels(ct.grid, labels, structures);
-  return { vessels: vessels.vessels, pulmonaryTrunk: vessels.pulmonaryTrunk, vertebrae: measureVertebralBodies(ct, labels, structures) };
+  return {
+    vessels: vessels.vessels,
+    pulmonaryTrunk: vessels.pulmonaryTrunk,
+    vertebrae: measureVertebralBodies(ct, labels, structures),
+    lungDensity: measureLungDensity(ct, labels, structures, voxelVolumeMm3(ct.grid)),
+  };
 }

@@ -60,3 +60,13 @@ export function ratioText(r: number): string {
 export function mm3Text(mm3: number): string {
   return `${roundHalfAway(mm3)} mm3`;
 }
+
+/** Whole percent: "18 %". */
+export function percentText(p: number): string {
+  return `${roundHalfAway(p)} %`;
+}
+
+/** Litres with one decimal from mL: "5.2 L". */
+export function litreText(ml: number): string {
+  return `${(roundHalfAway(ml / 100) / 10).toFixed(1)} L`;
+}

@@ -1,7 +1,7 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import { phaseWords, type Finding } from '../findings/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { huText, lengthText, mm3Text, ratioText, sizeText, volumeText } from './format.ts';
+import { huText, lengthText, litreText, mm3Text, percentText, ratioText, sizeText, volumeText } from './format.ts';
 import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
@@ -19,7 +19,7 @@ export const MAX_LESIONS_DESCRIBED = 5;
 
 const TYPE_RANK: Partial<Record<Finding['type'], number>> = {
   nothing_assessed: 0, contrast_phase: 1, phase_unknown: 1, partially_imaged: 2, organ_size: 3, steatosis: 4, lesion_count: 5, lesion: 6,
-  fluid: 7, lymph_node: 8, unknown_structure: 9,
+  fluid: 7, lymph_node: 8, emphysema: 2, unknown_structure: 9,
 };
 
 /** Kinds named in the "not imaged" sentence; other empty labels (vessels, bones) stay in the structure table. */
@@ -107,6 +107,17 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
         measured: true,
         enlarged: f.statement === 'enlarged', short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`,
         size: sizeText(v.longAxisMm, v.shortAxisMm), side: f.subject.side ?? null,
+      }, [f.id]);
+    case 'emphysema':
+      return plan(group, TEMPLATES.emphysema, {
+        statement: f.statement,
+        percent: percentText(v.lowAttenuationPercent),
+        threshold: huText(v.laaAtOrBelowHu),
+        lungs: ['right', 'left'].filter((side) => v[`lung${side === 'right' ? 'Right' : 'Left'}LowAttenuationPercent`] !== undefined)
+          .map((side) => ({ name: side, percent: percentText(v[`lung${side === 'right' ? 'Right' : 'Left'}LowAttenuationPercent`]) })),
+        volume: v.totalLungVolumeMl === undefined ? null : litreText(v.totalLungVolumeMl),
+        partial: f.attributes.partiallyImaged === true,
+        predominance: f.attributes.predominance ?? null,
       }, [f.id]);
     case 'unknown_structure':
       return plan(group, TEMPLATES.unknownStructure, { name: f.subject.displayName, volume: v.volumeMl === undefined ? null : volumeText(v.volumeMl) }, [f.id]);

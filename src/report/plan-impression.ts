@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/index.ts';
-import { huText, lengthText, ratioText, sizeText, volumeText } from './format.ts';
+import { huText, lengthText, percentText, ratioText, sizeText, volumeText } from './format.ts';
 import { groupOf, groupRank, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
@@ -74,6 +74,8 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
       }, [f.id]);
     } else if (f.type === 'lymph_node') {
       p = plan(group, TEMPLATES.impressionLymphNode, { short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`, size: sizeText(v.longAxisMm, v.shortAxisMm) }, [f.id]);
+    } else if (f.type === 'emphysema') {
+      p = plan(group, TEMPLATES.impressionEmphysema, { statement: f.statement, percent: percentText(v.lowAttenuationPercent) }, [f.id]);
     } else if (f.type === 'vessel_calibre') {
       p = vesselImpression(f);
     } else if (f.type === 'vertebral_fracture' || f.type === 'bone_density') {
