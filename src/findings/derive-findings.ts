@@ -14,6 +14,7 @@ import { steatosisFindings } from './steatosis.ts';
 import { vesselFindings } from './vessel-rules.ts';
 import { spineFindings } from './spine-rules.ts';
 import { lungFindings } from './lung-rules.ts';
+import { bodyCompositionFindings } from './body-composition-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -52,6 +53,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...vesselFindings(ctx),
     ...spineFindings(ctx),
     ...lungFindings(ctx),
+    ...bodyCompositionFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

@@ -69,6 +69,8 @@ export const PASSAGES = {
   vertebralBody: 'groundct-vertebral-body',
   laa950: 'gevenois-laa-950',
   emphysemaExtent: 'groundct-emphysema-extent',
+  tissueHu: 'tissue-hu-ranges',
+  bodyComposition: 'groundct-body-composition',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -123,6 +125,8 @@ export interface FindingRules {
   readonly l1: { readonly likelyAtOrBelowHu: number; readonly possibleAtOrBelowHu: number };
   /** LAA-950 % bands of both lungs: emphysema (mild) from, moderate from, severe from. */
   readonly emphysema: { readonly laaHu: number; readonly mildFromPercent: number; readonly moderateFromPercent: number; readonly severeFromPercent: number };
+  /** HU windows of adipose tissue and skeletal muscle (Mitsiopoulos 1998), [min, max] HU. */
+  readonly tissueHu: { readonly adipose: readonly [number, number]; readonly muscle: readonly [number, number] };
 }
 
 /** Calibre limits of one aortic region and the passage they come from. */
@@ -217,6 +221,10 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
       mildFromPercent: t(PASSAGES.emphysemaExtent, 'presentAtOrAbovePercent'),
       moderateFromPercent: t(PASSAGES.emphysemaExtent, 'moderateAtOrAbovePercent'),
       severeFromPercent: t(PASSAGES.emphysemaExtent, 'severeAtOrAbovePercent'),
+    },
+    tissueHu: {
+      adipose: [t(PASSAGES.tissueHu, 'adiposeMinHu'), t(PASSAGES.tissueHu, 'adiposeMaxHu')],
+      muscle: [t(PASSAGES.tissueHu, 'muscleMinHu'), t(PASSAGES.tissueHu, 'muscleMaxHu')],
     },
   };
 }

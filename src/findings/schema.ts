@@ -60,6 +60,7 @@ export const FINDING_TYPES = [
   'vertebral_fracture',
   'bone_density',
   'emphysema',
+  'body_composition',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

@@ -14,3 +14,4 @@ export * from './vessel-types.ts';
 export { measureRoutine } from './routine.ts';
 export type { VertebralBody } from './vertebral-body.ts';
 export type { LungDensity, LungRegionDensity } from './lung-density.ts';
+export type { BodyComposition } from './body-composition.ts';

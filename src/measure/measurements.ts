@@ -7,6 +7,7 @@ import type { StructureStats } from './types.ts';
 import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
 import type { VertebralBody } from './vertebral-body.ts';
 import type { LungDensity } from './lung-density.ts';
+import type { BodyComposition } from './body-composition.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -97,6 +98,8 @@ export interface RoutineMeasurements {
   readonly vertebrae: readonly VertebralBody[];
   /** Low-attenuation area (LAA-950 %) and volume per lobe, lung and both lungs; null without lung masks. */
   readonly lungDensity: LungDensity | null;
+  /** Muscle and fat areas on the mid-L3 slice (or the lowest lumbar vertebra imaged); null without a lumbar vertebra. */
+  readonly bodyComposition: BodyComposition | null;
 }
 
 export interface Measurements {

@@ -4,6 +4,7 @@ import type { StructureStats } from './types.ts';
 import { measureVessels } from './vessel-calibre.ts';
 import { measureVertebralBodies } from './vertebral-body.ts';
 import { measureLungDensity } from './lung-density.ts';
+import { measureBodyComposition } from './body-composition.ts';
 import { voxelVolumeMm3 } from '../volume/geometry.ts';
 
 /**
@@ -17,5 +18,6 @@ export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonl
     pulmonaryTrunk: vessels.pulmonaryTrunk,
     vertebrae: measureVertebralBodies(ct, labels, structures),
     lungDensity: measureLungDensity(ct, labels, structures, voxelVolumeMm3(ct.grid)),
+    bodyComposition: measureBodyComposition(ct, labels, structures),
   };
 }

@@ -70,3 +70,8 @@ export function percentText(p: number): string {
 export function litreText(ml: number): string {
   return `${(roundHalfAway(ml / 100) / 10).toFixed(1)} L`;
 }
+
+/** Areas in cm2 with one decimal: "152.3 cm2". */
+export function areaCm2Text(cm2: number): string {
+  return `${(roundHalfAway(cm2 * 10) / 10).toFixed(1)} cm2`;
+}

@@ -12,7 +12,7 @@ import { UNATTACHED, type Finding } from '../findings/index.ts';
 const ORDER = [
   'study', 'liver', 'gallbladder', 'spleen', 'pancreas', 'adrenal_glands', 'kidneys', 'stomach', 'esophagus', 'duodenum',
   'small_bowel', 'colon', 'urinary_bladder', 'prostate', 'lung', 'trachea', 'bronchi', 'heart', 'thyroid_gland',
-  'ascites', 'pleural_effusion', 'pericardial_effusion', 'vessels', 'spine', 'lymph_node',
+  'ascites', 'pleural_effusion', 'pericardial_effusion', 'vessels', 'spine', 'body_composition', 'lymph_node',
 ];
 const TAIL = [UNATTACHED, 'other_organs', 'unknown', 'not_imaged'];
 
@@ -30,6 +30,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'lymph_node') return 'lymph_node';
   if (f.type === 'vessel_calibre') return 'vessels';
   if (f.type === 'vertebral_fracture' || f.type === 'bone_density') return 'spine';
+  if (f.type === 'body_composition') return 'body_composition';
   if (f.type === 'phase_unknown' || f.type === 'nothing_assessed' || f.type === 'contrast_phase') return 'study';
   const organ = f.subject.organ;
   if (organ === null) return UNATTACHED;
@@ -59,6 +60,7 @@ export function headingOf(key: string): string {
     lung: 'Lungs',
     vessels: 'Vessels',
     spine: 'Spine',
+    body_composition: 'Body composition',
   };
   const name = special[key] ?? structureOrNull(key)?.displayName ?? key;
   return name[0].toUpperCase() + name.slice(1);

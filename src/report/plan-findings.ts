@@ -1,7 +1,7 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import { phaseWords, type Finding } from '../findings/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { huText, lengthText, litreText, mm3Text, percentText, ratioText, sizeText, volumeText } from './format.ts';
+import { areaCm2Text, huText, lengthText, litreText, mm3Text, percentText, ratioText, sizeText, volumeText } from './format.ts';
 import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
@@ -118,6 +118,15 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
         volume: v.totalLungVolumeMl === undefined ? null : litreText(v.totalLungVolumeMl),
         partial: f.attributes.partiallyImaged === true,
         predominance: f.attributes.predominance ?? null,
+      }, [f.id]);
+    case 'body_composition':
+      return plan(group, TEMPLATES.bodyComposition, {
+        level: f.attributes.level,
+        muscle: v.skeletalMuscleAreaCm2 === undefined ? null : areaCm2Text(v.skeletalMuscleAreaCm2),
+        muscle_from: f.attributes.muscleFrom ?? null,
+        complete: f.attributes.muscleComplete === true,
+        sat: areaCm2Text(v.subcutaneousFatAreaCm2),
+        vat: areaCm2Text(v.visceralFatAreaCm2),
       }, [f.id]);
     case 'unknown_structure':
       return plan(group, TEMPLATES.unknownStructure, { name: f.subject.displayName, volume: v.volumeMl === undefined ? null : volumeText(v.volumeMl) }, [f.id]);

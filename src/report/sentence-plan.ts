@@ -41,6 +41,7 @@ export const TEMPLATES = {
   vertebralFracture: v1('vertebral-fracture'),
   boneDensity: v1('bone-density'),
   emphysema: v1('emphysema'),
+  bodyComposition: v1('body-composition'),
   normalOthers: v1('normal-others'),
   nothingAssessed: v1('nothing-assessed'),
   impressionOrganSize: v1('impression-organ-size'),
