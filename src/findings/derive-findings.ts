@@ -15,6 +15,7 @@ import { vesselFindings } from './vessel-rules.ts';
 import { spineFindings } from './spine-rules.ts';
 import { lungFindings } from './lung-rules.ts';
 import { bodyCompositionFindings } from './body-composition-rules.ts';
+import { calciumFindings } from './calcium-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -54,6 +55,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...spineFindings(ctx),
     ...lungFindings(ctx),
     ...bodyCompositionFindings(ctx),
+    ...calciumFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

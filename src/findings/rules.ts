@@ -71,6 +71,9 @@ export const PASSAGES = {
   emphysemaExtent: 'groundct-emphysema-extent',
   tissueHu: 'tissue-hu-ranges',
   bodyComposition: 'groundct-body-composition',
+  agatston: 'agatston1990-calcium-score',
+  coronaryNonGated: 'hecht2017-cac-noncardiac-ct',
+  calciumAndStones: 'groundct-calcium-and-stones',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -127,6 +130,10 @@ export interface FindingRules {
   readonly emphysema: { readonly laaHu: number; readonly mildFromPercent: number; readonly moderateFromPercent: number; readonly severeFromPercent: number };
   /** HU windows of adipose tissue and skeletal muscle (Mitsiopoulos 1998), [min, max] HU. */
   readonly tissueHu: { readonly adipose: readonly [number, number]; readonly muscle: readonly [number, number] };
+  /** Agatston calcium threshold (HU) and lesion floor (mm2); coronary score bands. */
+  readonly calcium: { readonly minHu: number; readonly minAreaMm2: number; readonly mildFrom: number; readonly moderateFrom: number; readonly severeFrom: number };
+  /** Kidney stone candidate and peak thresholds, HU. */
+  readonly stone: { readonly minHu: number; readonly peakMinHu: number };
 }
 
 /** Calibre limits of one aortic region and the passage they come from. */
@@ -226,6 +233,14 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
       adipose: [t(PASSAGES.tissueHu, 'adiposeMinHu'), t(PASSAGES.tissueHu, 'adiposeMaxHu')],
       muscle: [t(PASSAGES.tissueHu, 'muscleMinHu'), t(PASSAGES.tissueHu, 'muscleMaxHu')],
     },
+    calcium: {
+      minHu: t(PASSAGES.agatston, 'calciumMinHu'),
+      minAreaMm2: t(PASSAGES.agatston, 'lesionMinAreaMm2'),
+      mildFrom: t(PASSAGES.coronaryNonGated, 'mildFromScore'),
+      moderateFrom: t(PASSAGES.coronaryNonGated, 'moderateFromScore'),
+      severeFrom: t(PASSAGES.coronaryNonGated, 'severeFromScore'),
+    },
+    stone: { minHu: t(PASSAGES.calciumAndStones, 'stoneMinHu'), peakMinHu: t(PASSAGES.calciumAndStones, 'stonePeakMinHu') },
   };
 }
 

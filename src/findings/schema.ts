@@ -61,6 +61,8 @@ export const FINDING_TYPES = [
   'bone_density',
   'emphysema',
   'body_composition',
+  'calcification',
+  'kidney_stone',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

@@ -15,3 +15,4 @@ export { measureRoutine } from './routine.ts';
 export type { VertebralBody } from './vertebral-body.ts';
 export type { LungDensity, LungRegionDensity } from './lung-density.ts';
 export type { BodyComposition } from './body-composition.ts';
+export type { CalciumMeasurements, CalciumScore, KidneyStone, KidneyStones } from './calcium.ts';

@@ -8,6 +8,7 @@ import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
 import type { VertebralBody } from './vertebral-body.ts';
 import type { LungDensity } from './lung-density.ts';
 import type { BodyComposition } from './body-composition.ts';
+import type { CalciumMeasurements } from './calcium.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -100,6 +101,8 @@ export interface RoutineMeasurements {
   readonly lungDensity: LungDensity | null;
   /** Muscle and fat areas on the mid-L3 slice (or the lowest lumbar vertebra imaged); null without a lumbar vertebra. */
   readonly bodyComposition: BodyComposition | null;
+  /** Agatston-style calcium scores (coronary or heart region, aorta) and kidney stones (calcium.ts). */
+  readonly calcium: CalciumMeasurements;
 }
 
 export interface Measurements {

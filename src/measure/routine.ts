@@ -5,6 +5,7 @@ import { measureVessels } from './vessel-calibre.ts';
 import { measureVertebralBodies } from './vertebral-body.ts';
 import { measureLungDensity } from './lung-density.ts';
 import { measureBodyComposition } from './body-composition.ts';
+import { measureCalcium } from './calcium.ts';
 import { voxelVolumeMm3 } from '../volume/geometry.ts';
 
 /**
@@ -19,5 +20,6 @@ export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonl
     vertebrae: measureVertebralBodies(ct, labels, structures),
     lungDensity: measureLungDensity(ct, labels, structures, voxelVolumeMm3(ct.grid)),
     bodyComposition: measureBodyComposition(ct, labels, structures),
+    calcium: measureCalcium(ct, labels, structures),
   };
 }

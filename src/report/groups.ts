@@ -31,6 +31,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'vessel_calibre') return 'vessels';
   if (f.type === 'vertebral_fracture' || f.type === 'bone_density') return 'spine';
   if (f.type === 'body_composition') return 'body_composition';
+  if (f.type === 'calcification') return f.subject.structure === 'aorta' ? 'vessels' : 'heart';
   if (f.type === 'phase_unknown' || f.type === 'nothing_assessed' || f.type === 'contrast_phase') return 'study';
   const organ = f.subject.organ;
   if (organ === null) return UNATTACHED;

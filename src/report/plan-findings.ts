@@ -19,7 +19,7 @@ export const MAX_LESIONS_DESCRIBED = 5;
 
 const TYPE_RANK: Partial<Record<Finding['type'], number>> = {
   nothing_assessed: 0, contrast_phase: 1, phase_unknown: 1, partially_imaged: 2, organ_size: 3, steatosis: 4, lesion_count: 5, lesion: 6,
-  fluid: 7, lymph_node: 8, emphysema: 2, unknown_structure: 9,
+  fluid: 7, lymph_node: 8, emphysema: 2, kidney_stone: 6, calcification: 6, unknown_structure: 9,
 };
 
 /** Kinds named in the "not imaged" sentence; other empty labels (vessels, bones) stay in the structure table. */
@@ -127,6 +127,23 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
         complete: f.attributes.muscleComplete === true,
         sat: areaCm2Text(v.subcutaneousFatAreaCm2),
         vat: areaCm2Text(v.visceralFatAreaCm2),
+      }, [f.id]);
+    case 'calcification':
+      return plan(group, TEMPLATES.calcification, {
+        where: f.subject.structure === 'aorta' ? 'aorta' : f.attributes.region === 'heart' ? 'heart' : 'coronary',
+        statement: f.statement,
+        score: v.agatstonScore === undefined ? null : Math.round(v.agatstonScore),
+        band: f.attributes.band ?? null,
+        reason: f.attributes.reason ?? null,
+      }, [f.id]);
+    case 'kidney_stone':
+      return plan(group, TEMPLATES.kidneyStones, {
+        kidney: f.subject.displayName,
+        statement: f.statement,
+        count: v.count ?? 0,
+        size: v.largestSizeMm === undefined ? null : `${Math.round(v.largestSizeMm)} mm`,
+        peak: v.largestPeakHu === undefined ? null : huText(v.largestPeakHu),
+        partial: f.attributes.partiallyImaged === true,
       }, [f.id]);
     case 'unknown_structure':
       return plan(group, TEMPLATES.unknownStructure, { name: f.subject.displayName, volume: v.volumeMl === undefined ? null : volumeText(v.volumeMl) }, [f.id]);

@@ -74,6 +74,10 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
       }, [f.id]);
     } else if (f.type === 'lymph_node') {
       p = plan(group, TEMPLATES.impressionLymphNode, { short_axis: `${(Math.round(v.shortAxisMm * 10) / 10).toFixed(1)} mm`, size: sizeText(v.longAxisMm, v.shortAxisMm) }, [f.id]);
+    } else if (f.type === 'calcification' && f.id === 'heart.coronary_calcium') {
+      p = plan(group, TEMPLATES.impressionCalcium, { kind: 'coronary', band: f.attributes.band, score: Math.round(v.agatstonScore) }, [f.id]);
+    } else if (f.type === 'kidney_stone') {
+      p = plan(group, TEMPLATES.impressionCalcium, { kind: 'stone', kidney: f.subject.side, size: `${Math.round(v.largestSizeMm)} mm`, count: v.count }, [f.id]);
     } else if (f.type === 'emphysema') {
       p = plan(group, TEMPLATES.impressionEmphysema, { statement: f.statement, percent: percentText(v.lowAttenuationPercent) }, [f.id]);
     } else if (f.type === 'vessel_calibre') {

@@ -42,6 +42,9 @@ export function vesselPlans(findings: readonly Finding[]): SentencePlan[] {
       limit_for: pa.attributes.limitFor,
       sex_known: pa.caveats.length === 0,
     }, [pa.id]));
+  const calcium = findings.find((f) => f.id === 'aorta.calcium');
+  if (calcium !== undefined)
+    out.push(plan('findings', TEMPLATES.calcification, { where: 'aorta', statement: calcium.statement, score: Math.round(calcium.values.agatstonScore), band: null, reason: null }, [calcium.id]));
   const ratio = findings.find((f) => f.id === 'pulmonary_artery.pa_aorta_ratio');
   if (ratio !== undefined)
     out.push(plan('findings', TEMPLATES.paAortaRatio, {
