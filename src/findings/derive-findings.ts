@@ -16,6 +16,7 @@ import { spineFindings } from './spine-rules.ts';
 import { lungFindings } from './lung-rules.ts';
 import { bodyCompositionFindings } from './body-composition-rules.ts';
 import { calciumFindings } from './calcium-rules.ts';
+import { dissectionFindings } from './dissection-rules.ts';
 
 export interface DeriveFindingsOptions {
   /** Thresholds already resolved from `kb` (resolveFindingRules); resolved here when absent. */
@@ -56,6 +57,7 @@ export function deriveFindings(measurements: Measurements, kb: KnowledgeBase, op
     ...lungFindings(ctx),
     ...bodyCompositionFindings(ctx),
     ...calciumFindings(ctx),
+    ...dissectionFindings(ctx),
     ...unknownStructureFindings(ctx),
   ];
   findings.push(...normalFindings(ctx, findings));

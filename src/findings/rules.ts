@@ -74,6 +74,8 @@ export const PASSAGES = {
   agatston: 'agatston1990-calcium-score',
   coronaryNonGated: 'hecht2017-cac-noncardiac-ct',
   calciumAndStones: 'groundct-calcium-and-stones',
+  dissectionTypes: 'stanford-debakey-dissection',
+  dissection: 'groundct-dissection',
 } as const;
 
 /** A size-class rule for one organ: enlarged above `enlargedVolumeMl`, massive above `massiveVolumeMl`. */
@@ -134,6 +136,8 @@ export interface FindingRules {
   readonly calcium: { readonly minHu: number; readonly minAreaMm2: number; readonly mildFrom: number; readonly moderateFrom: number; readonly severeFrom: number };
   /** Kidney stone candidate and peak thresholds, HU. */
   readonly stone: { readonly minHu: number; readonly peakMinHu: number };
+  /** False-lumen volume from which an aortic section counts as involved, mL. */
+  readonly dissectionMinSectionMl: number;
 }
 
 /** Calibre limits of one aortic region and the passage they come from. */
@@ -241,6 +245,7 @@ export function resolveFindingRules(kb: KnowledgeBase): FindingRules {
       severeFrom: t(PASSAGES.coronaryNonGated, 'severeFromScore'),
     },
     stone: { minHu: t(PASSAGES.calciumAndStones, 'stoneMinHu'), peakMinHu: t(PASSAGES.calciumAndStones, 'stonePeakMinHu') },
+    dissectionMinSectionMl: cm3ToMl(t(PASSAGES.dissection, 'minSectionFalseLumenMl')),
   };
 }
 

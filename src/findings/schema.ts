@@ -63,6 +63,7 @@ export const FINDING_TYPES = [
   'body_composition',
   'calcification',
   'kidney_stone',
+  'dissection',
   'unknown_structure',
   'nothing_assessed',
 ] as const;

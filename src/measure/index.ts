@@ -16,3 +16,4 @@ export type { VertebralBody } from './vertebral-body.ts';
 export type { LungDensity, LungRegionDensity } from './lung-density.ts';
 export type { BodyComposition } from './body-composition.ts';
 export type { CalciumMeasurements, CalciumScore, KidneyStone, KidneyStones } from './calcium.ts';
+export type { Dissection, SectionInvolvement } from './dissection.ts';

@@ -9,6 +9,7 @@ import type { VertebralBody } from './vertebral-body.ts';
 import type { LungDensity } from './lung-density.ts';
 import type { BodyComposition } from './body-composition.ts';
 import type { CalciumMeasurements } from './calcium.ts';
+import type { Dissection } from './dissection.ts';
 
 /**
  * The measurement stage's artifact for one study: every structure and every lesion, measured by the stated
@@ -103,6 +104,8 @@ export interface RoutineMeasurements {
   readonly bodyComposition: BodyComposition | null;
   /** Agatston-style calcium scores (coronary or heart region, aorta) and kidney stones (calcium.ts). */
   readonly calcium: CalciumMeasurements;
+  /** False/true lumen volumes and the sections the false lumen runs through; null without aortic_dissection masks. */
+  readonly dissection: Dissection | null;
 }
 
 export interface Measurements {

@@ -6,6 +6,7 @@ import { measureVertebralBodies } from './vertebral-body.ts';
 import { measureLungDensity } from './lung-density.ts';
 import { measureBodyComposition } from './body-composition.ts';
 import { measureCalcium } from './calcium.ts';
+import { measureDissection } from './dissection.ts';
 import { voxelVolumeMm3 } from '../volume/geometry.ts';
 
 /**
@@ -21,5 +22,6 @@ export function measureRoutine(ct: Volume, labels: LabelMap, structures: readonl
     lungDensity: measureLungDensity(ct, labels, structures, voxelVolumeMm3(ct.grid)),
     bodyComposition: measureBodyComposition(ct, labels, structures),
     calcium: measureCalcium(ct, labels, structures),
+    dissection: measureDissection(ct.grid, labels, structures, vessels.vessels.find((v) => v.vessel === 'aorta') ?? null, voxelVolumeMm3(ct.grid)),
   };
 }

@@ -7,7 +7,7 @@
  * spacing and in any of the 48 orientations.
  */
 import type { Vec3 } from '../volume/geometry.ts';
-import { box, superellipsoid } from './shapes.ts';
+import { box, superellipsoid, taperedTube } from './shapes.ts';
 import { buildScene, type Scene, type SceneSolid } from './scene.ts';
 import type { Orientation } from './types.ts';
 
@@ -20,6 +20,11 @@ export interface AortaPhantomSpec {
   readonly bloodHu?: number;
   /** Cut the scan at this RAS z (keep only z below), to make a partial aorta. */
   readonly topZMm?: number;
+  /**
+   * A dissection: TotalSegmentator-style aorta_true_lumen / aorta_false_lumen masks (layer 1), the false lumen being
+   * the half of the aorta at RAS x > 0 between these arc lengths from the root, the true lumen the rest of the aorta.
+   */
+  readonly dissection?: { readonly fromArcMm: number; readonly toArcMm: number };
 }
 
 export interface AortaPhantom extends Scene {
@@ -102,6 +107,7 @@ export function aortaPhantom(spec: AortaPhantomSpec): AortaPhantom {
     { name: 'iliac_artery_right', tube: tube([bifurcation, [bifurcation[0] - 30, bifurcation[1] + 5, bifurcation[2] - 70]], 6), hu: spec.bloodHu ?? 40 },
     // The aorta last, so it owns the voxels where the branches start.
     { name: 'aorta', tube: { points: centreline.map((c) => c.ras), radiiMm: centreline.map((c) => c.radiusMm) }, hu: spec.bloodHu ?? 40 },
+    ...(spec.dissection === undefined ? [] : dissectionSolids(centreline, spec.dissection)),
     { name: 'vertebrae_T12', shape: box([-18, -95, t12Centre[2] - 12], [18, -65, t12Centre[2] + 12]), hu: 250 },
     { name: 'vertebrae_L1', shape: box([-18, -95, t12Centre[2] - 40], [18, -65, t12Centre[2] - 15]), hu: 250 },
   ];
@@ -114,6 +120,16 @@ export function aortaPhantom(spec: AortaPhantomSpec): AortaPhantom {
     ...(spec.orientation ? { orientation: spec.orientation } : {}),
   });
   return { ...scene, centreline, branchArcMm };
+}
+
+/** True lumen = the whole aorta on layer 1; false lumen = its x > 0 half over the arc range, painted over it. */
+function dissectionSolids(centreline: readonly { arcMm: number; ras: Vec3; radiusMm: number }[], d: { fromArcMm: number; toArcMm: number }): SceneSolid[] {
+  const part = centreline.filter((c) => c.arcMm >= d.fromArcMm && c.arcMm <= d.toArcMm);
+  const tube = taperedTube(part.map((c) => c.ras), part.map((c) => c.radiusMm));
+  return [
+    { name: 'aorta_true_lumen', tube: { points: centreline.map((c) => c.ras), radiiMm: centreline.map((c) => c.radiusMm) }, layer: 1 },
+    { name: 'aorta_false_lumen', shape: { contains: (x, y, z) => x > 0 && tube.contains(x, y, z), rasBox: tube.rasBox }, layer: 1 },
+  ];
 }
 
 /** The true largest diameter (2 x radius) over [fromArcMm, toArcMm] and where it lies. */

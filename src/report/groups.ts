@@ -28,7 +28,7 @@ export function groupOf(f: Finding): string {
   if (f.type === 'not_imaged') return 'not_imaged';
   if (f.type === 'unknown_structure') return 'unknown';
   if (f.type === 'lymph_node') return 'lymph_node';
-  if (f.type === 'vessel_calibre') return 'vessels';
+  if (f.type === 'vessel_calibre' || f.type === 'dissection') return 'vessels';
   if (f.type === 'vertebral_fracture' || f.type === 'bone_density') return 'spine';
   if (f.type === 'body_composition') return 'body_composition';
   if (f.type === 'calcification') return f.subject.structure === 'aorta' ? 'vessels' : 'heart';

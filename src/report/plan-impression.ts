@@ -80,7 +80,7 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
       p = plan(group, TEMPLATES.impressionCalcium, { kind: 'stone', kidney: f.subject.side, size: `${Math.round(v.largestSizeMm)} mm`, count: v.count }, [f.id]);
     } else if (f.type === 'emphysema') {
       p = plan(group, TEMPLATES.impressionEmphysema, { statement: f.statement, percent: percentText(v.lowAttenuationPercent) }, [f.id]);
-    } else if (f.type === 'vessel_calibre') {
+    } else if (f.type === 'vessel_calibre' || f.type === 'dissection') {
       p = vesselImpression(f);
     } else if (f.type === 'vertebral_fracture' || f.type === 'bone_density') {
       p = spineImpression(f);

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/index.ts';
-import { lengthText, ratioText } from './format.ts';
+import { lengthText, ratioText, volumeText } from './format.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 
 /**
@@ -18,6 +18,15 @@ export function vesselPlans(findings: readonly Finding[]): SentencePlan[] {
   const sections = findings.filter((f) => f.type === 'vessel_calibre' && !isPulmonary(f));
   const normal = sections.filter((f) => f.statement === 'normal calibre');
   const out: SentencePlan[] = [];
+  const dissection = findings.find((f) => f.type === 'dissection');
+  if (dissection !== undefined)
+    out.push(plan('findings', TEMPLATES.dissection, {
+      statement: dissection.statement,
+      sections: (dissection.attributes.sectionNames as string[] | undefined) ?? [],
+      debakey: dissection.attributes.debakey ?? null,
+      fl: volumeText(dissection.values.falseLumenVolumeMl),
+      partial: dissection.caveats.some((c) => c.includes('beyond the scan')),
+    }, [dissection.id]));
   if (normal.length > 0)
     out.push(plan('findings', TEMPLATES.vesselCalibreNormal, {
       items: normal.map((f) => ({ name: f.subject.displayName, max: lengthText(f.values.maxDiameterMm), partial: f.attributes.complete === false })),
@@ -59,6 +68,8 @@ export function vesselPlans(findings: readonly Finding[]): SentencePlan[] {
 
 /** The IMPRESSION item of an abnormal vessel finding. */
 export function vesselImpression(f: Finding): SentencePlan {
+  if (f.type === 'dissection')
+    return plan('impression', TEMPLATES.impressionDissection, { statement: f.statement, sections: (f.attributes.sectionNames as string[] | undefined) ?? [] }, [f.id]);
   const kind = f.id === 'pulmonary_artery.calibre' ? 'pa' : f.id === 'pulmonary_artery.pa_aorta_ratio' ? 'ratio' : f.statement === 'aneurysmal' ? 'aneurysm' : f.statement;
   return plan('impression', TEMPLATES.impressionVessel, {
     kind,
