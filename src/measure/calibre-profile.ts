@@ -19,13 +19,19 @@ export interface ProfileOptions {
   /** Pixel for every other sample (a survey; the candidates for a maximum are re-measured at pixelMm), mm. */
   readonly surveyPixelMm: number;
   readonly vertebrae: readonly ZRange[];
+  /** Which centreline ends lie on the scan border (a cut, not the vessel's end). */
+  readonly borderEnds?: { readonly proximal: boolean; readonly distal: boolean };
 }
 
-/** Samples whose plane cuts the end of the mask: within 1.5 local radii plus one sample of either end. */
-function isEndCap(c: Centreline, n: number): boolean {
+/**
+ * Samples whose plane cuts the end of the mask: within 1.5 local radii plus one sample of an end where the vessel
+ * ends (its rounded cap), within half a radius plus one sample of an end where the scan border cuts it (the vessel
+ * goes on: only a plane tilted against the cut loses part of it).
+ */
+function isEndCap(c: Centreline, n: number, borders: ProfileOptions['borderEnds']): boolean {
   const step = c.arcMm.length > 1 ? c.arcMm[1] - c.arcMm[0] : 0;
-  const margin = 1.5 * c.radiusMm[n] + step;
-  return c.arcMm[n] < margin || c.lengthMm - c.arcMm[n] < margin;
+  const margin = (atBorder: boolean) => (atBorder ? 0.5 : 1.5) * c.radiusMm[n] + step;
+  return c.arcMm[n] < margin(borders?.proximal === true) || c.lengthMm - c.arcMm[n] < margin(borders?.distal === true);
 }
 
 export interface ProfiledSample extends CalibreSample {
@@ -54,7 +60,7 @@ export function calibreProfile(binary: MaskCrop, c: Centreline, o: ProfileOption
       perpendicularDiameterMm: section?.perpendicularDiameterMm ?? 0,
       areaMm2: section?.areaMm2 ?? 0,
       areaEquivalentDiameterMm: section?.areaEquivalentDiameterMm ?? 0,
-      endCap: endCap ?? (isEndCap(c, n) || section === null),
+      endCap: endCap ?? (isEndCap(c, n, o.borderEnds) || section === null),
       vertebralLevel: levelAtZ(p[2], o.vertebrae),
       section,
       radiusMm: c.radiusMm[n],

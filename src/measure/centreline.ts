@@ -10,7 +10,7 @@ import { MinHeap } from './min-heap.ts';
  *
  * 1. the largest 26-connected component of the mask, and its Euclidean distance to the background (mm);
  * 2. the two ends: the voxel geodesically farthest from the deepest voxel, then the voxel geodesically farthest
- *    from that one (geodesic = shortest path inside the mask, steps weighted by their length in mm);
+ *    from that one (geodesic = fewest 26-neighbour steps inside the mask);
  * 3. the path between the ends that minimises sum(step length / distance-to-wall^2), which runs along the middle;
  * 4. its voxel centres in RAS, smoothed by a moving average over +-smoothMm of arc length (ends kept), resampled
  *    every stepMm; the tangent at each sample is the direction between the points tangentMm before and after it.
@@ -125,8 +125,8 @@ interface ShortestPaths {
   readonly prev: Int32Array;
 }
 
-/** Dijkstra from `sources`; `centred` weighs each step by 1 / radius^2 of the voxel stepped onto. */
-function shortestPaths(g: VoxelGraph, sources: readonly number[], centred: boolean): ShortestPaths {
+/** Dijkstra from `sources`, each step weighted by its length / radius^2 of the voxel stepped onto (keeps to the middle). */
+function centredPaths(g: VoxelGraph, sources: readonly number[]): ShortestPaths {
   const [nx, ny, nz] = g.crop.dims;
   const count = g.nodes.length;
   const dist = new Float64Array(count).fill(Infinity);
@@ -152,7 +152,7 @@ function shortestPaths(g: VoxelGraph, sources: readonly number[], centred: boole
       const w = g.nodeOf[a + nx * (b + ny * c)];
       if (w < 0) continue;
       const r = g.radiusMm[w];
-      const cost = centred ? o.stepMm / (r * r) : o.stepMm;
+      const cost = o.stepMm / (r * r);
       const d = key + cost;
       if (d < dist[w]) {
         dist[w] = d;
@@ -162,6 +162,40 @@ function shortestPaths(g: VoxelGraph, sources: readonly number[], centred: boole
     }
   }
   return { dist, prev };
+}
+
+/**
+ * Hop counts from `sources` over the 26-neighbour graph (breadth first): a cheap geodesic distance, enough to find
+ * the mask's far ends (the path itself is then traced with the centred Dijkstra).
+ */
+function hops(g: VoxelGraph, sources: readonly number[]): Float64Array {
+  const [nx, ny, nz] = g.crop.dims;
+  const dist = new Float64Array(g.nodes.length).fill(Infinity);
+  const queue = new Int32Array(g.nodes.length);
+  let head = 0;
+  let tail = 0;
+  for (const s of sources) {
+    dist[s] = 0;
+    queue[tail++] = s;
+  }
+  while (head < tail) {
+    const u = queue[head++];
+    const v = g.nodes[u];
+    const i = v % nx;
+    const j = ((v - i) / nx) % ny;
+    const k = (v - i - nx * j) / (nx * ny);
+    for (const o of g.offsets) {
+      const a = i + o.di;
+      const b = j + o.dj;
+      const c = k + o.dk;
+      if (a < 0 || b < 0 || c < 0 || a >= nx || b >= ny || c >= nz) continue;
+      const w = g.nodeOf[a + nx * (b + ny * c)];
+      if (w < 0 || dist[w] !== Infinity) continue;
+      dist[w] = dist[u] + 1;
+      queue[tail++] = w;
+    }
+  }
+  return dist;
 }
 
 function argMax(values: Float64Array): number {
@@ -281,10 +315,10 @@ export function traceCentreline(crop: MaskCrop, options: CentrelineOptions & { r
   const g = buildGraph(crop);
   if (g === null) return null;
   const deepest = argMax(g.radiusMm);
-  const endA = argMax(shortestPaths(g, [deepest], false).dist);
-  const endB = argMax(shortestPaths(g, [endA], false).dist);
+  const endA = argMax(hops(g, [deepest]));
+  const endB = argMax(hops(g, [endA]));
   const [proximal, distal] = proximalFirst(g, endA, endB, options.proximalHintRas);
-  const { prev } = shortestPaths(g, [proximal], true);
+  const { prev } = centredPaths(g, [proximal]);
   return resamplePath(g, pathTo(prev, distal), options);
 }
 
@@ -300,18 +334,19 @@ export function traceBranches(crop: MaskCrop, options: CentrelineOptions & { rea
   if (g === null) return null;
   const near = nearestNode(g, options.rootHintRas);
   // The root is the end of the mask next to the hint: the voxel farthest from the far side, near the hint.
-  const fromNear = shortestPaths(g, [near], false).dist;
+  const fromNear = hops(g, [near]);
   const far = argMax(fromNear);
-  const fromFar = shortestPaths(g, [far], false).dist;
+  const fromFar = hops(g, [far]);
   let root = near;
-  for (let n = 0; n < g.nodes.length; n++) if (fromNear[n] <= 20 && fromFar[n] > fromFar[root]) root = n;
-  const fromRoot = shortestPaths(g, [root], false).dist;
+  const within20Mm = 20 / Math.min(...g.crop.spacingMm);
+  for (let n = 0; n < g.nodes.length; n++) if (fromNear[n] <= within20Mm && fromFar[n] > fromFar[root]) root = n;
+  const fromRoot = hops(g, [root]);
   const end1 = argMax(fromRoot);
-  const fromEnd1 = shortestPaths(g, [end1], false).dist;
+  const fromEnd1 = hops(g, [end1]);
   const score = new Float64Array(g.nodes.length);
   for (let n = 0; n < score.length; n++) score[n] = Math.min(fromRoot[n], fromEnd1[n]);
   const end2 = argMax(score);
-  const { prev } = shortestPaths(g, [root], true);
+  const { prev } = centredPaths(g, [root]);
   const p1 = resamplePath(g, pathTo(prev, end1), options);
   const p2 = resamplePath(g, pathTo(prev, end2), options);
   let divergence = 0;

@@ -15,7 +15,7 @@ import { sampleMaskIjk, type MaskCrop } from './mask-crop.ts';
  * - area = pixels x pixelMm^2; area-equivalent diameter = 2 sqrt(area / pi);
  * - its outline: the points where the interpolated mask crosses 0.5 between a region pixel and an outside
  *   neighbour (sub-pixel, linear between the two pixel centres);
- * - maximal diameter = the largest caliper width of the outline (over 180 directions, refined to 0.1 deg);
+ * - maximal diameter = the largest caliper width of the outline (90 directions 2 deg apart, refined to 0.1 deg);
  *   perpendicular diameter = the caliper width at right angles to it.
  *
  * The window grows (twice, up to 4x) when the region touches its edge, so a large aneurysm is not clipped.
@@ -181,11 +181,11 @@ function measureOnce(crop: MaskCrop, centre: Vec3, normal: Vec3, pixelMm: number
   }
   const hull = convexHull2d(boundary);
   let best = { w: -Infinity, theta: 0, lo: 0, hi: 0 };
-  for (let deg = 0; deg < 180; deg++) {
+  for (let deg = 0; deg < 180; deg += 2) {
     const r = width(hull, (deg * Math.PI) / 180);
     if (r.w > best.w) best = { ...r, theta: (deg * Math.PI) / 180 };
   }
-  for (let tenth = -10; tenth <= 10; tenth++) {
+  for (let tenth = -20; tenth <= 20; tenth++) {
     const theta = best.theta + (tenth * Math.PI) / 1800;
     const r = width(hull, theta);
     if (r.w > best.w) best = { ...r, theta };

@@ -287,10 +287,12 @@ export function distanceTransformMm(source: Uint8Array, boxDims: Dims, spacingMm
     const w = spacingMm[axis] * spacingMm[axis];
     const nextDist = new Float64Array(n);
     const nextNearest = new Int32Array(n);
-    // Enumerate line starts: every voxel whose coordinate along `axis` is 0.
-    for (let start = 0; start < n; start++) {
-      const coord = axis === 0 ? start % nx : axis === 1 ? Math.floor(start / nx) % ny : Math.floor(start / (nx * ny));
-      if (coord !== 0) continue;
+    // Line starts: every voxel whose coordinate along `axis` is 0, enumerated directly.
+    const starts: number[] = [];
+    if (axis === 0) for (let r = 0; r < ny * nz; r++) starts.push(r * nx);
+    else if (axis === 1) for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) starts.push(i + nx * ny * k);
+    else for (let v = 0; v < nx * ny; v++) starts.push(v);
+    for (const start of starts) {
       for (let q = 0; q < len; q++) f[q] = dist[start + q * stride];
       lowerEnvelope1d(f, len, w, d, arg, env, z);
       for (let q = 0; q < len; q++) {

@@ -66,39 +66,40 @@ export function measureLungDensity(ct: { readonly grid: Grid; readonly data: Vox
   if (chosen.length === 0) chosen = ['lung'].map(present).filter((s): s is MeasuredStructureStats => s !== undefined);
   if (chosen.length === 0) return null;
   const [nx, ny] = ct.grid.dims;
-  const counts = new Map<number, { n: number; low: number; huSum: number }>();
+  // Voxel counts and mean HU come from the structure statistics; one pass counts the low-attenuation voxels.
+  const low = new Map<number, number>();
   for (const layerIndex of [...new Set(chosen.map((s) => s.layer))]) {
     const onLayer = chosen.filter((s) => s.layer === layerIndex);
     const slot = new Int32Array(65536).fill(-1);
     onLayer.forEach((s, n) => (slot[s.labelId] = n));
-    const acc = onLayer.map(() => ({ n: 0, low: 0, huSum: 0 }));
+    const acc = new Float64Array(onLayer.length);
     const lo = [0, 1, 2].map((a) => Math.min(...onLayer.map((s) => s.ijkBounds.min[a])));
     const hi = [0, 1, 2].map((a) => Math.max(...onLayer.map((s) => s.ijkBounds.max[a])));
     const layer = labels.layers[layerIndex];
+    const data = ct.data;
     for (let k = lo[2]; k <= hi[2]; k++)
       for (let j = lo[1]; j <= hi[1]; j++) {
-        let v = lo[0] + nx * (j + ny * k);
-        for (let i = lo[0]; i <= hi[0]; i++, v++) {
-          const s = slot[layer[v]];
-          if (s < 0) continue;
-          const hu = ct.data[v];
-          const a = acc[s];
-          a.n++;
-          a.huSum += hu;
-          if (hu <= LAA_THRESHOLD_HU) a.low++;
+        const row = nx * (j + ny * k);
+        for (let i = lo[0]; i <= hi[0]; i++) {
+          const v = row + i;
+          if (data[v] <= LAA_THRESHOLD_HU) {
+            const s = slot[layer[v]];
+            if (s >= 0) acc[s]++;
+          }
         }
       }
-    onLayer.forEach((s, n) => counts.set(s.labelId, acc[n]));
+    onLayer.forEach((s, n) => low.set(s.labelId, acc[n]));
   }
   const masks: LungRegionDensity[] = chosen.map((s) => {
-    const c = counts.get(s.labelId)!;
+    const n = s.voxelCount;
+    const l = low.get(s.labelId)!;
     return {
       region: s.name!,
-      voxelCount: c.n,
-      lowAttenuationVoxelCount: c.low,
-      lowAttenuationPercent: c.n === 0 ? 0 : (100 * c.low) / c.n,
-      volumeMl: mm3ToMl(c.n * voxelVolumeMm3),
-      meanHu: c.n === 0 ? 0 : c.huSum / c.n,
+      voxelCount: n,
+      lowAttenuationVoxelCount: l,
+      lowAttenuationPercent: (100 * l) / n,
+      volumeMl: mm3ToMl(n * voxelVolumeMm3),
+      meanHu: s.huMean,
       partiallyImaged: s.partiallyImaged,
       labelIds: [s.labelId],
     };

@@ -1,8 +1,7 @@
 import type { Grid, Vec3 } from '../volume/geometry.ts';
 import { splitIjkToRas } from '../volume/geometry.ts';
 import type { LabelMap, VoxelArray } from '../volume/types.ts';
-import { distanceTransformMm } from './distance.ts';
-import { cropMask, cropVoxelRas, sampleMaskIjk, smoothedMask, type MaskCrop } from './mask-crop.ts';
+import { cropMask, cropVoxelRas, sampleMaskIjk, type MaskCrop } from './mask-crop.ts';
 import type { MeasuredStructureStats, StructureStats } from './types.ts';
 import { VERTEBRA_LEVELS, vertebraLevelOf } from './vertebral-level.ts';
 
@@ -15,12 +14,12 @@ import { VERTEBRA_LEVELS, vertebraLevelOf } from './vertebral-level.ts';
  * - the body: the vertebra mask intersected with TotalSegmentator's vertebrae_body mask when given; otherwise the
  *   part of the vertebra anterior to the spinal canal, found as the widest empty gap along a in the mid-sagittal
  *   slab (|l| <= 3 mm) behind the most anterior run of bone;
- * - heights in the body's mid-sagittal plane (through its centroid, spanned by s and a), on the smoothed body mask
- *   at its 0.5 level: anterior, middle and posterior heights at 15 %, 50 % and 85 % of the body's depth from its
+ * - heights in the body's mid-sagittal plane (through its centroid, spanned by s and a), at the 0.5 level of the
+ *   body mask's trilinear interpolation: anterior, middle and posterior heights at 15 %, 50 % and 85 % of the body's depth from its
  *   posterior wall (the cortical corners are avoided);
- * - trabecular attenuation: mean and median HU of the body voxels at least TRABECULAR_INSET_MM (and 1.5 voxels)
- *   from its surface within the middle third of its height (the cortex and the endplates left out, as a
- *   trabecular ROI does).
+ * - trabecular attenuation: mean and median HU of an oval ROI: the body voxels within the middle third of its
+ *   height and inside the ellipse of its depth and width inset by TRABECULAR_INSET_MM (and 1.5 voxels) on every
+ *   side (the cortex and the endplates left out, as the L1 attenuation studies place their ROI).
  *
  * Vertebrae cut by the scan border along s get no heights (a cut body looks short).
  */
@@ -98,7 +97,7 @@ function frameMap(crop: MaskCrop, origin: Vec3, f: Frame): Float64Array {
  * The body as a crop of its own: the vertebra's voxels anterior to the spinal canal. The canal is the widest run of
  * empty a-bins (1 mm) in the mid-sagittal slab between the most anterior bone and the most posterior bone.
  */
-function bodyByCanal(vertebra: MaskCrop, centroid: Vec3, f: Frame): { mask: Uint8Array; cutA: number } | null {
+function bodyByCanal(vertebra: MaskCrop, centroid: Vec3, f: Frame): { mask: Uint8Array; count: number; cutA: number } | null {
   const [nx, ny, nz] = vertebra.dims;
   const t = frameMap(vertebra, centroid, f);
   const bins = new Map<number, number>();
@@ -131,37 +130,42 @@ function bodyByCanal(vertebra: MaskCrop, centroid: Vec3, f: Frame): { mask: Uint
   }
   if (cutA === null) return null;
   const mask = new Uint8Array(vertebra.mask.length);
+  let count = 0;
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
         const v = i + nx * (j + ny * k);
-        if (vertebra.mask[v] !== 0 && t[4] * i + t[5] * j + t[6] * k + t[7] >= cutA) mask[v] = 1;
+        if (vertebra.mask[v] !== 0 && t[4] * i + t[5] * j + t[6] * k + t[7] >= cutA) {
+          mask[v] = 1;
+          count++;
+        }
       }
-  return { mask, cutA };
+  return { mask, count, cutA };
 }
 
 function centroidOf(crop: MaskCrop): V3 | null {
   const [nx, ny, nz] = crop.dims;
-  const c: V3 = [0, 0, 0];
+  let si = 0;
+  let sj = 0;
+  let sk = 0;
   let n = 0;
   for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) {
-        if (crop.mask[i + nx * (j + ny * k)] === 0) continue;
-        const p = cropVoxelRas(crop, i, j, k);
-        c[0] += p[0];
-        c[1] += p[1];
-        c[2] += p[2];
-        n++;
-      }
-  return n === 0 ? null : [c[0] / n, c[1] / n, c[2] / n];
+    for (let j = 0; j < ny; j++) {
+      const row = nx * (j + ny * k);
+      for (let i = 0; i < nx; i++)
+        if (crop.mask[row + i] !== 0) {
+          si += i;
+          sj += j;
+          sk += k;
+          n++;
+        }
+    }
+  // The affine map commutes with the mean: map the mean index once.
+  return n === 0 ? null : cropVoxelRas(crop, si / n, sj / n, sk / n);
 }
 
-/**
- * Extent of the body's 0.5 level along direction `dir` from `p` (both ways), mm: where the smoothed mask drops
- * below 0.5, linearly interpolated between 0.1 mm steps.
- */
-function chord(field: MaskCrop, p: V3, dir: V3, maxMm: number): number {
+/** One-sided extent of the 0.5 level from `p` along `dir`, mm (0.25 mm steps, linearly interpolated). */
+function reach(field: MaskCrop, p: V3, dir: V3, maxMm = 80): number {
   const m = field.rasToIjk;
   const at = (t: number) => {
     const x = p[0] + t * dir[0];
@@ -169,88 +173,83 @@ function chord(field: MaskCrop, p: V3, dir: V3, maxMm: number): number {
     const z = p[2] + t * dir[2];
     return sampleMaskIjk(field, m[0] * x + m[1] * y + m[2] * z + m[3], m[4] * x + m[5] * y + m[6] * z + m[7], m[8] * x + m[9] * y + m[10] * z + m[11]);
   };
-  if (at(0) < 0.5) return 0;
-  const edge = (sign: number) => {
-    const step = 0.1;
-    let prev = at(0);
-    for (let t = step; t <= maxMm; t += step) {
-      const v = at(sign * t);
-      if (v < 0.5) return t - step + ((prev - 0.5) / (prev - v)) * step;
-      prev = v;
-    }
-    return maxMm;
-  };
-  return edge(1) + edge(-1);
+  let prev = at(0);
+  if (prev < 0.5) return 0;
+  for (let t = 0.25; t <= maxMm; t += 0.25) {
+    const v = at(t);
+    if (v < 0.5) return t - 0.25 + ((prev - 0.5) / (prev - v)) * 0.25;
+    prev = v;
+  }
+  return maxMm;
 }
 
-/** Heights and depth of the body in its mid-sagittal plane. */
-function heights(body: MaskCrop, centroid: V3, f: Frame): { anterior: number; middle: number; posterior: number; depth: number } | null {
-  const field = smoothedMask(body);
-  // Depth: the chord along a through the centroid; the columns sit at fractions of it from the posterior wall.
-  const m = field.rasToIjk;
-  const at = (q: V3) => sampleMaskIjk(field, m[0] * q[0] + m[1] * q[1] + m[2] * q[2] + m[3], m[4] * q[0] + m[5] * q[1] + m[6] * q[2] + m[7], m[8] * q[0] + m[9] * q[1] + m[10] * q[2] + m[11]);
-  if (at(centroid) < 0.5) return null;
-  const walk = (sign: number) => {
-    let prev = at(centroid);
-    for (let t = 0.1; t <= 80; t += 0.1) {
-      const q: V3 = [centroid[0] + sign * t * f.a[0], centroid[1] + sign * t * f.a[1], centroid[2] + sign * t * f.a[2]];
-      const v = at(q);
-      if (v < 0.5) return t - 0.1 + ((prev - 0.5) / (prev - v)) * 0.1;
-      prev = v;
-    }
-    return 80;
-  };
-  const front = walk(1);
-  const back = walk(-1);
+interface BodyShape {
+  /** Heights at the anterior, middle and posterior columns, mm. */
+  readonly anterior: number;
+  readonly middle: number;
+  readonly posterior: number;
+  /** Depth (along a) and width (along l) through the centroid, mm. */
+  readonly depth: number;
+  readonly width: number;
+  /** Offsets of the depth and width chords' midpoints from the centroid along a and l, mm. */
+  readonly aCentre: number;
+  readonly lCentre: number;
+}
+
+/**
+ * The body's mid-sagittal heights and its depth and width through the centroid, at the 0.5 level of the binary
+ * mask's trilinear interpolation: along a line that level sits half-way between the last inside and the first
+ * outside voxel centre, as well as a binary mask allows.
+ */
+function bodyShape(body: MaskCrop, centroid: V3, f: Frame): BodyShape | null {
+  const neg = (d: V3): V3 => [-d[0], -d[1], -d[2]];
+  const front = reach(body, centroid, f.a);
+  const back = reach(body, centroid, neg(f.a));
+  const right = reach(body, centroid, f.l);
+  const left = reach(body, centroid, neg(f.l));
+  if (front + back === 0) return null;
   const depth = front + back;
   const column = (fraction: number) => {
     const offset = -back + fraction * depth;
     const q: V3 = [centroid[0] + offset * f.a[0], centroid[1] + offset * f.a[1], centroid[2] + offset * f.a[2]];
-    return chord(field, q, f.s, 80);
+    return reach(body, q, f.s) + reach(body, q, neg(f.s));
   };
-  return { anterior: column(HEIGHT_COLUMNS.anterior), middle: column(HEIGHT_COLUMNS.middle), posterior: column(HEIGHT_COLUMNS.posterior), depth };
+  return {
+    anterior: column(HEIGHT_COLUMNS.anterior),
+    middle: column(HEIGHT_COLUMNS.middle),
+    posterior: column(HEIGHT_COLUMNS.posterior),
+    depth,
+    width: left + right,
+    aCentre: (front - back) / 2,
+    lCentre: (right - left) / 2,
+  };
 }
 
 /**
- * Mean and median HU of body voxels at least TRABECULAR_INSET_MM deep, within the middle third of its height. The
- * depth is computed on the slices that hold that third only (the endplates are farther than the inset from it).
+ * Mean and median HU of the trabecular ROI: body voxels within the middle third of its height and inside the
+ * ellipse of its depth and width (through the centroid) inset by TRABECULAR_INSET_MM (and 1.5 voxels) on every
+ * side: an oval ROI in the middle of the body, as the L1 attenuation studies place it, away from the cortex.
  */
-function trabecular(body: MaskCrop, ct: VoxelArray, grid: Grid, centroid: V3, f: Frame, heightMm: number): { mean: number | null; median: number | null; count: number } {
+function trabecular(body: MaskCrop, ct: VoxelArray, grid: Grid, centroid: V3, f: Frame, shape: BodyShape): { mean: number | null; median: number | null; count: number } {
   const [nx, ny, nz] = body.dims;
-  const t = frameMap(body, centroid, f);
-  const inThird = (i: number, j: number, k: number) => Math.abs(t[0] * i + t[1] * j + t[2] * k + t[3]) <= heightMm / 6;
-  // Slices (k) holding any body voxel of the middle third, widened by the inset so the depth there is exact.
-  let k0 = nz;
-  let k1 = -1;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny && (k < k0 || k > k1); j++)
-      for (let i = 0; i < nx; i++)
-        if (body.mask[i + nx * (j + ny * k)] !== 0 && inThird(i, j, k)) {
-          k0 = Math.min(k0, k);
-          k1 = Math.max(k1, k);
-          break;
-        }
-  if (k1 < k0) return { mean: null, median: null, count: 0 };
   const insetMm = Math.max(TRABECULAR_INSET_MM, 1.5 * Math.max(...body.spacingMm));
-  const pad = Math.ceil(insetMm / body.spacingMm[2]);
-  k0 = Math.max(0, k0 - pad);
-  k1 = Math.min(nz - 1, k1 + pad);
-  const slab = nx * ny;
-  const background = new Uint8Array(slab * (k1 - k0 + 1));
-  for (let v = 0; v < background.length; v++) background[v] = body.mask[v + slab * k0] === 0 ? 1 : 0;
-  const { distSqMm2 } = distanceTransformMm(background, [nx, ny, k1 - k0 + 1], body.spacingMm);
-  const inset2 = insetMm * insetMm;
+  const ra = shape.depth / 2 - insetMm;
+  const rl = shape.width / 2 - insetMm;
+  const rs = shape.middle / 6;
+  if (ra <= 0 || rl <= 0 || rs <= 0) return { mean: null, median: null, count: 0 };
+  const t = frameMap(body, centroid, f);
   const values: number[] = [];
   const [gi, gj] = grid.dims;
-  for (let k = k0; k <= k1; k++)
+  for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
-        const v = i + nx * (j + ny * k);
-        if (body.mask[v] === 0 || distSqMm2[v - slab * k0] < inset2 || !inThird(i, j, k)) continue;
-        const fi = body.origin[0] + i * body.stride[0];
-        const fj = body.origin[1] + j * body.stride[1];
-        const fk = body.origin[2] + k * body.stride[2];
-        values.push(ct[fi + gi * (fj + gj * fk)]);
+        if (body.mask[i + nx * (j + ny * k)] === 0) continue;
+        const s = t[0] * i + t[1] * j + t[2] * k + t[3];
+        if (Math.abs(s) > rs) continue;
+        const a = (t[4] * i + t[5] * j + t[6] * k + t[7] - shape.aCentre) / ra;
+        const l = (t[8] * i + t[9] * j + t[10] * k + t[11] - shape.lCentre) / rl;
+        if (a * a + l * l > 1) continue;
+        values.push(ct[body.origin[0] + i * body.stride[0] + gi * (body.origin[1] + j * body.stride[1] + gj * (body.origin[2] + k * body.stride[2]))]);
       }
   if (values.length === 0) return { mean: null, median: null, count: 0 };
   values.sort((x, y) => x - y);
@@ -300,7 +299,7 @@ export function measureVertebralBodies(ct: { readonly grid: Grid; readonly data:
         out.push(empty(level, v, 'spinal canal gap', partiallyImaged));
         continue;
       }
-      body = { ...vertebra, mask: split.mask, count: split.mask.reduce((x, y) => x + y, 0), field: undefined };
+      body = { ...vertebra, mask: split.mask, count: split.count, field: undefined };
       bodyFrom = 'spinal canal gap';
     }
     const centroid = centroidOf(body);
@@ -308,8 +307,9 @@ export function measureVertebralBodies(ct: { readonly grid: Grid; readonly data:
       out.push(empty(level, v, bodyFrom, partiallyImaged));
       continue;
     }
-    const h = partiallyImaged ? null : heights(body, centroid, frame);
-    const t = trabecular(body, ct.data, ct.grid, centroid, frame, h?.middle ?? 20);
+    const shape = bodyShape(body, centroid, frame);
+    const h = partiallyImaged ? null : shape;
+    const t = shape === null ? { mean: null, median: null, count: 0 } : trabecular(body, ct.data, ct.grid, centroid, frame, shape);
     out.push({
       level,
       labelId: v.labelId,

@@ -20,8 +20,8 @@ import type { LandmarkSection, PulmonaryTrunk, VesselCalibre, VesselSection } fr
 
 /** Samples along the centreline every this many mm (the position of a maximum is known to within one step). */
 export const SAMPLE_STEP_MM = 2;
-/** Target voxel size of the grid the centreline is traced on, mm. */
-export const CENTRELINE_VOXEL_MM = 1.5;
+/** Target voxel size of the grid the centreline is traced on, mm (a vessel of 5 mm radius keeps 2-3 voxels). */
+export const CENTRELINE_VOXEL_MM = 2;
 /** Pixel of the survey cross-sections (every sample), mm; candidates for a section maximum are re-measured finer. */
 export const SURVEY_PIXEL_MM = 1;
 /** Vessel masks smaller than this are not traced (a few stray voxels have no centreline), mL. */
@@ -105,12 +105,10 @@ function trace(c: Context, s: MeasuredStructureStats, proximalHintRas?: Vec3): T
   const coarse = crop(c, s, strideFor(c.spacing));
   const centreline = traceCentreline(coarse, { ...centrelineOptions(coarse), ...(proximalHintRas ? { proximalHintRas } : {}) });
   if (centreline === null || centreline.points.length < 2) return null;
-  const profile = calibreProfile(full, centreline, profileOptions(c));
-  return {
-    stats: s, full, coarse, centreline, profile,
-    proximalAtBorder: atBorder(c, s, centreline.points[0]),
-    distalAtBorder: atBorder(c, s, centreline.points[centreline.points.length - 1]),
-  };
+  const proximalAtBorder = atBorder(c, s, centreline.points[0]);
+  const distalAtBorder = atBorder(c, s, centreline.points[centreline.points.length - 1]);
+  const profile = calibreProfile(full, centreline, { ...profileOptions(c), borderEnds: { proximal: proximalAtBorder, distal: distalAtBorder } });
+  return { stats: s, full, coarse, centreline, profile, proximalAtBorder, distalAtBorder };
 }
 
 function record(c: Context, t: Traced, proximalBy: VesselCalibre['proximalBy'], extra: Pick<VesselCalibre, 'landmarks' | 'sections'> & Partial<Pick<VesselCalibre, 'landmarkSections'>>): VesselCalibre {

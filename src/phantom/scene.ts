@@ -4,9 +4,9 @@
  * spacing, then optionally rewritten in any of the 48 axis orientations (reorient.ts), so a measurement can be
  * checked in several orientations and spacings against the same truth in patient space.
  */
-import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../volume/geometry.ts';
+import { invertMat4, makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../volume/geometry.ts';
 import type { LabelMap, Volume } from '../volume/types.ts';
-import { forEachVoxelInBox, makeCanvas } from './canvas.ts';
+import { forEachVoxelInBox, type Canvas } from './canvas.ts';
 import { mulberry32 } from './prng.ts';
 import { reorientArray, reorientGrid } from './reorient.ts';
 import type { Shape } from './shapes.ts';
@@ -50,8 +50,11 @@ export interface Scene {
   readonly labelIds: ReadonlyMap<string, number>;
 }
 
+/** What the voxel walk needs of a canvas: the grid and its inverse (forEachVoxelInBox reads nothing else). */
+type Frame = Pick<Canvas, 'grid' | 'rasToIjk'>;
+
 /** Calls visit(index) for every voxel whose centre lies in the tube (union of its tapered segments). */
-function paintTubeVoxels(canvas: ReturnType<typeof makeCanvas>, tube: TubeGeometry, visit: (index: number) => void): void {
+function paintTubeVoxels(canvas: Frame, tube: TubeGeometry, visit: (index: number) => void): void {
   const seen = new Set<number>();
   for (let s = 0; s + 1 < tube.points.length; s++) {
     const p = tube.points[s];
@@ -62,7 +65,7 @@ function paintTubeVoxels(canvas: ReturnType<typeof makeCanvas>, tube: TubeGeomet
     const d = [q[0] - p[0], q[1] - p[1], q[2] - p[2]];
     const len2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
     const box = [Math.min(p[0], q[0]) - r, Math.min(p[1], q[1]) - r, Math.min(p[2], q[2]) - r, Math.max(p[0], q[0]) + r, Math.max(p[1], q[1]) + r, Math.max(p[2], q[2]) + r] as const;
-    forEachVoxelInBox(canvas, box, (index, x, y, z) => {
+    forEachVoxelInBox(canvas as Canvas, box, (index, x, y, z) => {
       if (seen.has(index)) return;
       let t = len2 === 0 ? 0 : ((x - p[0]) * d[0] + (y - p[1]) * d[1] + (z - p[2]) * d[2]) / len2;
       t = t < 0 ? 0 : t > 1 ? 1 : t;
@@ -85,7 +88,14 @@ export function buildScene(spec: SceneSpec): Scene {
     dims,
     ijkToRas: makeIjkToRas({ spacingMm: s, direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], originRas: rasPoint(spec.fovMinRas[0] + s[0] / 2, spec.fovMinRas[1] + s[1] / 2, spec.fovMinRas[2] + s[2] / 2) }),
   };
-  const canvas = makeCanvas(grid, spec.backgroundHu);
+  // Compact arrays (int16 HU, uint8 labels up to 255 ids) so a full-size 512 x 512 x 400 scene fits in memory.
+  const n = dims[0] * dims[1] * dims[2];
+  const frame: Frame = { grid, rasToIjk: invertMat4(grid.ijkToRas) };
+  const hu = new Int16Array(n).fill(spec.backgroundHu);
+  const names = new Set(spec.solids.map((x) => x.name).filter((x) => x !== null));
+  const makeLayer = () => (names.size > 255 ? new Uint16Array(n) : new Uint8Array(n));
+  const layer0 = makeLayer();
+  const layer1 = spec.solids.some((x) => x.layer === 1) ? makeLayer() : null;
   const labelIds = new Map<string, number>();
   for (const solid of spec.solids) {
     let id = 0;
@@ -93,24 +103,26 @@ export function buildScene(spec: SceneSpec): Scene {
       id = labelIds.get(solid.name) ?? labelIds.size + 1;
       labelIds.set(solid.name, id);
     }
-    const layer = solid.layer === 1 ? canvas.layer1 : canvas.layer0;
+    const layer = solid.layer === 1 ? layer1! : layer0;
     const paint = (index: number) => {
-      if (solid.hu !== undefined) canvas.hu[index] = solid.hu;
+      if (solid.hu !== undefined) hu[index] = solid.hu;
       if (id > 0) layer[index] = id;
     };
-    if (solid.tube !== undefined) paintTubeVoxels(canvas, solid.tube, paint);
+    if (solid.tube !== undefined) paintTubeVoxels(frame, solid.tube, paint);
     if (solid.shape !== undefined) {
       const shape = solid.shape;
-      forEachVoxelInBox(canvas, shape.rasBox, (index, x, y, z) => {
+      forEachVoxelInBox(frame as Canvas, shape.rasBox, (index, x, y, z) => {
         if (shape.contains(x, y, z)) paint(index);
       });
     }
   }
   const noise = spec.noiseSdHu ?? 0;
-  const ctData = new Int16Array(canvas.hu.length);
-  const rand = mulberry32(spec.seed ?? 1);
-  for (let n = 0; n < ctData.length; n++) ctData[n] = Math.round(canvas.hu[n] + (noise > 0 ? noise * rand.normal() : 0));
-  const layers = [canvas.layer0, ...(spec.solids.some((x) => x.layer === 1) ? [canvas.layer1] : [])];
+  const ctData = hu;
+  if (noise > 0) {
+    const rand = mulberry32(spec.seed ?? 1);
+    for (let v = 0; v < n; v++) ctData[v] = Math.round(ctData[v] + noise * rand.normal());
+  }
+  const layers = [layer0, ...(layer1 === null ? [] : [layer1])];
   const labelLayer = (name: string) => (spec.solids.find((x) => x.name === name)?.layer === 1 ? 1 : 0);
   const o = spec.orientation;
   const outGrid = o === undefined ? grid : reorientGrid(grid, o);

@@ -72,7 +72,11 @@ function aortaPoint(s: number): Vec3 {
 
 export const AORTA_LENGTH_MM = ASCENDING_MM + Math.PI * ARCH_RADIUS_MM + THORACIC_DESCENT_MM + ABDOMINAL_MM;
 
-export function aortaPhantom(spec: AortaPhantomSpec): AortaPhantom {
+/**
+ * The aorta phantom's solids (heart, branches, aorta, optional lumens, T12 and L1) and its true centreline, for
+ * composing bigger scenes (the routine benchmark); aortaPhantom paints them on their own field of view.
+ */
+export function aortaSolids(spec: Omit<AortaPhantomSpec, 'spacingMm' | 'orientation' | 'topZMm'>): { solids: SceneSolid[]; centreline: AortaPhantom['centreline']; branchArcMm: AortaPhantom['branchArcMm']; bifurcation: Vec3 } {
   const a = spec.aneurysm;
   const radius = (s: number) => baseRadius(s) + (a === undefined ? 0 : a.extraRadiusMm * Math.exp(-0.5 * ((s - a.arcMm) / a.sigmaMm) ** 2));
   const centreline: { arcMm: number; ras: Vec3; radiusMm: number }[] = [];
@@ -111,6 +115,11 @@ export function aortaPhantom(spec: AortaPhantomSpec): AortaPhantom {
     { name: 'vertebrae_T12', shape: box([-18, -95, t12Centre[2] - 12], [18, -65, t12Centre[2] + 12]), hu: 250 },
     { name: 'vertebrae_L1', shape: box([-18, -95, t12Centre[2] - 40], [18, -65, t12Centre[2] - 15]), hu: 250 },
   ];
+  return { solids, centreline, branchArcMm, bifurcation };
+}
+
+export function aortaPhantom(spec: AortaPhantomSpec): AortaPhantom {
+  const { solids, centreline, branchArcMm, bifurcation } = aortaSolids(spec);
   const scene = buildScene({
     spacingMm: spec.spacingMm,
     fovMinRas: [-50, -100, bifurcation[2] - 75],
