@@ -80,11 +80,14 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   const result = await reportFromStudy(study, input, config, resources, undefined, followup);
   const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
   await writeFolderAtomic(values.out, async (tmp) => {
-    await writeFile(join(tmp, 'report.json'), json(result.report));
-    await writeFile(join(tmp, 'findings.json'), json(result.findings));
-    await writeFile(join(tmp, 'measurements.json'), json(result.measurements));
-    if (result.followup) await writeFile(join(tmp, 'followup.json'), json(result.followup));
-    await writeStudyFiles(tmp, result.study, study.labels, result.boneSurface);
+    // The label volumes are compressed on libuv's thread pool while the JSON artifacts are written.
+    await Promise.all([
+      writeStudyFiles(tmp, result.study, study.labels, result.boneSurface),
+      writeFile(join(tmp, 'report.json'), json(result.report)),
+      writeFile(join(tmp, 'findings.json'), json(result.findings)),
+      writeFile(join(tmp, 'measurements.json'), json(result.measurements)),
+      ...(result.followup ? [writeFile(join(tmp, 'followup.json'), json(result.followup))] : []),
+    ]);
     let markdown = result.markdown;
     if (values['key-images']) {
       const images = await writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));

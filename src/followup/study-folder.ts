@@ -1,13 +1,13 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { constants as zlibConstants, createGzip, gzip } from 'node:zlib';
 import type { z } from 'zod';
 import type { VolumeConfig } from '../config.ts';
 import { gctError, isGroundctError } from '../errors.ts';
 import { FindingsSchema, type Findings } from '../findings/index.ts';
 import type { Measurements } from '../measure/index.ts';
-import { encodeNifti, readVolume, sameGrid, type Grid, type LabelArray, type LabelMap } from '../volume/index.ts';
+import { encodeNifti, encodeNiftiHeader, HOST_IS_LITTLE_ENDIAN, readVolume, sameGrid, type Grid, type LabelArray, type LabelMap } from '../volume/index.ts';
 import { BONE_SURFACE_FILE, boneSurfaceRas, decodeBoneSurface, encodeBoneSurface, type BoneSurface } from './bone-surface.ts';
 import { LabelTableSchema, REPORT_FOLDER_SCHEMA_VERSION, StudyIdentitySchema, type StudyIdentity } from './types.ts';
 
@@ -28,10 +28,31 @@ export const LABEL_TABLE_FILE = 'masks.labels.json';
 export const labelLayerFile = (layer: number) => `masks-${layer}.nii.gz`;
 
 /**
- * gzip level of the label volumes. Level 1 is about 4x faster than zlib's default 6 on a 512 x 512 x 400 label
- * layer (80 vs 360 ms) for a file about twice as large (1.3 vs 0.7 MB): label volumes are mostly zeros.
+ * gzip settings of the label volumes, measured on a 512 x 512 x 400 uint8 label layer (eval/results/report-folder.md):
+ * zlib's default (level 6) took 360 ms for 0.68 MB, level 1 80 ms for 1.34 MB, level 1 with the run-length
+ * strategy about as fast for 0.80 MB (label layers are long runs of one byte). Uint16 layers keep the default
+ * strategy: their runs are of two-byte values, which run-length matching (distance 1) cannot see.
  */
-const LABEL_GZIP_LEVEL = 1;
+function labelGzipOptions(data: LabelArray): { level: number; strategy: number } {
+  return { level: 1, strategy: data.BYTES_PER_ELEMENT === 1 ? zlibConstants.Z_RLE : zlibConstants.Z_DEFAULT_STRATEGY };
+}
+
+/** Gzipped NIfTI-1 bytes of a label layer, streamed through zlib (on libuv's thread pool) without copying the voxels. */
+export function gzipLabelLayer(grid: Grid, data: LabelArray): Promise<Buffer> {
+  const image = { grid, data };
+  if (!HOST_IS_LITTLE_ENDIAN) return gzipAsync(encodeNifti(image, { description: LABEL_DESCRIPTION }), labelGzipOptions(data));
+  return new Promise((resolve, reject) => {
+    const z = createGzip({ ...labelGzipOptions(data), chunkSize: 1 << 20 });
+    const chunks: Buffer[] = [];
+    z.on('data', (c: Buffer) => chunks.push(c));
+    z.on('end', () => resolve(Buffer.concat(chunks)));
+    z.on('error', reject);
+    z.write(encodeNiftiHeader(image, { description: LABEL_DESCRIPTION }));
+    z.end(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+}
+
+const LABEL_DESCRIPTION = 'groundct label layer';
 const gzipAsync = promisify(gzip);
 
 /** What a study contributes to a comparison, wherever it comes from (a folder, or the study just measured). */
@@ -68,10 +89,7 @@ export function studyInMemory(source: string, identity: StudyIdentity, measureme
  * libuv's thread pool.
  */
 export async function writeStudyFiles(dir: string, identity: StudyIdentity, labels: LabelMap, boneSurface: BoneSurface | null): Promise<void> {
-  const writes = identity.labels.layers.map(async (layer) => {
-    const encoded = encodeNifti({ grid: labels.grid, data: labels.layers[layer] }, { description: 'groundct label layer' });
-    await writeFile(join(dir, labelLayerFile(layer)), await gzipAsync(encoded, { level: LABEL_GZIP_LEVEL }));
-  });
+  const writes = identity.labels.layers.map(async (layer) => writeFile(join(dir, labelLayerFile(layer)), await gzipLabelLayer(labels.grid, labels.layers[layer])));
   const table = { layers: labels.layers.length, labels: labels.labels.map((l) => ({ id: l.id, name: l.name, layer: l.layer })) };
   writes.push(writeFile(join(dir, LABEL_TABLE_FILE), JSON.stringify(table) + '\n'));
   if (boneSurface !== null && identity.boneSurface !== null) writes.push(writeFile(join(dir, BONE_SURFACE_FILE), encodeBoneSurface(boneSurface.ijk)));

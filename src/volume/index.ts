@@ -7,5 +7,5 @@ export { labelMapFromMultilabel, packBinaryMasks, labelCounts, labelVoxelCounts,
 export { resampleLabelsToGrid, describeGrid } from './resample.ts';
 export { readFileHead } from './readers/detect.ts';
 export { describeVolume, describeMasks, looksLikeLabels, valueRange, type VolumeDescription, type MaskDescription } from './describe.ts';
-export { writeNifti, encodeNifti } from './readers/nifti-write.ts';
+export { writeNifti, encodeNifti, encodeNiftiHeader, HOST_IS_LITTLE_ENDIAN } from './readers/nifti-write.ts';
 export { writeDicomSeries, ds as dicomDecimalString, newUid as newDicomUid } from './readers/dicom-write.ts';
