@@ -7,7 +7,9 @@ import { defaultConfig } from '../../src/config.ts';
 import { axisAngleRotation, FollowupSchema, loadStudyFolder, rigidMatrix, transformPoint, writeStudyFiles, type Followup, type StudyArtifacts } from '../../src/followup/index.ts';
 import { generateStudy, reorientStudy, type LesionSpec, type Study } from '../../src/phantom/index.ts';
 import { openPipelineResources, reportFromStudy, type PipelineResources, type PipelineResult } from '../../src/pipeline.ts';
+import { loadKnowledgeBase } from '../../src/knowledge/index.ts';
 import { ReportSchema } from '../../src/report/index.ts';
+import { ask, makeVqaContext, studyFromArtifacts } from '../../src/vqa/index.ts';
 import { multiplyMat4, type Grid, type Mat4 } from '../../src/volume/index.ts';
 
 /**
@@ -138,6 +140,33 @@ describe('phantom follow-up: moved, reoriented and resampled, lesions grown / sh
     expect(impression[0].text).toMatch(/^Progressive disease by RECIST 1\.1: new lesion \(1\.\d cm in the liver\)\.$/);
     expect(report.priorFindings!.map((f) => f.id).sort()).toEqual(['prior-1:kidney_cyst_left-1', 'prior-1:liver_lesion-1', 'prior-1:liver_lesion-2', 'prior-1:spleen_lesion-1'].concat(report.priorFindings!.filter((f) => f.type !== 'lesion').map((f) => f.id)).sort());
   });
+});
+
+describe('phantom follow-up: questions about change', () => {
+  it('answers growth, new lesions and the response from the change findings, with evidence on both grids', async () => {
+    const r = await series([
+      { lesions: [liver(24, SEG7), { organ: 'pancreas', diameterMm: 22, region: 'body' }], date: '2026-01-05' },
+      { lesions: [liver(32, SEG7), { organ: 'pancreas', diameterMm: 14, region: 'body' }, liver(14, SEG4)], date: '2026-03-02' },
+    ]);
+    const kb = await loadKnowledgeBase();
+    const ctx = makeVqaContext(studyFromArtifacts(r.measurements, r.findings), kb);
+    const grew = await ask(ctx, 'Did the pancreatic lesion grow?');
+    expect([grew.intent?.type, grew.answer, grew.unit]).toEqual(['change', 'no', '%']);
+    expect(grew.value!).toBeLessThan(-20);
+    expect(new Set(grew.evidence.map((e) => e.study ?? 'current'))).toEqual(new Set(['current', 'prior-1']));
+    expect((await ask(ctx, 'Has the segment 7 liver lesion grown since the prior study?')).answer).toBe('yes');
+    const fresh = await ask(ctx, 'Are there new lesions?');
+    expect([fresh.answer, fresh.value]).toEqual(['yes', 1]);
+    expect((await ask(ctx, 'Is there a new lesion in the pancreas?')).answer).toBe('no');
+    const response = await ask(ctx, 'What is the RECIST response?');
+    expect([response.intent?.type, response.answer]).toEqual(['response', 'PD']);
+    expect((await ask(ctx, 'Is this a partial response?')).answer).toBe('no');
+    // One study, no prior: still out of scope, as before.
+    const single = makeVqaContext(studyFromArtifacts(r.measurements, { ...r.findings, findings: r.findings.findings.filter((f) => !['comparison', 'lesion_change', 'organ_change', 'response'].includes(f.type)) }), kb);
+    expect(await ask(single, 'Did the pancreatic lesion grow?')).toMatchObject({ answerable: false, reason: 'out_of_scope' });
+    // One-study questions keep their type.
+    expect((await ask(ctx, 'Which kidney is larger?')).intent?.type).toBe('comparison');
+  }, 120_000);
 });
 
 describe('phantom follow-up: one series per RECIST 1.1 category', () => {
