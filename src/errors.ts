@@ -134,6 +134,7 @@ export const ERRORS = {
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
   GCT_SERVICE_PASSAGE_NOT_FOUND: spec('GCT_SERVICE_PASSAGE_NOT_FOUND', 404, 'Use a passage id cited by a report sentence, a finding (criteria) or an answer; ids are kebab-case (knowledge-base/passages/<id>.md).'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
+  GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)

@@ -20,7 +20,7 @@ export { resolveRecistRules, RECIST_PASSAGES, type RecistRules } from './recist-
 export { priorFindingId } from './change-findings.ts';
 export { assignMinCost } from './assignment.ts';
 export { fitRigid, transformPoint, rotationAngleDeg, axisAngleRotation, rigidMatrix, IDENTITY, type Point3 } from './rigid.ts';
-export { extractBoneSurface, boneSurfaceRas, type BoneSurface } from './bone-surface.ts';
+export { extractBoneSurface, boneSurfaceRas, BONE_SURFACE_FILE, type BoneSurface } from './bone-surface.ts';
 export { studyIdentity, patientIdHash, patientIdKeyId } from './study-identity.ts';
 export { loadStudyFolder, studyInMemory, writeStudyFiles, STUDY_FILE, LABEL_TABLE_FILE, labelLayerFile, type StudyArtifacts } from './study-folder.ts';
 export * from './types.ts';

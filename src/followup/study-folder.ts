@@ -86,15 +86,30 @@ export function studyInMemory(source: string, identity: StudyIdentity, measureme
 /**
  * Writes the version-2 additions into `dir` (a folder being written atomically by the caller): the label layers
  * that hold a label, their table, the bone surface and study.json. The layers are compressed in parallel on
- * libuv's thread pool.
+ * libuv's thread pool. `write` replaces fs.writeFile (the service writes each file atomically); `withIdentity: false`
+ * leaves study.json to the caller. Returns the file names written.
  */
-export async function writeStudyFiles(dir: string, identity: StudyIdentity, labels: LabelMap, boneSurface: BoneSurface | null): Promise<void> {
-  const writes = identity.labels.layers.map(async (layer) => writeFile(join(dir, labelLayerFile(layer)), await gzipLabelLayer(labels.grid, labels.layers[layer])));
+export async function writeStudyFiles(
+  dir: string,
+  identity: StudyIdentity,
+  labels: LabelMap,
+  boneSurface: BoneSurface | null,
+  options: { readonly write?: (path: string, bytes: string | Uint8Array) => Promise<void>; readonly withIdentity?: boolean } = {},
+): Promise<string[]> {
+  const write = options.write ?? ((path: string, bytes: string | Uint8Array) => writeFile(path, bytes));
+  const files: string[] = [];
+  const put = async (name: string, bytes: string | Uint8Array | Promise<Uint8Array>) => {
+    await write(join(dir, name), await bytes);
+    files.push(name);
+  };
   const table = { layers: labels.layers.length, labels: labels.labels.map((l) => ({ id: l.id, name: l.name, layer: l.layer })) };
-  writes.push(writeFile(join(dir, LABEL_TABLE_FILE), JSON.stringify(table) + '\n'));
-  if (boneSurface !== null && identity.boneSurface !== null) writes.push(writeFile(join(dir, BONE_SURFACE_FILE), encodeBoneSurface(boneSurface.ijk)));
-  writes.push(writeFile(join(dir, STUDY_FILE), JSON.stringify(identity, null, 2) + '\n'));
-  await Promise.all(writes);
+  await Promise.all([
+    ...identity.labels.layers.map((layer) => put(labelLayerFile(layer), gzipLabelLayer(labels.grid, labels.layers[layer]))),
+    put(LABEL_TABLE_FILE, JSON.stringify(table) + '\n'),
+    ...(boneSurface !== null && identity.boneSurface !== null ? [put(BONE_SURFACE_FILE, encodeBoneSurface(boneSurface.ijk))] : []),
+    ...(options.withIdentity === false ? [] : [put(STUDY_FILE, JSON.stringify(identity, null, 2) + '\n')]),
+  ]);
+  return files;
 }
 
 function invalid(dir: string, problem: string, cause?: unknown) {
@@ -140,7 +155,7 @@ function checkMeasurements(dir: string, data: unknown, grid: Grid): Measurements
  * folderSchemaVersion) with GCT_FOLLOWUP_FOLDER_OUTDATED, and a damaged one with GCT_FOLLOWUP_FOLDER_INVALID.
  * Label layers are read when first asked for.
  */
-export async function loadStudyFolder(dir: string, volumeConfig: VolumeConfig): Promise<StudyArtifacts> {
+export async function loadStudyFolder(dir: string, volumeConfig: VolumeConfig, options: { readonly source?: string } = {}): Promise<StudyArtifacts> {
   if (!(await stat(dir).then((s) => s.isDirectory(), () => false)))
     throw gctError('GCT_FOLLOWUP_FOLDER_INVALID', `${dir} is not a folder; pass the folder 'groundct report --out' wrote.`, { dir });
   if (!(await isFile(join(dir, STUDY_FILE)))) {
@@ -208,7 +223,7 @@ export async function loadStudyFolder(dir: string, volumeConfig: VolumeConfig): 
     return data;
   };
   return {
-    source: dir,
+    source: options.source ?? dir,
     identity,
     measurements,
     findings,
