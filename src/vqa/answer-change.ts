@@ -21,7 +21,12 @@ export type ChangeIntent = Extract<Intent, { type: 'change' | 'new_lesions' | 'r
 
 const RESPONSE_Q = /\brecist\b|\brespon(?:se|ded|ding|d)\b|\bprogressive disease\b|\bstable disease\b|\bprogression\b/;
 const NEW_Q = /\bnew\b|\bnewly\b|\bappeared\b/;
-const TEMPORAL_Q = /\b(?:did|has|have|since|prior|previous(?:ly)?|before|last|earlier|interval|baseline|compared|change[sd]?|grow|grew|grown|growing|shrunk|shrank|shrink(?:ing)?|regress\w*|progress\w*|stable|unchanged)\b/;
+/**
+ * A question about time: a word of time or comparison, a verb of change ("grow", "shrink"), or "did/has" with a
+ * verb of size change ("did it increase", "has it decreased"). "Does the patient have an enlarged spleen?" is not
+ * one: "enlarged" there is a size class of this study.
+ */
+const TEMPORAL_Q = /\b(?:since|prior|previous(?:ly)?|before|last|earlier|interval|baseline|compared|change[sd]?|grow|grew|grown|shrunk|shrank|shrink(?:ing)?|regress\w*|progress\w*|stable|unchanged)\b|^(?:did|has|have)\b[^?]*\b(?:increase[sd]?|decrease[sd]?|reduced?)\b/;
 const GROW_Q = /\bgr[eo]w|\bgrown\b|\bgrowing\b|\blarger\b|\bbigger\b|\bincreas|\benlarg|\bprogress/;
 const SHRINK_Q = /\bshr[iau]nk|\bsmaller\b|\bdecreas|\bregress|\breduc/;
 const STABLE_Q = /\bstable\b|\bunchanged\b|\bthe same\b/;
