@@ -16,23 +16,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../../src/phantom/index.ts';
 import { sentenceSpans, sha1 } from '../language/select-gold-sentences.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DATA = resolve(ROOT, process.env.GROUNDCT_TEST_DATA ?? '../shared/data');
 export const CORPUS = 'text/reports.dev.jsonl';
 export const CHANGE_WORDS = /\b(new|newly|stable|unchanged|no longer|resolved|regress\w*|progress\w*|increas\w*|decreas\w*|reduc\w*|compared|comparison|previous|prior|interval|response|enlarg\w*|grow\w*|shrink\w*|disappear\w*)\b/i;
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const i = process.argv.indexOf('--count');
@@ -45,7 +35,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       if (CHANGE_WORDS.test(text)) pool.push({ id: `${r.report_id}@${s.start}-${s.end}`, reportId: r.report_id, source: r.source, start: s.start, end: s.end, sha1: sha1(text) });
     }
   }
-  const rand = seeded(19);
+  const rand = mulberry32(19).next;
   for (let n = pool.length - 1; n > 0; n--) {
     const k = Math.floor(rand() * (n + 1));
     [pool[n], pool[k]] = [pool[k]!, pool[n]!];

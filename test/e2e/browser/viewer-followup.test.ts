@@ -4,14 +4,14 @@
  * slices come from each phantom's label voxels, not from the pipeline. Screenshot: test/artifacts/viewer-followup.png.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abdomenPreset, generateStudy, writeStudy, type Study } from '../../../src/phantom/index.ts';
+import type { Study } from '../../../src/phantom/index.ts';
 import { startServer, type StartedServer } from '../../../src/service/index.ts';
-import { newToken, removeDir, sliceRangeOf, tempDataDir, testConfig, upload, waitForJob, type Parts } from '../http/helpers.ts';
+import { newToken, phantomSeriesParts, removeDir, sliceRangeOf, tempDataDir, testConfig, upload, waitForJob, type Parts } from '../http/helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -42,17 +42,9 @@ describe.skipIf(!existsSync(CHROMIUM))('follow-up viewer in Chromium', () => {
   const studies: Record<string, Study> = {};
 
   async function parts(name: string, liverLesionMm: number): Promise<Parts> {
-    const spec = abdomenPreset({ spacingMm: [3, 3, 3] });
-    const study = generateStudy({ ...spec, name, lesions: (spec.lesions ?? []).map((l) => (l.organ === 'liver' ? { ...l, diameterMm: liverLesionMm } : l)) });
-    studies[name] = study;
-    await writeStudy(study, join(dir, name));
-    const f = (file: string) => readFile(join(dir, name, file));
-    return {
-      ct: { bytes: await f('ct.nii.gz'), filename: 'ct.nii.gz' },
-      masks: [{ bytes: await f('labels.nii.gz'), filename: 'labels.nii.gz' }, { bytes: await f('labels-subsegments.nii.gz'), filename: 'sub.nii.gz' }],
-      labelMap: [(await f('labels.json')).toString('utf8'), (await f('labels-subsegments.json')).toString('utf8')],
-      phase: 'non-contrast',
-    };
+    const made = await phantomSeriesParts(dir, name, liverLesionMm);
+    studies[name] = made.study;
+    return made.parts;
   }
 
   beforeAll(async () => {

@@ -3,15 +3,14 @@
  * (lesions matched, change sentences with evidence on both grids, RECIST 1.1), and a prior that cannot be used is
  * refused before anything is stored.
  */
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { abdomenPreset, generateStudy, writeStudy } from '../../../src/phantom/index.ts';
 import { ReportSchema } from '../../../src/report/index.ts';
 import { buildApp } from '../../../src/service/index.ts';
-import { newToken, removeDir, tempDataDir, testConfig, upload, waitForJob, type Parts } from './helpers.ts';
+import { newToken, phantomSeriesParts, removeDir, tempDataDir, testConfig, upload, waitForJob, type Parts } from './helpers.ts';
 
 let dataDir: string;
 let filesDir: string;
@@ -21,20 +20,7 @@ let priorId: string;
 let currentId: string;
 const auth = () => ({ authorization: `Bearer ${token}` });
 
-/** The abdomen phantom at 3 mm with the liver lesion of the given diameter; its CT and both label layers as upload parts. */
-async function parts(name: string, liverLesionMm: number): Promise<Parts> {
-  const spec = abdomenPreset({ spacingMm: [3, 3, 3] });
-  const study = generateStudy({ ...spec, name, lesions: (spec.lesions ?? []).map((l) => (l.organ === 'liver' ? { ...l, diameterMm: liverLesionMm } : l)) });
-  const dir = join(filesDir, name);
-  await writeStudy(study, dir);
-  const f = (file: string) => readFile(join(dir, file));
-  return {
-    ct: { bytes: await f('ct.nii.gz'), filename: 'ct.nii.gz' },
-    masks: [{ bytes: await f('labels.nii.gz'), filename: 'labels.nii.gz' }, { bytes: await f('labels-subsegments.nii.gz'), filename: 'sub.nii.gz' }],
-    labelMap: [(await f('labels.json')).toString('utf8'), (await f('labels-subsegments.json')).toString('utf8')],
-    phase: 'non-contrast',
-  };
-}
+const parts = async (name: string, liverLesionMm: number): Promise<Parts> => (await phantomSeriesParts(filesDir, name, liverLesionMm)).parts;
 
 beforeAll(async () => {
   filesDir = await mkdtemp(join(tmpdir(), 'gct-e2e-followup-'));
