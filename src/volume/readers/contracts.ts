@@ -4,7 +4,7 @@ import type { VolumeMeta, VoxelArray } from '../types.ts';
 
 /** Limits every reader enforces (a slice of Config.volume). */
 export type ReadLimits = Pick<VolumeConfig, 'maxDecompressedBytes' | 'maxVoxels'> &
-  Partial<Pick<VolumeConfig, 'sliceSpacingTolerance'>>;
+  Partial<Pick<VolumeConfig, 'sliceSpacingTolerance' | 'maxDicomHeaderBytes'>>;
 
 /**
  * What a single-image reader returns: voxel values after the file's own rescale (NIfTI scl_slope/scl_inter,

@@ -11,7 +11,6 @@
  * (PS3.5 8.1.1: the first pixel in the least significant bit); FRACTIONAL frames are 8-bit values up to
  * MaximumFractionalValue, thresholded here at FRACTIONAL_THRESHOLD of it.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
@@ -19,7 +18,8 @@ import type { Grid } from '../geometry.ts';
 import type { VolumeMeta } from '../types.ts';
 import type { ReadLimits } from './contracts.ts';
 import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, TRANSFER_SYNTAX } from './dicom-pixels.ts';
-import { dot, dsNumbers, isoDate, median, parsePart10, planeCosines, stackGrid, text } from './dicom-series.ts';
+import { readPart10File } from './dicom-file.ts';
+import { dot, dsNumbers, isoDate, median, planeCosines, stackGrid, text } from './dicom-series.ts';
 
 const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 /** A fractional voxel belongs to the segment when its value is at least this fraction of MaximumFractionalValue. */
@@ -49,13 +49,7 @@ interface FramePlacement {
 
 export async function readDicomSeg(path: string, limits: ReadLimits): Promise<DicomSeg> {
   const name = basename(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `DICOM SEG ${path} cannot be read`, { path }, cause);
-  }
-  const ds = parsePart10(bytes, name);
+  const ds = await readPart10File(path, limits, name);
   if (!ds) throw gctError('GCT_VOLUME_HEADER_INVALID', `${name} is not a DICOM Part 10 file`, { path });
   const sopClass = text(ds, 'x00080016');
   if (sopClass !== SEG_STORAGE && text(ds, 'x00080060') !== 'SEG')

@@ -9,15 +9,15 @@
  *
  * Patient names and IDs are never read, so they cannot leak into meta, logs or errors.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
+import { fileSystemError, listFolder } from './open-file.ts';
 import { valueRange } from '../describe.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
 import type { VolumeMeta, VoxelArray } from '../types.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
+import { parsePart10Bytes, readPart10File } from './dicom-file.ts';
 import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, type PixelFormat, type StoredFrame } from './dicom-pixels.ts';
 
 export type DicomSeriesLimits = ReadLimits & { sliceSpacingTolerance: number };
@@ -37,26 +37,16 @@ const SHEAR_TOLERANCE_PIXELS = 0.05;
 // ---- shared with the SEG reader ---------------------------------------------------------------------------
 
 /**
- * Parses a DICOM Part 10 file (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything else. A file
- * that says DICM but does not parse is GCT_VOLUME_HEADER_INVALID naming `fileLabel`.
+ * Parses a DICOM Part 10 file held in memory (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything
+ * else. A deflated data set is inflated under the budget its own header declares (dicom-file.ts); a file that
+ * says DICM but does not parse is GCT_VOLUME_HEADER_INVALID naming `fileLabel`.
  */
-export function parsePart10(bytes: Uint8Array, fileLabel: string): dicomParser.DataSet | null {
-  if (bytes.length < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) return null;
-  try {
-    return dicomParser.parseDicom(bytes, { inflater: inflateDataSet });
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_HEADER_INVALID', `${fileLabel} starts like DICOM but cannot be parsed (${cause instanceof Error ? cause.message : String(cause)})`, { file: fileLabel }, cause);
-  }
+export function parsePart10(bytes: Uint8Array, fileLabel: string, limits: ReadLimits = DEFAULT_READ_LIMITS): dicomParser.DataSet | null {
+  return parsePart10Bytes(bytes, limits, fileLabel);
 }
 
-/** Deflated explicit VR little endian (PS3.5 A.5): everything after the File Meta group is raw deflate. */
-function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const out = new Uint8Array(position + inflated.length);
-  out.set(bytes.subarray(0, position));
-  out.set(inflated, position);
-  return out;
-}
+/** Limits for callers that hold a file in memory without a configuration (tests, interop read-back). */
+const DEFAULT_READ_LIMITS: ReadLimits = { maxDecompressedBytes: 2 ** 32, maxVoxels: 600_000_000 };
 
 /** A multi-valued decimal string (VR DS) as numbers; [] when absent. */
 export function dsNumbers(ds: dicomParser.DataSet, tag: string): number[] {
@@ -153,13 +143,12 @@ interface SliceHeader {
 
 /** Reads the one CT series in `folder` (non-DICOM files such as DICOMDIR or README are skipped). */
 export async function readDicomSeries(folder: string, limits: DicomSeriesLimits): Promise<RawImage> {
-  let names: string[];
-  try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `DICOM folder ${folder} cannot be listed`, { path: folder }, cause);
-  }
-  return readDicomFiles(names.map((n) => join(folder, n)), limits, folder);
+  const entries = await listFolder(folder, { what: 'DICOM folder' });
+  // Only regular files are read: pipes, devices, sockets and sub-folders are never opened (links are not followed).
+  const names = entries.filter((d) => d.isFile()).map((d) => d.name).sort();
+  const others = entries.length - names.length;
+  const image = await readDicomFiles(names.map((n) => join(folder, n)), limits, folder);
+  return others > 0 ? { ...image, meta: { ...image.meta, notes: [...(image.meta.notes ?? []), `${others} entr${others === 1 ? 'y' : 'ies'} that are not regular files (folders, links, pipes) skipped`] } } : image;
 }
 
 /** Reads one CT series from an explicit list of files; `label` names the input in meta and errors. */
@@ -169,8 +158,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   const nonImages: string[] = [];
   let skipped = 0;
   for (const path of paths) {
-    const bytes = await readFileOrNull(path);
-    const ds = bytes ? parsePart10(bytes, basename(path)) : null;
+    const ds = await readPart10File(path, limits, basename(path));
     if (!ds) {
       skipped++;
       continue;
@@ -243,15 +231,6 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
     notes: notes.length > 0 ? notes : undefined,
   };
   return { grid, data, meta };
-}
-
-async function readFileOrNull(path: string): Promise<Uint8Array | null> {
-  try {
-    if (!(await stat(path)).isFile()) return null;
-    return new Uint8Array(await readFile(path));
-  } catch {
-    return null;
-  }
 }
 
 function countList(items: readonly string[]): string {
@@ -392,9 +371,10 @@ async function decodeVolume(slices: readonly SliceHeader[], limits: DicomSeriesL
   let maxHu = -Infinity;
   for (const s of slices) {
     // Second read of the file: the header pass kept no bytes, so at most one file is held at a time here.
-    const bytes = await readFileOrNull(s.path);
-    const ds = bytes ? parsePart10(bytes, s.label) : null;
-    if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} disappeared while the series was read`, { path: label, file: s.label });
+    const ds = await readPart10File(s.path, limits, s.label).catch((e: unknown) => {
+      throw fileSystemError(e, s.path, { what: 'DICOM slice' });
+    });
+    if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} changed while the series was read (no longer DICOM)`, { path: label, file: s.label });
     const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
     const r = s.fields.rescale;
     integral &&= Number.isInteger(r.slope) && Number.isInteger(r.intercept);
