@@ -19,6 +19,7 @@ import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSer
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs } from './output.ts';
 
 export const PACS_USAGE = `groundct pacs pull <StudyInstanceUID> --url <dicomweb-base> [--user <name>] [--masks <file-or-folder> [--label-map <json>]]
     [--phase <phase>] [--out <dir>] [--fhir] [--no-store] [--timeout-ms <ms>]
@@ -63,42 +64,41 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
 
   const work = await mkdtemp(join(tmpdir(), 'groundct-pacs-'));
   try {
-    const fetched = await fetchPacsSeries(pacs, selection, work);
-    const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
-    const ctDir = fetched.ctDir;
-    const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
-    const study = await loadStudy(input, config);
-    const { ct, labels } = study;
-    const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
+    const produce = async (outDir: string) => {
+      const fetched = await fetchPacsSeries(pacs, selection, work);
+      const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
+      const ctDir = fetched.ctDir;
+      const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
+      const study = await loadStudy(input, config);
+      const { ct, labels } = study;
+      const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
 
-    const outDir = values.out ?? join(work, 'out');
-    const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
-      volume: config.volume,
-      patientStudy: fetched.patientStudy,
-    });
-    if (values.fhir) {
-      const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
-      await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
-    }
-    if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
-    out(
-      `${JSON.stringify(
-        {
-          studyInstanceUid: studyUid,
-          ctSeriesInstanceUid: ctSeries.seriesInstanceUid,
-          ctInstances: fetched.ctInstances,
-          masks: segSeries ? { seriesInstanceUid: segSeries.seriesInstanceUid } : masksPaths.length > 0 ? { files: masksPaths } : null,
-          seg: dicom.seg,
-          sr: dicom.sr,
-          segments: dicom.segments.map((s) => ({ number: s.number, label: s.label, findingIds: s.findingIds, values: s.values })),
-          stored: stored ? stored.storedSopInstanceUids.length : 0,
-          ...(values.out ? { out: outDir } : {}),
-        },
-        null,
-        2,
-      )}\n`,
-    );
+      const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
+        volume: config.volume,
+        patientStudy: fetched.patientStudy,
+      });
+      if (values.fhir) {
+        const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
+        await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
+      }
+      if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
+      return {
+        studyInstanceUid: studyUid,
+        ctSeriesInstanceUid: ctSeries.seriesInstanceUid,
+        ctInstances: fetched.ctInstances,
+        masks: segSeries ? { seriesInstanceUid: segSeries.seriesInstanceUid } : masksPaths.length > 0 ? { files: masksPaths } : null,
+        seg: dicom.seg,
+        sr: dicom.sr,
+        segments: dicom.segments.map((s) => ({ number: s.number, label: s.label, findingIds: s.findingIds, values: s.values })),
+        stored: stored ? stored.storedSopInstanceUids.length : 0,
+        ...(values.out ? { out: values.out } : {}),
+      };
+    };
+    // --out is staged before the study is fetched and appears only when everything, the store included, succeeded.
+    const outPath = values.out;
+    const summary = outPath ? await withOutputs([{ kind: 'folder', path: outPath, flag: '--out' }], (staging) => produce(staging(outPath))) : await produce(join(work, 'out'));
+    out(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { readDicomSeg } from './readers/dicom-seg.ts';
 import { readNifti } from './readers/nifti.ts';
 import { readNrrd } from './readers/nrrd.ts';
 import type { RawImage, ReadLimits } from './readers/contracts.ts';
+import { assertFiniteVoxels } from './finite.ts';
 import { resampleLabelsToGrid } from './resample.ts';
 import type { Grid } from './geometry.ts';
 import { sameGrid } from './geometry.ts';
@@ -57,6 +58,7 @@ async function readImage(path: string, limits: VolumeConfig): Promise<RawImage> 
 /** Reads a CT (or any scalar image) from a NIfTI, NRRD, DICOM file or DICOM series folder. */
 export async function readVolume(path: string, limits: VolumeConfig): Promise<Volume> {
   const image = await readImage(path, limits);
+  assertFiniteVoxels(image);
   return { kind: 'volume', grid: image.grid, data: image.data, meta: image.meta };
 }
 

@@ -11,7 +11,9 @@
  * where the declared pixel data ends plus a small slack. A data set without pixel data (SR, RTSTRUCT) may be at
  * most `maxDicomHeaderBytes`. Either way nothing larger than the budget is ever allocated.
  */
-import { constants, inflateRawSync } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError, isGroundctError } from '../../errors.ts';
 import type { ReadLimits } from './contracts.ts';
@@ -110,6 +112,14 @@ function scanDeflatedHeader(deflated: Uint8Array, maxHeaderBytes: number, fileLa
   }
 }
 
+/** The error for a deflated data set that inflates past its budget: past its declared pixel data, or past a limit. */
+function overBudget(scan: HeaderScan, budget: number, limits: ReadLimits, compressedBytes: number, fileLabel: string, cause?: unknown) {
+  if (scan.fromPixelData && budget === scan.budgetBytes)
+    return gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${fileLabel}: the ${compressedBytes}-byte deflated data set inflates past ${budget} bytes, more than its Rows x Columns x BitsAllocated x frames declare (a decompression bomb or a corrupt file); stopped there`, { file: fileLabel, budgetBytes: budget, compressedBytes }, cause);
+  const limitName = budget === limits.maxDecompressedBytes ? 'volume.maxDecompressedBytes' : 'volume.maxDicomHeaderBytes';
+  return gctError('GCT_VOLUME_TOO_LARGE', `${fileLabel}: the deflated data set inflates past ${budget} bytes ${scan.fromPixelData ? '' : 'without reaching its pixel data '}(${limitName}); stopped there`, { file: fileLabel, budgetBytes: budget, limit: limitName }, cause);
+}
+
 /**
  * Inflates the data set of a deflated file into one array holding the File Meta group then the inflated data
  * set (what dicom-parser's `inflater` callback returns), under the budget its header declares.
@@ -128,10 +138,7 @@ export function inflateDicomDataSet(bytes: Uint8Array, dataSetOffset: number, li
     } catch (cause) {
       if ((cause as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE')
         throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: the deflated data set cannot be inflated (${reasonOf(cause)})`, { file: fileLabel }, cause);
-      if (scan.fromPixelData && budget === scan.budgetBytes)
-        throw gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${fileLabel}: the ${deflated.length}-byte deflated data set inflates past ${budget} bytes, more than its Rows x Columns x BitsAllocated x frames declare (a decompression bomb or a corrupt file); stopped there`, { file: fileLabel, budgetBytes: budget, compressedBytes: deflated.length }, cause);
-      const limitName = budget === limits.maxDecompressedBytes ? 'volume.maxDecompressedBytes' : 'volume.maxDicomHeaderBytes';
-      throw gctError('GCT_VOLUME_TOO_LARGE', `${fileLabel}: the deflated data set inflates past ${budget} bytes ${scan.fromPixelData ? '' : 'without reaching its pixel data '}(${limitName}); stopped there`, { file: fileLabel, budgetBytes: budget, limit: limitName }, cause);
+      throw overBudget(scan, budget, limits, deflated.length, fileLabel, cause);
     }
   }
   const out = new Uint8Array(dataSetOffset + inflated.length);
@@ -180,4 +187,36 @@ export async function dicomMetaSopClass(path: string): Promise<string | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Admission check of a DICOM file without keeping its inflated data: a deflated data set is inflated as a stream
+ * in libuv's thread pool (the caller's event loop stays free), counted and dropped, and refused as soon as it
+ * passes the budget its header declares (see inflateDicomDataSet). Other files pass unread beyond their meta
+ * group. Returns the inflated size of a deflated data set, else 0.
+ */
+export async function checkDicomDeflateBudget(path: string, limits: ReadLimits, fileLabel: string): Promise<number> {
+  const head = await readRegularHead(path, META_HEAD_BYTES, { what: 'DICOM file' });
+  if (!isPart10(head) || readMeta(head, fileLabel).transferSyntaxUid !== DEFLATED_EXPLICIT_LITTLE) return 0;
+  const bytes = await readRegularFile(path, { maxBytes: limits.maxDecompressedBytes, limitName: 'volume.maxDecompressedBytes', what: 'DICOM file' });
+  const { dataSetOffset } = readMeta(bytes, fileLabel);
+  const maxHeaderBytes = Math.min(limits.maxDicomHeaderBytes ?? DEFAULT_MAX_DICOM_HEADER_BYTES, limits.maxDecompressedBytes);
+  const deflated = bytes.subarray(dataSetOffset);
+  const scan = scanDeflatedHeader(deflated, maxHeaderBytes, fileLabel);
+  if (scan.complete) return scan.complete.length;
+  const budget = Math.min(scan.budgetBytes, limits.maxDecompressedBytes);
+  let total = 0;
+  const inflate = createInflateRaw();
+  try {
+    await pipeline(Readable.from([deflated]), inflate, async (chunks: AsyncIterable<Buffer>) => {
+      for await (const chunk of chunks) {
+        total += chunk.length;
+        if (total > budget) throw overBudget(scan, budget, limits, deflated.length, fileLabel);
+      }
+    });
+  } catch (cause) {
+    if (isGroundctError(cause)) throw cause;
+    throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: the deflated data set cannot be inflated (${reasonOf(cause)})`, { file: fileLabel }, cause);
+  }
+  return total;
 }

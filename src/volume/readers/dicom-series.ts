@@ -194,15 +194,15 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   const series = new Map<string, SliceHeader[]>();
   for (const s of images) series.set(s.seriesUid, [...(series.get(s.seriesUid) ?? []), s]);
   if (series.size > 1) {
+    // Named by UID suffix, modality and size only: SeriesDescription is free text that may name a person.
     const list = [...series.entries()].map(([uid, slices]) => ({
       seriesUidSuffix: uid ? `...${uid.slice(-12)}` : '(none)',
-      description: slices[0].fields.seriesDescription ?? '',
-      modality: slices[0].modality,
+      modality: slices[0].modality.slice(0, 16),
       sliceCount: slices.length,
     }));
     throw gctError(
       'GCT_DICOM_MULTIPLE_SERIES',
-      `${label} holds ${series.size} image series: ${list.map((s) => `${s.seriesUidSuffix} "${s.description}" ${s.modality} (${s.sliceCount} slices)`).join('; ')}`,
+      `${label} holds ${series.size} image series: ${list.map((s) => `${s.seriesUidSuffix} ${s.modality} (${s.sliceCount} slices)`).join('; ')}`,
       { path: label, series: list },
     );
   }
@@ -257,8 +257,10 @@ interface HeaderFields {
 }
 
 function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
-  const slope = dsNumbers(ds, 'x00281053')[0];
-  const intercept = dsNumbers(ds, 'x00281052')[0];
+  // Absent: the identity (PS3.3 C.11.1.1.2 makes them conditional). Present but not a number: NaN, refused
+  // when the slice is decoded rather than silently read as the identity.
+  const slope = dsNumbers(ds, 'x00281053')[0] ?? 1;
+  const intercept = dsNumbers(ds, 'x00281052')[0] ?? 0;
   return {
     sopInstanceUid: text(ds, 'x00080018'),
     seriesInstanceUid: text(ds, 'x0020000e'),
@@ -269,7 +271,7 @@ function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
     patientAge: text(ds, 'x00101010'),
     patientSex: text(ds, 'x00100040'),
     contrastAgent: text(ds, 'x00180010'),
-    rescale: { slope: Number.isFinite(slope) ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 },
+    rescale: { slope: Number.isFinite(slope) ? slope : NaN, intercept: Number.isFinite(intercept) ? intercept : NaN },
     sliceThicknessMm: dsNumbers(ds, 'x00180050')[0],
     spacingBetweenSlicesMm: dsNumbers(ds, 'x00180088')[0],
   };
@@ -375,8 +377,10 @@ async function decodeVolume(slices: readonly SliceHeader[], limits: DicomSeriesL
       throw fileSystemError(e, s.path, { what: 'DICOM slice' });
     });
     if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} changed while the series was read (no longer DICOM)`, { path: label, file: s.label });
-    const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
     const r = s.fields.rescale;
+    if (!Number.isFinite(r.slope) || !Number.isFinite(r.intercept))
+      throw gctError('GCT_VOLUME_HEADER_INVALID', `${label}: ${s.label} has RescaleSlope ${JSON.stringify((ds.string('x00281053') ?? '').slice(0, 40))} / RescaleIntercept ${JSON.stringify((ds.string('x00281052') ?? '').slice(0, 40))}; both must be finite decimal numbers`, { path: label, file: s.label });
+    const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
     integral &&= Number.isInteger(r.slope) && Number.isInteger(r.intercept);
     const { min: lo, max: hi } = valueRange(frame);
     const a = lo * r.slope + r.intercept;
