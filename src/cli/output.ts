@@ -46,7 +46,9 @@ async function kindAt(path: string): Promise<'file' | 'folder' | 'other' | 'abse
     return s.isDirectory() ? 'folder' : s.isFile() ? 'file' : 'other';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'absent'; // (a dangling symbolic link too: the final rename replaces the link)
+    // Absent: nothing there (a dangling symbolic link too: the final rename replaces the link), or a part of the
+    // path is a file, which missingParents then names.
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'absent';
     throw e;
   }
 }

@@ -11,8 +11,6 @@
  * where the declared pixel data ends plus a small slack. A data set without pixel data (SR, RTSTRUCT) may be at
  * most `maxDicomHeaderBytes`. Either way nothing larger than the budget is ever allocated.
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError, isGroundctError } from '../../errors.ts';
@@ -207,13 +205,13 @@ export async function checkDicomDeflateBudget(path: string, limits: ReadLimits, 
   const budget = Math.min(scan.budgetBytes, limits.maxDecompressedBytes);
   let total = 0;
   const inflate = createInflateRaw();
+  inflate.end(deflated);
   try {
-    await pipeline(Readable.from([deflated]), inflate, async (chunks: AsyncIterable<Buffer>) => {
-      for await (const chunk of chunks) {
-        total += chunk.length;
-        if (total > budget) throw overBudget(scan, budget, limits, deflated.length, fileLabel);
-      }
-    });
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      // Leaving the loop destroys the stream: nothing more is inflated.
+      if (total > budget) throw overBudget(scan, budget, limits, deflated.length, fileLabel);
+    }
   } catch (cause) {
     if (isGroundctError(cause)) throw cause;
     throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: the deflated data set cannot be inflated (${reasonOf(cause)})`, { file: fileLabel }, cause);

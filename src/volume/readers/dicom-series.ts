@@ -148,7 +148,7 @@ export async function readDicomSeries(folder: string, limits: DicomSeriesLimits)
   const names = entries.filter((d) => d.isFile()).map((d) => d.name).sort();
   const others = entries.length - names.length;
   const image = await readDicomFiles(names.map((n) => join(folder, n)), limits, folder);
-  return others > 0 ? { ...image, meta: { ...image.meta, notes: [...(image.meta.notes ?? []), `${others} entr${others === 1 ? 'y' : 'ies'} that are not regular files (folders, links, pipes) skipped`] } } : image;
+  return others > 0 ? { ...image, meta: { ...image.meta, notes: [...(image.meta.notes ?? []), `${others} ${others === 1 ? 'entry that is not a regular file' : 'entries that are not regular files'} (folders, links, pipes) skipped`] } } : image;
 }
 
 /** Reads one CT series from an explicit list of files; `label` names the input in meta and errors. */
