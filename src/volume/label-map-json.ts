@@ -19,7 +19,8 @@ export function parseLabelMapJson(text: string, source: string): LabelNames {
     throw gctError('GCT_LABELMAP_INVALID', `Label map ${source} nests arrays/objects ${depth} levels deep; a label map is {"id": "name"} (at most ${MAX_LABEL_MAP_DEPTH} levels, e.g. nnU-Net's {"labels": {...}}).`, { source, depth });
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A UTF-8 byte order mark (Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw gctError('GCT_LABELMAP_INVALID', `Label map ${source} is not valid JSON: ${(cause as Error).message}`, { source }, cause);
   }

@@ -129,11 +129,11 @@ export function ctSlice(o: CtSliceOptions = {}, transferSyntaxUid: string = TS.e
 }
 
 /**
- * A deflated data set that declares `declaredBody` (a small, valid slice header + pixels) but whose deflate
- * stream goes on with `extraZeroBytes` zeros after it: a decompression bomb behind an honest-looking header.
+ * A deflated data set whose deflate stream holds `body` (an honest-looking header and pixel data) and then
+ * `extraZeroBytes` zeros: a decompression bomb behind a header that declares a small image. The zeros are
+ * compressed as they are written, never held whole.
  */
-export async function deflateBomb(extraZeroBytes: number, o: CtSliceOptions = {}): Promise<Uint8Array> {
-  const body = encodeExplicit(ctSliceElements(o));
+export async function deflateBombOf(body: Uint8Array, sopClassUid: string, extraZeroBytes: number): Promise<Uint8Array> {
   const deflate = createDeflateRaw({ level: 9 });
   const out: Buffer[] = [];
   deflate.on('data', (c: Buffer) => out.push(c));
@@ -149,5 +149,94 @@ export async function deflateBomb(extraZeroBytes: number, o: CtSliceOptions = {}
   }
   deflate.end();
   await done;
-  return part10(TS.deflated, CT_IMAGE_STORAGE, new Uint8Array(Buffer.concat(out)));
+  return part10(TS.deflated, sopClassUid, new Uint8Array(Buffer.concat(out)));
+}
+
+/** A CT slice (see ctSliceElements) followed in its deflate stream by `extraZeroBytes` zeros. */
+export async function deflateBomb(extraZeroBytes: number, o: CtSliceOptions = {}): Promise<Uint8Array> {
+  return deflateBombOf(encodeExplicit(ctSliceElements(o)), CT_IMAGE_STORAGE, extraZeroBytes);
+}
+
+/** A sequence of explicit-length items (PS3.5 7.5): each item is FFFE,E000 + its length + its elements. */
+export function sq(tag: number, items: readonly (readonly RawElement[])[]): RawElement {
+  const parts: Buffer[] = [];
+  for (const item of items) {
+    const body = Buffer.from(encodeExplicit(item));
+    const header = Buffer.alloc(8);
+    header.writeUInt16LE(0xfffe, 0);
+    header.writeUInt16LE(0xe000, 2);
+    header.writeUInt32LE(body.length, 4);
+    parts.push(header, body);
+  }
+  return { tag, vr: 'SQ', value: new Uint8Array(Buffer.concat(parts)) };
+}
+
+export const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
+
+export interface SegOptions {
+  readonly rows: number;
+  readonly columns: number;
+  /** One frame per (segment, slice): z of the slice in mm (LPS) and the segment it belongs to. */
+  readonly frames: readonly { readonly segment: number; readonly zMm: number; readonly bits: Uint8Array }[];
+  readonly segments: readonly { readonly number: number; readonly label: string }[];
+  readonly spacingMm?: readonly [number, number, number];
+  readonly bitsAllocated?: number;
+  /** Replace or drop elements of the top-level data set, by tag. */
+  readonly extra?: readonly RawElement[];
+  readonly omit?: readonly number[];
+  /** Per-frame items to leave out of the Per-Frame Functional Groups (they then mismatch NumberOfFrames). */
+  readonly dropPerFrame?: number;
+  readonly truncatePixelBytes?: number;
+}
+
+/**
+ * A BINARY DICOM SEG (PS3.3 A.51): axial frames on the IOP row (-1,0,0) / column (0,-1,0), i.e. RAS-aligned
+ * voxels, with the frames' bits packed across frames (PS3.5 8.1.1, first pixel in the least significant bit).
+ */
+/** The data set of such a SEG (explicit VR little endian), before any deflate. */
+export function segBody(o: SegOptions): Uint8Array {
+  const [sx, sy, sz] = o.spacingMm ?? [1, 1, 1];
+  const frameBits = o.rows * o.columns;
+  const packed = new Uint8Array(Math.ceil((frameBits * o.frames.length) / 8));
+  o.frames.forEach((f, n) => {
+    for (let p = 0; p < frameBits; p++) if (f.bits[p]) packed[(n * frameBits + p) >> 3] |= 1 << ((n * frameBits + p) & 7);
+  });
+  const perFrame = o.frames.slice(0, o.frames.length - (o.dropPerFrame ?? 0)).map((f) => [
+    sq(0x0062000a, [[us(0x0062000b, f.segment)]]),
+    sq(0x00209113, [[str(0x00200032, 'DS', `0\\0\\${f.zMm}`)]]),
+  ]);
+  const base: RawElement[] = [
+    str(0x00080016, 'UI', SEG_STORAGE),
+    str(0x00080018, 'UI', '2.25.300'),
+    str(0x00080060, 'CS', 'SEG'),
+    str(0x0020000d, 'UI', '2.25.100'),
+    str(0x0020000e, 'UI', '2.25.301'),
+    str(0x00200052, 'UI', '2.25.302'),
+    us(0x00280002, 1),
+    str(0x00280004, 'CS', 'MONOCHROME2'),
+    str(0x00280008, 'IS', String(o.frames.length)),
+    us(0x00280010, o.rows),
+    us(0x00280011, o.columns),
+    us(0x00280100, o.bitsAllocated ?? 1),
+    us(0x00280101, o.bitsAllocated ?? 1),
+    us(0x00280102, (o.bitsAllocated ?? 1) - 1),
+    us(0x00280103, 0),
+    str(0x00620001, 'CS', 'BINARY'),
+    sq(0x00620002, o.segments.map((s) => [us(0x00620004, s.number), str(0x00620005, 'LO', s.label)])),
+    sq(0x52009229, [[
+      sq(0x00209116, [[str(0x00200037, 'DS', '-1\\0\\0\\0\\-1\\0')]]),
+      sq(0x00289110, [[str(0x00180050, 'DS', String(sz)), str(0x00180088, 'DS', String(sz)), str(0x00280030, 'DS', `${sy}\\${sx}`)]]),
+    ]]),
+    sq(0x52009230, perFrame),
+    ob(0x7fe00010, o.truncatePixelBytes !== undefined ? packed.subarray(0, o.truncatePixelBytes) : packed, 'OB'),
+  ];
+  const byTag = new Map(base.map((e) => [e.tag, e]));
+  for (const e of o.extra ?? []) byTag.set(e.tag, e);
+  for (const t of o.omit ?? []) byTag.delete(t);
+  return encodeExplicit([...byTag.values()].sort((a, b) => a.tag - b.tag));
+}
+
+export function segFile(o: SegOptions, transferSyntaxUid: string = TS.explicit): Uint8Array {
+  const body = segBody(o);
+  return part10(transferSyntaxUid, SEG_STORAGE, transferSyntaxUid === TS.deflated ? new Uint8Array(deflateRawSync(body)) : body);
 }

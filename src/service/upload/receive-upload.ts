@@ -161,6 +161,7 @@ async function checkNiftiFile(path: string, part: string, limits: UploadLimits):
       if (!h) throw wrongType(part, 'NIfTI', 'gzip data that is not NIfTI');
       checkNiftiLimits(h, part, limits);
       isNifti = true;
+      return h.declaredBytes;
     }).catch((e) => {
       if ((e as { code?: string }).code === 'GCT_SERVICE_FILE_TYPE_UNSUPPORTED') return;
       throw e;

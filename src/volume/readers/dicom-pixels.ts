@@ -33,6 +33,11 @@ const UNCOMPRESSED = new Set<string>([
 ]);
 const JPEG2000 = new Set<string>([TRANSFER_SYNTAX.jpeg2000Lossless, TRANSFER_SYNTAX.jpeg2000]);
 
+/** Native (uncompressed) pixel data: implicit/explicit VR little endian, deflated data set, big endian. */
+export function isUncompressedTransferSyntax(uid: string): boolean {
+  return UNCOMPRESSED.has(uid);
+}
+
 export function isSupportedTransferSyntax(uid: string): boolean {
   return UNCOMPRESSED.has(uid) || JPEG2000.has(uid);
 }

@@ -17,7 +17,7 @@ import { gctError } from '../../errors.ts';
 import type { Grid } from '../geometry.ts';
 import type { VolumeMeta } from '../types.ts';
 import type { ReadLimits } from './contracts.ts';
-import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, TRANSFER_SYNTAX } from './dicom-pixels.ts';
+import { decodeFrame, isSupportedTransferSyntax, isUncompressedTransferSyntax, pixelFormatOf, TRANSFER_SYNTAX } from './dicom-pixels.ts';
 import { readPart10File } from './dicom-file.ts';
 import { dot, dsNumbers, isoDate, median, planeCosines, stackGrid, text } from './dicom-series.ts';
 
@@ -127,7 +127,9 @@ export async function readDicomSeg(path: string, limits: ReadLimits): Promise<Di
   const maxFractional = ds.uint16('x00620014') ?? 255;
   const pixel = ds.elements.x7fe00010;
   if (!pixel) invalid('no Pixel Data');
-  if (format.bitsAllocated === 1 && pixel!.encapsulatedPixelData)
+  // BINARY frames are read as packed bits: a compressed transfer syntax (even one whose pixel data is not
+  // encapsulated, i.e. a file that contradicts itself) is refused rather than guessed at.
+  if (format.bitsAllocated === 1 && (pixel!.encapsulatedPixelData || !isUncompressedTransferSyntax(transferSyntaxUid)))
     throw gctError('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', `${name}: compressed BINARY SEG (transfer syntax ${transferSyntaxUid}) is not supported`, { path, transferSyntaxUid });
   if (!isSupportedTransferSyntax(transferSyntaxUid))
     throw gctError('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', `${name}: transfer syntax ${transferSyntaxUid} is not supported`, { path, transferSyntaxUid });

@@ -280,6 +280,8 @@ function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
 /** Checks that the slices form one regular stack, sorts them along the normal and builds the RAS grid. */
 function arrangeSlices(images: SliceHeader[], limits: DicomSeriesLimits, label: string): { slices: SliceHeader[]; grid: Grid; sliceNote?: string } {
   const ref = images[0];
+  if (!(ref.format.rows >= 1 && ref.format.columns >= 1))
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${label}: ${ref.label} has Rows ${ref.format.rows} and Columns ${ref.format.columns}; an image needs at least one of each`, { path: label, file: ref.label });
   for (const s of images) {
     if (s.format.numberOfFrames > 1)
       throw gctError('GCT_DICOM_MULTIFRAME_UNSUPPORTED', `${s.label} holds ${s.format.numberOfFrames} frames in one object`, { file: s.label });
