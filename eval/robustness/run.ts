@@ -55,13 +55,13 @@ processes; the ${new Set(rss.map((r) => r.caseId)).size} memory cases in fresh p
 A run passes when its outcome is the one listed for the input (a correct result, or one of its coded errors), stderr holds no
 stack trace and no GCT_INTERNAL, it ends within the timeout, its output folder afterwards holds exactly what it held before
 (plus the outputs on success; never a temporary name), and, for the memory cases, peak RSS (process.resourceUsage().maxRSS of a
-fresh process) stays within ${BASE_RSS_MB} MB + ${RSS_PER_DECLARED_BYTE} x the decompressed bytes the inputs' headers declare.
+fresh process) stays within ${BASE_RSS_MB} MiB + ${RSS_PER_DECLARED_BYTE} x the decompressed bytes the inputs' headers declare.
 Bombs inflate to ${values['bomb-gib']} GiB unless stopped. Ok inputs of the control study must reproduce its truth (dims,
 HU range, per-label voxel counts and mean HU) to 1e-6.
 
 Outcomes: ${[...byOutcome.entries()].sort((a, b) => b[1] - a[1]).map(([o, n]) => `${o} ${n}`).join(', ')}.
 
-Peak RSS of the memory cases (MB): ${rss.map((r) => `${r.caseId} ${r.command} ${Math.round(r.maxRssMb!)}${r.rssBoundMb ? ` (bound ${Math.round(r.rssBoundMb)})` : ''}`).join('; ')}.
+Peak RSS of the memory cases (MiB): ${rss.map((r) => `${r.caseId} ${r.command} ${Math.round(r.maxRssMb!)}${r.rssBoundMb ? ` (bound ${Math.round(r.rssBoundMb)})` : ''}`).join('; ')}.
 
 ${failed.length > 0 ? `## Failures\n\n${failed.map((r) => `- ${r.caseId} ${r.command}: ${r.problems.join('; ')}`).join('\n')}\n\n` : ''}## Every run
 

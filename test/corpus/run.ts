@@ -53,8 +53,8 @@ export const RUNS_AS_NON_ROOT = RUN_AS !== undefined || process.getuid?.() !== 0
  * factor covers the CT and masks in memory, their decompression buffers and the measure/report working arrays
  * (measured: eval/results/robustness-corpus.md). A refused bomb may only cost the base.
  */
-export const BASE_RSS_MB = 600;
-export const RSS_PER_DECLARED_BYTE = 12;
+export const BASE_RSS_MB = 450;
+export const RSS_PER_DECLARED_BYTE = 4;
 export function rssBoundMb(declaredBytes: number): number {
   return BASE_RSS_MB + (RSS_PER_DECLARED_BYTE * declaredBytes) / (1024 * 1024);
 }
@@ -198,7 +198,7 @@ class Child {
 }
 
 /** One command in a fresh process (the memory cases): the child answers once and exits. */
-async function runFresh(argv: readonly string[], dataDir: string, timeoutMs: number): Promise<ChildReply | 'timeout' | 'crash'> {
+export async function runFresh(argv: readonly string[], dataDir: string, timeoutMs: number): Promise<ChildReply | 'timeout' | 'crash'> {
   const child = new Child(dataDir);
   try {
     return await child.run(argv, timeoutMs);
@@ -243,7 +243,7 @@ async function judge(job: Job, before: readonly string[], reply: ChildReply | 't
     maxRssMb = reply.maxRssKb / 1024;
     if (c.memory) {
       rssBound = rssBoundMb(c.memory.declaredBytes);
-      if (maxRssMb > rssBound) problems.push(`peak RSS ${maxRssMb.toFixed(0)} MB over the bound ${rssBound.toFixed(0)} MB`);
+      if (maxRssMb > rssBound) problems.push(`peak RSS ${maxRssMb.toFixed(0)} MiB over the bound ${rssBound.toFixed(0)} MiB`);
     }
   }
   return { ...base, outcome, pass: problems.length === 0, problems, ms: reply.ms, ...(maxRssMb !== undefined ? { maxRssMb } : {}), ...(rssBound !== undefined ? { rssBoundMb: rssBound } : {}) };
@@ -338,7 +338,7 @@ export function resultsTable(results: readonly RunResult[], cases: readonly Corp
   for (const r of results) byCase.set(r.caseId, [...(byCase.get(r.caseId) ?? []), r]);
   const commands = [...new Set(results.map((r) => r.command))];
   const cell = (r: RunResult | undefined) =>
-    !r ? '-' : `${r.pass ? '' : '**FAIL** '}${r.outcome === 'ok' ? 'ok' : r.outcome.replace(/^GCT_/, '')} ${Number.isFinite(r.ms) ? `${Math.round(r.ms)} ms` : ''}${r.maxRssMb !== undefined ? `, ${Math.round(r.maxRssMb)} MB${r.rssBoundMb !== undefined ? ` (bound ${Math.round(r.rssBoundMb)})` : ''}` : ''}${r.pass ? '' : ` (${r.problems.join('; ').replace(/\|/g, '/').slice(0, 200)})`}`;
+    !r ? '-' : `${r.pass ? '' : '**FAIL** '}${r.outcome === 'ok' ? 'ok' : r.outcome.replace(/^GCT_/, '')} ${Number.isFinite(r.ms) ? `${Math.round(r.ms)} ms` : ''}${r.maxRssMb !== undefined ? `, ${Math.round(r.maxRssMb)} MiB${r.rssBoundMb !== undefined ? ` (bound ${Math.round(r.rssBoundMb)})` : ''}` : ''}${r.pass ? '' : ` (${r.problems.join('; ').replace(/\|/g, '/').slice(0, 200)})`}`;
   const lines = [`| input | role | ${commands.join(' | ')} |`, `|---|---|${commands.map(() => '---').join('|')}|`];
   for (const c of cases) {
     const rs = byCase.get(c.id);
