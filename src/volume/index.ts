@@ -7,6 +7,7 @@ export { labelMapFromMultilabel, packBinaryMasks, labelCounts, labelVoxelCounts,
 export { resampleLabelsToGrid, describeGrid } from './resample.ts';
 export { readFileHead } from './readers/detect.ts';
 export { checkDicomDeflateBudget } from './readers/dicom-file.ts';
+export { DECLARED_SLACK_BYTES } from './readers/contracts.ts';
 export { fileSystemError, readRegularText, type ReadLimit } from './readers/open-file.ts';
 export { assertFiniteVoxels } from './finite.ts';
 export { describeVolume, describeMasks, looksLikeLabels, valueRange, type VolumeDescription, type MaskDescription } from './describe.ts';

@@ -9,7 +9,7 @@ import { readDicomFiles, readDicomSeries } from './readers/dicom-series.ts';
 import { readDicomSeg } from './readers/dicom-seg.ts';
 import { readNifti } from './readers/nifti.ts';
 import { readNrrd } from './readers/nrrd.ts';
-import type { RawImage, ReadLimits } from './readers/contracts.ts';
+import { DEFAULT_READ_LIMITS, type RawImage, type ReadLimits } from './readers/contracts.ts';
 import { assertFiniteVoxels } from './finite.ts';
 import { resampleLabelsToGrid } from './resample.ts';
 import type { Grid } from './geometry.ts';
@@ -131,7 +131,7 @@ function renumber(labels: LabelMap, idFor: (name: string, index: number) => numb
 }
 
 /** Per-class mask folders and DICOM SEG files are masks; everything else is read as an image. */
-export async function inputKind(path: string, limits: ReadLimits = { maxDecompressedBytes: 2 ** 32, maxVoxels: 600_000_000 }): Promise<'masks' | 'image'> {
+export async function inputKind(path: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<'masks' | 'image'> {
   const format = await detectFormat(path);
   if (format.kind === 'mask-folder') return 'masks';
   if (format.kind === 'dicom-file' && (await sopClassOf(path, limits)) === SEG_STORAGE) return 'masks';

@@ -161,6 +161,7 @@ class Child {
       this.proc.on('message', onMessage);
       this.proc.once('exit', () => reject(new Error('corpus child exited before it was ready')));
     });
+    this.ready.catch(() => undefined); // handled in run(): a child that dies while starting is a crash of that run
     this.proc.on('message', (m: ChildReply) => {
       if (this.pending && m.id === this.pending.id) {
         const p = this.pending;
@@ -176,7 +177,12 @@ class Child {
   }
 
   async run(argv: readonly string[], timeoutMs: number): Promise<ChildReply | 'timeout' | 'crash'> {
-    await this.ready;
+    try {
+      await this.ready;
+    } catch {
+      this.start();
+      return 'crash';
+    }
     const id = ++this.nextId;
     const reply = new Promise<ChildReply | 'crash'>((resolve) => (this.pending = { id, resolve }));
     this.proc.send({ id, argv });

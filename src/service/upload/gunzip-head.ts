@@ -3,9 +3,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { gctError, isGroundctError } from '../../errors.ts';
-
-/** Bytes a stream may inflate to beyond what its header declares (trailing padding), as the volume readers allow. */
-const DECLARED_SLACK_BYTES = 1024 * 1024;
+import { DECLARED_SLACK_BYTES } from '../../volume/index.ts';
 
 /**
  * Inflates a gzip file as a stream (in libuv's thread pool, so the event loop stays free), counting the

@@ -14,14 +14,12 @@
 import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError, isGroundctError } from '../../errors.ts';
-import type { ReadLimits } from './contracts.ts';
+import { DECLARED_SLACK_BYTES, type ReadLimits } from './contracts.ts';
 import { readRegularFile, readRegularHead } from './open-file.ts';
 
 export const DEFLATED_EXPLICIT_LITTLE = '1.2.840.10008.1.2.1.99';
 /** Default of volume.maxDicomHeaderBytes for callers that pass only the volume limits. */
 export const DEFAULT_MAX_DICOM_HEADER_BYTES = 64 * 1024 * 1024;
-/** Bytes allowed after the declared pixel data (Data Set Trailing Padding, odd-length pad bytes). */
-const TRAILING_SLACK_BYTES = 1024 * 1024;
 /** Compressed bytes inflated first when looking for the Pixel Data element; doubled until it is found. */
 const FIRST_PREFIX_BYTES = 16 * 1024;
 /** RFC 1951's largest expansion (a 258-byte match in 2 bits), rounded up. */
@@ -102,7 +100,7 @@ function scanDeflatedHeader(deflated: Uint8Array, maxHeaderBytes: number, fileLa
       const pixel = ds.elements.x7fe00010;
       if (parsed && pixel) {
         const pixelBytes = declaredPixelBytes(ds) || (pixel.hadUndefinedLength ? 0 : pixel.length);
-        return { budgetBytes: pixel.dataOffset + pixelBytes + TRAILING_SLACK_BYTES, fromPixelData: true };
+        return { budgetBytes: pixel.dataOffset + pixelBytes + DECLARED_SLACK_BYTES, fromPixelData: true };
       }
       if (atEnd) return { budgetBytes: prefix.length, complete: new Uint8Array(prefix.buffer, prefix.byteOffset, prefix.length), fromPixelData: false };
     }

@@ -16,7 +16,7 @@ import { fileSystemError, listFolder } from './open-file.ts';
 import { valueRange } from '../describe.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
 import type { VolumeMeta, VoxelArray } from '../types.ts';
-import type { RawImage, ReadLimits } from './contracts.ts';
+import { DEFAULT_READ_LIMITS, type RawImage, type ReadLimits } from './contracts.ts';
 import { parsePart10Bytes, readPart10File } from './dicom-file.ts';
 import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, type PixelFormat, type StoredFrame } from './dicom-pixels.ts';
 
@@ -44,9 +44,6 @@ const SHEAR_TOLERANCE_PIXELS = 0.05;
 export function parsePart10(bytes: Uint8Array, fileLabel: string, limits: ReadLimits = DEFAULT_READ_LIMITS): dicomParser.DataSet | null {
   return parsePart10Bytes(bytes, limits, fileLabel);
 }
-
-/** Limits for callers that hold a file in memory without a configuration (tests, interop read-back). */
-const DEFAULT_READ_LIMITS: ReadLimits = { maxDecompressedBytes: 2 ** 32, maxVoxels: 600_000_000 };
 
 /** A multi-valued decimal string (VR DS) as numbers; [] when absent. */
 export function dsNumbers(ds: dicomParser.DataSet, tag: string): number[] {

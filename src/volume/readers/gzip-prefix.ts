@@ -5,6 +5,7 @@
  * compressed bytes never give more than about 1032 k bytes; the prefix grows by doubling until it yields
  * `wantBytes` or the file ends.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { constants, gunzipSync } from 'node:zlib';
 import { gctError } from '../../errors.ts';
 
@@ -17,7 +18,7 @@ export function gunzipPrefix(bytes: Uint8Array, wantBytes: number, path: string)
     let out: Buffer;
     try {
       // Z_SYNC_FLUSH: a stream cut short is not an error here, it just yields what it holds so far.
-      out = gunzipSync(bytes.subarray(0, k), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: wantBytes + MAX_DEFLATE_RATIO * k + 1024 });
+      out = gunzipSync(bytes.subarray(0, k), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: Math.min(wantBytes + MAX_DEFLATE_RATIO * k + 1024, bufferConstants.MAX_LENGTH) });
     } catch (cause) {
       const reason = cause instanceof Error ? cause.message : String(cause);
       throw gctError('GCT_VOLUME_GZIP_INVALID', `${path}: gzip stream is corrupt (${reason}) within its first ${k} bytes`, { path, compressedBytes: bytes.length }, cause);

@@ -14,7 +14,7 @@ import { gctError } from '../../errors.ts';
 import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
-import type { RawImage, ReadLimits } from './contracts.ts';
+import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
 import { gunzipBounded, isGzip } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
 import { readRegularFile } from './open-file.ts';
@@ -73,18 +73,12 @@ export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'max
 }
 
 /**
- * Bytes a compressed stream may inflate to beyond what its header declares before it counts as lying: room
- * for trailing padding some writers leave, far below any bomb.
- */
-export const TRAILING_SLACK_BYTES = 1024 * 1024;
-
-/**
  * Inflates a gzip stream whose content declares `declaredBytes` (header + voxels): the budget is what it
- * declares plus TRAILING_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to gigabytes
+ * declares plus DECLARED_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to gigabytes
  * behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
  */
 export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Uint8Array {
-  const budget = Math.min(declaredBytes + TRAILING_SLACK_BYTES, limits.maxDecompressedBytes);
+  const budget = Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
   try {
     return gunzipBounded(bytes, { maxDecompressedBytes: budget }, path);
   } catch (e) {
