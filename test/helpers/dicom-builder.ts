@@ -134,7 +134,7 @@ export function ctSlice(o: CtSliceOptions = {}, transferSyntaxUid: string = TS.e
  * compressed as they are written, never held whole.
  */
 export async function deflateBombOf(body: Uint8Array, sopClassUid: string, extraZeroBytes: number): Promise<Uint8Array> {
-  const deflate = createDeflateRaw({ level: 1 });
+  const deflate = createDeflateRaw({ level: 6 });
   const out: Buffer[] = [];
   deflate.on('data', (c: Buffer) => out.push(c));
   const done = new Promise((resolve, reject) => {

@@ -16,8 +16,8 @@ import { fileSystemError, listFolder } from './open-file.ts';
 import { valueRange } from '../describe.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
 import type { VolumeMeta, VoxelArray } from '../types.ts';
-import { DEFAULT_READ_LIMITS, type RawImage, type ReadLimits } from './contracts.ts';
-import { parsePart10Bytes, readPart10File } from './dicom-file.ts';
+import type { RawImage, ReadLimits } from './contracts.ts';
+import { readPart10File } from './dicom-file.ts';
 import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, type PixelFormat, type StoredFrame } from './dicom-pixels.ts';
 
 export type DicomSeriesLimits = ReadLimits & { sliceSpacingTolerance: number };
@@ -35,15 +35,6 @@ const PIXEL_SPACING_TOLERANCE = 1e-3;
 const SHEAR_TOLERANCE_PIXELS = 0.05;
 
 // ---- shared with the SEG reader ---------------------------------------------------------------------------
-
-/**
- * Parses a DICOM Part 10 file held in memory (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything
- * else. A deflated data set is inflated under the budget its own header declares (dicom-file.ts); a file that
- * says DICM but does not parse is GCT_VOLUME_HEADER_INVALID naming `fileLabel`.
- */
-export function parsePart10(bytes: Uint8Array, fileLabel: string, limits: ReadLimits = DEFAULT_READ_LIMITS): dicomParser.DataSet | null {
-  return parsePart10Bytes(bytes, limits, fileLabel);
-}
 
 /** A multi-valued decimal string (VR DS) as numbers; [] when absent. */
 export function dsNumbers(ds: dicomParser.DataSet, tag: string): number[] {
