@@ -56,7 +56,7 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
   if (!values.url) throw gctError('GCT_CLI_USAGE', 'groundct pacs pull needs --url <dicomweb-base>, e.g. http://localhost:8042/dicom-web');
   const timeoutMs = values['timeout-ms'] !== undefined ? Number(values['timeout-ms']) : DEFAULT_PACS_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw gctError('GCT_CLI_USAGE', `--timeout-ms must be a positive number of milliseconds; got '${values['timeout-ms']}'`);
-  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, ...credentials(values.user, config, env) });
+  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, maxResponseBytes: config.pacs.maxRetrieveBytes, ...credentials(values.user, config, env) });
 
   const selection = await selectPacsSeries(pacs, studyUid, { withSeg: !values.masks?.length, where: new URL(values.url).host });
   const { ct: ctSeries, seg: segSeries } = selection;
