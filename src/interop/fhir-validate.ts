@@ -24,6 +24,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gctError } from '../errors.ts';
 import { SNOMED_SYSTEM_URI, UCUM_SYSTEM_URI } from './codes.ts';
 
 export interface FhirValidationIssue {
@@ -44,8 +45,11 @@ export interface FhirValidator {
 
 const LOINC_SYSTEM = 'http://loinc.org';
 
-/** Complex data types whose own invariants are evaluated on every node of that type. */
-const DATA_TYPES = ['Element', 'Extension', 'Narrative', 'Meta', 'Quantity', 'Attachment', 'Period', 'Range', 'Ratio', 'Reference', 'Coding', 'CodeableConcept', 'Identifier', 'Annotation', 'HumanName', 'ContactPoint', 'Address'];
+/**
+ * Complex data types whose own root invariants are evaluated on every node of that type. `ele-1` is evaluated on
+ * every element path of each resource's snapshot instead (`descendants().ofType(Element)` also yields primitives).
+ */
+const DATA_TYPES = ['Extension', 'Narrative', 'Meta', 'Quantity', 'Attachment', 'Period', 'Range', 'Ratio', 'Reference', 'Coding', 'CodeableConcept', 'Identifier', 'Annotation', 'HumanName', 'ContactPoint', 'Address'];
 
 interface Constraint {
   readonly path: string;
@@ -275,4 +279,20 @@ export function loincCheckDigit(digits: string): number {
     } else sum += d;
   }
   return (10 - (sum % 10)) % 10;
+}
+
+/**
+ * Validates `resource` (run-time check behind `fhir.validate`): throws GCT_INTEROP_FHIR_INVALID listing the first
+ * errors; returns the warnings for the caller to show.
+ */
+export async function assertValidFhir(resource: unknown, validator?: FhirValidator): Promise<FhirValidationIssue[]> {
+  const issues = (validator ?? (await loadFhirValidator())).validate(resource);
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    const list = errors.slice(0, 5).map((e) => `${e.rule} at ${e.where}: ${e.message}`);
+    throw gctError('GCT_INTEROP_FHIR_INVALID', `The FHIR Bundle fails ${errors.length} check(s) of the official R4 definitions: ${list.join('; ')}${errors.length > 5 ? '; ...' : ''}.`, {
+      errors: errors.slice(0, 20),
+    });
+  }
+  return issues;
 }
