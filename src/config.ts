@@ -67,6 +67,24 @@ export const ConfigSchema = z.object({
       password: z.string().optional(),
       /** Per-request timeout, ms. */
       timeoutMs: z.number().int().positive().default(60_000),
+      /**
+       * DICOMweb base URLs besides pacs.url that a service request may name in its `url` field; a request URL must
+       * have the origin of one of them and start with its path. The CLI's `pacs pull --url` is not restricted.
+       */
+      allowedUrls: z.array(z.string().url()).default([]),
+      /** Largest WADO-RS answer accepted (one series, all instances), bytes; the transfer stops beyond it. */
+      maxRetrieveBytes: z.number().int().positive().default(4 * 1024 ** 3),
+    })
+    .prefault({}),
+  /** FHIR R4 export. */
+  fhir: z
+    .object({
+      /**
+       * Validate every Bundle before it is written against the official FHIR R4 schema, the invariants of the R4
+       * StructureDefinitions and the code systems (src/interop/fhir-validate.ts); ~3 s once per process. An invalid
+       * Bundle stops the command with GCT_INTEROP_FHIR_INVALID.
+       */
+      validate: z.boolean().default(false),
     })
     .prefault({}),
   /** Where the service keeps its database and files. */

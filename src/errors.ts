@@ -146,6 +146,8 @@ export const ERRORS = {
   GCT_PACS_REQUEST_FAILED: spec('GCT_PACS_REQUEST_FAILED', 502, 'The PACS answered with an error status; check its log and that its DICOMweb plugin/service is enabled for this URL.'),
   GCT_PACS_RESPONSE_INVALID: spec('GCT_PACS_RESPONSE_INVALID', 502, 'The PACS answer is not valid DICOMweb (JSON for QIDO-RS, multipart/related application/dicom for WADO-RS); check the base URL points at the DICOMweb root.'),
   GCT_PACS_STUDY_NOT_FOUND: spec('GCT_PACS_STUDY_NOT_FOUND', 404, 'Check the StudyInstanceUID (QIDO-RS /studies?StudyInstanceUID=...) and that the study holds a CT series.'),
+  GCT_PACS_URL_NOT_ALLOWED: spec('GCT_PACS_URL_NOT_ALLOWED', 400, "The service reads only from the PACS listed in its configuration: omit 'url' to use pacs.url, or ask the operator to add the PACS to pacs.allowedUrls (GROUNDCT_PACS__ALLOWED_URLS)."),
+  GCT_INTEROP_FHIR_INVALID: spec('GCT_INTEROP_FHIR_INVALID', 500, 'groundct wrote a FHIR resource that the official R4 schema, invariants or code systems reject: a bug; report it with the listed issues (or run without fhir.validate to write it anyway).'),
   GCT_PACS_STORE_FAILED: spec('GCT_PACS_STORE_FAILED', 502, 'The PACS refused the stored objects (STOW-RS FailedSOPSequence); check its log, storage space and that it accepts SEG and Comprehensive SR.'),
 } as const;
 

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
+import { assertValidFhir, DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
@@ -57,7 +57,7 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
   if (!values.url) throw gctError('GCT_CLI_USAGE', 'groundct pacs pull needs --url <dicomweb-base>, e.g. http://localhost:8042/dicom-web');
   const timeoutMs = values['timeout-ms'] !== undefined ? Number(values['timeout-ms']) : DEFAULT_PACS_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw gctError('GCT_CLI_USAGE', `--timeout-ms must be a positive number of milliseconds; got '${values['timeout-ms']}'`);
-  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, ...credentials(values.user, config, env) });
+  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, maxResponseBytes: config.pacs.maxRetrieveBytes, ...credentials(values.user, config, env) });
 
   const selection = await selectPacsSeries(pacs, studyUid, { withSeg: !values.masks?.length, where: new URL(values.url).host });
   const { ct: ctSeries, seg: segSeries } = selection;
@@ -79,6 +79,7 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
       });
       if (values.fhir) {
         const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
+        if (config.fhir.validate) await assertValidFhir(bundle);
         await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
       }
       if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
+import { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
@@ -10,11 +10,13 @@ import { withOutputs, type OutputTarget } from './output.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
     [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown] [--model <segmentation-model>]
-    [--dicom <dir>] [--fhir] [--key-images]
+    [--dicom <dir>] [--fhir [--validate-fhir]] [--key-images]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
   report.md (FINDINGS + IMPRESSION), findings.json and measurements.json into <dir>. Without --masks the
   segmentation stage runs first (built-in segmenter, or --model). --dicom writes DICOM SEG + SR (and the CT as
-  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.`;
+  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle; --validate-fhir, or fhir.validate in the
+  configuration, checks it against the official R4 schema, invariants and code systems first); --key-images writes
+  one PNG per finding.`;
 
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
 
@@ -27,6 +29,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     model: { type: 'string' },
     dicom: { type: 'string' },
     fhir: { type: 'boolean', default: false },
+    'validate-fhir': { type: 'boolean', default: false },
     'key-images': { type: 'boolean', default: false },
   });
   if (positionals.length === 0 && values.masks?.length) throw gctError('GCT_MASKS_WITHOUT_CT', `groundct report got --masks but no CT; masks are measured on a CT.\n${REPORT_USAGE}`);
@@ -65,6 +68,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
         ...(study.ct.meta.studyInstanceUid ? { studyInstanceUid: study.ct.meta.studyInstanceUid } : {}),
         ...(study.ct.meta.seriesInstanceUid ? { seriesInstanceUid: study.ct.meta.seriesInstanceUid } : {}),
       });
+      if (values['validate-fhir'] || config.fhir.validate) await assertValidFhir(bundle);
       await writeFile(join(tmp, 'fhir.json'), json(bundle));
     }
     if (values.dicom) {
