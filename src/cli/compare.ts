@@ -5,7 +5,7 @@ import { gctError } from '../errors.ts';
 import { LABEL_TABLE_FILE, labelLayerFile, STUDY_FILE } from '../followup/index.ts';
 import { compareReportFolders, openPipelineResources } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
-import { writeFolderAtomic } from './report.ts';
+import { withOutputs } from './output.ts';
 
 export const COMPARE_USAGE = `groundct compare <prior-report-dir>... <current-report-dir> --out <dir> [--allow-other-patient]
   Compares report folders written by 'groundct report' (the last one is the current study; priors oldest first
@@ -25,10 +25,13 @@ export async function runCompare(argv: string[], config: Config, out: (s: string
   if (!values.out) throw gctError('GCT_CLI_USAGE', `groundct compare needs --out <dir>.\n${COMPARE_USAGE}`);
   const currentDir = positionals[positionals.length - 1];
   const priorDirs = positionals.slice(0, -1);
-  const resources = await openPipelineResources(config);
-  const result = await compareReportFolders(currentDir, priorDirs, config, resources, { allowOtherPatient: values['allow-other-patient'] });
-  const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
-  await writeFolderAtomic(values.out, async (tmp) => {
+  // The output is checked and staged first; a refused comparison (old folder, other patient, no alignment)
+  // leaves nothing behind (output.ts).
+  const result = await withOutputs([{ kind: 'folder', path: values.out, flag: '--out' }], async (staging) => {
+    const resources = await openPipelineResources(config);
+    const result = await compareReportFolders(currentDir, priorDirs, config, resources, { allowOtherPatient: values['allow-other-patient'] });
+    const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+    const tmp = staging(values.out!);
     await writeFile(join(tmp, 'report.json'), json(result.report));
     await writeFile(join(tmp, 'report.md'), result.markdown);
     await writeFile(join(tmp, 'findings.json'), json(result.findings));
@@ -38,6 +41,7 @@ export async function runCompare(argv: string[], config: Config, out: (s: string
     const identity = result.current.identity;
     const files = [STUDY_FILE, LABEL_TABLE_FILE, ...identity.labels.layers.map(labelLayerFile), ...(identity.boneSurface === null ? [] : [identity.boneSurface.file])];
     await Promise.all(files.map((f) => copyFile(join(currentDir, f), join(tmp, f))));
+    return result;
   });
   const r = result.followup.recist;
   const last = result.followup.comparisons[result.followup.comparisons.length - 1];
