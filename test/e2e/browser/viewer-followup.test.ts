@@ -30,7 +30,6 @@ interface ViewerState extends PanelState {
   sentences: { id: string; findingIds: string[] }[];
   prior: PanelState | null;
 }
-const viewer = () => (globalThis as unknown as { groundctViewer?: ViewerState }).groundctViewer;
 
 describe.skipIf(!existsSync(CHROMIUM))('follow-up viewer in Chromium', () => {
   let dir: string;
