@@ -99,7 +99,7 @@ export async function reportFromStudy(study: LoadedStudy, input: StudyInput, con
   progress({ stage: 'findings', percent: 70 });
   const findings = deriveFindings(measurements, resources.kb);
   progress({ stage: 'report', percent: 80 });
-  const templated = buildReport(measurements, findings, { templates: resources.templates });
+  const templated = buildReport(measurements, findings, { templates: resources.templates, kb: resources.kb });
   const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
   progress({ stage: 'ground', percent: 90 });
   const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });

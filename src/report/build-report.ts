@@ -5,6 +5,8 @@ import type { Measurements } from '../measure/measurements.ts';
 import { headingOf } from './groups.ts';
 import { planFindingsSection } from './plan-findings.ts';
 import { planImpression } from './plan-impression.ts';
+import { ageInYears, planRecommendations } from './plan-recommendations.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportLesion, type ReportStructure, type Sentence } from './schema.ts';
 import type { SentencePlan } from './sentence-plan.ts';
 import { renderSentence, templateKey, type LoadedTemplates } from './templates.ts';
@@ -12,6 +14,11 @@ import { renderSentence, templateKey, type LoadedTemplates } from './templates.t
 export interface BuildReportOptions {
   /** Narrative templates, loaded once with `loadTemplates()`. */
   readonly templates: LoadedTemplates;
+  /**
+   * The knowledge base the findings were derived with. When given, suggestion sentences follow the IMPRESSION
+   * where a cited guideline gives a recommendation (plan-recommendations.ts); without it there are none.
+   */
+  readonly kb?: KnowledgeBase;
 }
 
 /**
@@ -37,6 +44,9 @@ export function renderPlans(plans: readonly SentencePlan[], templates: LoadedTem
     text: renderSentence(templates, p.template, p.context),
     findingIds: [...new Set(p.findingIds)],
     template: templateKey(p.template),
+    ...(p.kind === undefined ? {} : { kind: p.kind }),
+    ...(p.passageIds === undefined ? {} : { passageIds: [...p.passageIds] }),
+    ...(p.assumptions === undefined ? {} : { assumptions: [...p.assumptions] }),
   }));
 }
 
@@ -95,7 +105,11 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
       measurementsCt: measurements.provenance.ct,
     });
 
-  const plans = [...planFindingsSection(findings.findings), ...planImpression(findings.findings)];
+  const recommendations =
+    options.kb === undefined
+      ? []
+      : planRecommendations({ kb: options.kb, findings: findings.findings, phase: measurements.study.phase, patientAgeYears: ageInYears(measurements.study.patientAge) });
+  const plans = [...planFindingsSection(findings.findings), ...planImpression(findings.findings), ...recommendations];
   const sentences = renderPlans(plans, options.templates);
   assertGrounded(sentences, new Set(findings.findings.map((f) => f.id)));
 

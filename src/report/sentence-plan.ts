@@ -10,6 +10,12 @@ export interface SentencePlan {
   readonly template: TemplateRef;
   readonly context: Record<string, unknown>;
   readonly findingIds: readonly string[];
+  /** 'suggestion' for a recommendation to the radiologist (plan-recommendations.ts); absent for statements. */
+  readonly kind?: 'suggestion';
+  /** Passages the sentence states beyond its findings' criteria (the guideline a suggestion follows). */
+  readonly passageIds?: readonly string[];
+  /** Conditions a suggestion assumes that groundct cannot know. */
+  readonly assumptions?: readonly string[];
 }
 
 const v1 = (id: string): TemplateRef => ({ id, version: 1 });
@@ -42,4 +48,6 @@ export const TEMPLATES = {
   impressionUnknown: v1('impression-unknown'),
   impressionNegative: v1('impression-negative'),
   impressionNothing: v1('impression-nothing'),
+  recommendationLungNodule: v1('recommendation-lung-nodule'),
+  recommendationAdrenal: v1('recommendation-adrenal'),
 } as const satisfies Record<string, TemplateRef>;
