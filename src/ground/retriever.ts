@@ -66,8 +66,8 @@ export interface RetrievalOptions {
 export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = Object.freeze({ lexicalWeight: 0.35, locationWeight: 0.85, bm25Saturation: 8 });
 /** Options of the retriever before the fused scoring (pure cosine of the default embedder), for comparisons. */
 export const COSINE_ONLY_RETRIEVAL_OPTIONS: RetrievalOptions = Object.freeze({ lexicalWeight: 0, locationWeight: 0, bm25Saturation: 8 });
-/** Passages scored exactly per query (all of them in a knowledge base of this size or less); beyond, HNSW candidates. */
-const EXACT_SCORING_MAX = 2048;
+/** Knowledge bases up to this many passages are scored exactly (all passages); larger ones through HNSW candidates. */
+const EXACT_SCORING_MAX = 4096;
 
 /** The default embedder: hashed TF-IDF fitted on the knowledge base's passage texts. */
 export function createDefaultEmbedder(kb: KnowledgeBase, options: Partial<HashedTfidfOptions> = {}): Embedder {
@@ -104,11 +104,29 @@ export async function openRetriever(args: {
   });
   const bm25 = options.lexicalWeight > 0 ? new Bm25Index(passages.map((p) => analyseText(passageText(p)))) : undefined;
 
-  /** Cosine of the query with every scored passage (label -> score); passages HNSW did not return get its lowest score. */
+  /**
+   * Exact cosine of the query with every passage, from the stored vectors (read from the index once, on first use):
+   * the query's non-zero dimensions times each passage's, which for the sparse hashed TF-IDF vectors is a few
+   * thousand multiplications per query. Knowledge bases larger than EXACT_SCORING_MAX use the index's neighbours.
+   */
+  let matrix: Float32Array[] | undefined;
   function cosines(query: Float32Array, n: number): Float64Array {
-    const hits = cached.index.search(query, n);
-    const out = new Float64Array(passages.length).fill(hits.length > 0 ? hits[hits.length - 1].score : 0);
-    for (const h of hits) out[h.label] = h.score;
+    if (passages.length > EXACT_SCORING_MAX) {
+      const hits = cached.index.search(query, n);
+      const out = new Float64Array(passages.length).fill(hits.length > 0 ? hits[hits.length - 1].score : 0);
+      for (const h of hits) out[h.label] = h.score;
+      return out;
+    }
+    matrix ??= cached.index.vectors();
+    const nonZero: number[] = [];
+    for (let i = 0; i < query.length; i++) if (query[i] !== 0) nonZero.push(i);
+    const out = new Float64Array(passages.length);
+    for (let label = 0; label < passages.length; label++) {
+      const v = matrix[label];
+      let sum = 0;
+      for (const i of nonZero) sum += query[i] * v[i];
+      out[label] = sum;
+    }
     return out;
   }
 

@@ -9,7 +9,7 @@ export interface CitedPassage {
 }
 
 /** At most this many literature passages are added through `related` when no criterion is literature. */
-export const RELATED_LITERATURE_PER_CITATION = 2;
+export const RELATED_LITERATURE_PER_CITATION = 1;
 
 /**
  * The passages a statement resting on these criteria cites, so that it always cites literature when the knowledge

@@ -74,7 +74,7 @@ describe('ask over findings', () => {
     expect(a).toMatchObject({ answerable: true, answer: 'no' });
     expect(a.evidence.map((e) => e.labelName)).toEqual(['spleen']);
     // The method criterion, then the literature it names (its related list), since no criterion is literature.
-    expect(a.citations.map((c) => [c.id, c.via])).toEqual([['groundct-negative-findings', 'criteria'], ['esr2018-structured-reporting', 'related'], ['radgpt-partial-organ', 'related']]);
+    expect(a.citations.map((c) => [c.id, c.via])).toEqual([['groundct-negative-findings', 'criteria'], ['esr2018-structured-reporting', 'related']]);
     expect(await ask(ctx, 'Is there a lesion in the left kidney?')).toMatchObject({ answerable: false, reason: 'partially_imaged' });
     expect(await ask(ctx, 'How many lesions are in the gallbladder?')).toMatchObject({ answerable: true, value: 0, unit: 'count' });
   });
