@@ -52,32 +52,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Runs every item through the retriever (after one warm-up pass over the same items) and scores it. */
+/**
+ * Runs every item through the retriever (after one warm-up pass over the same items) and scores it: with every item
+ * labelled, recall@1 and recall@3 are scoreGold's precision@1 and recall@3.
+ */
 export async function evaluateRetriever(retriever: Retriever, items: readonly LabelledItem[]): Promise<SplitResult> {
-  for (const item of items) await retriever.retrieve(item.text, { k: 3 });
-  let hit1 = 0;
-  let hit3 = 0;
-  const latencies: number[] = [];
-  const misses: { id: string; text: string; expected: readonly string[]; got: readonly string[] }[] = [];
-  for (const item of items) {
-    const t0 = performance.now();
-    const results = await retriever.retrieve(item.text, { k: 3, minScore: -1 });
-    latencies.push(performance.now() - t0);
-    const got = results.map((r) => r.passageId);
-    const correct = new Set(item.passageIds);
-    if (got.length > 0 && correct.has(got[0])) hit1++;
-    if (got.some((id) => correct.has(id))) hit3++;
-    else misses.push({ id: item.id, text: item.text, expected: item.passageIds, got });
-  }
-  const n = items.length;
-  return {
-    n,
-    recallAt1: hit1 / n,
-    recallAt3: hit3 / n,
-    latencyP50Ms: percentile(latencies, 50),
-    latencyP95Ms: percentile(latencies, 95),
-    misses,
-  };
+  const s = await scoreGold(retriever, items, Number.POSITIVE_INFINITY);
+  return { n: items.length, recallAt1: s.precisionAt1, recallAt3: s.recallAt3, latencyP50Ms: s.latencyP50Ms, latencyP95Ms: s.latencyP95Ms, misses: s.misses };
 }
 
 /** A sentence with the passages that support it; an empty list means none does (a citation would be false). */
