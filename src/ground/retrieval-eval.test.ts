@@ -9,12 +9,12 @@ import { openRetriever } from './retriever.ts';
 /**
  * Regression floors for the default retriever on the TEST split of eval/retrieval/labelled.jsonl, the team-written
  * set (the real-sentence figures are in gold-retrieval.test.ts). Measured when the floors were set
- * (eval/results/retrieval.md, 182 passages): recall@3 0.964, recall@1 0.798 (0.976 / 0.869 with the 84 passages
+ * (eval/results/retrieval.md, 194 passages): recall@3 0.964, recall@1 0.774 (0.976 / 0.869 with the 84 passages
  * the set was written for). The floors sit about two sentences (of 84) below, so a real regression fails and noise
  * does not. Latency is measured by eval/retrieval/run.ts, never asserted in a test.
  */
 const TEST_RECALL_AT_3_FLOOR = 0.94;
-const TEST_RECALL_AT_1_FLOOR = 0.77;
+const TEST_RECALL_AT_1_FLOOR = 0.75;
 
 let kb: KnowledgeBase;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-retrieval-eval-'));
