@@ -64,7 +64,6 @@ export const MEDICAL_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   fibrotic: ['fibrosis'],
   calcific: ['calcification'],
   calcified: ['calcification'],
-  calcifications: ['calcification'],
   atheroma: ['atherosclerosis'],
   atheromatous: ['atherosclerosis'],
   atherosclerotic: ['atherosclerosis'],
@@ -105,13 +104,14 @@ const ROMAN_SEGMENTS: Readonly<Record<string, string>> = {
 /**
  * Function words, plus (from MEDICAL_TEXT_VERSION 2) the verbs and hedges with which report sentences introduce a
  * finding ("was observed", "is seen", "considering", "consistent with", "shadow" as translated reports use it):
- * they carry no information about which definition supports the sentence.
+ * they carry no information about which definition supports the sentence. (The plural "shadows" is kept: dropping
+ * it too lowered dev recall@3 by two sentences.)
  */
 const STOPWORDS = new Set(
   (
     'a an and are as at be by for from has have in into is it its of on or that the their then there these this to was were which with ' +
     'been being observed detected seen noted considering considered consider suggesting suggestive suggest consistent compatible ' +
-    'appearance visible shown show shows shadow shadow'
+    'appearance visible shown show shows shadow'
   ).split(' '),
 );
 
