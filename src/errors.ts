@@ -87,7 +87,7 @@ export const ERRORS = {
   GCT_GROUND_MODEL_NOT_FOUND: spec('GCT_GROUND_MODEL_NOT_FOUND', 500, 'Put a sentence-embedding model in models/<name>/ (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx, as exported for transformers.js), or use the default embedder.'),
   GCT_GROUND_MODEL_LOAD_FAILED: spec('GCT_GROUND_MODEL_LOAD_FAILED', 500, 'Re-export the embedding model for transformers.js (ONNX with a last_hidden_state or sentence_embedding output) and check its tokenizer files.'),
   GCT_GROUND_INDEX_FAILED: spec('GCT_GROUND_INDEX_FAILED', 500, 'Check that <dataDir>/index is writable; delete its files to force a rebuild.'),
-  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number and lexicalWeight in [0, 1].'),
+  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number, lexicalWeight and locationWeight in [0, 1] and bm25Saturation > 0.'),
   GCT_GROUND_STORE_READ_ONLY: spec('GCT_GROUND_STORE_READ_ONLY', 405, 'The groundct vector store mirrors the knowledge base and is read-only; add a passage file under knowledge-base/passages and reopen the store.'),
   GCT_GROUND_TEXT_UNREADABLE: spec('GCT_GROUND_TEXT_UNREADABLE', 400, 'Pass a readable UTF-8 text or Markdown file holding the report to ground.'),
   GCT_GROUND_STUDY_DIR_INVALID: spec('GCT_GROUND_STUDY_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold findings.json with measurements.json, or report.json, that parse as groundct artifacts."),

@@ -152,7 +152,7 @@ export async function reportFromStudy(
 
 /** Findings -> report (templates, optional LLM narrator) -> grounding -> Markdown. */
 export async function reportFromFindings(measurements: Measurements, findings: Findings, resources: PipelineResources, followup?: Followup, onGround?: () => void): Promise<{ report: Report; markdown: string }> {
-  const templated = buildReport(measurements, findings, { templates: resources.templates, ...(followup ? { followup } : {}) });
+  const templated = buildReport(measurements, findings, { templates: resources.templates, kb: resources.kb, ...(followup ? { followup } : {}) });
   const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
   onGround?.();
   const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });
