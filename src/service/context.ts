@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { ArtifactCache } from './artifact-cache.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
+import type { ServiceMetrics } from './metrics.ts';
 import type { Storage } from './storage/types.ts';
 
 /** The shared handles of the service, attached once at the root as `app.groundct`. */
@@ -12,6 +13,7 @@ export interface ServiceContext {
   readonly artifacts: ArtifactCache;
   /** The knowledge base (passages cited by findings and reports), loaded on first use and kept. */
   readonly knowledgeBase: () => Promise<KnowledgeBase>;
+  readonly metrics: ServiceMetrics;
 }
 
 declare module 'fastify' {
