@@ -165,7 +165,7 @@ export async function openPostgresMetadata(options: PostgresMetadataOptions): Pr
   const usage = async (c: pg.PoolClient | pg.Pool, owner: string): Promise<OwnerUsage> => {
     const r = await c.query<{ stored: string; active: string }>(
       `SELECT (SELECT COALESCE(SUM(input_bytes), 0) FROM studies WHERE owner = $1)
-            + (SELECT COALESCE(SUM(a.bytes), 0) FROM artifacts a JOIN studies s ON s.id = a.study_id WHERE s.owner = $1) AS stored,
+            + (SELECT COALESCE(SUM(a.bytes), 0) FROM artifacts a JOIN studies s ON s.id = a.study_id WHERE s.owner = $1 AND a.file NOT LIKE 'input/%') AS stored,
               (SELECT COUNT(*) FROM jobs j JOIN studies s ON s.id = j.study_id WHERE s.owner = $1 AND j.state IN ('queued', 'running')) AS active`,
       [owner],
     );

@@ -126,7 +126,7 @@ export function openSqliteMetadata(file: string, options: { migrate?: boolean } 
     deleteStudy: db.prepare('DELETE FROM studies WHERE id = ?'),
     studyIds: db.prepare('SELECT id FROM studies'),
     storedBytes: db.prepare(
-      'SELECT (SELECT COALESCE(SUM(input_bytes), 0) FROM studies WHERE owner = ?) + (SELECT COALESCE(SUM(a.bytes), 0) FROM artifacts a JOIN studies s ON s.id = a.study_id WHERE s.owner = ?) AS n',
+      "SELECT (SELECT COALESCE(SUM(input_bytes), 0) FROM studies WHERE owner = ?) + (SELECT COALESCE(SUM(a.bytes), 0) FROM artifacts a JOIN studies s ON s.id = a.study_id WHERE s.owner = ? AND a.file NOT LIKE 'input/%') AS n",
     ),
     activeJobs: db.prepare("SELECT COUNT(*) AS n FROM jobs j JOIN studies s ON s.id = j.study_id WHERE s.owner = ? AND j.state IN ('queued', 'running')"),
     getJob: db.prepare('SELECT * FROM jobs WHERE id = ?'),

@@ -74,7 +74,7 @@ export const ADMIN_PRINCIPAL = 'admin';
 
 /** What one owner holds now (quotas). */
 export interface OwnerUsage {
-  /** Input bytes of the owner's studies plus the bytes of their artifacts. */
+  /** Input bytes of the owner's studies plus the bytes of their artifacts (an artifact that is an input file counts once). */
   readonly storedBytes: number;
   /** The owner's jobs in state queued or running. */
   readonly activeJobs: number;
