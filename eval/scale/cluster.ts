@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { abdomenPreset, generateStudy, writeStudy } from '../../src/phantom/index.ts';
+import { abdomenPreset, generateStudy, mulberry32, writeStudy } from '../../src/phantom/index.ts';
 import { createApiToken, multipartBody, openStorage, type JobRecord } from '../../src/service/index.ts';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -64,18 +64,6 @@ export interface ClusterResult {
   readonly ok: boolean;
 }
 
-/** mulberry32: a small seeded generator, so that a run's kill schedule can be repeated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const quantile = (xs: number[], q: number) => {
   if (xs.length === 0) return 0;
@@ -108,7 +96,9 @@ const REPO = resolve(new URL('../..', import.meta.url).pathname);
 
 export async function runCluster(options: ClusterOptions): Promise<ClusterResult> {
   const log = options.log ?? (() => undefined);
-  const random = rng(options.seed);
+  // Seeded, so that a run's kill schedule can be repeated.
+  const prng = mulberry32(options.seed);
+  const random = () => prng.next();
   const between = ([lo, hi]: readonly [number, number]) => lo + random() * (hi - lo);
   const work = await mkdtemp(join(tmpdir(), 'gct-cluster-'));
   const logsDir = join(work, 'logs');

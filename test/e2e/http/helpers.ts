@@ -159,6 +159,21 @@ export async function freshBackend(name: BackendName): Promise<TestBackend> {
   };
 }
 
+/** Fresh backends for the tests of one file, all cleaned up by `cleanupAll` (in afterAll). */
+export function backendPool(): { fresh: (name: BackendName) => Promise<TestBackend>; cleanupAll: () => Promise<void> } {
+  const made: TestBackend[] = [];
+  return {
+    async fresh(name) {
+      const b = await freshBackend(name);
+      made.push(b);
+      return b;
+    },
+    async cleanupAll() {
+      for (const b of made.splice(0)) await b.cleanup();
+    },
+  };
+}
+
 /** The test config on a backend. */
 export function backendConfig(backend: TestBackend, service: Record<string, unknown> = {}, storage: Record<string, unknown> = {}): Config {
   return testConfig(backend.dataDir, service, { ...backend.storage, ...storage });

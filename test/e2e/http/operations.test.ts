@@ -7,25 +7,19 @@ import { readdir } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, startServer } from '../../../src/service/index.ts';
-import { BACKENDS, backendConfig, freshBackend, makeStudyFiles, newToken, removeDir, standardParts, studiesDir, upload, waitForJob, type StudyFiles, type TestBackend } from './helpers.ts';
+import { BACKENDS, backendConfig, backendPool, makeStudyFiles, newToken, removeDir, standardParts, studiesDir, upload, waitForJob, type StudyFiles, type TestBackend } from './helpers.ts';
 
 let files: StudyFiles;
-const backends: TestBackend[] = [];
+const { fresh, cleanupAll } = backendPool();
 
 beforeAll(async () => {
   files = await makeStudyFiles();
 });
 
 afterAll(async () => {
-  for (const b of backends) await b.cleanup();
+  await cleanupAll();
   await removeDir(files.dir);
 });
-
-async function fresh(name: TestBackend['name']): Promise<TestBackend> {
-  const b = await freshBackend(name);
-  backends.push(b);
-  return b;
-}
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,25 +7,19 @@ import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, multipartBody, startServer } from '../../../src/service/index.ts';
-import { BACKENDS, backendConfig, freshBackend, makeStudyFiles, newToken, removeDir, stagingDir, standardParts, studiesDir, upload, waitForJob, type BackendName, type StudyFiles, type TestBackend } from './helpers.ts';
+import { BACKENDS, backendConfig, backendPool, makeStudyFiles, newToken, removeDir, stagingDir, standardParts, studiesDir, upload, waitForJob, type StudyFiles } from './helpers.ts';
 
 let files: StudyFiles;
-const backends: TestBackend[] = [];
+const { fresh, cleanupAll } = backendPool();
 
 beforeAll(async () => {
   files = await makeStudyFiles();
 });
 
 afterAll(async () => {
-  for (const b of backends) await b.cleanup();
+  await cleanupAll();
   await removeDir(files.dir);
 });
-
-async function fresh(name: BackendName) {
-  const b = await freshBackend(name);
-  backends.push(b);
-  return b;
-}
 
 describe.each(BACKENDS)('restart on %s', (backendName) => {
   it('closing the app mid-job (no shutdown grace) puts the job back in the queue; the rebuilt app runs it to done', async () => {
