@@ -55,6 +55,8 @@ interface Running {
   readonly startedMs: number;
   /** Why the worker is being stopped from outside, if it is. */
   stopping?: 'close' | 'cancel' | 'lost';
+  /** The thread reported its end: the lease is no longer renewed (the end's record releases it). */
+  finishing?: boolean;
   heartbeat?: NodeJS.Timeout;
 }
 
@@ -211,8 +213,12 @@ export class JobRunner implements JobQueue {
       if (m.type === 'progress') {
         chain = chain.then(() => meta.updateJobProgress(job.id, leaseToken, m.stage, m.percent)).catch(() => undefined);
       } else if (m.type === 'done') {
+        entry.finishing = true;
+        clearInterval(entry.heartbeat);
         settle(() => record('done', () => meta.completeJob(job.id, leaseToken, m.artifacts.map((a) => ({ ...a, studyId: job.studyId })), m.result)));
       } else if (m.type === 'failed') {
+        entry.finishing = true;
+        clearInterval(entry.heartbeat);
         settle(async () => {
           if (m.stack) this.log.error({ jobId: job.id, code: m.error.code, stack: m.stack }, 'job failed with an unexpected error');
           else this.log.warn({ jobId: job.id, code: m.error.code }, 'job failed');
@@ -244,7 +250,7 @@ export class JobRunner implements JobQueue {
 
   /** Renews a running job's lease; stops the thread when the lease was lost or the job deleted. */
   private async renew(entry: Running): Promise<void> {
-    if (entry.stopping) return;
+    if (entry.stopping || entry.finishing) return;
     const { job, leaseToken } = entry.claimed;
     let state;
     try {
@@ -254,7 +260,8 @@ export class JobRunner implements JobQueue {
       this.log.warn({ jobId: job.id, code: (e as { code?: string }).code }, 'could not renew a job lease');
       return;
     }
-    if (state === 'held' || entry.stopping) return;
+    // A renewal that crossed the job's own end reads 'lost' (the lease was released by the end's record).
+    if (state === 'held' || entry.stopping || entry.finishing) return;
     this.log.warn({ jobId: job.id, state }, state === 'gone' ? 'job deleted while running: stopping it' : 'job lease lost: stopping it, another worker owns it now');
     entry.stopping = state === 'gone' ? 'cancel' : 'lost';
     clearInterval(entry.heartbeat);
