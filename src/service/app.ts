@@ -28,7 +28,7 @@ import { pacsRoutes } from './routes/pacs.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { studyRoutes } from './routes/studies.ts';
 import { viewerRoutes } from './routes/viewer.ts';
-import { openStorage } from './storage/local-storage.ts';
+import { openStorage } from './storage/open-storage.ts';
 import type { Storage } from './storage/types.ts';
 
 export interface AppDeps {

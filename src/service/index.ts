@@ -10,7 +10,7 @@ export { buildApp, type AppDeps } from './app.ts';
 export { startServer, type StartedServer } from './server.ts';
 export type { ServiceContext } from './context.ts';
 export { createApiToken, hashToken, bearerToken, type CreatedToken } from './auth/tokens.ts';
-export { openLocalStorage, openStorage } from './storage/local-storage.ts';
+export { openLocalStorage, openStorage } from './storage/open-storage.ts';
 export { JobRunner, type JobQueue } from './jobs/job-queue.ts';
 export type { Storage, MetadataStore, BlobStore, StudyRecord, JobRecord, JobState, ArtifactRecord, TokenRecord, StoredInput, ErrorBody, Principal } from './storage/types.ts';
 export { ADMIN_PRINCIPAL } from './storage/types.ts';
