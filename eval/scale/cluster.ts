@@ -194,8 +194,10 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
   let next = 0;
   let rr = 0;
   const apiMembers = members.filter((m) => m.role !== 'worker');
+  /** How long one study's upload is retried while API processes are down (a restart takes seconds under load). */
+  const UPLOAD_RETRY_MS = 120_000;
   const uploadOne = async (): Promise<void> => {
-    for (let attempt = 0; attempt < 30; attempt++) {
+    for (const giveUp = Date.now() + UPLOAD_RETRY_MS; Date.now() < giveUp; ) {
       const live = apiMembers.filter((m) => m.url);
       const target = live[rr++ % Math.max(1, live.length)];
       if (!target?.url) {
@@ -211,6 +213,7 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
         await res.arrayBuffer();
         if (res.status === 503) {
           refused++;
+          await sleep(250);
           continue;
         }
         failedUploads++;
@@ -219,7 +222,7 @@ export async function runCluster(options: ClusterOptions): Promise<ClusterResult
       } catch {
         // The process was killed under the request: a load balancer sends it to another one.
         refused++;
-        await sleep(100);
+        await sleep(250);
       }
     }
     failedUploads++;

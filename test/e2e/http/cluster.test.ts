@@ -22,6 +22,7 @@ describe('cluster under kill -9 (bounded)', () => {
   it.runIf(BACKENDS.includes('postgres'))('PostgreSQL: 1 API + 2 workers, 6 studies, 2 worker kills and 1 API kill', { timeout: 240_000 }, async () => {
     const r = await runCluster({ ...base, backend: 'postgres', processes: { api: 1, worker: 2, all: 0 }, kills: { api: 1, worker: 2, all: 0 }, studies: 6 });
     expect(r.killed).toEqual({ api: 1, worker: 2, all: 0 });
+    expect(r.uploads.failed).toBe(0);
     expect(r.lost).toBe(0);
     expect(r.jobs.queued + r.jobs.running).toBe(0);
     expect(r.jobs.done + r.jobs.failed).toBe(r.uploads.accepted + r.uploads.unknownToClient);
@@ -33,6 +34,7 @@ describe('cluster under kill -9 (bounded)', () => {
   it('SQLite: one server killed 3 times while 5 studies are processed', { timeout: 240_000 }, async () => {
     const r = await runCluster({ ...base, backend: 'sqlite', processes: { api: 0, worker: 0, all: 1 }, kills: { api: 0, worker: 0, all: 3 }, studies: 5 });
     expect(r.killed.all).toBe(3);
+    expect(r.uploads.failed).toBe(0);
     expect(r.lost).toBe(0);
     expect(r.jobs.queued + r.jobs.running).toBe(0);
     expect(r.completedTwice).toBe(0);
