@@ -316,6 +316,9 @@ export class JobRunner implements JobQueue {
     this.closed = true;
     clearInterval(this.pollTimer);
     await this.unsubscribe?.();
+    // A job claimed a moment ago may still be on its way into `running` (its study is being read): the pump
+    // stops after that launch, so wait for it, else the claimed job would be left running until its lease expires.
+    while (this.pumping) await new Promise((r) => setTimeout(r, 5));
     // Running jobs may finish within the grace period; the rest are handed back.
     const deadline = Date.now() + this.config.service.jobs.shutdownGraceMs;
     while (this.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
