@@ -1,7 +1,7 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import { phaseWords, type Finding } from '../findings/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { areaCm2Text, huText, lengthText, litreText, mm3Text, percentText, ratioText, sizeText, volumeText } from './format.ts';
+import { areaCm2Text, huText, lengthText, litreText, mm3Text, ratioText, sharePercentText, sizeText, volumeText } from './format.ts';
 import { compareGroups, groupOf, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext, stageContext, type LesionBundle } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
@@ -111,10 +111,10 @@ function simpleSentence(f: Finding, group: string): SentencePlan | null {
     case 'emphysema':
       return plan(group, TEMPLATES.emphysema, {
         statement: f.statement,
-        percent: percentText(v.lowAttenuationPercent),
+        percent: sharePercentText(v.lowAttenuationPercent),
         threshold: huText(v.laaAtOrBelowHu),
         lungs: ['right', 'left'].filter((side) => v[`lung${side === 'right' ? 'Right' : 'Left'}LowAttenuationPercent`] !== undefined)
-          .map((side) => ({ name: side, percent: percentText(v[`lung${side === 'right' ? 'Right' : 'Left'}LowAttenuationPercent`]) })),
+          .map((side) => ({ name: side, percent: sharePercentText(v[`lung${side === 'right' ? 'Right' : 'Left'}LowAttenuationPercent`]) })),
         volume: v.totalLungVolumeMl === undefined ? null : litreText(v.totalLungVolumeMl),
         partial: f.attributes.partiallyImaged === true,
         predominance: f.attributes.predominance ?? null,

@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/index.ts';
-import { huText, lengthText, percentText, ratioText, sizeText, volumeText } from './format.ts';
+import { huText, lengthText, ratioText, sharePercentText, sizeText, volumeText } from './format.ts';
 import { groupOf, groupRank, organDisplay } from './groups.ts';
 import { bundleIds, lesionBundles, lesionContext } from './lesion-context.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
@@ -79,7 +79,7 @@ function abnormalItems(findings: readonly Finding[]): Item[] {
     } else if (f.type === 'kidney_stone') {
       p = plan(group, TEMPLATES.impressionCalcium, { kind: 'stone', kidney: f.subject.side, size: `${Math.round(v.largestSizeMm)} mm`, count: v.count }, [f.id]);
     } else if (f.type === 'emphysema') {
-      p = plan(group, TEMPLATES.impressionEmphysema, { statement: f.statement, percent: percentText(v.lowAttenuationPercent) }, [f.id]);
+      p = plan(group, TEMPLATES.impressionEmphysema, { statement: f.statement, percent: sharePercentText(v.lowAttenuationPercent) }, [f.id]);
     } else if (f.type === 'vessel_calibre' || f.type === 'dissection') {
       p = vesselImpression(f);
     } else if (f.type === 'vertebral_fracture' || f.type === 'bone_density') {
