@@ -6,8 +6,8 @@ import { PASSAGES } from './rules.ts';
 import type { Finding } from './schema.ts';
 
 /**
- * Calcification and kidney stone findings (agatston1990-calcium-score, hecht2017-cac-noncardiac-ct,
- * groundct-calcium-and-stones). Both need a non-contrast scan that the rules may rely on (stated, or estimated
+ * Calcification and kidney stone findings (agatston1990-calcium-score, cacdrs2018-categories,
+ * cacdrs2018-visual-noncardiac-ct, esc2014-aortic-atherosclerosis, eau2016-urolithiasis-ct, groundct-calcium-and-stones). Both need a non-contrast scan that the rules may rely on (stated, or estimated
  * with the confidence groundct-contrast-phase-estimation asks): contrast in blood and urine reaches the
  * thresholds. Otherwise a 'not assessed' finding says why. The measurement's thresholds must be the passages'.
  */
@@ -49,7 +49,7 @@ function coronary(ctx: RuleContext, score: CalciumScore): Finding {
       'scored on a scan that is not ECG-gated: motion blurs calcium and small amounts are underestimated',
       ...(score.region === 'heart' ? ['the coronary arteries are not segmented: the score covers the heart region, valve and annulus calcium included'] : []),
     ],
-    criteria: [PASSAGES.coronaryNonGated, PASSAGES.agatston, PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
+    criteria: [PASSAGES.coronaryNonGated, PASSAGES.coronaryBands, PASSAGES.agatston, PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
   });
 }
 
@@ -67,7 +67,7 @@ function aortic(ctx: RuleContext, score: CalciumScore): Finding | null {
     attributes: { region: 'aorta', partiallyImaged: score.partiallyImaged },
     caveats: score.partiallyImaged ? ['the aorta runs beyond the scan: the score covers the imaged part'] : [],
     evidence: [structureEvidence(stats)],
-    criteria: [PASSAGES.agatston, PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
+    criteria: [PASSAGES.aorticAtherosclerosis, PASSAGES.agatston, PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
   });
 }
 
@@ -82,7 +82,7 @@ function stones(ctx: RuleContext, k: KidneyStones): Finding | null {
     return makeFinding({
       ...base, status: 'normal', significance: 0, statement: 'no stone', values: { count: 0 },
       attributes: { partiallyImaged: k.partiallyImaged }, caveats: k.partiallyImaged ? ['the kidney runs beyond the scan: its imaged part only'] : [],
-      criteria: [PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
+      criteria: [PASSAGES.calciumAndStones, PASSAGES.kidneyStones, ...phaseCriteria(ctx)],
     });
   const largest = k.stones[0];
   return makeFinding({
@@ -93,7 +93,7 @@ function stones(ctx: RuleContext, k: KidneyStones): Finding | null {
     values: { count: k.stones.length, largestSizeMm: largest.sizeMm, largestPeakHu: largest.peakHu },
     attributes: { partiallyImaged: k.partiallyImaged, largestCentroidRas: largest.rasCentroid.map((x) => x.toFixed(1)) },
     caveats: ['a calcified renal artery at the hilum can look like a stone on one scan'],
-    criteria: [PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
+    criteria: [PASSAGES.kidneyStones, PASSAGES.calciumAndStones, ...phaseCriteria(ctx)],
   });
 }
 

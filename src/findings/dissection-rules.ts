@@ -6,7 +6,7 @@ import { PASSAGES } from './rules.ts';
 import type { Finding } from './schema.ts';
 
 /**
- * Aortic dissection (stanford-debakey-dissection, groundct-dissection): present when the false-lumen mask has
+ * Aortic dissection (accaha2022-aortic-dissection-classification, groundct-dissection): present when the false-lumen mask has
  * voxels; its volume, the sections it runs through, and the Stanford and DeBakey types when the ascending aorta is
  * imaged as a section of its own (type A / I / II when the ascending aorta is involved; B / IIIa / IIIb when not,
  * IIIb when an abdominal section is involved). An empty false-lumen mask is a negative.

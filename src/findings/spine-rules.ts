@@ -7,12 +7,13 @@ import type { Finding } from './schema.ts';
 /**
  * Spine findings from the routine vertebral measurements (measure/vertebral-body.ts):
  *
- * - vertebral fractures graded by Genant's semiquantitative bands (genant1993-vertebral-fracture) on the largest
+ * - vertebral fractures graded by Genant's semiquantitative bands (genant1993-vertebral-fracture-grades) on the largest
  *   relative height loss of a body: wedge = 1 - anterior / posterior height; biconcave = 1 - middle / the larger of
  *   anterior and posterior (only when the middle height is the smallest); crush = 1 - posterior height / the mean
  *   posterior height of the measured neighbours above and below;
  * - one summary finding naming the measured levels without a deformity of grade 1 or more;
- * - L1 trabecular attenuation against Pickhardt's thresholds (pickhardt2013-l1-attenuation).
+ * - L1 trabecular attenuation against Pickhardt's thresholds (pickhardt2013-opportunistic-bone-density); not graded in a
+ *   fractured L1, where the screen is invalid.
  */
 
 const GRADE_WORD = ['none', 'mild', 'moderate', 'severe'] as const;
@@ -103,7 +104,13 @@ function l1Finding(ctx: RuleContext, bodies: readonly VertebralBody[]): Finding[
   if (l1 === undefined || l1.trabecularHuMean === null || stats === undefined || !stats.present) return [];
   const hu = l1.trabecularHuMean;
   const r = ctx.rules.l1;
-  const [statement, status, significance] = hu <= r.likelyAtOrBelowHu
+  // Pickhardt's screen is invalid in a fractured vertebra: the attenuation is reported but not graded.
+  const n = bodies.indexOf(l1);
+  const loss = heightLoss(ctx, l1, [bodies[n - 1], bodies[n + 1]].filter((x): x is VertebralBody => x !== undefined));
+  const fractured = loss !== null && loss.grade > 0;
+  const [statement, status, significance] = fractured
+    ? (['not assessed', 'indeterminate', 0] as const)
+    : hu <= r.likelyAtOrBelowHu
     ? (['osteoporosis likely', 'abnormal', 2] as const)
     : hu <= r.possibleAtOrBelowHu
       ? (['low bone density possible', 'indeterminate', 1] as const)
@@ -123,7 +130,7 @@ function l1Finding(ctx: RuleContext, bodies: readonly VertebralBody[]): Finding[
         likelyAtOrBelowHu: r.likelyAtOrBelowHu,
         possibleAtOrBelowHu: r.possibleAtOrBelowHu,
       },
-      attributes: { level: 'L1', phase: ctx.phase.phase },
+      attributes: { level: 'L1', phase: ctx.phase.phase, ...(fractured ? { reason: 'L1 fractured' } : {}) },
       caveats: ['an opportunistic screen: DXA confirms osteoporosis'],
       evidence: [structureEvidence(stats)],
       criteria: [PASSAGES.l1Attenuation, PASSAGES.vertebralBody],

@@ -11,11 +11,11 @@ import type { Evidence, Finding } from './schema.ts';
  * Vessel calibre findings from the routine vessel measurements (measure/vessel-calibre.ts):
  *
  * - one finding per aortic section with its largest perpendicular diameter, classed by the limits of its region
- *   (ascending aorta and arch, descending thoracic aorta: acc-aha-2022-thoracic-aorta; abdominal aorta:
- *   svs2018-abdominal-aortic-aneurysm): normal calibre, dilated (ectatic in the abdomen), or aneurysmal. A section
+ *   (ascending aorta and arch, descending thoracic aorta: accaha2022-aortic-aneurysm-definition, with groundct's
+ *   limits in groundct-vessel-calibre; abdominal aorta: svs2018-aaa-surveillance-and-repair): normal calibre, dilated (ectatic in the abdomen), or aneurysmal. A section
  *   whose region is not known (no landmark at all) is measured but not classed;
  * - the iliac arteries' largest diameter, descriptive (no threshold is applied);
- * - the main pulmonary artery at its bifurcation (truong2012-pulmonary-artery-diameter, by sex; the men's limit
+ * - the main pulmonary artery at its bifurcation (framingham-pulmonary-artery-diameter, by sex; the men's limit
  *   when the sex is unknown, with a caveat) and the PA : ascending aorta ratio (wells2012-pa-aorta-ratio).
  *
  * Evidence is the vessel's label restricted to the section: its box around the section's samples, its centroid

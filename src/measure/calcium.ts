@@ -5,7 +5,7 @@ import { axialAxisOf } from './diameters.ts';
 import type { MeasuredStructureStats, StructureStats } from './types.ts';
 
 /**
- * Calcium scores and kidney stones (passages agatston1990-calcium-score, hecht2017-cac-noncardiac-ct,
+ * Calcium scores and kidney stones (passages agatston1990-calcium-score, cacdrs2018-visual-noncardiac-ct,
  * groundct-calcium-and-stones). All on the voxel data as stored; meaningful on non-contrast scans only (the
  * findings stage decides, from the phase).
  *

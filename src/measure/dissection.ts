@@ -7,7 +7,7 @@ import type { VesselCalibre } from './vessel-types.ts';
 
 /**
  * Aortic dissection from TotalSegmentator's aortic_dissection masks (aorta_true_lumen, aorta_false_lumen), passages
- * stanford-debakey-dissection and groundct-dissection: the false- and true-lumen volumes (voxel count x voxel
+ * accaha2022-aortic-dissection-classification and groundct-dissection: the false- and true-lumen volumes (voxel count x voxel
  * volume, exact), and the aortic sections the false lumen runs through: each false-lumen voxel belongs to the
  * section of its nearest aortic centreline sample (vessel-calibre.ts); a section counts as involved from
  * MIN_SECTION_FALSE_LUMEN_ML of false lumen. At most MAX_ASSIGNED voxels are assigned (every n-th, each standing for

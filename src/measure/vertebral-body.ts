@@ -6,8 +6,8 @@ import type { MeasuredStructureStats, StructureStats } from './types.ts';
 import { VERTEBRA_LEVELS, vertebraLevelOf } from './vertebral-level.ts';
 
 /**
- * Vertebral body heights and trabecular attenuation, per vertebra (passages genant1993-vertebral-fracture,
- * pickhardt2013-l1-attenuation, groundct-vertebral-body):
+ * Vertebral body heights and trabecular attenuation, per vertebra (passages genant1993-vertebral-fracture-grades,
+ * pickhardt2013-opportunistic-bone-density, groundct-vertebral-body):
  *
  * - the vertebra's own frame: craniocaudal axis s along the spine (from the neighbouring vertebrae's centroids,
  *   else patient S), anteroposterior axis a = patient anterior made orthogonal to s, left-right l = s x a;

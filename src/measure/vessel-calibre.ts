@@ -238,7 +238,7 @@ function measurePulmonaryArtery(c: Context, aorta: { calibre: VesselCalibre; tra
 
 /**
  * The main pulmonary artery diameter where radiologists measure it, at the level of the bifurcation (Truong et al.
- * 2012; passage truong2012-pulmonary-artery-diameter): the pul_bifurcation landmark's section when given, else the
+ * 2012; passage framingham-pulmonary-artery-diameter): the pul_bifurcation landmark's section when given, else the
  * largest section of the trunk over the 15 mm before the bifurcation. The ascending aorta is read on the same axial
  * level: the aortic sample between the root and the arch apex nearest in height (within 10 mm).
  */

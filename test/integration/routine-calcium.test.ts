@@ -60,7 +60,7 @@ describe('calcium score and kidney stones', () => {
     const cac = f.find((x) => x.id === 'heart.coronary_calcium')!;
     expect(cac.statement).toBe('mild coronary calcification');
     expect(cac.caveats[0]).toMatch(/not ECG-gated/);
-    expect(cac.criteria).toEqual(['hecht2017-cac-noncardiac-ct', 'agatston1990-calcium-score', 'groundct-calcium-and-stones']);
+    expect(cac.criteria).toEqual(['cacdrs2018-visual-noncardiac-ct', 'cacdrs2018-categories', 'agatston1990-calcium-score', 'groundct-calcium-and-stones']);
     const s = f.find((x) => x.id === 'kidney_left.stones')!;
     expect([s.statement, s.values.count, s.significance]).toEqual(['stone', 1, 2]);
   });

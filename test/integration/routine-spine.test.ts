@@ -54,7 +54,7 @@ describe('spine phantom: Genant grade and L1 attenuation findings', () => {
     kb = await loadKnowledgeBase();
   });
 
-  it('L1 wedge of 35 % is a moderate (grade 2) fracture; T12, L2, L3 are preserved; L1 at 95 HU: osteoporosis likely', () => {
+  it('L1 wedge of 35 % is a moderate (grade 2) fracture; T12, L2, L3 are preserved; the fractured L1 is not graded for density', () => {
     const p = spinePhantom({ spacingMm: [1, 1, 1], vertebrae: VERTEBRAE });
     const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, provenance: { ct: 'phantom', masks: 'phantom' } });
     const f = deriveFindings(m, kb).findings;
@@ -62,16 +62,17 @@ describe('spine phantom: Genant grade and L1 attenuation findings', () => {
     expect(l1.statement).toBe('moderate wedge fracture');
     expect(l1.values.genantGrade).toBe(2);
     expect(Math.abs(l1.values.heightLossPercent - 34.7)).toBeLessThan(5);
-    expect(l1.criteria).toEqual(['genant1993-vertebral-fracture', 'groundct-vertebral-body']);
+    expect(l1.criteria).toEqual(['genant1993-vertebral-fracture-grades', 'groundct-vertebral-body']);
     expect(l1.evidence[0].structure).toBe('vertebrae_L1');
     expect(f.find((x) => x.id === 'spine.vertebral_heights')!.attributes.levels).toEqual(['T12', 'L2', 'L3']);
     const density = f.find((x) => x.id === 'vertebrae_L1.bone_density')!;
     expect(density.values.trabecularHuMean).toBe(95);
-    expect(density.statement).toBe('osteoporosis likely');
+    // Pickhardt's screen is invalid in a fractured vertebra.
+    expect([density.statement, density.status, density.attributes.reason]).toEqual(['not assessed', 'indeterminate', 'L1 fractured']);
   });
 
-  it('a trabecular L1 of 140 HU is "possible", of 200 HU "unlikely" (the bands at 110 and 160 HU)', () => {
-    for (const [hu, statement] of [[140, 'low bone density possible'], [200, 'osteoporosis unlikely']] as const) {
+  it('an intact L1 of 95 HU is "likely", of 140 HU "possible", of 200 HU "unlikely" (the bands at 110 and 160 HU)', () => {
+    for (const [hu, statement] of [[95, 'osteoporosis likely'], [140, 'low bone density possible'], [200, 'osteoporosis unlikely']] as const) {
       const p = spinePhantom({ spacingMm: [1.5, 1.5, 1.5], vertebrae: VERTEBRAE.map((v) => (v.level === 'L1' ? { ...v, anteriorHeightMm: 26, trabecularHu: hu } : v)) });
       const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, provenance: { ct: 'phantom', masks: 'phantom' } });
       const f = deriveFindings(m, kb).findings;
