@@ -15,8 +15,11 @@ import { SHARED_STUDIES, buildStudy } from './studies.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-/** The question sets: templated phrasings (phantom), held-out phrasings (heldout), ../shared/data cases (shared), change over time (followup). */
-export const QUESTION_SETS = ['phantom', 'heldout', 'shared', 'followup'] as const;
+/**
+ * The question sets: templated phrasings (phantom), held-out phrasings (heldout), ../shared/data cases (shared), change
+ * over time (followup), routine measurements (routine).
+ */
+export const QUESTION_SETS = ['phantom', 'heldout', 'shared', 'followup', 'routine'] as const;
 
 export function allQuestions(): (QuestionItem & { set: string })[] {
   return QUESTION_SETS.flatMap((set) => readQuestionSet(here(`${set}.jsonl`)).map((q) => ({ ...q, set })));

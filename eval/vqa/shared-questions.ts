@@ -67,7 +67,7 @@ export function sharedQuestions(ref: SharedReference): Draft[] {
   add('totalseg', 'comparison', 'Which has higher attenuation, the liver or the spleen?', { answerable: true, answer: s.liver.meanHu! > s.spleen.meanHu! ? 'liver' : 'spleen' }, 'reference mean HU (imaged parts)');
   add('totalseg', 'normality', 'Is the pancreas normal in size?', { answerable: true, answer: s.pancreas.volumeMl! > 83 ? 'no' : 'yes' }, 'reference volume vs radgpt-pancreas-volume 83 cm3');
   add('totalseg', 'normality', 'Is the spleen enlarged?', no('partially_imaged'), 'spleen cut by the slab');
-  add('totalseg', 'normality', 'Is the liver fatty?', no('out_of_scope'), 'phase not stated in the NIfTI: steatosis thresholds need non-contrast CT');
+  add('totalseg', 'normality', 'Is the liver fatty?', { answerable: true, answer: s.liver.meanHu! <= 40 ? 'yes' : 'no' }, 'phase not stated in the NIfTI but estimated non-contrast from the aorta and portal vein (groundct-contrast-phase-estimation, issue 16); reference liver mean HU vs the 40 HU limit');
   add('totalseg', 'normality', 'Is the gallbladder normal?', { answerable: true, answer: 'yes' }, 'complete, no lesion mask, no size rule');
   add('totalseg', 'normality', 'Is the heart normal in size?', no('not_imaged'), 'heart label empty');
   add('totalseg', 'show', 'Show me the gallbladder', { answerable: true, mask: { labelName: 'gallbladder' } }, 'label file gallbladder.nii.gz');

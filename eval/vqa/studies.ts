@@ -55,6 +55,9 @@ import { deriveFindings } from '../../src/findings/index.ts';
 import type { KnowledgeBase } from '../../src/knowledge/index.ts';
 import { measureStudy, type Measurements } from '../../src/measure/index.ts';
 import { generateStudy } from '../../src/phantom/index.ts';
+import type { Scene } from '../../src/phantom/scene.ts';
+import { spinePhantom, type SpinePhantomSpec } from '../../src/phantom/spine-phantom.ts';
+import { aortaPhantom } from '../../src/phantom/vessel-phantom.ts';
 import { loadStudy } from '../../src/pipeline.ts';
 import { studyFromArtifacts, type VqaStudy } from '../../src/vqa/index.ts';
 import { dataPath } from '../../test/helpers/data.ts';
@@ -126,9 +129,38 @@ async function followupStudy(kb: KnowledgeBase): Promise<VqaStudy> {
   return studyFromArtifacts(current.measurements, withFollowupFindings(current.findings, followup));
 }
 
+/**
+ * The routine measurement phantoms (issue 16; questions in routine.jsonl, eval/vqa/routine-questions.ts): an aorta
+ * with an infrarenal aneurysm, one with a Stanford B dissection, and a spine with and without an L1 wedge
+ * fracture. Native blood pool (40 HU), so the phase is estimated non-contrast.
+ */
+export const ROUTINE_STUDIES: Readonly<Record<string, () => Scene>> = {
+  'routine-aorta': () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], aneurysm: ROUTINE_ANEURYSM }),
+  'routine-dissection': () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], dissection: { fromArcMm: 190, toArcMm: 300 } }),
+  'routine-spine': () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(true) }),
+  'routine-spine-intact': () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(false) }),
+};
+export const ROUTINE_ANEURYSM = { arcMm: 330, extraRadiusMm: 8, sigmaMm: 6 } as const;
+/** T12-L3; L1 a 26 -> 14 mm wedge (34.7 % loss at the measured columns, Genant grade 2) when `fractured`, trabecular 95 HU. */
+export function routineVertebrae(fractured: boolean): SpinePhantomSpec['vertebrae'] {
+  return [
+    { level: 'T12', posteriorHeightMm: 24, anteriorHeightMm: 23, trabecularHu: 180 },
+    { level: 'L1', posteriorHeightMm: 26, anteriorHeightMm: fractured ? 14 : 26, trabecularHu: 95 },
+    { level: 'L2', posteriorHeightMm: 27, anteriorHeightMm: 27, trabecularHu: 170 },
+    { level: 'L3', posteriorHeightMm: 28, anteriorHeightMm: 28, trabecularHu: 160 },
+  ];
+}
+
 /** Measurements -> findings -> the answerer's study, for a phantom key or a shared-data key. */
 export async function buildStudy(key: string, kb: KnowledgeBase): Promise<VqaStudy> {
   if (key === 'followup') return followupStudy(kb);
+  const routine = ROUTINE_STUDIES[key];
+  if (routine !== undefined) {
+    // No phase is stated: the routine phantoms' phase is estimated from their blood pool.
+    const p = routine();
+    const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, provenance: { ct: `phantom:${key}`, masks: `phantom:${key}` } });
+    return studyFromArtifacts(m, deriveFindings(m, kb));
+  }
   const spec = PHANTOM_STUDIES[key];
   let m: Measurements;
   if (spec !== undefined) {

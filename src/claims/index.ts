@@ -39,6 +39,7 @@ export type {
   ClaimSide,
   ContactClass,
   MeasureKind,
+  RoutineClaimDetail,
   SizeClass,
   WrittenUnit,
 } from './types.ts';
@@ -46,6 +47,7 @@ export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
 export { parseClaims, splitClauses } from './parse-claims.ts';
 export { changeClaims, matchChangeClaim } from './change-claims.ts';
+export { readRoutine, matchRoutineClaim, namedVessel, VESSEL_SECTIONS, ROUTINE_CLAIM_KINDS } from './routine-claims.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
 export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type Verdict } from './match-claim.ts';

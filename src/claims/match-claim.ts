@@ -1,5 +1,6 @@
 import type { Finding } from '../findings/index.ts';
 import { matchChangeClaim } from './change-claims.ts';
+import { matchRoutineClaim } from './routine-claims.ts';
 import { organsRelated } from './mentions.ts';
 import { claimTargets, mirrorOrgan, ReferenceIndex, type MatchOptions } from './reference.ts';
 import { withinTolerance } from './tolerances.ts';
@@ -14,7 +15,8 @@ import type { Claim, ClaimNumber, MeasureKind } from './types.ts';
  *   claimed size, on the other side / in another organ), wrong_segment, number_off, wrong_unit (the number
  *   is right in the other unit: cm for mm, mL for L), negated_present (denied but present), present_absent
  *   (asserted but absent), wrong_attenuation, wrong_stage, wrong_type (cyst vs solid), wrong_count,
- *   wrong_severity (enlarged vs massively enlarged), wrong_contact (abutment vs encasement).
+ *   wrong_severity (enlarged vs massively enlarged; mild vs moderate emphysema, fracture grade, calcium band;
+ *   ectatic vs aneurysmal), wrong_contact (abutment vs encasement), wrong_phase (contrast phase).
  * - unverifiable: the findings do not say (organ not segmented or cut by the scan border, lesion status of the
  *   organ unknown, no label for the fluid or node, nothing checkable in the claim).
  *
@@ -42,6 +44,8 @@ export const ERROR_TYPES = [
   // follow-up (change-claims.ts)
   'wrong_change',
   'wrong_response',
+  // routine measurements (routine-claims.ts)
+  'wrong_phase',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
 export type Verdict = 'supported' | 'contradicted' | 'unverifiable';
@@ -95,6 +99,9 @@ function measuredFor(f: Finding, kind: MeasureKind): number | undefined {
       return v.huMean;
     case 'angleDeg':
       return v.contactAngleDeg;
+    case 'percent':
+    case 'agatstonScore':
+      return undefined;
   }
 }
 
@@ -384,6 +391,15 @@ function direct(claim: Claim, ref: ReferenceIndex): ClaimMatch {
       const m = matchChangeClaim(claim, ref);
       return { verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), findingIds: m.findingIds, details: m.details, numeric: m.numeric };
     }
+    case 'vessel_calibre':
+    case 'emphysema':
+    case 'vertebral_fracture':
+    case 'bone_density':
+    case 'contrast_phase':
+    case 'calcification':
+    case 'kidney_stone':
+    case 'dissection':
+      return matchRoutineClaim(claim, ref);
   }
 }
 

@@ -20,6 +20,7 @@ import {
 } from './cues.ts';
 import { attributeNumbers, type OrganAnchor } from './attribute-numbers.ts';
 import { readChange, supersededByChange } from './change-claims.ts';
+import { readRoutine } from './routine-claims.ts';
 import { findMentions, organsRelated, type Mention, type SideWord } from './mentions.ts';
 import { claimNumber, findNumbers, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { Claim, ClaimLocation, ClaimNumber, ClaimSide } from './types.ts';
@@ -311,13 +312,25 @@ function clauseClaims(text: string): Claim[] {
  */
 export function parseClaims(sentence: string): Claim[] {
   return splitClauses(sentence).flatMap((c) => {
-    const change = readChange(c.text);
-    if (change.claims.length === 0) return clauseClaims(c.text);
-    // A clause about change also states the current study ("has grown from 2.0 to 2.6 cm": a 2.6 cm lesion now);
-    // the prior study's numbers and RECIST sums are blanked before it is read as one study (offsets kept).
-    let masked = c.text;
-    for (const [start, end] of change.foreignSpans) masked = masked.slice(0, start) + ' '.repeat(end - start) + masked.slice(end);
-    const own = clauseClaims(masked).map((x) => ({ ...x, text: c.text })).filter((x) => !supersededByChange(change, x));
-    return [...own, ...change.claims];
+    // Routine measurement claims (routine-claims.ts) own their numbers: blanked before the other kinds read them.
+    const routine = readRoutine(c.text);
+    if (routine.claims.length === 0) return oneClause(c.text);
+    return [...oneClause(blank(c.text, routine.spans)).map((x) => ({ ...x, text: c.text })), ...routine.claims];
   });
+}
+
+function blank(text: string, spans: readonly (readonly [number, number])[]): string {
+  let out = text;
+  for (const [start, end] of spans) out = out.slice(0, start) + ' '.repeat(end - start) + out.slice(end);
+  return out;
+}
+
+/** One clause read as one study, change and response claims included (change-claims.ts). */
+function oneClause(text: string): Claim[] {
+  const change = readChange(text);
+  if (change.claims.length === 0) return clauseClaims(text);
+  // A clause about change also states the current study ("has grown from 2.0 to 2.6 cm": a 2.6 cm lesion now);
+  // the prior study's numbers and RECIST sums are blanked before it is read as one study (offsets kept).
+  const own = clauseClaims(blank(text, change.foreignSpans)).map((x) => ({ ...x, text })).filter((x) => !supersededByChange(change, x));
+  return [...own, ...change.claims];
 }

@@ -18,6 +18,8 @@ import type { MeasureKind } from './types.ts';
  *   5 HU band keeps a claim on the correct side of it for values more than 5 HU away).
  * - contact angles: 10 degrees (about one 2 mm ring cell of a vessel of 10 mm diameter; RadGPT's 180-degree
  *   encasement boundary is judged by the class word, not by this tolerance).
+ * - percentages (LAA-950, height loss): 10 % or 1 percentage point; Agatston scores: 10 % or 10 points (the
+ *   routine measurement claims of routine-claims.ts; category words decide the class, as for contact).
  *
  * These are design choices of groundct's harness, stated so scores can be compared; they are not guideline
  * values.
@@ -33,6 +35,10 @@ export const LENGTH_TOLERANCE: NumericTolerance = { relative: 0.1, absolute: 1 }
 export const VOLUME_TOLERANCE: NumericTolerance = { relative: 0.05, absolute: 0 };
 export const HU_TOLERANCE: NumericTolerance = { relative: 0, absolute: 5 };
 export const ANGLE_TOLERANCE: NumericTolerance = { relative: 0, absolute: 10 };
+/** Percentages (LAA-950 share of the lungs, vertebral height loss): 10 % of the value or 1 percentage point. */
+export const PERCENT_TOLERANCE: NumericTolerance = { relative: 0.1, absolute: 1 };
+/** Agatston scores: 10 % or 10 points (a score from a non-gated scan is itself an estimate). */
+export const SCORE_TOLERANCE: NumericTolerance = { relative: 0.1, absolute: 10 };
 
 export const TOLERANCES: Readonly<Record<MeasureKind, NumericTolerance>> = {
   longAxisMm: LENGTH_TOLERANCE,
@@ -42,6 +48,8 @@ export const TOLERANCES: Readonly<Record<MeasureKind, NumericTolerance>> = {
   volumeMl: VOLUME_TOLERANCE,
   huMean: HU_TOLERANCE,
   angleDeg: ANGLE_TOLERANCE,
+  percent: PERCENT_TOLERANCE,
+  agatstonScore: SCORE_TOLERANCE,
 };
 
 /** Largest allowed |stated - measured| for a stated number (rounding half-step included), in the kind's unit. */

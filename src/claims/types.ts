@@ -20,6 +20,16 @@ export const CLAIM_KINDS = [
   'change',
   'response',
   'comparison',
+  // routine measurements (routine-claims.ts): vessel calibre, emphysema, vertebral fracture, bone density,
+  // contrast phase, calcification, kidney stones, aortic dissection
+  'vessel_calibre',
+  'emphysema',
+  'vertebral_fracture',
+  'bone_density',
+  'contrast_phase',
+  'calcification',
+  'kidney_stone',
+  'dissection',
 ] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
@@ -29,11 +39,11 @@ export type ClaimSide = 'left' | 'right' | 'bilateral';
  * Measurement kinds a number can state, unit in the name. `diameterMm` is a single size with no axis named
  * ("a 2.1 cm lesion"): compared with the long axis (RECIST 1.1 reports the longest diameter).
  */
-export const MEASURE_KINDS = ['longAxisMm', 'shortAxisMm', 'diameterMm', 'lengthMm', 'volumeMl', 'huMean', 'angleDeg'] as const;
+export const MEASURE_KINDS = ['longAxisMm', 'shortAxisMm', 'diameterMm', 'lengthMm', 'volumeMl', 'huMean', 'angleDeg', 'percent', 'agatstonScore'] as const;
 export type MeasureKind = (typeof MEASURE_KINDS)[number];
 
 /** The unit a number was written in (after case folding; 'cc' and 'cm3' are kept apart so wrong units can be reported). */
-export type WrittenUnit = 'mm' | 'cm' | 'ml' | 'cc' | 'cm3' | 'mm3' | 'l' | 'hu' | 'deg';
+export type WrittenUnit = 'mm' | 'cm' | 'ml' | 'cc' | 'cm3' | 'mm3' | 'l' | 'hu' | 'deg' | '%' | 'score';
 
 export interface ClaimNumber {
   readonly kind: MeasureKind;
@@ -102,6 +112,31 @@ export interface Claim {
   readonly response?: ClaimResponse;
   /** Comparison claims: the date of the prior study the text names, YYYY-MM-DD. */
   readonly priorDate?: string;
+  /** Routine measurement claims (routine-claims.ts): what the kind states beyond organ, side and numbers. */
+  readonly routine?: RoutineClaimDetail;
   /** The sentence (or clause) the claim was read from. */
   readonly text: string;
+}
+
+/** Calibre class a vessel claim states. */
+export type CalibreClass = 'aneurysmal' | 'dilated' | 'normal';
+export type SeverityWord = 'mild' | 'moderate' | 'severe';
+
+/** The kind-specific part of a routine measurement claim (routine-claims.ts). */
+export interface RoutineClaimDetail {
+  /** Vessel calibre: the vessel part named ('ascending_aorta', 'abdominal', 'thoracic', 'aorta', 'pulmonary_artery', 'iliac', ...). */
+  readonly section?: string;
+  readonly calibre?: CalibreClass;
+  /** Emphysema, fracture grade, coronary calcium band. */
+  readonly severity?: SeverityWord;
+  /** Vertebral levels named ('L1', 'T12'); ranges written "T6 to L4" are expanded. */
+  readonly levels?: readonly string[];
+  /** Bone density: what the text says of it. */
+  readonly density?: 'osteoporosis' | 'low' | 'normal';
+  /** Contrast phase as written, in groundct's phase names ('non-contrast', 'arterial', 'portal-venous', ...). */
+  readonly phase?: string;
+  /** Calcification: where. */
+  readonly region?: 'coronary' | 'aorta';
+  /** Dissection: the Stanford type stated. */
+  readonly stanford?: 'A' | 'B';
 }

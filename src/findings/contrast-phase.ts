@@ -188,7 +188,7 @@ export function phaseFindings(m: Measurements, resolved: ResolvedPhase, rules: P
         usedByRules: resolved.source === 'estimated' ? resolved.reliable : false,
       },
       caveats: [
-        ...(disagrees ? [`the attenuation of the ${e.arterialReference} suggests a ${phaseWords(e.phase)} phase, not the stated ${phaseWords(stated!)} phase; the stated phase is kept`] : []),
+        ...(disagrees ? [`the attenuation of the ${e.arterialReference} suggests the ${phaseWords(e.phase)} phase, not the stated ${phaseWords(stated!)} phase; the stated phase is kept`] : []),
         ...(resolved.source === 'estimated' && !resolved.reliable ? [`native versus contrast-enhanced decided with confidence ${e.contrastConfidence}, below ${rules.minConfidenceForRules}: phase-dependent rules were not applied`] : []),
       ],
       evidence,

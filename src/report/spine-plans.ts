@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/index.ts';
+import { VERTEBRA_LEVELS } from '../measure/vertebral-level.ts';
 import { huText } from './format.ts';
 import { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 
@@ -14,10 +15,18 @@ const mm = (x: number) => `${(Math.round(x * 10) / 10).toFixed(1)} mm`;
 const pct = (x: number) => `${Math.round(x)} %`;
 
 /** 'T11 to L2' for a run of levels (in the order measured), or 'T12 and L2'. */
-function levelsText(levels: readonly string[]): string {
-  if (levels.length === 1) return levels[0];
+/** "T6 to T12 and L2 to L4": runs of consecutive levels, so a level left out (a fractured one) is never spanned. */
+export function levelsText(levels: readonly string[]): string {
   if (levels.length === 2) return `${levels[0]} and ${levels[1]}`;
-  return `${levels[0]} to ${levels[levels.length - 1]}`;
+  const order = (l: string) => (VERTEBRA_LEVELS as readonly string[]).indexOf(l);
+  const runs: string[][] = [];
+  for (const l of levels) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && order(l) === order(last[last.length - 1]!) + 1 && order(l) > 0) last.push(l);
+    else runs.push([l]);
+  }
+  const parts = runs.map((r) => (r.length === 1 ? r[0]! : `${r[0]} to ${r[r.length - 1]}`));
+  return parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
 
 export function spinePlans(findings: readonly Finding[]): SentencePlan[] {

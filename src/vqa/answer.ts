@@ -5,6 +5,7 @@ import {
   answerComparison, answerNormality, answerShowStructure, answerStructureAttenuation, answerStructurePresence, answerStructureSize,
 } from './answer-structure.ts';
 import { answerChange } from './answer-change.ts';
+import { answerRoutine } from './answer-routine.ts';
 import type { VqaContext } from './context.ts';
 import { parseQuestion, type ParseResult } from './parse-question.ts';
 import { unanswerable, type Reply } from './reply.ts';
@@ -47,6 +48,8 @@ export function answerIntent(ctx: VqaContext, intent: Intent): Reply {
     case 'new_lesions':
     case 'response':
       return answerChange(ctx, intent);
+    case 'routine':
+      return answerRoutine(ctx, intent);
   }
 }
 

@@ -1,5 +1,6 @@
 import { compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
 import { parseChangeQuestion } from './answer-change.ts';
+import { parseRoutineQuestion } from './answer-routine.ts';
 import { DIAGNOSIS_WORDS, findPhrases, lesionKindOf, looseSide, mostSpecific, questionWords, type Phrase } from './question-text.ts';
 import { IntentSchema, type Intent, type LesionTarget, type QuestionType, type SizeMeasure, type Target } from './types.ts';
 
@@ -24,6 +25,7 @@ const OUT_OF_SCOPE: readonly (readonly [RegExp, string])[] = [
   [/\bprior\b|previous|last (?:scan|study|exam)|since|interval|\bgr[eo]w|progress|respon[sd]|shrunk|shrink/, 'one study is answered; change over time needs a prior study'],
   [/enhanc|washout|wash-out/, 'enhancement needs several contrast phases'],
   [/how old|\bage\b|\bsex\b|gender|patient'?s? name|symptom|\bpain\b|treat|surgery|resect|recommend|follow[- ]?up/, 'clinical questions are not answered from masks'],
+  // Fractures, calcium, stones, dilatation and emphysema of the routine measurements are read before this list.
   [/fractur|calcif|hemorrhag|haemorrhag|bleed|thromb|emboli|stone|obstruct|dilat|pneumo|consolidat|emphysema/, 'this finding has no mask in the segmentation vocabulary'],
 ];
 
@@ -85,6 +87,9 @@ export function parseQuestion(question: string): ParseResult {
   // Change over time (follow-up): read before the one-study types; unanswerable when no prior was compared.
   const change = IntentSchema.safeParse(parseChangeQuestion(question));
   if (change.success) return { ok: true, intent: change.data };
+  // Routine measurements (vessel calibre, emphysema, fractures, bone density, phase, calcium, stones, dissection).
+  const routine = IntentSchema.safeParse(parseRoutineQuestion(text));
+  if (routine.success) return { ok: true, intent: routine.data };
   for (const [pattern, detail] of OUT_OF_SCOPE) if (pattern.test(text)) return fail('out_of_scope', detail);
 
   const type = TYPE_PATTERNS.find(([, p]) => p.test(text))?.[0];

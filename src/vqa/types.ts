@@ -11,7 +11,7 @@ import { EvidenceSchema } from '../findings/index.ts';
 export const VQA_SCHEMA_VERSION = 1 as const;
 
 /** Question types (RadGenome-Chest CT's open/closed VQA kinds plus staging, normality and "show me"). */
-export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'change', 'new_lesions', 'response'] as const;
+export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'change', 'new_lesions', 'response', 'routine'] as const;
 export const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 export type QuestionType = z.infer<typeof QuestionTypeSchema>;
 
@@ -56,6 +56,14 @@ export type Target = z.infer<typeof TargetSchema>;
 export const SizeMeasureSchema = z.enum(['volume', 'long_axis', 'short_axis', 'length']);
 export type SizeMeasure = z.infer<typeof SizeMeasureSchema>;
 
+/** What a routine measurement question is about (answer-routine.ts). */
+export const ROUTINE_TOPICS = [
+  'aorta', 'aneurysm', 'pulmonary_artery', 'pa_aorta_ratio', 'emphysema', 'vertebral_fracture', 'bone_density', 'contrast_phase',
+  'coronary_calcium', 'aortic_calcium', 'kidney_stone', 'dissection', 'body_composition',
+] as const;
+export const RoutineTopicSchema = z.enum(ROUTINE_TOPICS);
+export type RoutineTopic = z.infer<typeof RoutineTopicSchema>;
+
 export const AttenuationClassSchema = z.enum(['hypo', 'iso', 'hyper']);
 
 export const IntentSchema = z.discriminatedUnion('type', [
@@ -93,6 +101,22 @@ export const IntentSchema = z.discriminatedUnion('type', [
    * "what is the response".
    */
   z.object({ type: z.literal('response'), asked: z.enum(['CR', 'PR', 'SD', 'PD', 'responded']).optional() }),
+  /**
+   * Routine measurements (answer-routine.ts): `form` 'yesno' ("Is there an aortic aneurysm?") or 'what' ("What is
+   * the maximal diameter of the abdominal aorta?"); `section` an aortic part ('abdominal', 'ascending_aorta', ...),
+   * `level` a vertebra ('L1'), `side` a kidney, `askedPhase` the phase a yes/no phase question names.
+   */
+  z.object({
+    type: z.literal('routine'),
+    topic: RoutineTopicSchema,
+    form: z.enum(['yesno', 'what']),
+    section: z.string().optional(),
+    level: z.string().regex(/^(?:[CTL]\d{1,2}|S1)$/).optional(),
+    side: z.enum(['left', 'right']).optional(),
+    askedPhase: z.enum(['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed']).optional(),
+    /** The Stanford type a yes/no dissection question names ("Is it a type A dissection?"). */
+    askedType: z.enum(['A', 'B']).optional(),
+  }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 
