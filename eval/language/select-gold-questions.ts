@@ -1,0 +1,123 @@
+/**
+ * Draws the gold sample of real questions that the question parser (issue 13) is measured on:
+ * `eval/language/gold-questions.jsonl`, one line per question.
+ *
+ * Sources (../shared/data/text/questions.dev.jsonl, see its README): VQA-RAD (CT/abdominal images), SLAKE 1.0 test
+ * (CT), RadGenome-ChestCT question templates and disorder questions. A RadGenome template holds placeholders
+ * (`{region}`, `{abnormality}`); it is filled with a seeded row of the same kind from `radgenome_vqa_rows.dev.jsonl`
+ * (the anatomy path's last part for the region, the row's finding for the abnormality), as RadGenome's own
+ * generator fills them. The licences forbid copying the texts into this repository for some sources, so each line
+ * holds a reference only: the file and 1-based line number of the question (and of the row that filled it), the
+ * source's own question id where it has one, and the sha1 of the question text as asked (filled). The label
+ * (`label`) is added by hand to the same line; the reference fields are never edited by hand.
+ *
+ * Usage: npx tsx eval/language/select-gold-questions.ts [--vqarad 140] [--slake 80] [--radgenome 100]
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const DATA = resolve(ROOT, process.env.GROUNDCT_TEST_DATA ?? '../shared/data');
+const QUESTIONS = 'text/questions.dev.jsonl';
+const ROWS = 'text/radgenome_vqa_rows.dev.jsonl';
+const OUT = resolve(ROOT, 'eval/language/gold-questions.jsonl');
+
+export const SOURCES = {
+  vqarad: 'Harsh-Toshniwal/MUMC',
+  slake: 'xiaoman-zhang/PMC-VQA',
+  radgenome: 'xiaoman-zhang/RadGenome-ChestCT',
+} as const;
+
+interface QuestionLine {
+  source: string;
+  q: string;
+  type?: string;
+  qid?: number;
+  template?: boolean;
+}
+
+interface RowLine {
+  kind: string;
+  Anatomy?: string;
+  Finding?: string;
+  Abnormality?: string;
+}
+
+export const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** A template filled with one row: the region is the anatomy path's last part, the abnormality the row's finding. */
+export function fillTemplate(template: string, row: RowLine): string {
+  const region = (row.Anatomy ?? '').split('/').filter(Boolean).pop() ?? '';
+  const abnormality = row.Finding ?? row.Abnormality ?? '';
+  return template.replace(/\{region\}/g, region).replace(/\{abnormality\}/g, abnormality);
+}
+
+export function readJsonl<T>(path: string): T[] {
+  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const arg = (name: string, d: number) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : d;
+  };
+  if (!existsSync(resolve(DATA, QUESTIONS))) throw new Error(`${resolve(DATA, QUESTIONS)} not found (set GROUNDCT_TEST_DATA)`);
+  const questions = readJsonl<QuestionLine>(resolve(DATA, QUESTIONS));
+  const rows = readJsonl<RowLine>(resolve(DATA, ROWS));
+  const rand = mulberry32(20261206);
+  const out: string[] = [];
+  const want: [keyof typeof SOURCES, number][] = [['vqarad', arg('--vqarad', 140)], ['slake', arg('--slake', 80)], ['radgenome', arg('--radgenome', 100)]];
+  for (const [key, n] of want) {
+    const pool = questions.map((q, i) => ({ q, line: i + 1 })).filter((x) => x.q.source === SOURCES[key]);
+    const picked = shuffled(pool, rand).slice(0, n).sort((a, b) => a.line - b.line);
+    for (const { q, line } of picked) {
+      let text = q.q;
+      let rowLine: number | undefined;
+      if (q.template === true) {
+        const kindRows = rows.map((r, i) => ({ r, line: i + 1 })).filter((x) => x.r.kind === q.type);
+        const pick = kindRows[Math.floor(rand() * kindRows.length)]!;
+        text = fillTemplate(q.q, pick.r);
+        rowLine = pick.line;
+      }
+      out.push(
+        JSON.stringify({
+          id: `${key}-${line}${rowLine !== undefined ? `+${rowLine}` : ''}`,
+          corpus: QUESTIONS,
+          source: q.source,
+          line,
+          ...(q.qid !== undefined ? { qid: q.qid } : {}),
+          ...(rowLine !== undefined ? { rows: ROWS, rowLine } : {}),
+          sha1: sha1(text),
+          label: null,
+        }),
+      );
+    }
+  }
+  writeFileSync(OUT, out.join('\n') + '\n');
+  console.log(`wrote ${out.length} question references to ${OUT}`);
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
