@@ -9,7 +9,7 @@
  *
  * Usage: npx tsx eval/language/select-gold-numbers.ts [--n 120]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sentenceSpans, sha1 } from './select-gold-sentences.ts';
@@ -58,7 +58,13 @@ function main() {
   const out = picked.map((p) =>
     JSON.stringify({ id: `${p.reportId}@${p.start}-${p.end}`, corpus: CORPUS, source: p.source, reportId: p.reportId, start: p.start, end: p.end, sha1: sha1(p.text), numbers: null }),
   );
-  writeFileSync(OUT, out.join('\n') + '\n');
+  // Re-running keeps the labels already written (by id): the draw is seeded, so the same lines come back.
+  const labelled = new Map(existsSync(OUT) ? readFileSync(OUT, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; numbers: unknown }).map((g) => [g.id, g.numbers]) : []);
+  const merged = out.map((l) => {
+    const g = JSON.parse(l) as { id: string };
+    return JSON.stringify({ ...g, numbers: labelled.get(g.id) ?? null });
+  });
+  writeFileSync(OUT, merged.join('\n') + '\n');
   console.log(`wrote ${out.length} sentence references (pool ${pool.length}) to ${OUT}`);
 }
 

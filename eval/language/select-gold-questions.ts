@@ -13,10 +13,10 @@
  *
  * Usage: npx tsx eval/language/select-gold-questions.ts [--vqarad 140] [--slake 80] [--radgenome 100]
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fillTemplate, readJsonl, sha1 } from './gold.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DATA = resolve(ROOT, process.env.GROUNDCT_TEST_DATA ?? '../shared/data');
@@ -45,8 +45,6 @@ interface RowLine {
   Abnormality?: string;
 }
 
-export const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
-
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -65,17 +63,6 @@ function shuffled<T>(items: readonly T[], rand: () => number): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
-}
-
-/** A template filled with one row: the region is the anatomy path's last part, the abnormality the row's finding. */
-export function fillTemplate(template: string, row: RowLine): string {
-  const region = (row.Anatomy ?? '').split('/').filter(Boolean).pop() ?? '';
-  const abnormality = row.Finding ?? row.Abnormality ?? '';
-  return template.replace(/\{region\}/g, region).replace(/\{abnormality\}/g, abnormality);
-}
-
-export function readJsonl<T>(path: string): T[] {
-  return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
 }
 
 function main() {
@@ -116,7 +103,13 @@ function main() {
       );
     }
   }
-  writeFileSync(OUT, out.join('\n') + '\n');
+  // Re-running keeps the labels already written (by id): the draw is seeded, so the same lines come back.
+  const labelled = new Map(existsSync(OUT) ? readJsonl<{ id: string; label: unknown }>(OUT).map((g) => [g.id, g.label]) : []);
+  const merged = out.map((l) => {
+    const g = JSON.parse(l) as { id: string; label: unknown };
+    return JSON.stringify({ ...g, label: labelled.get(g.id) ?? null });
+  });
+  writeFileSync(OUT, merged.join('\n') + '\n');
   console.log(`wrote ${out.length} question references to ${OUT}`);
 }
 
