@@ -77,7 +77,9 @@ describe('matchClaim', () => {
     expect(verdict('A 4.5 cm mass in the spleen.')).toEqual(['contradicted:present_absent']);
     expect(verdict('Hyperattenuating lesion in segment 7.')).toEqual(['contradicted:wrong_attenuation']);
     expect(verdict('Pancreatic head mass, T3.')).toEqual(['contradicted:wrong_stage', 'supported']);
-    expect(verdict('The mass abuts the SMA.')).toEqual(['contradicted:wrong_contact', 'supported']);
+    expect(verdict('The pancreatic mass abuts the SMA.')).toEqual(['contradicted:wrong_contact', 'supported']);
+    // "The mass" refers back to a lesion already stated: its contact is a claim, the mass is no new lesion.
+    expect(verdict('The mass abuts the SMA.')).toEqual(['contradicted:wrong_contact']);
     expect(verdict('Hepatic steatosis.')).toEqual(['contradicted:present_absent']);
   });
 
