@@ -1,7 +1,9 @@
-import { structureOrNull } from '../anatomy/index.ts';
+import { ancestors, structureOrNull } from '../anatomy/index.ts';
 import { attributeNumbers, type OrganAnchor } from './attribute-numbers.ts';
 import {
+  densityNotALesion,
   historySpans,
+  isDensityPhrase,
   inScope,
   inSpan,
   interpretation,
@@ -18,7 +20,7 @@ import {
   type SizeCue,
   type Span,
 } from './cues.ts';
-import { findMentions, type Mention, type SideWord } from './mentions.ts';
+import { findMentions, organsRelated, type Mention, type SideWord } from './mentions.ts';
 import { findNumbers, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { LesionType } from '../anatomy/index.ts';
 import type { Certainty, Claim, ClaimKind, ClaimLocation, ClaimSide } from './types.ts';
@@ -134,9 +136,23 @@ export function baseClaim(ctx: ClauseContext, state: ExtractionState, kind: Clai
 
 /** The organ a lesion word belongs to: an organ-bearing lesion phrase, else the organ mention nearest to it, else the carried subject. */
 export function organNear(ctx: ClauseContext, at: number): Mention | null {
-  const withOrgan = ctx.organs.filter((m) => m.organ !== null);
+  const withOrgan = ctx.organs.filter((m) => m.organ !== null && !isLandmark(ctx.text, m));
   const lesion = withOrgan.find((m) => m.role === 'lesion');
-  return lesion ?? nearest(withOrgan, at) ?? null;
+  let picked = lesion ?? nearest(withOrgan, at);
+  if (picked === undefined) return null;
+  // The same organ named with its side elsewhere ("subpleural nodules ... in both lungs") gives the side.
+  if (picked.side === undefined) picked = withOrgan.find((m) => m.organ === picked!.organ && m.side !== undefined) ?? picked;
+  // A more specific mention of the same organ wins: "subpleural nodule ... right lung middle lobe" is the right lung.
+  const specific = withOrgan.filter((m) => m !== picked && m.organ !== picked.organ && organsRelated(m.organ!, picked.organ!) && structureOrNull(m.organ!) !== null && ancestors(m.organ!).includes(picked.organ!));
+  return specific.length === 1 && picked.side === undefined ? specific[0]! : picked;
+}
+
+/**
+ * A structure named as a landmark beside the finding, not as its organ: "on the left side of the sixth cervical
+ * vertebra", "adjacent to the major fissure", "at the level of the celiac trunk".
+ */
+export function isLandmark(text: string, m: Mention): boolean {
+  return /\b(?:(?:side|sides|vicinity|neighbou?rhood|margin|edge|surface)\s+of|(?:adjacent|next|close|lateral|medial|anterior|posterior|superior|inferior|cranial|caudal)\s+to|beside|near)\s+(?:the\s+)?(?:\w+\s+){0,2}$/i.test(text.slice(Math.max(0, m.start - 50), m.start));
 }
 
 /** The clause's numbers per organ (attribute-numbers.ts); with no organ anchor, every number is the clause's. */
@@ -147,6 +163,7 @@ export function numbersOf(ctx: ClauseContext, organ: string): RawNumber[] {
 function lesionWordsOf(text: string, interp: Interpretation, history: readonly Span[], mentions: readonly Mention[]): LesionWord[] {
   const words: LesionWord[] = lesionCues(text)
     .filter((c) => !isBackReference(text, c) && !inSpan(history, c.start))
+    .filter((c) => !(isDensityPhrase(text.slice(c.start, c.end)) && densityNotALesion(text, c, interp)))
     .map((c) => ({ type: c.value, start: c.start, end: c.end, interpretive: interp.at !== null && c.start >= interp.at, word: text.slice(c.start, c.end) }));
   // An organ-bearing lesion phrase ("renal cyst") is a lesion word too, unless a cue already covers it.
   for (const m of mentions.filter((x) => x.role === 'lesion')) {

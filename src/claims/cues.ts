@@ -55,7 +55,8 @@ const LESION_TYPES: readonly (readonly [RegExp, LesionType])[] = [
 ];
 
 /** Diagnoses that make a lesion claim even when they are only an interpretation ("suspected tumour"). */
-const MALIGNANT = /^(?:tumou?r|neoplas|carcinom|malignan|sarcom|lymphom|metasta|mets|cancer|hcc|pdac|rcc)/i;
+/** Peritoneal and omental implants are metastatic deposits (a breast or dental implant is excluded in notALesion). */
+const MALIGNANT = /^(?:tumou?r|neoplas|carcinom|malignan|sarcom|lymphom|metasta|mets|cancer|hcc|pdac|rcc|implant)/i;
 
 /**
  * Words that are not lesions although they look like one: a mass effect, the foci of a calcification, of fat or of
@@ -103,10 +104,29 @@ export function isMalignantWord(word: string): boolean {
  * Triggers after which a clause interprets what it described ("..., considering renal cysts", "suspected tumour",
  * "cannot be excluded"): what follows is hypothetical. "?" makes its own phrase (back to a bracket or comma) so.
  */
-const HEDGE = /\b(?:consider(?:ing|ed)?|suggest(?:s|ed|ing|ive\s+of)?|consistent\s+with|compatible\s+with|in\s+favou?r\s+of|indicat(?:es|ed|ing|ive\s+of)|likely|possibl[ey]|probabl[ey]|may\s+be|might\s+be|could\s+be|suspect(?:ed)?|suspicious(?:\s+for|\s+of)?|(?:cannot|can\s+not|could\s+not|not)\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|to\s+rule\s+out|rule\s+out|r\/o|tendency\s+towards|representing|thought\s+to\s+be|differential(?:\s+diagnosis)?|questionable|equivocal|presumed|presumably|cannot\s+be\s+distinguished)\b/gi;
+const HEDGE = /\b(?:consider(?:ing|ed)?|suggest(?:s|ed|ing|ive\s+of)?|consistent\s+with|compatible\s+with|in\s+favou?r\s+of|indicat(?:es|ed|ing|ive\s+of)|likely|may\s+be|might\s+be|could\s+be|suspected\s+(?:to\s+be|of|as|for)|suspicious\s+(?:for|of)|(?:cannot|can\s+not|could\s+not|not)\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|to\s+rule\s+out|rule\s+out|r\/o|tendency\s+towards|representing|thought\s+to\s+be|differential(?:\s+diagnosis)?|presumably)\b/gi;
+/** Hedging adjectives: uncertain about the noun after them only ("suspected tumour", "possible nodule"). */
+const HEDGE_ADJECTIVE = /\b(?:suspected|suspicious|possible|possibly|probable|probably|questionable|equivocal|presumed|presumptive|doubtful)\s+(?:[a-z-]+\s+){0,2}?(?=\S)/gi;
 
 /** Non-lesion explanations: when the interpretation names one of these, the described density is not a lesion. */
-const NON_LESION_EXPLANATION = /\b(?:stones?|calcul\w*|lith\w*|gallstones?|calcif\w*|atherosclero\w*|arterioscl\w*|plaques?|hernia\w*|clips?|stents?|catheter\w*|contrast|air|gas|vessels?|vascular|postoperative|post-operative|surgery|surgical|sutures?|phleboliths?|granulomas?|atelecta\w*|scar\w*|fibro\w*|sequel\w*|inflammat\w*|infection|infectious|artefacts?|artifacts?)\b/i;
+const NON_LESION_EXPLANATION = /\b(?:stones?|calcul\w*|lith\w*|gallstones?|calcif\w*|atherosclero\w*|arterioscl\w*|plaques?|hernia\w*|clips?|stents?|catheter\w*|contrast|air|gas|vessels?|vascular|postoperative|post-operative|surgery|surgical|sutures?|phleboliths?|granulomas?|atelecta\w*|scar\w*|fibro\w*|sequel\w*|inflammat\w*|infection|infectious|artefacts?|artifacts?|exudat\w*|effusion|h(?:a)?emorrhag\w*|h(?:a)?ematoma|edema|oedema|dissection|aneurysm\w*|thrombus|thrombosis|emphysema\w*|bullae?|pneumonia|consolidation|contusion)\b/i;
+
+/** Shapes that are not focal: a linear, strip-shaped or patchy density is no lesion ("strip-shaped high-density shadows"). */
+const NOT_FOCAL = /\b(?:linear|line|strip\w*|stripe\w*|streak\w*|band\w*|patchy|patch|reticular|plaque-like|flake\w*|cord-like|tubular|ground[- ]glass|branch\w*)\b/i;
+
+/** True for a density phrase ("low-density shadow"), which is a lesion only when focal and not explained away. */
+export function isDensityPhrase(word: string): boolean {
+  return /(?:shadows?|foci|focus|areas?|appearances?)$/i.test(word) && /density|dense|attenuat|echoic/i.test(word);
+}
+
+/** A density phrase that is no lesion: a non-focal shape near it, or a non-lesion named anywhere in the clause. */
+export function densityNotALesion(text: string, c: Span, interp: Interpretation): boolean {
+  // An interpretation that names a lesion makes it one ("patchy low-density areas, considered cysts").
+  const tail = interp.at === null ? '' : text.slice(interp.at);
+  if (tail !== '' && new RegExp(String.raw`\b(?:${LESION_WORD})\b`, 'i').test(tail) && !NON_LESION_EXPLANATION.test(tail)) return false;
+  const around = text.slice(Math.max(0, c.start - 25), c.end);
+  return NOT_FOCAL.test(around) || NON_LESION_EXPLANATION.test(text);
+}
 
 export interface Interpretation {
   /** Where the first hedge begins (the clause's interpretive tail); null when the clause has none. */
@@ -119,19 +139,32 @@ export interface Interpretation {
 
 export function interpretation(text: string): Interpretation {
   const spans: Span[] = [];
+  let at: number | null = null;
   for (const m of text.matchAll(HEDGE)) {
-    // Post-positioned ("..., gallbladder stones are considered"): the interpretation begins at its phrase.
     const before = text.slice(0, m.index!);
-    const post = /\b(?:is|are|was|were|be)\s+$/i.test(before);
+    const rest = text.slice(m.index! + m[0].length);
+    // Post-positioned at the clause end ("..., gallbladder stones are considered"): the interpretation is the phrase
+    // before it; followed by its object ("... is considered a simple cyst"), the interpretation is what follows.
+    const post = /\b(?:is|are|was|were|be)\s+$/i.test(before) && /^[\s.]*$/.test(rest);
     const start = post ? Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf('(')) + 1 : m.index!;
     spans.push({ start, end: text.length });
+    // A clause that begins with its hedge ("Consider bilateral renal cysts ...") states the hypothesis itself.
+    if (!/^[\s"'(]*$/.test(text.slice(0, start))) at = at === null ? start : Math.min(at, start);
+  }
+  for (const m of text.matchAll(HEDGE_ADJECTIVE)) {
+    const next = /^\S+/.exec(text.slice(m.index! + m[0].length))?.[0] ?? '';
+    spans.push({ start: m.index!, end: m.index! + m[0].length + next.length });
   }
   for (const m of text.matchAll(/\?/g)) {
     const before = text.slice(0, m.index!);
     const open = Math.max(before.lastIndexOf('('), before.lastIndexOf(','), before.lastIndexOf(';'));
     spans.push({ start: open + 1, end: m.index! + 1 });
   }
-  const at = spans.length === 0 ? null : Math.min(...spans.map((s) => s.start));
+  for (const m of text.matchAll(/\?/g)) {
+    const before = text.slice(0, m.index!);
+    const open = Math.max(before.lastIndexOf('('), before.lastIndexOf(','), before.lastIndexOf(';'));
+    if (open >= 0) at = at === null ? open + 1 : Math.min(at, open + 1);
+  }
   const tail = at === null ? '' : text.slice(at);
   return { at, spans, explainsAway: at !== null && NON_LESION_EXPLANATION.test(tail) };
 }
@@ -179,6 +212,8 @@ export function sizeCues(text: string): Cue<{ cls: SizeCue; organs?: readonly st
     /\b(massively\s+enlarged|(?:massive(?:ly)?\s+)?(hepatospleno|hepato|spleno|nephro|cardio|thyro)megaly|enlarged|enlargement|increased\s+in\s+size|increase\s+in\s+(?:the\s+)?(?:size|dimensions?|diameters?)|(?:is|are|was|were|has|have|had)\s+(?:been\s+)?increased|(?:size|sizes|dimensions?|diameters?|calib(?:re|er|ration))\s+(?:\w+\s+){0,3}?increased|wider\s+than\s+normal|larger\s+than\s+normal|above\s+(?:the\s+)?normal|ectatic|ectasia|aneurysm(?:al)?|dilat(?:ed|ation|ion)|normal[- ]sized|normally\s+sized|(?:of\s+)?normal\s+(?:in\s+)?size|non-?enlarged|size\s+within\s+normal\s+limits|(?:sizes?|dimensions?)\s+(?:is|are)\s+(?:normal|natural))\b/gi,
     (m) => {
       const w = m[0].toLowerCase();
+      // "Heart contour and size are normal" states more than the size: a normal statement, not a size class.
+      if (/^(?:sizes?|dimensions?)\s+(?:is|are)/.test(w) && /\b(?:contour|contours|shape|structure|localization|density|appearance)\s*(?:,|and)?\s*$/i.test(text.slice(0, m.index!))) return null;
       const organs = m[2] === undefined ? undefined : MEGALY_ORGANS[m[2].toLowerCase()];
       // dilatation is a vessel's or a duct's size; the parser keeps it for vessels only (organ-size extractor).
       const cls: SizeCue = /massive/.test(w) ? 'massively enlarged' : /(?<!above |than )normal|natural|non-?enlarged/.test(w) ? 'normal size' : 'enlarged';
@@ -199,14 +234,19 @@ export function isDilatationWord(cue: Span, text: string): boolean {
 }
 
 export function steatosisCues(text: string): Cue<string | undefined>[] {
-  return all(
+  // A bare "fatty" is steatosis only said of the liver or pancreas ("the pancreas is not fatty"), not of tissue, a
+  // hilum, planes or a lesion ("subcutaneous fatty tissue", "fatty hilus").
+  const bare = /\b(?:liver|hepatic|pancrea\w*)\b/i.test(text)
+    ? all(text, /\bfatty\b(?!\s+(?:tissue|hil\w*|planes?|density|component|content|foci|focus|lesion|mass|areas?|infiltration|change|changes|degeneration|liver|pancreas|marrow))/gi, () => undefined)
+    : [];
+  return [...bare, ...all(
     text,
     /\b(hepato-?steatosis|steatosis|fatty\s+(?:infiltration|change|changes|degeneration)(?:\s+of\s+the\s+(?:liver|pancreas))?|fatty\s+liver|fatty\s+pancreas|hepatic\s+steatosis|fat(?:ty)?\s+deposition|lipomatosis|(?:liver|hepatic)\s+(?:parenchyma\s+)?(?:density|attenuation)\s+(?:is\s+)?(?:reduced|decreased|diffusely\s+decreased))\b|\b(?:reduced|decreased|low)\s+(?:liver|hepatic)\s+(?:parenchymal\s+)?(?:density|attenuation)\b/gi,
     (m) => {
       const w = m[0].toLowerCase();
       return w.includes('pancreas') || w.includes('lipomatosis') ? 'pancreas' : /liver|hepat/.test(w) ? 'liver' : undefined;
     },
-  );
+  )].sort((a, b) => a.start - b.start);
 }
 
 export function fluidCues(text: string): Cue<string>[] {
@@ -332,11 +372,11 @@ export function contrastPhaseCues(text: string): Cue<'non-contrast' | 'arterial'
 /** Pre-negation triggers. */
 const PRE_NEGATION = /\b(no|not|without|negative\s+for|absence\s+of|absent|free\s+of|no\s+evidence\s+of|no\s+signs?\s+of|neither|nor|never|exclud(?:e|es|ed|ing)|ruled\s+out)\b/gi;
 /** Pseudo-triggers: look like negation, negate nothing ("no change in the nodules", "not only"). */
-const PSEUDO_NEGATION = /\b(?:no\s+(?:significant\s+|marked\s+|obvious\s+|definite\s+|interval\s+|further\s+)?(?:change|changes|difference|differences|increase|decrease|progression|regression|growth|interval\s+change)|not\s+only|not\s+(?:significantly\s+)?(?:changed|different|differ)|did\s+not\s+(?:significantly\s+)?(?:differ|change)|no\s+longer\s+than|not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+(?:excluded|ruled\s+out)|can\s+not\s+be\s+(?:excluded|ruled\s+out)|could\s+not\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|no\s+enhancement|without\s+(?:contrast|enhancement)|non-?enhanc\w*|not\s+enhanc\w*)\b/gi;
+const PSEUDO_NEGATION = /\b(?:(?:not|never)\s+(?:been\s+)?(?:seen|detected|observed|present|visible|identified|noted|described)\s+(?:in|on|at)\s+(?:the\s+)?(?:previous|prior|preceding|earlier|last|former)\b|no\s+(?:significant\s+|marked\s+|obvious\s+|definite\s+|interval\s+|further\s+)?(?:change|changes|difference|differences|increase|decrease|progression|regression|growth|interval\s+change)|not\s+only|not\s+(?:significantly\s+)?(?:changed|different|differ)|did\s+not\s+(?:significantly\s+)?(?:differ|change)|no\s+longer\s+than|not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+(?:excluded|ruled\s+out)|can\s+not\s+be\s+(?:excluded|ruled\s+out)|could\s+not\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|no\s+enhancement|without\s+(?:contrast|enhancement)|non-?enhanc\w*|not\s+enhanc\w*)\b/gi;
 /** Post-negation triggers: negate cues before them. */
 const POST_NEGATION = /\b(not\s+(?:been\s+)?(?:seen|identified|present|visuali[sz]ed|demonstrated|detected|appreciated|evident|observed|noted|found|shown|visible|determined|encountered|distinguished)|(?:is|are|was|were)\s+absent|has\s+resolved|have\s+resolved)\b/gi;
 /** Words that end a negation's scope. */
-const TERMINATORS = /\b(but|however|although|though|except|apart\s+from|aside\s+from|which|whereas|while|yet|with\s+the\s+exception|consider\w*|suggest\w*|consistent\s+with|compatible\s+with)\b|[;:]/gi;
+const TERMINATORS = /\b(but|however|although|though|except|apart\s+from|aside\s+from|which|whereas|while|yet|with\s+the\s+exception|consider\w*|suggest\w*)\b|[;:]/gi;
 
 export type NegationScope = Span;
 

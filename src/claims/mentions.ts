@@ -81,6 +81,8 @@ const EXTRA_NAMES: Readonly<Record<string, string>> = {
   'tracheal air column': 'trachea', 'main bronchi': 'bronchi', 'main bronchus': 'bronchi', 'bronchus': 'bronchi',
   'spleen hilum': 'spleen', 'splenic hilum': 'spleen', 'gallbladder fossa': 'gallbladder', 'gall bladder fossa': 'gallbladder', 'bladder wall': 'urinary_bladder',
   'basal ganglia': 'brain', 'brain parenchyma': 'brain',
+  // An accessory spleen (splenule) is not the spleen: read, and named by nothing.
+  'accessory spleen': '', 'accessory spleens': '', splenule: '', splenules: '', 'accessory splenic tissue': '',
 };
 
 /**
@@ -277,6 +279,12 @@ export function findMentions(text: string, masked: readonly Span[] = []): Senten
       const lower = phrase.toLowerCase();
       let canonical: string | null = EXTRA_NAMES[lower] ?? null;
       let lesionType: LesionType | undefined;
+      if (canonical === '') {
+        // A phrase that names no catalogue structure although it contains one's name ("accessory spleen").
+        for (let k = i; k < i + len; k++) used[k] = true;
+        taken.push({ start: tokens[i]!.start, end: last.end });
+        break;
+      }
       if (canonical === null) {
         // One-letter side words alone are not names; "L kidney" is. Prose words the catalogue over-reads are skipped.
         if (len === 1 && (SIDE_WORDS[lower] !== undefined || PROSE_SKIP.has(lower))) continue;

@@ -48,6 +48,8 @@ const LENGTH_UNIT = String.raw`(mm|cm|millimet(?:er|re)s?|centimet(?:er|re)s?)`;
 const SIZE_RE = new RegExp(String.raw`(?<![\w.\-–])${NUM}(?:\s*${LENGTH_UNIT})?(?:${TIMES}${NUM}(?:\s*${LENGTH_UNIT})?)?(?:${TIMES}${NUM})?\s*${LENGTH_UNIT}(?![\w³])`, 'gi');
 const VOLUME_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(ml|millilit(?:er|re)s?|cc|cm3|cm³|cubic centimet(?:er|re)s?|mm3|mm³|L|lit(?:er|re)s?)(?![\w])`, 'gi');
 const HU_RE = new RegExp(String.raw`(?<![\w.])${SIGNED_NUM}\s*(HU|Hounsfield units?)(?![\w])`, 'gi');
+/** A number of a list whose unit follows the last one: "33 and 27 mm" (the lookahead keeps the last for SIZE_RE). */
+const SHARED_UNIT_RE = new RegExp(String.raw`(?<![\w.\-–])${NUM}(?=\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:\d+(?:[.,]\d+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*))*\d+(?:[.,]\d+)?\s*(mm|cm)\b)`, 'gi');
 /** A range ("2-3 mm", "5 to 7 mm"): not one measurement. */
 const RANGE_RE = new RegExp(String.raw`(?<![\w.])\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?\s*(?:mm|cm|ml|cc|hu)\b`, 'gi');
 const ANGLE_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(°|degrees?|deg)(?![\w])`, 'gi');
@@ -109,6 +111,14 @@ export function findNumbers(text: string): RawNumber[] {
     const halfSteps = parts.map((p) => (p.u === 'cm' ? cmToMm(halfStepOf(p.v)) : halfStepOf(p.v)));
     add({ what: 'size', values, unit: finalUnit, roundingHalfStep: Math.max(...halfSteps), raw: m[0], written: parts.map((p) => `${p.v} ${p.u}`), start: m.index!, end: m.index! + m[0].length });
   }
+  // "33 and 27 mm", "12, 15 and 20 mm": the unit written once stands for each number of the list.
+  for (const m of text.matchAll(SHARED_UNIT_RE)) {
+    const unit = lengthUnit(m[2]!);
+    const v = parseNum(m[1]!);
+    const value = unit === 'cm' ? cmToMm(v) : v;
+    const half = unit === 'cm' ? cmToMm(halfStepOf(m[1]!)) : halfStepOf(m[1]!);
+    add({ what: 'size', values: [value], unit, roundingHalfStep: half, raw: m[0], written: [`${m[1]} ${unit}`], start: m.index!, end: m.index! + m[1]!.length });
+  }
   for (const m of text.matchAll(HU_RE)) {
     add({ what: 'hu', values: [parseNum(m[1]!)], unit: 'hu', roundingHalfStep: halfStepOf(m[1]!), raw: m[0], written: [`${m[1]} HU`], start: m.index!, end: m.index! + m[0].length });
   }
@@ -133,7 +143,14 @@ const LIMIT_AFTER = /^\s*(?:or\s+(?:less|more|below|above|lower|higher|smaller|l
  * A value of an earlier study, not of this one: "(16 x 12 mm in the previous examination)", "11 mm in the prior
  * CT and 17 mm now" (read up to the next comma, bracket or number).
  */
-const PRIOR_AFTER = /^[^,;()\d]{0,90}?\b(?:in|on|at|from)\s+(?:the\s+)?(?:previous|prior|preceding|earlier|last|former|old|baseline)\s+(?:\w+\s+){0,2}?(?:examination|exam|study|scan|ct|imaging|one)\b|^[^,;()\d]{0,20}\bpreviously\b/i;
+const PRIOR_AFTER = /^([^,;()\d]{0,90}?)\b(?:in|on|at|from)\s+(?:the\s+)?(?:previous|prior|preceding|earlier|last|former|old|baseline)\s+(?:\w+\s+){0,2}?(?:examination|exam|study|scan|ct|imaging|one)\b|^([^,;()\d]{0,20})\bpreviously\b/i;
+/** A verb between the number and "in the previous examination" makes it a statement about now ("5 mm nodule ... was not seen in the previous examination"). */
+const CLAUSE_VERB = /\b(?:is|are|was|were|observed|detected|seen|noted|identified|present|has|have|had|shows?|showed|appears?|appeared)\b/i;
+
+function priorValue(after: string): boolean {
+  const m = PRIOR_AFTER.exec(after);
+  return m !== null && !CLAUSE_VERB.test(m[1] ?? m[2] ?? '');
+}
 /** An administered dose, not a measurement: "125 mL of contrast", "oral contrast 1000 mL". */
 const DOSE = /^\s*(?:of\s+)?(?:iv\s+|intravenous\s+|oral\s+|non-?ionic\s+|iodinated\s+)?(?:contrast|saline|water|omnipaque|iohexol|iopamidol|visipaque|ultravist|gastrografin)\b/i;
 /** "from 11 mm to 17 mm", "previously 11 mm": the earlier value. */
@@ -148,7 +165,7 @@ const DOSE_BEFORE = /\b(?:contrast(?:\s+(?:medium|media|agent|material|volume|do
 export function isReferenceValue(text: string, n: RawNumber): boolean {
   const before = text.slice(Math.max(0, n.start - 40), n.start);
   const after = text.slice(n.end, n.end + 120);
-  return LIMIT_BEFORE.test(before.slice(-30)) || NORM_UP_TO.test(before) || LIMIT_AFTER.test(after) || PRIOR_AFTER.test(after) || PRIOR_BEFORE.test(before) || DOSE.test(after) || DOSE_BEFORE.test(before);
+  return LIMIT_BEFORE.test(before.slice(-30)) || NORM_UP_TO.test(before) || LIMIT_AFTER.test(after) || priorValue(after) || PRIOR_BEFORE.test(before) || DOSE.test(after) || DOSE_BEFORE.test(before);
 }
 
 /** The numbers of `text` that state measurements (criteria, limits and comparison values left out). */

@@ -1,5 +1,5 @@
 import { organsRelated } from '../mentions.ts';
-import { baseClaim, numbersOf, type ClaimExtractor } from '../context.ts';
+import { baseClaim, isLandmark, numbersOf, type ClaimExtractor } from '../context.ts';
 import type { ClaimMatch } from '../match-types.ts';
 import type { ReferenceIndex } from '../reference.ts';
 import type { Claim } from '../types.ts';
@@ -19,12 +19,15 @@ export const organNumbersExtractor: ClaimExtractor = {
     const onlyOrganStatements = state.claims.every((c) => c.kind === 'organ_size' || c.kind === 'steatosis' || c.kind === 'normal' || c.kind === 'coverage');
     if (!onlyOrganStatements || ctx.numbers.length === 0) return;
     const stated = (organ: string) => state.claims.some((c) => c.organ !== null && (c.organ === organ || organsRelated(c.organ, organ)));
-    const subjects = sizeSubjects(ctx).filter((m) => m.role !== 'bone');
+    // The subject comes before its measurement ("spleen 346 mL", "the spleen measures 13.8 cm"); a landmark ("the
+    // neighbourhood of the spleen") is no subject, and a number before every mention of the organ is not its own
+    // ("a 10 mm spleen-like nodule ... the spleen").
+    const subjects = sizeSubjects(ctx).filter((m) => m.role !== 'bone' && !isLandmark(ctx.text, m));
     const names = new Set(subjects.map((m) => (m.role === 'vessel' ? m.canonical : m.organ!)));
     for (const organ of names) {
       if (stated(organ)) continue;
       const mention = subjects.find((m) => (m.role === 'vessel' ? m.canonical : m.organ) === organ);
-      const nums = organNumbers(numbersOf(ctx, organ), isVessel(organ));
+      const nums = organNumbers(numbersOf(ctx, organ).filter((n) => n.start > mention!.start), isVessel(organ));
       const dims = nums.filter((n) => n.kind !== 'huMean');
       const hu = nums.filter((n) => n.kind === 'huMean');
       if (dims.length > 0) state.claims.push(baseClaim(ctx, state, 'organ_size', false, organ, { numbers: dims }, mention));

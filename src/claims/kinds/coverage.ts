@@ -16,7 +16,9 @@ export const coverageExtractor: ClaimExtractor = {
   extract(ctx, state) {
     for (const c of coverageCues(ctx.text)) {
       const subjects = ctx.organs.filter((m) => m.organ !== null && m.role !== 'lesion');
-      const organs = subjects.length > 0 ? [...new Set(subjects.map((m) => m.organ!))] : ctx.carried?.organ ? [ctx.carried.organ] : [];
+      // The carried subject only when the clause speaks of no group ("the other organs were not all wholly imaged").
+      const group = /\b(?:organs|structures|others?)\b/i.test(ctx.text);
+      const organs = subjects.length > 0 ? [...new Set(subjects.map((m) => m.organ!))] : ctx.carried?.organ && !group ? [ctx.carried.organ] : [];
       const negated = (c.value === 'complete') !== negatedAt(ctx, c.start);
       for (const organ of organs) state.claims.push(baseClaim(ctx, state, 'coverage', negated, organ, {}, subjects.find((m) => m.organ === organ)));
     }

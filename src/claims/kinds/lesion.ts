@@ -1,3 +1,4 @@
+import { ancestors, structureOrNull } from '../../anatomy/index.ts';
 import type { Finding } from '../../findings/index.ts';
 import { attenuationCues, countBefore, isMalignantWord } from '../cues.ts';
 import { baseClaim, certaintyAt, locationsOf, negatedAt, organNear, type ClaimExtractor, type ClauseContext, type LesionWord } from '../context.ts';
@@ -72,7 +73,9 @@ export const lesionExtractor: ClaimExtractor = {
     const statementOrgans = ctx.organs.filter((m) => m.organ !== null && (m.start < before || stated.uncertain));
     const shared = { ...(lesionType ? { lesionType } : {}), ...(attenuation ? { attenuation } : {}), ...(count !== undefined ? { count } : {}), ...(certainty ? { certainty } : {}) };
     if (negated) {
-      const organs = [...new Set(statementOrgans.map((m) => m.organ!))];
+      // One claim per organ named; an organ named beside a more specific part of it ("subpleural ... right lung") once.
+      const named = [...new Set(statementOrgans.map((m) => m.organ!))];
+      const organs = named.filter((o) => !named.some((p) => p !== o && structureOrNull(p) !== null && ancestors(p).includes(o)));
       const targets = organs.length > 0 ? organs : [ctx.carried?.organ ?? null];
       for (const organ of targets) {
         const mention = statementOrgans.find((m) => m.organ === organ);

@@ -24,6 +24,9 @@ function sizeClassOf(text: string): SizeClass | undefined {
 }
 
 function nodeSide(ctx: ClauseContext, node: Span): ClaimSide | undefined {
+  // An intrapulmonary node in a sided lung or lobe ("in the right lung lower lobe ... lymph node?") is on that side.
+  const sidedPlaces = ctx.mentions.filter((m) => m.side !== undefined && m.role !== 'node');
+  if (ctx.sides.length === 0 && sidedPlaces.length > 0 && new Set(sidedPlaces.map((m) => m.side)).size === 1) return sidedPlaces[0]!.side;
   const sides = ctx.sides.filter((s) => !/[,;]|\band\b|\bor\b/i.test(ctx.text.slice(Math.min(node.end, s.end), Math.max(node.start, s.start))));
   if (sides.length === 0 || sides.length !== ctx.sides.length) return undefined;
   const set = new Set(sides.map((s) => s.side));

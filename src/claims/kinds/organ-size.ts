@@ -26,6 +26,8 @@ export function organNumbers(nums: readonly RawNumber[], vessel = false): ClaimN
   const out: ClaimNumber[] = [];
   for (const n of nums) {
     if (n.what === 'volume') out.push(claimNumber(n, 'volumeMl'));
+    // Several dimensions of an organ ("prostate 52 x 40 mm") are diameters, not its craniocaudal length.
+    else if (n.what === 'size' && n.values.length > 1) out.push(...n.values.map((_, i) => claimNumber(n, 'diameterMm', i)));
     else if (n.what === 'size') out.push(claimNumber(n, vessel ? 'diameterMm' : 'lengthMm'));
     else if (n.what === 'hu') out.push(claimNumber(n, 'huMean'));
   }

@@ -9,7 +9,11 @@ import { organNumbers } from './organ-size.ts';
 export const steatosisExtractor: ClaimExtractor = {
   kinds: ['steatosis'],
   extract(ctx, state) {
+    const seen = new Set<string>();
     for (const s of ctx.steatoses) {
+      // "Reduced liver density, consistent with fatty liver" is one claim about the liver.
+      if (seen.has(s.organ)) continue;
+      seen.add(s.organ);
       const certainty = certaintyAt(ctx, s.start);
       state.claims.push(baseClaim(ctx, state, 'steatosis', negatedAt(ctx, s.start), s.organ, { numbers: organNumbers(numbersOf(ctx, s.organ)).filter((n) => n.kind === 'huMean'), ...(certainty ? { certainty } : {}) }));
     }
