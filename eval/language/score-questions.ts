@@ -11,7 +11,8 @@ import type { QuestionLabel } from './gold.ts';
 
 /** The target of an intent in the gold label's notation: 'lesion:<organ|any>' or a structure name. */
 export function intentTarget(intent: Intent): string | null {
-  const i = intent as { target?: { kind: string; organ?: string | null; structure?: string } | null; structure?: string; structures?: readonly string[] };
+  const i = intent as { target?: { kind: string; organ?: string | null; structure?: string } | null; structure?: string | null; structures?: readonly string[]; region?: string | null };
+  if (i.region !== undefined) return i.region;
   if (i.target !== undefined && i.target !== null) return i.target.kind === 'lesion' ? `lesion:${i.target.organ ?? 'any'}` : (i.target.structure ?? null);
   if (i.structures !== undefined) return i.structures.join(',');
   return i.structure ?? null;

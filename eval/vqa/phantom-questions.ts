@@ -180,7 +180,7 @@ export function phantomQuestions(o: PhantomOracle): Draft[] {
   // questions masks cannot answer, and questions nobody can parse
   const anyLesion = named[0]?.phrase ?? 'liver lesion';
   add('out_of_scope', pick([`Is the ${anyLesion} malignant?`, 'What is the N stage of the pancreatic tumour?', 'Has the liver lesion grown since the prior scan?']), no('out_of_scope'), 'not determinable from one study\'s masks');
-  add('out_of_scope', pick([`Does the ${anyLesion} enhance?`, 'How old is the patient?', 'Is there a rib fracture?']), no('out_of_scope'), 'not determinable from masks');
-  add('unparsed', pick(['What colour is the spleen?', 'Tell me about the gallbladder.', 'Hello?']), no('unparsed'), 'no question type');
+  add('out_of_scope', pick([`Does the ${anyLesion} enhance?`, 'How old is the patient?', 'Is there a rib fracture?', 'What colour is the spleen?']), no('out_of_scope'), 'not determinable from masks');
+  add('unparsed', pick(['What is it?', 'Tell me about the gallbladder.', 'Hello?']), no('unparsed'), 'no question type');
   return out;
 }

@@ -57,7 +57,7 @@ export function llmIntentParser(model: BaseChatModel): IntentParser {
     const json = extractJsonObject(reply);
     if (json === undefined) return { ok: false, reason: 'unparsed', detail: 'the LLM fallback did not return a JSON object' };
     if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'out_of_scope')
-      return { ok: false, reason: 'out_of_scope', detail: 'the LLM fallback judged the question out of scope for masks' };
+      return { ok: false, reason: 'out_of_scope', category: 'diagnosis', detail: 'the LLM fallback judged the question out of scope for masks' };
     const parsed = IntentSchema.safeParse(json);
     if (!parsed.success)
       return { ok: false, reason: 'unparsed', detail: `the LLM fallback's intent is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };

@@ -81,7 +81,7 @@ describe('parseQuestion: question types', () => {
     expect(parseQuestion(q)).toMatchObject({ ok: false, reason: 'out_of_scope' });
   });
 
-  it.each(['What colour is the spleen?', 'Hello?', '', 'Where is the spleen?', 'How many kidneys?'])('unparsed: %j', (q) => {
+  it.each(['Hello?', '', 'What is it?'])('unparsed: %j', (q) => {
     expect(parseQuestion(q)).toMatchObject({ ok: false, reason: 'unparsed' });
   });
 });
