@@ -45,6 +45,7 @@ export { splitSentences, splitParagraph, type TextSentence } from './split-sente
 export { parseClaims, splitClauses } from './parse-claims.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
+export { contrastPhaseCues } from './cues.ts';
 export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type Verdict } from './match-claim.ts';
 export { ReferenceIndex, mirrorOrgan, claimTargets, PAIRED, type MatchOptions } from './reference.ts';
 export { TOLERANCES, LENGTH_TOLERANCE, VOLUME_TOLERANCE, HU_TOLERANCE, ANGLE_TOLERANCE, allowedError, withinTolerance, type NumericTolerance } from './tolerances.ts';

@@ -15,7 +15,6 @@ export { renderMarkdown } from './render-markdown.ts';
 export { NARRATOR_PROMPTS, narrateWithLlm, parseTaggedOutput, type NarrateOptions } from './narrate-llm.ts';
 export { OpenAiCompatibleChatModel, type OpenAiCompatibleChatOptions } from './openai-compatible-chat.ts';
 export { checkRephrase, splitSentences } from './check-sentence.ts';
-export { extractClaims, type Claims, type Quantity } from './claims.ts';
 export { DEFAULT_PROMPTS_DIR, loadTemplates, renderSentence, renderTemplate, templateKey, type LoadedTemplates, type TemplateRef } from './templates.ts';
 export { TEMPLATES, type SentencePlan } from './sentence-plan.ts';
 export { cmText, degreesText, huText, lengthText, ratioText, sizeText, volumeText } from './format.ts';
