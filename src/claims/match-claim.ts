@@ -1,7 +1,8 @@
 import type { Finding } from '../findings/index.ts';
 import { CLAIM_MATCHERS } from './kinds/index.ts';
 import { bad } from './kinds/match-helpers.ts';
-import type { ClaimMatch } from './match-types.ts';
+import { structureOrNull } from '../anatomy/index.ts';
+import type { ClaimMatch, UnverifiableReason } from './match-types.ts';
 import { organsRelated } from './mentions.ts';
 import { mirrorOrgan, ReferenceIndex, type MatchOptions } from './reference.ts';
 import type { Claim } from './types.ts';
@@ -18,8 +19,13 @@ export { ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, t
  *   is right in the other unit: cm for mm, mL for L), negated_present (denied but present), present_absent
  *   (asserted but absent), wrong_attenuation, wrong_stage, wrong_type (cyst vs solid), wrong_count,
  *   wrong_severity (enlarged vs massively enlarged), wrong_contact (abutment vs encasement).
- * - unverifiable: the findings do not say (organ not segmented or cut by the scan border, lesion status of the
- *   organ unknown, no label for the fluid or node, nothing checkable in the claim).
+ * - unverifiable: the findings do not say, for one of three reasons kept apart (`unverifiable`):
+ *   'no_such_structure' (the study has no label and no finding for the organ), 'not_in_imaged_part' (the organ is
+ *   cut by the scan border or outside it, or the masks hold no class for that kind of finding there: no lesion
+ *   label, no node label, no fluid label), 'not_assessable' (the masks say nothing the claim could be checked by).
+ * - A number stated for a measured structure that no rule made a finding about (the volume of a gallbladder, the
+ *   mean HU of an adrenal) is compared with the structure's measurement (options.structures): supported or
+ *   'number_off' ('wrong_side' when it is the other side's measurement).
  *
  * Attribution of wrong_side / wrong_organ / wrong_unit: when the claim is contradicted, the harness looks for
  * the smallest edit that would make it supported: the same claim with the other side (for 'present_absent'),
@@ -85,15 +91,39 @@ function repaired(claim: Claim, m: ClaimMatch, ref: ReferenceIndex): ClaimMatch 
 }
 
 const INDEXES = new WeakMap<readonly Finding[], Map<boolean, ReferenceIndex>>();
+const WITH_STRUCTURES = new WeakMap<readonly unknown[], WeakMap<readonly Finding[], Map<boolean, ReferenceIndex>>>();
 
-/** A cached index over a findings array (the same array object gives the same index). */
+/** A cached index over a findings array (the same findings and structures arrays give the same index). */
 export function referenceIndex(findings: readonly Finding[], options: MatchOptions = {}): ReferenceIndex {
-  let byOpt = INDEXES.get(findings);
-  if (byOpt === undefined) INDEXES.set(findings, (byOpt = new Map()));
+  let perFindings = INDEXES;
+  if (options.structures !== undefined) {
+    let m = WITH_STRUCTURES.get(options.structures);
+    if (m === undefined) WITH_STRUCTURES.set(options.structures, (m = new WeakMap()));
+    perFindings = m;
+  }
+  let byOpt = perFindings.get(findings);
+  if (byOpt === undefined) perFindings.set(findings, (byOpt = new Map()));
   const key = options.lesionsComplete === true;
   let idx = byOpt.get(key);
   if (idx === undefined) byOpt.set(key, (idx = new ReferenceIndex(findings, options)));
   return idx;
+}
+
+/** Why an unverifiable claim could not be decided (see the module comment), with the findings that say so. */
+function classify(claim: Claim, m: ClaimMatch, ref: ReferenceIndex): ClaimMatch {
+  if (m.verdict !== 'unverifiable' || m.unverifiable !== undefined) return m;
+  const as = (unverifiable: UnverifiableReason, details: string, findingIds: readonly string[] = m.findingIds): ClaimMatch => ({ ...m, unverifiable, details, findingIds });
+  if (claim.organ !== null) {
+    if (!ref.hasStructure(claim.organ)) return as('no_such_structure', `the study has no label and no finding for ${claim.organ}`, []);
+    if (!claim.negated && claim.kind === 'lesion' && !ref.hasLesionClass(claim.organ)) return as('not_in_imaged_part', `the masks hold no lesion class for ${claim.organ} (no lesion finding, no lesion label): nothing was looked for there`, []);
+    const limits = ref.limitingFindings(claim.organ);
+    if (limits.length > 0) return as('not_in_imaged_part', `${claim.organ} is ${limits.map((f) => f.statement).join(' / ')} in this study: ${m.details}`, limits.map((f) => f.id));
+  } else if (!claim.negated) {
+    if (claim.kind === 'lesion' && ref.lesions.length === 0 && ![...ref.measured.keys()].some((n) => structureOrNull(n)?.kind === 'lesion')) return as('not_in_imaged_part', 'the masks hold no lesion class at all', []);
+    if (claim.kind === 'lymph_node' && !ref.findings.some((f) => f.type === 'lymph_node')) return as('not_in_imaged_part', 'the masks hold no lymph node class', []);
+    if (claim.kind === 'fluid' && ref.get(`${claim.fluid ?? 'ascites'}.fluid`) === undefined) return as('not_in_imaged_part', `the masks hold no ${claim.fluid ?? 'ascites'} class`, []);
+  }
+  return as('not_assessable', m.details);
 }
 
 /**
@@ -104,5 +134,5 @@ export function referenceIndex(findings: readonly Finding[], options: MatchOptio
  */
 export function matchClaim(claim: Claim, findings: readonly Finding[], options: MatchOptions = {}): ClaimMatch {
   const ref = referenceIndex(findings, options);
-  return repaired(claim, direct(claim, ref), ref);
+  return classify(claim, repaired(claim, direct(claim, ref), ref), ref);
 }

@@ -22,12 +22,13 @@ export type Verdict = 'supported' | 'contradicted' | 'unverifiable';
 
 /**
  * Why an unverifiable claim could not be decided, kept apart from a contradiction:
+ * - 'no_such_structure': the study has no label and no finding for the organ the claim is about;
  * - 'not_in_imaged_part': what the claim states may lie outside what the masks cover: the organ is only partly
- *   imaged, or the masks have no class for that kind of lesion in that organ (nothing was looked for there);
+ *   imaged (or not imaged), or the masks have no class for that kind of finding there (nothing was looked for);
  * - 'not_assessable': the masks say nothing about it (no finding, no number to compare).
- * ('no_such_structure', a structure the study has no label for, is decided by grounding, which knows the labels.)
  */
-export type UnverifiableReason = 'not_in_imaged_part' | 'not_assessable';
+export const UNVERIFIABLE_REASONS = ['no_such_structure', 'not_in_imaged_part', 'not_assessable'] as const;
+export type UnverifiableReason = (typeof UNVERIFIABLE_REASONS)[number];
 
 /** One stated number set against the measured value of a finding. */
 export interface NumericComparison {
@@ -49,6 +50,8 @@ export interface ClaimMatch {
   readonly unverifiable?: UnverifiableReason;
   /** Reference findings the verdict rests on. */
   readonly findingIds: readonly string[];
+  /** Measured structures (canonical names) the verdict rests on when no finding carries the number. */
+  readonly structures?: readonly string[];
   /** One line a person can read: why this verdict. */
   readonly details: string;
   readonly numeric: readonly NumericComparison[];

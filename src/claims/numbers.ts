@@ -49,7 +49,9 @@ const SIZE_RE = new RegExp(String.raw`(?<![\w.\-–])${NUM}(?:\s*${LENGTH_UNIT})
 const VOLUME_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(ml|millilit(?:er|re)s?|cc|cm3|cm³|cubic centimet(?:er|re)s?|mm3|mm³|L|lit(?:er|re)s?)(?![\w])`, 'gi');
 const HU_RE = new RegExp(String.raw`(?<![\w.])${SIGNED_NUM}\s*(HU|Hounsfield units?)(?![\w])`, 'gi');
 /** A number of a list whose unit follows the last one: "33 and 27 mm" (the lookahead keeps the last for SIZE_RE). */
-const SHARED_UNIT_RE = new RegExp(String.raw`(?<![\w.\-–])${NUM}(?=\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)(?:\d+(?:[.,]\d+)?\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*))*\d+(?:[.,]\d+)?\s*(mm|cm)\b)`, 'gi');
+const SHARED_UNIT_RE = new RegExp(String.raw`(?<![\w.\-–])${NUM}(?=(?:\s*,\s*\d+(?:[.,]\d+)?)*\s*,?\s*(?:and|&)\s*\d+(?:[.,]\d+)?\s*(mm|cm)\b)`, 'gi');
+/** Words before a number that make it a label, not a size ("segment 7, 2.0 cm", "image 18 and 20 mm"). */
+const LABEL_BEFORE = /\b(?:segments?|seg\.?|s|level|levels|image|images|ima|series|section|sections|slice|slices|rib|ribs|vertebrae?|lobe|grade|stage|day|days|week|weeks|month|months|year|years|no\.?)\s*$/i;
 /** A range ("2-3 mm", "5 to 7 mm"): not one measurement. */
 const RANGE_RE = new RegExp(String.raw`(?<![\w.])\d+(?:[.,]\d+)?\s*(?:-|–|to)\s*\d+(?:[.,]\d+)?\s*(?:mm|cm|ml|cc|hu)\b`, 'gi');
 const ANGLE_RE = new RegExp(String.raw`(?<![\w.])${NUM}\s*(°|degrees?|deg)(?![\w])`, 'gi');
@@ -113,6 +115,7 @@ export function findNumbers(text: string): RawNumber[] {
   }
   // "33 and 27 mm", "12, 15 and 20 mm": the unit written once stands for each number of the list.
   for (const m of text.matchAll(SHARED_UNIT_RE)) {
+    if (LABEL_BEFORE.test(text.slice(Math.max(0, m.index! - 12), m.index!))) continue;
     const unit = lengthUnit(m[2]!);
     const v = parseNum(m[1]!);
     const value = unit === 'cm' ? cmToMm(v) : v;

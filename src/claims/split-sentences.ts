@@ -129,13 +129,9 @@ export function splitSentences(text: string): TextSentence[] {
     const headingLine = isHeadingLine(line);
     if (headingLine !== null) {
       flush();
-      // A structure heading ("Liver:", "**Kidneys**") keeps the report section and names the subject below it.
-      const structure = headingStructure(headingLine);
-      if (structure !== undefined) heading = structure;
-      else {
-        section = headingLine;
-        heading = undefined;
-      }
+      // A structure heading ("Liver:", "**Kidneys**") also names the subject of the sentences below it.
+      section = headingLine;
+      heading = headingStructure(headingLine);
       continue;
     }
     const lead = LEADING_SECTION.exec(line.trim());

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { readCandidate } from './candidate.ts';
+import { groundCandidateSentences } from './ground-candidate.ts';
 import type { LoadedManifest } from './manifest.ts';
 import { loadReference, missingFiles } from './reference.ts';
 import { scoreCandidate, type CandidateScore } from './score-report.ts';
@@ -40,7 +41,7 @@ export async function evaluateManifest(loaded: LoadedManifest, deps: EvaluateDep
     const reference = await loadReference(c, { config: deps.config, kb });
     const referenceText = c.referenceText ? await readFile(c.referenceText, 'utf8') : undefined;
     for (const spec of c.candidates) {
-      const candidate = await readCandidate(spec, reference);
+      const candidate = await groundCandidateSentences(await readCandidate(spec, reference), reference, kb, 'study' in spec ? spec.study : undefined);
       scores.push(scoreCandidate(c.id, candidate, reference));
       if (referenceText !== undefined) lexical.push({ caseId: c.id, candidateId: candidate.id, candidate: candidate.text, reference: referenceText });
       progress(`case ${c.id}: scored ${candidate.id}`);

@@ -19,3 +19,4 @@ export {
   type StudyStructure,
   type UngroundedReason,
 } from './ground-text.ts';
+export { loadGroundStudy, type GroundStudy } from './load-study-dir.ts';

@@ -4,6 +4,7 @@ import type { ClaimMatch } from '../match-types.ts';
 import type { ReferenceIndex } from '../reference.ts';
 import type { Claim } from '../types.ts';
 import { bad, compareAll, ok, round, unknown } from './match-helpers.ts';
+import { matchMeasured } from './measured.ts';
 import { isVessel, organNumbers, sizeSubjects } from './organ-size.ts';
 
 /**
@@ -39,7 +40,7 @@ export const organNumbersExtractor: ClaimExtractor = {
 export function matchAttenuation(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   if (claim.organ === null) return unknown('attenuation claim names no organ');
   const f = [ref.get(`${claim.organ}.steatosis`), ref.get(`${claim.organ}.normal`)].find((x) => x?.values.huMean !== undefined);
-  if (f === undefined) return unknown(`no mean attenuation of ${claim.organ} in the reference`);
+  if (f === undefined) return matchMeasured(claim, ref, claim.organ, ['huMean']) ?? unknown(`no mean attenuation of ${claim.organ} in the reference`);
   const numeric = compareAll(claim.numbers, f);
   const off = numeric.find((c) => !c.withinTolerance);
   if (off) return bad('number_off', [f.id], `${claim.organ} mean ${round(off.stated)} HU vs measured ${round(off.measured)} HU`, numeric);

@@ -7,6 +7,7 @@ import { claimTargets, type ReferenceIndex } from '../reference.ts';
 import type { Claim, ClaimNumber } from '../types.ts';
 import type { Mention } from '../mentions.ts';
 import { bad, compareAll, ok, round, unknown } from './match-helpers.ts';
+import { matchMeasured } from './measured.ts';
 
 /**
  * Organ size claims: size words ("enlarged", "splenomegaly", "the size of the spleen has increased", "normal in
@@ -100,6 +101,11 @@ export function matchOrganSize(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const numeric: NumericComparison[] = [];
   const problems: { e: ErrorType; why: string; ids: string[] }[] = [];
   let checked = 0;
+  // No size rule for the organ (a gallbladder, an adrenal): its stated volume or length against its measurement.
+  if (claimTargets(claim.organ).every((t) => sizeFindings(ref, t).length === 0)) {
+    const m = matchMeasured(claim, ref, claim.organ, ['volumeMl', 'lengthMm']);
+    if (m !== null) return m;
+  }
   for (const t of claimTargets(claim.organ)) {
     const fs = sizeFindings(ref, t);
     if (fs.length === 0) return unknown(`no size finding for ${t} (${ref.get(`${t}.partial`) ? 'partially imaged' : 'not assessed'})`);
