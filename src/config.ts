@@ -26,6 +26,11 @@ export const ConfigSchema = z.object({
     .object({
       /** Lesion components smaller than this, in mm3, are noise and dropped (RadGPT: 50 mm3). */
       minLesionVolumeMm3: z.number().nonnegative().default(50),
+      /**
+       * A lesion that lies in no organ mask and touches none takes the organ that borders it most within this gap,
+       * mm, between the masks' faces (knowledge base groundct-lesion-organ-adjacency); 0 turns adjacency off.
+       */
+      lesionOrganMaxGapMm: z.number().nonnegative().max(20).default(3),
     })
     .prefault({}),
   segment: z

@@ -142,11 +142,14 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
   function resolveOrgan(lesionClass: string, voxels: VoxelIndices): { name: string | null; labelId: number | null; by: LesionRecord['organBy'] } {
     const lesionOf = getStructure(lesionClass).lesionOf ?? null;
     // Candidates: the named organ and its parts/members, or (generic 'lesion') every labelled organ.
+    // Generic lesions ('lesion', 'GTV', 'mass'): every labelled organ, organ part (a lung lobe) and composite with a
+    // mask of its own (an expert 'Lung-Left' contour) is a candidate; vessels, bones, muscles and the body are not.
     const candidateNames = lesionOf
       ? new Set([lesionOf, ...descendants(lesionOf), ...compositeMembers(lesionOf)])
-      : new Set(labels.labels.map((l) => names.get(l.id)).filter((n): n is string => !!n && structureOrNull(n)?.kind === 'organ'));
+      : new Set(labels.labels.map((l) => names.get(l.id)).filter((n): n is string => !!n && ['organ', 'organ_part', 'composite'].includes(structureOrNull(n)?.kind ?? '')));
     const candidates = entriesNamed(candidateNames).filter((e) => !isLesionClass(names.get(e.id)!));
-    const parent = findParentOrgan(voxels, ct.grid.dims, labels.layers, candidates.map((c) => c.id));
+    const gap = options.measure.lesionOrganMaxGapMm;
+    const parent = findParentOrgan(voxels, ct.grid.dims, labels.layers, candidates.map((c) => c.id), gap > 0 ? { spacingMm: spacingOf(ct.grid), maxGapMm: gap } : undefined);
     if (parent.labelId === null) return { name: lesionOf, labelId: null, by: lesionOf ? 'class' : 'none' };
     let name = names.get(parent.labelId)!;
     let labelId: number | null = parent.labelId;
