@@ -183,7 +183,8 @@ export function clauseContext(text: string, carried: Carried | null): ClauseCont
   const interp = interpretation(text);
   const history = historySpans(text);
   const sizes = sizeCues(text);
-  const steatoses = steatosisCues(text).map((s) => ({ ...s, organ: s.value ?? organs.find((m) => m.organ === 'liver' || m.organ === 'pancreas')?.organ ?? 'liver' }));
+  // A bare "steatosis" belongs to the organ named nearest to it (the liver when none is named).
+  const steatoses = steatosisCues(text).map((s) => ({ ...s, organ: s.value ?? nearest(organs.filter((m) => m.organ !== null && m.role !== 'location'), s.start)?.organ ?? 'liver' }));
   // The second organ of an "A-to-B" ratio ("pancreas-to-spleen attenuation ratio 0.89 (40 HU versus 45 HU)") is
   // the ratio's reference, not the subject of the numbers after it.
   const ratioReference = (m: Mention) => /-to-$/i.test(text.slice(Math.max(0, m.start - 4), m.start));

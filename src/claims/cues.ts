@@ -221,7 +221,7 @@ export function sizeCues(text: string): Cue<{ cls: SizeCue; organs?: readonly st
     },
   );
   // CTR / cardiothoracic ratio: the heart's size; increased -> enlarged, normal -> normal size.
-  for (const m of text.matchAll(/\b(ctr|cardiothoracic\s+ratio|cardio-thoracic\s+ratio)\b([^.;]{0,40})/gi)) {
+  for (const m of text.matchAll(/\b(ctr|cardio-?thoracic\s+(?:ratio|index))\b([^.;]{0,40})/gi)) {
     const rest = m[2]!.toLowerCase();
     const cls: SizeCue | null = /increas|enlarg|above|high/.test(rest) ? 'enlarged' : /normal|natural|within/.test(rest) ? 'normal size' : null;
     if (cls !== null) cues.push({ value: { cls, organs: ['heart'] }, start: m.index!, end: m.index! + m[0].length });
@@ -372,7 +372,7 @@ export function contrastPhaseCues(text: string): Cue<'non-contrast' | 'arterial'
 /** Pre-negation triggers. */
 const PRE_NEGATION = /\b(no|not|without|negative\s+for|absence\s+of|absent|free\s+of|no\s+evidence\s+of|no\s+signs?\s+of|neither|nor|never|exclud(?:e|es|ed|ing)|ruled\s+out)\b/gi;
 /** Pseudo-triggers: look like negation, negate nothing ("no change in the nodules", "not only"). */
-const PSEUDO_NEGATION = /\b(?:(?:not|never)\s+(?:been\s+)?(?:seen|detected|observed|present|visible|identified|noted|described)\s+(?:in|on|at)\s+(?:the\s+)?(?:previous|prior|preceding|earlier|last|former)\b|no\s+(?:significant\s+|marked\s+|obvious\s+|definite\s+|interval\s+|further\s+)?(?:change|changes|difference|differences|increase|decrease|progression|regression|growth|interval\s+change)|not\s+only|not\s+(?:significantly\s+)?(?:changed|different|differ)|did\s+not\s+(?:significantly\s+)?(?:differ|change)|no\s+longer\s+than|not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+(?:excluded|ruled\s+out)|can\s+not\s+be\s+(?:excluded|ruled\s+out)|could\s+not\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|no\s+enhancement|without\s+(?:contrast|enhancement)|non-?enhanc\w*|not\s+enhanc\w*)\b/gi;
+const PSEUDO_NEGATION = /\b(?:(?:not|never)\s+(?:been\s+)?(?:seen|detected|observed|present|visible|identified|noted|described)\s+(?:in|on|at)\s+(?:the\s+)?(?:previous|prior|preceding|earlier|last|former)\b|no\s+(?:significant\s+|marked\s+|obvious\s+|definite\s+|interval\s+|further\s+)?(?:change|changes|difference|differences|increase|decrease|progression|regression|growth|interval\s+change)|not\s+only|not\s+(?:significantly\s+)?(?:changed|different|differ)|did\s+not\s+(?:significantly\s+)?(?:differ|change)|no\s+longer\s+than|not\s+be\s+(?:excluded|ruled\s+out)|cannot\s+be\s+(?:excluded|ruled\s+out)|can\s+not\s+be\s+(?:excluded|ruled\s+out)|could\s+not\s+be\s+(?:excluded|ruled\s+out)|not\s+excluded|no\s+enhancement|without\s+(?:contrast|enhancement)|non-?enhanc\w*|not\s+enhanc\w*|(?:could|can|cannot|can\s+not|could\s+not)\s+(?:not\s+)?be\s+(?:optimally\s+|fully\s+|adequately\s+)?(?:evaluated|assessed)|not\s+(?:be\s+)?(?:optimally\s+|fully\s+|adequately\s+)?(?:evaluated|assessed))\b/gi;
 /** Post-negation triggers: negate cues before them. */
 const POST_NEGATION = /\b(not\s+(?:been\s+)?(?:seen|identified|present|visuali[sz]ed|demonstrated|detected|appreciated|evident|observed|noted|found|shown|visible|determined|encountered|distinguished)|(?:is|are|was|were)\s+absent|has\s+resolved|have\s+resolved)\b/gi;
 /** Words that end a negation's scope. */

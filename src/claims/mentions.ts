@@ -41,7 +41,7 @@ const ORGAN_ADJECTIVES: Readonly<Record<string, string>> = {
   // (subpleural, intrapulmonary: a nodule there is a lung nodule), bone-only lesion words (lytic: Lodwick's
   // classification of bone destruction), vessels.
   tracheal: 'trachea', intracerebral: 'brain', cerebral: 'brain', periventricular: 'brain',
-  subpleural: 'lung', intrapulmonary: 'lung', intraparenchymal: 'lung', peribronchovascular: 'lung', perifissural: 'lung',
+  subpleural: 'lung', intrapulmonary: 'lung', peribronchovascular: 'lung', perifissural: 'lung',
   lytic: 'skeleton', osteolytic: 'skeleton', osteoblastic: 'skeleton', bony: 'skeleton', vertebral: 'vertebral_column',
   aortic: 'aorta', thyroidal: 'thyroid_gland', prostatic: 'prostate', vesicular: 'gallbladder',
 };
@@ -166,19 +166,26 @@ const lobe = (level: string, side: 'left' | 'right') => `lung_${level}_lobe_${si
  * right upper lobe). The organ is the sided lung, or the lung when no side is stated.
  */
 function lungLobes(text: string, push: Push): void {
+  let explicit = false;
   const sided = (m: RegExpMatchArray, level: string, side: string) => {
     const s = side.toLowerCase() as 'left' | 'right';
     const l = level.toLowerCase();
-    if (!LOBES[l]?.includes(s)) return;
-    push(m, { label: lobe(l, s), anyOf: [lobe(l, s)] }, `lung_${s}`, s);
+    explicit = true;
+    // The side the text states wins over the lobe's anatomy: "the middle lobe of the left lung" names no lobe
+    // (only the right lung has one), but it does say left.
+    if (!LOBES[l]?.includes(s)) push(m, { label: `${s} ${l} lobe (no such lobe)`, anyOf: [] }, `lung_${s}`, s);
+    else push(m, { label: lobe(l, s), anyOf: [lobe(l, s)] }, `lung_${s}`, s);
   };
-  for (const m of text.matchAll(/\b(upper|middle|lower)\s+lobes?\s+of\s+(?:the\s+)?(right|left)\s+lung\b/gi)) sided(m, m[1]!, m[2]!);
+  for (const m of text.matchAll(/\b(upper|middle|lower)\s+lobes?\s+(?:of|in)\s+(?:the\s+)?(right|left)\s+lung\b/gi)) sided(m, m[1]!, m[2]!);
   for (const m of text.matchAll(/\b(right|left)\s+lung(?:'s)?\s+(upper|middle|lower)\s+lobe\b/gi)) sided(m, m[2]!, m[1]!);
   for (const m of text.matchAll(/\b(right|left)\s+(upper|middle|lower)\s+lobe\b/gi)) sided(m, m[2]!, m[1]!);
   for (const m of text.matchAll(/\b(?:(upper|lower)\s+lobes\s+of\s+both\s+lungs|(?:both|bilateral)\s+(upper|lower)\s+lobes?)\b/gi)) {
     const l = (m[1] ?? m[2])!.toLowerCase();
     push(m, { label: `${l} lobes`, anyOf: [lobe(l, 'left'), lobe(l, 'right')] }, 'lung', 'bilateral');
   }
+  // Lobes and segments that imply a side (the middle lobe and the azygos lobe are right, the lingula and the
+  // apicoposterior segment left) give it only where no side is written ("the right lung" or "the left lung").
+  if (explicit || /\b(?:right|left)\s+lung\b/i.test(text)) return;
   for (const m of text.matchAll(/\b(?:the\s+)?middle\s+lobe\b/gi)) push(m, { label: lobe('middle', 'right'), anyOf: [lobe('middle', 'right')] }, 'lung_right', 'right');
   for (const m of text.matchAll(/\blingul(?:a|ar)(?:\s+segments?)?\b|\bapicoposterior(?:\s+segment)?\b/gi)) push(m, { label: lobe('upper', 'left'), anyOf: [lobe('upper', 'left')] }, 'lung_left', 'left');
   for (const m of text.matchAll(/\bazygos\s+lobe\b/gi)) push(m, { label: lobe('upper', 'right'), anyOf: [lobe('upper', 'right')] }, 'lung_right', 'right');

@@ -166,7 +166,8 @@ const DOSE_BEFORE = /\b(?:contrast(?:\s+(?:medium|media|agent|material|volume|do
  * versus 55 HU in the liver", "(16 x 12 mm in the previous examination)", "125 mL of contrast".
  */
 export function isReferenceValue(text: string, n: RawNumber): boolean {
-  const before = text.slice(Math.max(0, n.start - 40), n.start);
+  // "less than approximately 5 mm" is the same limit as "less than 5 mm".
+  const before = text.slice(Math.max(0, n.start - 55), n.start).replace(/\b(?:approximately|approx\.?|about|around|roughly|nearly|almost|ca\.?)\s*$/i, '');
   const after = text.slice(n.end, n.end + 120);
   return LIMIT_BEFORE.test(before.slice(-30)) || NORM_UP_TO.test(before) || LIMIT_AFTER.test(after) || priorValue(after) || PRIOR_BEFORE.test(before) || DOSE.test(after) || DOSE_BEFORE.test(before);
 }
