@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { dataPath, NO_DATA_REASON } from '../../test/helpers/data.ts';
 import { corpusAvailable, readJsonl, splitOf, type Split } from './gold.ts';
 import { changed, eligible, OPERATORS, type MutationOperator } from './mutations.ts';
+import type { Claim } from '../../src/claims/index.ts';
 import { claimsOfText } from './run.ts';
 import { sentenceSpans } from './select-gold-sentences.ts';
 
@@ -23,11 +24,8 @@ interface Tally {
   examples: { operator: MutationOperator; original: string; mutated: string }[];
 }
 
-function main() {
-  if (!corpusAvailable()) {
-    console.log(`skipped: ${NO_DATA_REASON}`);
-    return;
-  }
+/** Mutants per split and operator, and how many showed the planted difference, for a claim reader. */
+export function sensitivity(readClaims: (text: string) => Claim[] = claimsOfText, splits: readonly Split[] = ['dev', 'heldout']): { tallies: Map<string, Tally>; sentences: number; read: number } {
   const reports = readJsonl<{ report_id: string; text: string }>(dataPath('text', 'reports.dev.jsonl'));
   const tallies = new Map<string, Tally>();
   const tally = (split: Split, op: MutationOperator) => {
@@ -40,17 +38,18 @@ function main() {
   let read = 0;
   for (const r of reports) {
     const split = splitOf(r.report_id);
+    if (!splits.includes(split)) continue;
     for (const span of sentenceSpans(r.text)) {
       const text = r.text.slice(span.start, span.end);
       sentences++;
-      const before = claimsOfText(text);
+      const before = readClaims(text);
       if (before.length === 0) continue;
       read++;
       for (const [op, mutate] of OPERATORS) {
         if (!eligible(op, before)) continue;
         const mutated = mutate(text, before);
         if (mutated === null || mutated === text) continue;
-        const after = claimsOfText(mutated);
+        const after = readClaims(mutated);
         const t = tally(split, op);
         t.mutants++;
         const ok = op === 'neutral' ? !changed(op, before, after) : changed(op, before, after);
@@ -59,6 +58,22 @@ function main() {
       }
     }
   }
+  return { tallies, sentences, read };
+}
+
+/** Share of planted-error mutants (all operators but 'neutral') whose difference showed, per cent. */
+export function errorRate(tallies: Map<string, Tally>, split: Split): number {
+  let m = 0, s = 0;
+  for (const [k, t] of tallies) if (k.startsWith(`${split}|`) && !k.endsWith('|neutral')) { m += t.mutants; s += t.shown; }
+  return m === 0 ? 0 : Math.round((1000 * s) / m) / 10;
+}
+
+function main() {
+  if (!corpusAvailable()) {
+    console.log(`skipped: ${NO_DATA_REASON}`);
+    return;
+  }
+  const { tallies, sentences, read } = sensitivity();
   const pct = (a: number, b: number) => (b === 0 ? 0 : Math.round((1000 * a) / b) / 10);
   const rows: string[] = [];
   const summary: Record<string, unknown> = {};

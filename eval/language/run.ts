@@ -71,12 +71,12 @@ export interface Misses {
   readonly questions: string[];
 }
 
-export function evaluateSplit(split: Split, misses?: Misses): Figures {
+export function evaluateSplit(split: Split, misses?: Misses, readClaims: (text: string) => Claim[] = claimsOfText): Figures {
   const sentences = readJsonl<GoldSentence>(GOLD_SENTENCES).filter((s) => s.claims !== null && splitOf(s.reportId) === split);
   let gold = 0, parsed = 0, matched = 0, numbers = 0, numbersRight = 0, sides = 0, sidesRight = 0, cert = 0, certRight = 0;
   for (const s of sentences) {
     const text = sentenceText(s);
-    const claims = claimsOfText(text);
+    const claims = readClaims(text);
     const r = scoreSentenceClaims(s.claims!, claims);
     gold += r.gold; parsed += r.parsed; matched += r.matched; numbers += r.numbers; numbersRight += r.numbersRight;
     sides += r.sides; sidesRight += r.sidesRight; cert += r.certainties; certRight += r.certaintiesRight;
@@ -89,7 +89,7 @@ export function evaluateSplit(split: Split, misses?: Misses): Figures {
   let m = 0, mRead = 0, non = 0, nonRead = 0;
   for (const s of rich) {
     const text = sentenceText(s);
-    const r = scoreNumberSentence(s.numbers!, claimsOfText(text));
+    const r = scoreNumberSentence(s.numbers!, readClaims(text));
     m += r.measurements; mRead += r.read; non += r.nonMeasurements; nonRead += r.nonMeasurementsRead;
     if (misses && (r.missed.length > 0 || r.spurious.length > 0)) misses.numbers.push(`${s.id}: "${text.slice(0, 160)}"\n    missed: ${r.missed.join(', ') || '-'}; read although no measurement: ${r.spurious.join(', ') || '-'}`);
   }

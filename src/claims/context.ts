@@ -174,7 +174,7 @@ function lesionWordsOf(text: string, interp: Interpretation, history: readonly S
   return words.sort((a, b) => a.start - b.start);
 }
 
-export function clauseContext(text: string, carried: Carried | null): ClauseContext {
+export function clauseContext(text: string, carried: Carried | null, negation: (clause: string) => NegationScope[] = negationScopes): ClauseContext {
   const stages = stageCues(text, STAGING_CONTEXT.test(text));
   const allNumbers = findNumbers(text);
   const { mentions, sides } = findMentions(text, [...stages, ...allNumbers]);
@@ -200,7 +200,7 @@ export function clauseContext(text: string, carried: Carried | null): ClauseCont
     sides,
     organs,
     numbers,
-    scopes: negationScopes(text),
+    scopes: negation(text),
     interpretation: interp,
     history,
     lesionWords: lesionWordsOf(text, interp, history, mentions),

@@ -42,7 +42,8 @@ export type {
 } from './types.ts';
 export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
-export { parseClaims, splitClauses } from './parse-claims.ts';
+export { parseClaims, splitClauses, type ParseOptions } from './parse-claims.ts';
+export { negationScopes, type NegationScope } from './cues.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
 export { contrastPhaseCues } from './cues.ts';

@@ -1,4 +1,4 @@
-import { fluidCues, lesionCues, MEGALY_RE, normalCues, sizeCues, steatosisCues, contactCues } from './cues.ts';
+import { fluidCues, lesionCues, MEGALY_RE, normalCues, sizeCues, steatosisCues, contactCues, type NegationScope } from './cues.ts';
 import { clauseContext, type Carried, type ExtractionState } from './context.ts';
 import { CLAIM_EXTRACTORS } from './kinds/index.ts';
 import { findMentions } from './mentions.ts';
@@ -21,6 +21,11 @@ import type { Claim, ClaimSide } from './types.ts';
 export interface ParseOptions {
   /** The subject of the text around the sentence (a heading such as "Liver:"), canonical. */
   readonly subject?: string;
+  /**
+   * Where negation scopes come from; default NegEx with pseudo-triggers and post-negation (cues.ts). A plug-in point
+   * for comparing negation readers (eval/language/nlp-compare.ts measured wink-nlp's against it).
+   */
+  readonly negation?: (clause: string) => NegationScope[];
 }
 
 interface Clause {
@@ -79,7 +84,7 @@ export function parseClaims(sentence: string, options: ParseOptions = {}): Claim
   let carried: Carried | null = options.subject !== undefined ? { organ: options.subject } : null;
   const out: Claim[] = [];
   for (const clause of splitClauses(sentence)) {
-    const ctx = clauseContext(clause.text, carried);
+    const ctx = clauseContext(clause.text, carried, options.negation);
     const state: ExtractionState = { claims: [], claimed: new Set() };
     for (const extractor of CLAIM_EXTRACTORS) extractor.extract(ctx, state);
     out.push(...state.claims);
