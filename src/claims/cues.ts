@@ -145,7 +145,7 @@ export function interpretation(text: string): Interpretation {
     const rest = text.slice(m.index! + m[0].length);
     // Post-positioned at the clause end ("..., gallbladder stones are considered"): the interpretation is the phrase
     // before it; followed by its object ("... is considered a simple cyst"), the interpretation is what follows.
-    const post = /\b(?:is|are|was|were|be)\s+$/i.test(before) && /^[\s.]*$/.test(rest);
+    const post = /^[\s.)]*$/.test(rest) && (/\b(?:is|are|was|were|be)\s+$/i.test(before) || /^(?:cannot|can\s+not|could\s+not|not)\b/i.test(m[0]));
     const start = post ? Math.max(before.lastIndexOf(','), before.lastIndexOf(';'), before.lastIndexOf('(')) + 1 : m.index!;
     spans.push({ start, end: text.length });
     // A clause that begins with its hedge ("Consider bilateral renal cysts ...") states the hypothesis itself.
@@ -287,7 +287,7 @@ export function contactCues(text: string): Cue<ContactClass>[] {
 export function normalCues(text: string): Cue<true>[] {
   return all(
     text,
-    /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?|variant|lung\s+parenchyma\s+is|appearing))|natural|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies)|preserved|intact|(?:is|are|were|was)\s+(?:open|patent)|patent|no\s+(?:significant\s+|obvious\s+|obstructive\s+|other\s+|additional\s+)?(?:patholog(?:y|ies|ical\s+findings?)|abnormal\s+findings?))\b/gi,
+    /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?|variant|lung\s+parenchyma\s+is|appearing))(?!\s*[:=]?\s*(?:<|≤|>|less\s+than)?\s*\d)|natural|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies)|preserved|intact|(?:is|are|were|was)\s+(?:open|patent)|patent|no\s+(?:significant\s+|obvious\s+|obstructive\s+|other\s+|additional\s+)?(?:patholog(?:y|ies|ical\s+findings?)|abnormal\s+findings?))\b/gi,
     (m) => {
       const before = text.slice(Math.max(0, m.index! - 12), m.index!).toLowerCase();
       if (/(above|than|beyond|exceeds?)\s+(the\s+)?$/.test(before)) return null;

@@ -142,6 +142,13 @@ export function splitSentences(text: string): TextSentence[] {
       if (lead[2]!.trim() !== '') current.push(lead[2]!);
       continue;
     }
+    // "Liver: ..." at the start of a line begins a paragraph about that structure (not joined to the line above).
+    const subjectLead = /^([A-Za-z][A-Za-z /&-]{1,40}):\s+\S/.exec(line.trim());
+    if (subjectLead && headingStructure(subjectLead[1]!) !== undefined) {
+      flush();
+      current.push(line.trim());
+      continue;
+    }
     const bullet = BULLET.exec(line);
     if (bullet) {
       flush();

@@ -58,15 +58,14 @@ export const lymphNodeExtractor: ClaimExtractor = {
     const side = nodeSide(ctx, n);
     const near = nearest(ctx.sizes, n.start);
     const cls = sizeClass ?? (near === undefined ? undefined : near.value.cls === 'massively enlarged' ? 'enlarged' : near.value.cls);
-    state.claims.push(
-      baseClaim(ctx, state, 'lymph_node', negated, null, {
-        locations: locationsOf(ctx, null),
-        numbers: negated ? [] : lesionNumbers(ctx.numbers, ctx.text, true),
-        ...(cls ? { sizeClass: cls } : {}),
-        ...(certainty ? { certainty } : {}),
-        ...(side ? { side } : {}),
-      }),
-    );
+    // The node's side is its statement's (nodeSide), never a side word of another part of the clause.
+    const { side: _other, ...claim } = baseClaim(ctx, state, 'lymph_node', negated, null, {
+      locations: locationsOf(ctx, null),
+      numbers: negated ? [] : lesionNumbers(ctx.numbers, ctx.text, true),
+      ...(cls ? { sizeClass: cls } : {}),
+      ...(certainty ? { certainty } : {}),
+    });
+    state.claims.push({ ...claim, ...(side ? { side } : {}) });
     state.claimed.add('lymph_node');
   },
 };
