@@ -10,7 +10,8 @@ import type { ReferenceStudy } from './reference.ts';
  * manifest gives one (its masks then say where the text puts each finding, and 3D scoring checks that against
  * the reference masks); otherwise on the reference study itself (a sentence is then placed on the reference mask
  * of the finding its claims match, so the 3D figure says whether the text names the right structure, lesion,
- * side and segment). Sentences that match no finding get no evidence. report.json candidates keep their own.
+ * side and segment). A sentence whose decided claims match no finding has empty evidence and counts as wrongly
+ * grounded. report.json candidates keep their own evidence.
  */
 export async function groundCandidateSentences(candidate: CandidateReport, reference: ReferenceStudy, kb: KnowledgeBase, studyDir?: string): Promise<CandidateReport> {
   if ((candidate.format !== 'text' && candidate.format !== 'markdown') || candidate.raw === undefined) return candidate;
@@ -23,6 +24,8 @@ export async function groundCandidateSentences(candidate: CandidateReport, refer
     kb,
     lesionsComplete: studyDir === undefined && reference.lesionsComplete,
   });
-  const evidence = new Map(grounded.sentences.filter((s) => s.evidence.length > 0).map((s) => [s.id, s.evidence]));
-  return { ...candidate, sentences: candidate.sentences.map((s) => (evidence.has(s.id) ? { ...s, evidence: evidence.get(s.id)! } : s)) };
+  // A sentence grounding found nothing for (its claims contradicted, or about nothing measured) gets an empty
+  // evidence list: scored as spatially wrong when its claims were decided, not scored otherwise (score-report.ts).
+  const evidence = new Map(grounded.sentences.map((s) => [s.id, s.evidence]));
+  return { ...candidate, sentences: candidate.sentences.map((s) => ({ ...s, evidence: evidence.get(s.id) ?? [] })) };
 }

@@ -82,8 +82,10 @@ export function scoreCandidate(caseId: string, candidate: CandidateReport, refer
   const matchOptions = structures === undefined ? {} : { structures };
   const ref = referenceIndex(findings, { lesionsComplete: reference.lesionsComplete, ...matchOptions });
   const maskCache = new Map<string, Uint8Array>();
+  // Evidence given (report.json's own, or a text candidate's grounding; an empty list = grounded to nothing) and
+  // on the reference grid.
   const gridMatches = (s: CandidateReport['sentences'][number]) =>
-    reference.labels !== undefined && s.evidence !== undefined && s.evidence.length > 0 && s.evidence.every((e) => e.ijkBounds === null || e.ijkBounds.max.every((v, a) => v < reference.labels!.grid.dims[a]!));
+    reference.labels !== undefined && s.evidence !== undefined && (s.evidence.length > 0 || candidate.format === 'text' || candidate.format === 'markdown') && s.evidence.every((e) => e.ijkBounds === null || e.ijkBounds.max.every((v, a) => v < reference.labels!.grid.dims[a]!));
 
   const sentences: SentenceScore[] = candidate.sentences.map((s) => {
     const claims = scoreSentence(s.text, findings, reference.lesionsComplete, matchOptions);
