@@ -84,6 +84,15 @@ function comparisonStructures(phrases: readonly Phrase[], text: string): string[
   return null;
 }
 
+/** A paired structure with a side named apart ("ribs on the right" -> ribs_right, "kidneys ... left" -> kidney_left). */
+function sidedStructure(name: string, side: 'left' | 'right' | undefined): string {
+  if (side === undefined) return name;
+  const direct = `${name}_${side}`;
+  if (structureOrNull(direct) !== null) return direct;
+  const members = structureOrNull(name)?.members ?? [];
+  return members.find((m) => m.endsWith(`_${side}`)) ?? name;
+}
+
 /** The question type: the first pattern that matches, an existential form taking presence before attributes. */
 const SIZE_WORDS = /\bsize\b|\bdimensions?\b|\bmeasure\w*|\bmagnitude\b|\bscale\b|\bhow (?:large|big)\b/;
 
@@ -134,7 +143,7 @@ export function parseQuestion(question: string): ParseResult {
   };
   const target = (): Target | null => {
     if (lesionKind !== null) return lesionTarget();
-    if (specific[0] !== undefined) return { kind: 'structure', structure: specific[0].structure };
+    if (specific[0] !== undefined) return { kind: 'structure', structure: sidedStructure(specific[0].structure, looseSide(tokens, phrases)) };
     const name = unknownName(tokens);
     return name === null ? null : { kind: 'unknown', name };
   };

@@ -42,9 +42,10 @@ export function outOfScope(text: string): OutOfScope | null {
   for (const [category, pattern, detail] of FIRST) if (pattern.test(text)) return { category, detail };
   const held = MASK_FINDING.exec(text);
   for (const m of text.matchAll(new RegExp(NO_MASK_FINDING.source, 'g'))) {
-    // An adjective of a held finding ("calcified nodules", "degenerated cyst") is the held finding.
+    // An adjective of a held finding ("calcified nodules", "calcific nonspecific nodule") is the held finding.
     const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 40);
-    if (/^(?:\s+[a-z-]+){0,2}?\s+/.test(after) && new RegExp(String.raw`^(?:\s+[a-z-]+){0,2}?\s+${MASK_FINDING.source.replace(/^\\b/, '')}`).test(after)) continue;
+    const adjective = /(?:ed|ic|al|ous)$/.test(m[0]);
+    if (adjective && new RegExp(String.raw`^(?:\s+(?!in\b|of\b|the\b|a\b|an\b|with\b|and\b|or\b)[a-z-]+){0,2}?\s+${MASK_FINDING.source.replace(/^\\b/, '')}`).test(after)) continue;
     if (held === null || held.index > m.index!) return { category: 'finding', detail: `'${m[0]}' has no mask class in the segmentation vocabulary` };
     break;
   }
