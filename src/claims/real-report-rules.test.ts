@@ -147,3 +147,17 @@ describe('translated and terse normal statements, sizes and coverage', () => {
     expect(claims('The right kidney is completely included.')).toEqual([['coverage', 'kidney_right', 'right', true]]);
   });
 });
+
+describe('broken input never throws', () => {
+  it.each([
+    '',
+    '\u0000\u0001\uFFFD binary \u0007 junk',
+    'x'.repeat(20000),
+    '((((( left right left 12 mm x x x cm ))))',
+    'No no no not without; ; ; ?',
+    '1.2.3.4 cm 5,5,5 mm -3 HU 1e9 mL',
+  ])('%j', (s) => {
+    expect(() => parseClaims(s)).not.toThrow();
+    expect(() => splitSentences(s)).not.toThrow();
+  });
+});

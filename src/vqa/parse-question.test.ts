@@ -131,3 +131,11 @@ describe('parseQuestion: questions as benchmarks and people write them (issue 13
     expect(parseQuestion('Is there evidence of calcification in the mass?')).toMatchObject({ ok: false, reason: 'out_of_scope', category: 'finding' });
   });
 });
+
+describe('parseQuestion: broken input', () => {
+  it.each(['', '???', '\u0000\uFFFD', 'where where where', 'a'.repeat(5000), 'How many  mm?'])('%j is refused or read, never thrown', (q) => {
+    const r = parseQuestion(q);
+    expect(typeof r.ok).toBe('boolean');
+    if (!r.ok) expect(r.detail.length).toBeGreaterThan(0);
+  });
+});
