@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { groundText, loadGroundStudy, loadTransformersEmbedder, openRetriever } from '../ground/index.ts';
 import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { MODELS_DIR } from '../segment/index.ts';
+import { readRegularText } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
@@ -23,6 +23,9 @@ export const GROUND_USAGE = `groundct ground <report.txt|report.md> --study <dir
 
 export { loadGroundStudy, type GroundStudy } from '../ground/index.ts';
 
+/** Largest report text read, bytes. */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
 export async function runGround(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('ground', argv, {
     study: { type: 'string' },
@@ -37,7 +40,8 @@ export async function runGround(argv: string[], config: Config, out: (s: string)
   const textFile = positionals[0]!;
   let text: string;
   try {
-    text = await readFile(textFile, 'utf8');
+    // A regular file only (a named pipe would block the read forever), at most 64 MiB of text.
+    text = await readRegularText(textFile, { maxBytes: MAX_TEXT_BYTES, limitName: 'the 64 MiB text limit', what: 'report text' });
   } catch (cause) {
     throw gctError('GCT_GROUND_TEXT_UNREADABLE', `Cannot read the report text ${textFile}: ${(cause as Error).message}`, { file: textFile }, cause);
   }

@@ -1,9 +1,10 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { gctError } from '../errors.ts';
 import { FindingSchema, FindingsSchema, type Finding } from '../findings/index.ts';
 import type { Measurements } from '../measure/index.ts';
+import { readRegularText } from '../volume/index.ts';
 import type { StudyStructure } from './ground-text.ts';
 
 /**
@@ -36,6 +37,9 @@ const MeasurementsHeadSchema = z.object({
   structures: z.array(z.object({ name: z.string().nullable(), present: z.boolean() }).loose()),
 });
 
+/** Largest study artifact read (findings.json, measurements.json, report.json), bytes. */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
 async function isFile(file: string): Promise<boolean> {
   return stat(file).then((s) => s.isFile(), () => false);
 }
@@ -43,7 +47,7 @@ async function isFile(file: string): Promise<boolean> {
 async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<{ raw: unknown; parsed: T }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularText(file, { maxBytes: MAX_TEXT_BYTES, limitName: 'the 64 MiB text limit' });
   } catch (cause) {
     throw gctError('GCT_GROUND_STUDY_DIR_INVALID', `Cannot read ${file}: ${(cause as Error).message}`, { file }, cause);
   }
