@@ -267,7 +267,8 @@ export function fluidCues(text: string): Cue<string>[] {
 }
 
 export function nodeCues(text: string): Cue<true>[] {
-  return all(text, /\b(lymph\s*nodes?|lymph\s*node\s+stations?|lymphadenopathy|adenopathy|lymphadenomegaly|nodes?)\b/gi, () => true);
+  // "LAP" is the lymphadenopathy of translated reports (upper case only: "lap" is a word).
+  return [...all(text, /\b(lymph\s*nodes?|lymph\s*node\s+stations?|lymphadenopath(?:y|ies)|adenopath(?:y|ies)|lymphadenomegal(?:y|ies)|nodes?)\b/gi, () => true as const), ...all(text, /\bLAPs?\b/g, () => true as const)].sort((a, b) => a.start - b.start);
 }
 
 export function contactCues(text: string): Cue<ContactClass>[] {

@@ -14,7 +14,7 @@ import { bad, compareAll, ok, unknown } from './match-helpers.ts';
  * axilla"); a list of stations with sides ("prevascular, subcarinal or bilateral hilar") gives none.
  */
 
-const ENLARGED = /\b(?:patholog\w*\s+(?:size|dimensions?|appearance)|enlarged|enlargement|lymphadenopathy|adenopathy|lymphadenomegaly|bulky)\b/i;
+const ENLARGED = /\b(?:patholog\w*\s+(?:size|dimensions?|appearance)|enlarged|enlargement|lymphadenopath\w*|adenopath\w*|lymphadenomegal\w*|bulky|LAPs?)\b/i;
 const NORMAL_SIZE = /\b(?:not\s+(?:\w+\s+){0,2}patholog\w*\s+(?:in\s+)?(?:size|dimensions?)|(?:did\s+not|do\s+not|does\s+not|not)\s+reach\w*\s+patholog\w*|non-?patholog\w*|(?:less|smaller)\s+than\s+(?:1\s*cm|10\s*mm)|sub-?centimet\w*|normal[- ]sized|normal\s+size|non-?enlarged|within\s+normal\s+limits)\b/i;
 
 function sizeClassOf(text: string): SizeClass | undefined {
