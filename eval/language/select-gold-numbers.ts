@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sentenceSpans, sha1 } from './select-gold-sentences.ts';
+import { mulberry32, sentenceSpans, sha1 } from './select-gold-sentences.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const DATA = resolve(ROOT, process.env.GROUNDCT_TEST_DATA ?? '../shared/data');
@@ -23,16 +23,6 @@ const MAIN = resolve(ROOT, 'eval/language/gold-sentences.jsonl');
 /** A digit followed by a length, volume, attenuation or angle unit. */
 const NUMBER_WITH_UNIT = /\d\s*(?:mm|cm|ml|cc|hu|cm3|cm³|mm3|degrees?|millimet|centimet)(?![a-z])/i;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function main() {
   const args = process.argv.slice(2);
