@@ -13,7 +13,7 @@
  *
  * Usage: npx tsx eval/language/select-gold-questions.ts [--vqarad 140] [--slake 80] [--radgenome 100]
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fillTemplate, readJsonl, sha1 } from './gold.ts';

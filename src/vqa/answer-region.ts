@@ -1,7 +1,7 @@
-import { ancestors, compositeMembers, descendants, getStructure, structureOrNull } from '../anatomy/index.ts';
+import { ancestors, compositeMembers, descendants, getStructure } from '../anatomy/index.ts';
 import { PASSAGES, type Finding } from '../findings/index.ts';
 import { pickLesion } from './answer-lesion.ts';
-import { citations, coverage, displayName, evidenceOf, matchingLesions, type VqaContext } from './context.ts';
+import { citations, coverage, displayName, evidenceOf, type VqaContext } from './context.ts';
 import { answered, fmt1, isReply, unanswerable, yesNo, type Reply } from './reply.ts';
 import type { LesionTarget, UnknownTarget } from './types.ts';
 
@@ -148,9 +148,4 @@ export function answerStructureCount(ctx: VqaContext, structure: string): Reply 
 /** A name the catalogue does not know: no mask set can hold it. */
 export function answerUnknown(t: UnknownTarget): Reply {
   return unanswerable('structure_absent', `'${t.name}' is not a structure of the anatomy catalogue (TotalSegmentator v2 vocabulary and aliases), so no mask answers it.`);
-}
-
-/** Lesions matching a target, for a count over a structure target the catalogue reads as an organ with lesions. */
-export function hasLesions(ctx: VqaContext, organ: string): boolean {
-  return structureOrNull(organ) !== null && matchingLesions(ctx, { kind: 'lesion', organ, lesionKind: 'any' }).length > 0;
 }
