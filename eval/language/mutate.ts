@@ -54,7 +54,8 @@ export function sensitivity(readClaims: (text: string) => Claim[] = claimsOfText
         t.mutants++;
         const ok = op === 'neutral' ? !changed(op, before, after) : changed(op, before, after);
         if (ok) t.shown++;
-        else if (t.examples.length < 8) t.examples.push({ operator: op, original: text.slice(0, 140), mutated: mutated.slice(0, 140) });
+        // A few short quotes of dev-split misses only (the corpus licences allow short quotes in results files).
+        else if (split === 'dev' && t.examples.length < 3) t.examples.push({ operator: op, original: text.slice(0, 100), mutated: mutated.slice(0, 100) });
       }
     }
   }
