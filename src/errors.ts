@@ -112,6 +112,14 @@ export const ERRORS = {
   GCT_EVAL_REFERENCE_INVALID: spec('GCT_EVAL_REFERENCE_INVALID', 422, 'A reference findings file must be a groundct findings.json (kind "findings") or report.json (kind "report"); regenerate it with groundct report.'),
   GCT_EVAL_CANDIDATE_INVALID: spec('GCT_EVAL_CANDIDATE_INVALID', 422, 'A candidate report is plain text (.txt), Markdown (.md) or groundct report.json with sentences[{id, text}]; set "format" in the manifest if the extension says otherwise.'),
 
+  // follow-up: comparing a study with its priors (src/followup)
+  GCT_FOLLOWUP_FOLDER_OUTDATED: spec('GCT_FOLLOWUP_FOLDER_OUTDATED', 422, "The report folder was written by an older groundct (no label volumes or study identity); run 'groundct report <ct> --masks ... --out <new-dir>' again on that study and compare the new folder."),
+  GCT_FOLLOWUP_FOLDER_INVALID: spec('GCT_FOLLOWUP_FOLDER_INVALID', 422, "Pass a folder written by 'groundct report --out': study.json, measurements.json, findings.json, masks.labels.json and masks-<layer>.nii.gz must be present and parse; write it again if a file is missing or damaged."),
+  GCT_FOLLOWUP_INPUT_INVALID: spec('GCT_FOLLOWUP_INPUT_INVALID', 400, 'Give each prior once, never the current study itself, and priors dated no later than the current study (or without dates, in the documented order).'),
+  GCT_FOLLOWUP_OTHER_PATIENT: spec('GCT_FOLLOWUP_OTHER_PATIENT', 422, 'Compare studies of one patient. For anonymised data whose patient IDs were replaced, pass --allow-other-patient (service: allowOtherPatient); the report then states that identity was not checked.'),
+  GCT_FOLLOWUP_PATIENT_KEY_MISMATCH: spec('GCT_FOLLOWUP_PATIENT_KEY_MISMATCH', 422, 'The two studies hashed their patient IDs with different keys (followup.patientIdKey); report both with the same key, or pass --allow-other-patient to compare without the identity check.'),
+  GCT_FOLLOWUP_ALIGNMENT_FAILED: spec('GCT_FOLLOWUP_ALIGNMENT_FAILED', 422, 'The studies could not be aligned within followup.maxAlignmentResidualMm: check that both image the same body region of the same patient, or give masks of bones or organs present in both studies.'),
+
   // vqa
   GCT_VQA_REPORT_DIR_INVALID: spec('GCT_VQA_REPORT_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold report.json, or findings.json with measurements.json, that parse as groundct artifacts."),
   GCT_VQA_BATCH_INVALID: spec('GCT_VQA_BATCH_INVALID', 400, 'Each line of the --batch file is one JSON object {"id": "...", "question": "..."} with a non-empty question and a unique id.'),
@@ -136,6 +144,7 @@ export const ERRORS = {
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
   GCT_SERVICE_PASSAGE_NOT_FOUND: spec('GCT_SERVICE_PASSAGE_NOT_FOUND', 404, 'Use a passage id cited by a report sentence, a finding (criteria) or an answer; ids are kebab-case (knowledge-base/passages/<id>.md).'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
+  GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)

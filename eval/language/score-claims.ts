@@ -60,7 +60,14 @@ export interface SentenceClaimScore {
   readonly pairs: readonly number[];
 }
 
-export function scoreSentenceClaims(gold: readonly GoldClaim[], parsed: readonly Claim[]): SentenceClaimScore {
+/**
+ * Claim kinds the gold labels cover: the one-study kinds. Change, response and comparison claims (follow-up,
+ * src/claims/change-claims.ts) are measured by issue 19's own evaluation (eval/results/followup.md) and left out here.
+ */
+export const SCORED_KINDS = new Set(['lesion', 'organ_size', 'steatosis', 'attenuation', 'normal', 'fluid', 'lymph_node', 'stage', 'vessel_contact', 'coverage']);
+
+export function scoreSentenceClaims(gold: readonly GoldClaim[], all: readonly Claim[]): SentenceClaimScore {
+  const parsed = all.filter((c) => SCORED_KINDS.has(c.kind));
   const used = new Array<boolean>(parsed.length).fill(false);
   const pairs: number[] = [];
   for (const g of gold) {

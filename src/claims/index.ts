@@ -32,8 +32,10 @@ export type {
   Attenuation,
   Claim,
   ClaimKind,
+  ClaimChange,
   ClaimLocation,
   ClaimNumber,
+  ClaimResponse,
   ClaimSide,
   ContactClass,
   MeasureKind,
@@ -44,6 +46,7 @@ export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
 export { parseClaims, splitClauses, type ParseOptions } from './parse-claims.ts';
 export { negationScopes, type NegationScope } from './cues.ts';
+export { changeClaims, matchChangeClaim } from './change-claims.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
 export { contrastPhaseCues } from './cues.ts';

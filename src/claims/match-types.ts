@@ -16,6 +16,9 @@ export const ERROR_TYPES = [
   'wrong_count',
   'wrong_severity',
   'wrong_contact',
+  // follow-up (change-claims.ts)
+  'wrong_change',
+  'wrong_response',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
 export type Verdict = 'supported' | 'contradicted' | 'unverifiable';

@@ -1,4 +1,5 @@
 import { fluidCues, lesionCues, MEGALY_RE, normalCues, sizeCues, steatosisCues, contactCues, type NegationScope } from './cues.ts';
+import { readChange, supersededByChange } from './change-claims.ts';
 import { clauseContext, type Carried, type ExtractionState } from './context.ts';
 import { CLAIM_EXTRACTORS } from './kinds/index.ts';
 import { findMentions } from './mentions.ts';
@@ -84,10 +85,17 @@ export function parseClaims(sentence: string, options: ParseOptions = {}): Claim
   let carried: Carried | null = options.subject !== undefined ? { organ: options.subject } : null;
   const out: Claim[] = [];
   for (const clause of splitClauses(sentence)) {
-    const ctx = clauseContext(clause.text, carried, options.negation);
+    // A clause about change (change-claims.ts: "has grown from 2.0 to 2.6 cm") also states the current study; the
+    // prior study's numbers and RECIST sums are blanked (offsets kept) before it is read as one study, and the
+    // one-study claims the change claims supersede are dropped.
+    const change = readChange(clause.text);
+    let text = clause.text;
+    for (const [start, end] of change.foreignSpans) text = text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+    const ctx = clauseContext(text, carried, options.negation);
     const state: ExtractionState = { claims: [], claimed: new Set() };
     for (const extractor of CLAIM_EXTRACTORS) extractor.extract(ctx, state);
-    out.push(...state.claims);
+    const own = change.claims.length === 0 ? state.claims : state.claims.map((c) => ({ ...c, text: clause.text })).filter((c) => !supersededByChange(change, c));
+    out.push(...own, ...change.claims);
     carried = carriedFrom(clause.text, carried);
   }
   return out;

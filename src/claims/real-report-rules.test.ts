@@ -8,7 +8,9 @@ import type { Claim } from './types.ts';
  * in the style of translated chest reports and radiologists' notes (the corpus itself is never copied here).
  */
 const brief = (c: Claim) => [c.kind, c.organ, c.side ?? null, c.negated];
-const claims = (s: string) => parseClaims(s).map(brief);
+/** One-study claims (change, response and comparison claims of follow-up text are read beside them: change-claims.ts). */
+const FOLLOW_UP = new Set(['change', 'response', 'comparison']);
+const claims = (s: string) => parseClaims(s).filter((c) => !FOLLOW_UP.has(c.kind)).map(brief);
 
 describe('lesion words as adjectives, plurals, compounds and density phrases', () => {
   it.each([

@@ -65,7 +65,7 @@ export function wholeScanEvidence(m: Measurements): Evidence {
 }
 
 function evidenceKey(e: Evidence): string {
-  return `${e.labelId}/${e.componentId ?? ''}`;
+  return `${e.study ?? ''}/${e.labelId}/${e.componentId ?? ''}`;
 }
 
 /** A passage a sentence cites (report.json's citation shape). */
@@ -105,7 +105,7 @@ export async function groundSentence(text: string, own: readonly Finding[], fall
 }
 
 export async function groundReport(report: Report, findings: Findings, measurements: Measurements, options: GroundReportOptions): Promise<Report> {
-  const byId = new Map<string, Finding>(findings.findings.map((f) => [f.id, f]));
+  const byId = new Map<string, Finding>([...findings.findings, ...(findings.priorFindings ?? [])].map((f) => [f.id, f]));
   const wholeScan = wholeScanEvidence(measurements);
   const sentences: Sentence[] = [];
   for (const sentence of report.sentences) {

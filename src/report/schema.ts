@@ -128,6 +128,37 @@ export const NarratorSchema = z.object({
 
 export const GroupSchema = z.object({ key: z.string(), heading: z.string() });
 
+/**
+ * A follow-up report's comparison (src/followup; the full detail is followup.json): the prior studies with
+ * their grids (for evidence marked `study: 'prior-1'`, ...), how the most recent prior was aligned, and the
+ * RECIST 1.1 response with every step.
+ */
+export const ReportComparisonSchema = z.object({
+  priors: z.array(
+    z.object({
+      /** 'prior-1' = the most recent prior. */
+      key: z.string(),
+      studyDate: z.string().optional(),
+      /** The report folder or service study it was read from. */
+      source: z.string(),
+      dims: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+      ijkToRas: z.array(z.number()).length(16),
+    }),
+  ),
+  alignment: z.object({ method: z.string(), residualMm: z.number(), maxResidualMm: z.number(), rotationDeg: z.number(), translationMm: Triple }),
+  patientCheck: z.enum(['same', 'not-available', 'not-checked']),
+  recist: z.object({
+    overallResponse: z.string(),
+    targetResponse: z.string().nullable(),
+    nonTargetResponse: z.string().nullable(),
+    baselineSumMm: z.number(),
+    nadirSumMm: z.number(),
+    currentSumMm: z.number(),
+    steps: z.array(z.string()),
+  }),
+});
+export type ReportComparison = z.infer<typeof ReportComparisonSchema>;
+
 export const ReportSchema = z.object({
   kind: z.literal('report'),
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -148,5 +179,9 @@ export const ReportSchema = z.object({
   groups: z.array(GroupSchema),
   sentences: z.array(SentenceSchema),
   narrator: NarratorSchema,
+  /** Follow-up only: the comparison with prior studies. */
+  comparison: ReportComparisonSchema.optional(),
+  /** Follow-up only: the prior studies' findings that sentences cite ('prior-1:<id>'), evidence marked with `study`. */
+  priorFindings: z.array(FindingSchema).optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -42,4 +42,16 @@ export const TEMPLATES = {
   impressionUnknown: v1('impression-unknown'),
   impressionNegative: v1('impression-negative'),
   impressionNothing: v1('impression-nothing'),
+  // follow-up (plan-followup.ts)
+  comparison: v1('comparison'),
+  lesionChange: v1('lesion-change'),
+  lesionNew: v1('lesion-new'),
+  lesionGone: v1('lesion-gone'),
+  lesionSplit: v1('lesion-split'),
+  lesionMerged: v1('lesion-merged'),
+  lesionNotComparable: v1('lesion-not-comparable'),
+  organChange: v1('organ-change'),
+  organsStable: v1('organs-stable'),
+  recist: v1('recist'),
+  impressionRecist: v1('impression-recist'),
 } as const satisfies Record<string, TemplateRef>;

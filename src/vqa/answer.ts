@@ -4,6 +4,7 @@ import {
 import {
   answerComparison, answerNormality, answerShowStructure, answerStructureAttenuation, answerStructurePresence, answerStructureSize,
 } from './answer-structure.ts';
+import { answerChange } from './answer-change.ts';
 import { answerAbnormality, answerContact, answerCoverage, answerStructureCount, answerStructureLocation, answerUnknown } from './answer-region.ts';
 import type { VqaContext } from './context.ts';
 import { parseQuestion, type ParseResult } from './parse-question.ts';
@@ -50,6 +51,10 @@ export function answerIntent(ctx: VqaContext, intent: Intent): Reply {
       return answerContact(ctx, intent.target, intent.vessel);
     case 'coverage':
       return answerCoverage(ctx, intent.structure);
+    case 'change':
+    case 'new_lesions':
+    case 'response':
+      return answerChange(ctx, intent);
   }
 }
 

@@ -1,4 +1,5 @@
 import { compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
+import { parseChangeQuestion } from './answer-change.ts';
 import { outOfScope } from './question-scope.ts';
 import { DIAGNOSIS_WORDS, findPhrases, lesionKindOf, looseSide, mostSpecific, questionWords, unknownName, type Phrase } from './question-text.ts';
 import { IntentSchema, type Intent, type LesionTarget, type OutOfScopeCategory, type QuestionType, type SizeMeasure, type Target } from './types.ts';
@@ -120,6 +121,12 @@ function questionType(text: string, lesionKind: string | null, hasAnatomy: boole
 export function parseQuestion(question: string): ParseResult {
   const { text, tokens } = questionWords(question);
   if (tokens.length === 0) return fail('the question is empty');
+  // Change over time (follow-up): read before the one-study types; unanswerable when no prior was compared. A
+  // question that asks for a size ("What is the size of the stable nodule / the mass that appeared ...?") asks for
+  // the size: "stable" and "appeared" only describe what it is about.
+  const asksSize = /^(?:what is the (?:\w+ )?(?:size|measurement|dimension|magnitude|scale|diameter|volume)|how (?:large|big|long))\b/.test(text);
+  const change = asksSize ? null : IntentSchema.safeParse(parseChangeQuestion(question));
+  if (change?.success) return { ok: true, intent: change.data };
   const scope = outOfScope(text);
   if (scope !== null) return outside(scope.category, scope.detail);
 

@@ -12,10 +12,10 @@ export const VQA_SCHEMA_VERSION = 1 as const;
 
 /**
  * Question types (RadGenome-Chest CT's open/closed VQA kinds plus staging, normality, "show me", the abnormal findings
- * of a region or the scan ("What abnormalities are present in the liver?"), a lesion's contact with a vessel and
- * whether a structure is wholly imaged).
+ * of a region or the scan ("What abnormalities are present in the liver?"), a lesion's contact with a vessel,
+ * whether a structure is wholly imaged, and follow-up: change since the prior study, new lesions, the response).
  */
-export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'abnormality', 'contact', 'coverage'] as const;
+export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'abnormality', 'contact', 'coverage', 'change', 'new_lesions', 'response'] as const;
 export const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 export type QuestionType = z.infer<typeof QuestionTypeSchema>;
 
@@ -122,6 +122,14 @@ export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('contact'), target: LesionTargetSchema, vessel: Canonical.nullable() }),
   /** Whether a structure is wholly in the scan: "Is the whole liver included?". */
   z.object({ type: z.literal('coverage'), structure: Canonical }),
+  // Follow-up (answer-change.ts): change since the prior study, new lesions, the RECIST 1.1 response.
+  z.object({ type: z.literal('change'), target: TargetSchema, asked: z.enum(['grown', 'shrunk', 'stable', 'changed']) }),
+  z.object({ type: z.literal('new_lesions'), target: LesionTargetSchema }),
+  /**
+   * `asked` set: a yes/no question ("Is it a partial response?"; 'responded' = "did it respond", CR or PR); unset:
+   * "what is the response".
+   */
+  z.object({ type: z.literal('response'), asked: z.enum(['CR', 'PR', 'SD', 'PD', 'responded']).optional() }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 

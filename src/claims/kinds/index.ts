@@ -1,3 +1,4 @@
+import { matchChangeClaim } from '../change-claims.ts';
 import type { ClaimExtractor } from '../context.ts';
 import type { ClaimMatch } from '../match-types.ts';
 import type { ReferenceIndex } from '../reference.ts';
@@ -36,6 +37,12 @@ export const CLAIM_EXTRACTORS: readonly ClaimExtractor[] = [
 
 export type ClaimMatcher = (claim: Claim, ref: ReferenceIndex) => ClaimMatch;
 
+/** Change, response and comparison claims (follow-up, change-claims.ts: read per clause before the one-study kinds). */
+const matchChange: ClaimMatcher = (claim, ref) => {
+  const m = matchChangeClaim(claim, ref);
+  return { verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), findingIds: m.findingIds, details: m.details, numeric: m.numeric };
+};
+
 export const CLAIM_MATCHERS: Readonly<Record<ClaimKind, ClaimMatcher>> = {
   lesion: matchLesion,
   organ_size: matchOrganSize,
@@ -47,4 +54,7 @@ export const CLAIM_MATCHERS: Readonly<Record<ClaimKind, ClaimMatcher>> = {
   stage: matchStage,
   vessel_contact: matchContact,
   coverage: matchCoverage,
+  change: matchChange,
+  response: matchChange,
+  comparison: matchChange,
 };
