@@ -37,7 +37,9 @@ export function answerAbnormality(ctx: VqaContext, region: string | null): Reply
   ];
   if (found.length === 0) {
     const normal = findingsIn(ctx, region).filter((f) => f.type === 'normal');
-    return answered({ answer: `no abnormal finding in ${where} by the assessed criteria`, findingIds: normal.map((f) => f.id), evidence: normal.flatMap((f) => f.evidence), citations: citations(ctx, [PASSAGES.negativeFindings]), caveats });
+    // A partly imaged organ has no 'normal' finding: its own mask is then the evidence of what was looked at.
+    const evidence = normal.length > 0 || region === null ? normal.flatMap((f) => f.evidence) : evidenceOf(coverage(ctx, region).rows);
+    return answered({ answer: `no abnormal finding in ${where} by the assessed criteria`, findingIds: normal.map((f) => f.id), evidence, citations: citations(ctx, [PASSAGES.negativeFindings]), caveats });
   }
   const sorted = [...found].sort((a, b) => b.significance - a.significance || a.id.localeCompare(b.id));
   return answered({
@@ -75,16 +77,19 @@ export function answerContact(ctx: VqaContext, t: LesionTarget, vessel: string |
   return answered({ answer: 'no contact', findingIds: [stage.id, l.id], evidence: l.finding.evidence, citations: citations(ctx, stage.criteria), caveats: picked.caveats });
 }
 
-/** "Is the whole liver included?": complete = yes; touching a face of the scan = no (radgpt-partial-organ). */
-export function answerCoverage(ctx: VqaContext, structure: string): Reply {
+/**
+ * "Is the whole liver included?": complete = yes; touching a face of the scan = no (radgpt-partial-organ).
+ * asked 'partial' ("Is the liver cut off?") inverts the yes/no.
+ */
+export function answerCoverage(ctx: VqaContext, structure: string, asked: 'complete' | 'partial' = 'complete'): Reply {
   const cov = coverage(ctx, structure);
   const n = displayName(structure);
   const evidence = evidenceOf(cov.rows);
   if (cov.status === 'absent') return unanswerable('structure_absent', `The mask set has no label for the ${n}.`);
-  if (cov.status === 'not_imaged') return answered({ answer: 'no', evidence, caveats: [`the ${n} is labelled but has no voxel in this scan`] });
+  if (cov.status === 'not_imaged') return answered({ answer: yesNo(asked === 'partial'), evidence, caveats: [`the ${n} is labelled but has no voxel in this scan`] });
   const partial = ctx.study.findings.filter((f) => f.type === 'partially_imaged' && f.subject.structure !== null && (f.subject.structure === structure || compositeMembers(structure).includes(f.subject.structure)));
   return answered({
-    answer: yesNo(cov.status === 'complete'),
+    answer: yesNo((cov.status === 'complete') === (asked === 'complete')),
     findingIds: partial.map((f) => f.id),
     evidence,
     citations: cov.status === 'partial' ? citations(ctx, [PASSAGES.partialOrgan, PASSAGES.partialOrganRadgpt]) : [],

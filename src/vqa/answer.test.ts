@@ -138,6 +138,8 @@ describe('ask over findings', () => {
   it('coverage, location and count of structures', async () => {
     expect(await ask(ctx, 'Is the whole spleen included?')).toMatchObject({ answerable: true, answer: 'yes' });
     expect(await ask(ctx, 'Is the left kidney completely imaged?')).toMatchObject({ answerable: true, answer: 'no' });
+    expect(await ask(ctx, 'Is the left kidney cut off at the edge of the scan?')).toMatchObject({ answerable: true, answer: 'yes' });
+    expect(await ask(ctx, 'Is the spleen partially imaged?')).toMatchObject({ answerable: true, answer: 'no' });
     expect(await ask(ctx, 'Where is the left kidney?')).toMatchObject({ answerable: true, answer: "patient's left side" });
     const kidneys = await ask(ctx, 'How many kidneys are visible?');
     expect(kidneys).toMatchObject({ answerable: true, value: 2, unit: 'count' });

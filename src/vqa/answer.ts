@@ -50,7 +50,7 @@ export function answerIntent(ctx: VqaContext, intent: Intent): Reply {
     case 'contact':
       return answerContact(ctx, intent.target, intent.vessel);
     case 'coverage':
-      return answerCoverage(ctx, intent.structure);
+      return answerCoverage(ctx, intent.structure, intent.asked);
     case 'change':
     case 'new_lesions':
     case 'response':

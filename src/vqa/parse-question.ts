@@ -200,7 +200,7 @@ export function parseQuestion(question: string): ParseResult {
     case 'coverage': {
       const structure = specific[0]?.structure;
       if (structure === undefined) return fail('no structure named for a coverage question');
-      candidate = { type, structure };
+      candidate = { type, structure, asked: /\b(?:partially|partly|cut off|truncated|incompletely|not (?:fully|completely|entirely|wholly))\b/.test(text) ? 'partial' : 'complete' };
       break;
     }
     case 'staging':

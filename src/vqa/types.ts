@@ -120,8 +120,11 @@ export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('abnormality'), region: Canonical.nullable() }),
   /** A lesion's contact with a vessel: "Is the aorta encased by the mass?" (vessel null: any vessel assessed). */
   z.object({ type: z.literal('contact'), target: LesionTargetSchema, vessel: Canonical.nullable() }),
-  /** Whether a structure is wholly in the scan: "Is the whole liver included?". */
-  z.object({ type: z.literal('coverage'), structure: Canonical }),
+  /**
+   * Whether a structure is wholly in the scan. asked 'complete': "Is the whole liver included?" (yes = complete);
+   * 'partial': "Is the liver cut off / partially imaged?" (yes = cut by a face of the scan or not imaged).
+   */
+  z.object({ type: z.literal('coverage'), structure: Canonical, asked: z.enum(['complete', 'partial']).default('complete') }),
   // Follow-up (answer-change.ts): change since the prior study, new lesions, the RECIST 1.1 response.
   z.object({ type: z.literal('change'), target: TargetSchema, asked: z.enum(['grown', 'shrunk', 'stable', 'changed']) }),
   z.object({ type: z.literal('new_lesions'), target: LesionTargetSchema }),
