@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Builds dist/ when a source changed (scripts/build.mjs): the CLI tests run the compiled command.
+    globalSetup: ['test/setup/build.ts'],
   },
 });

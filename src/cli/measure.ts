@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
+import { normaliseName } from '../anatomy/index.ts';
+import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, measureVolumeAndMeanHu, toTotalsegStatistics, type Phase } from '../measure/index.ts';
 import { loadStudy, type LoadedStudy } from '../pipeline.ts';
 import type { LabelMap, Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
@@ -41,6 +42,8 @@ function ibsiPerLabel(ct: Volume, labels: LabelMap) {
   return out;
 }
 
+const canonicalName = (source: string) => normaliseName(source).canonical;
+
 export async function runMeasure(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('measure', argv, {
     masks: { type: 'string', multiple: true },
@@ -59,6 +62,10 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   let text: string;
   if (format === 'ibsi') {
     text = JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
+  } else if (format === 'totalseg-statistics') {
+    // statistics.json holds volume and mean HU per class: only those are computed (one pass per label layer).
+    const classNames = [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name);
+    text = formatTotalsegStatisticsJson(toTotalsegStatistics(measureVolumeAndMeanHu(ct, labels, { names: canonicalName }), classNames));
   } else {
     const measurements = measureStudy(ct, labels, {
       measure: config.measure,
@@ -66,10 +73,7 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
       withShape: values.shape,
       provenance: { ct: positionals[0], masks: values.masks.join(', ') },
     });
-    text =
-      format === 'totalseg-statistics'
-        ? formatTotalsegStatisticsJson(toTotalsegStatistics(measurements.structures, [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name)))
-        : JSON.stringify(measurements, null, 2) + '\n';
+    text = JSON.stringify(measurements, null, 2) + '\n';
   }
   if (values.out) await writeFileAtomic(values.out, text);
   else out(text);

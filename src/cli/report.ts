@@ -3,10 +3,10 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type LoadedStudy, type PipelineResult, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
     [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown] [--model <segmentation-model>]
@@ -35,7 +35,7 @@ export async function writeFolderAtomic(dir: string, write: (tmp: string) => Pro
   }
 }
 
-export async function runReport(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+export async function runReport(argv: string[], config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
     masks: { type: 'string', multiple: true },
     'label-map': { type: 'string', multiple: true },
@@ -60,21 +60,33 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     ...(values.phase ? { phase: values.phase as Phase } : {}),
     ...(values.model ? { segmentModel: values.model } : {}),
   };
-  const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);
-  const result = await reportFromStudy(study, input, config, resources);
+  const progress = createProgress('groundct report', progressMode);
+  let study: LoadedStudy;
+  let result: PipelineResult;
+  try {
+    progress.update('read', 0);
+    // Segmentation (only without --masks) takes 10-35 % of the run; the later stages report their own share.
+    const [resources, loaded] = await Promise.all([openPipelineResources(config), loadStudy(input, config, (f) => progress.update('segment', 0.1 + 0.25 * f))]);
+    study = loaded;
+    result = await reportFromStudy(study, input, config, resources, (p) => progress.update(p.stage, p.percent / 100));
+  } finally {
+    progress.done();
+  }
   const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+  // DICOM, FHIR and PNG writers (dcmjs among them) load only when one of their options asks for them.
+  const interop = values.dicom || values.fhir || values['key-images'] ? await import('../interop/index.ts') : undefined;
   await writeFolderAtomic(values.out, async (tmp) => {
     await writeFile(join(tmp, 'report.json'), json(result.report));
     await writeFile(join(tmp, 'findings.json'), json(result.findings));
     await writeFile(join(tmp, 'measurements.json'), json(result.measurements));
     let markdown = result.markdown;
     if (values['key-images']) {
-      const images = await writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
+      const images = await interop!.writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
       if (images.length > 0) markdown += `\n## Key images\n\n${images.map((k) => `- ${k.findingId}: ![${k.findingId}](key-images/${basename(k.path)})`).join('\n')}\n`;
     }
     await writeFile(join(tmp, 'report.md'), markdown);
     if (values.fhir) {
-      const bundle = toFhirBundle({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
+      const bundle = interop!.toFhirBundle({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
         ...(study.ct.meta.studyInstanceUid ? { studyInstanceUid: study.ct.meta.studyInstanceUid } : {}),
         ...(study.ct.meta.seriesInstanceUid ? { seriesInstanceUid: study.ct.meta.seriesInstanceUid } : {}),
       });
@@ -82,7 +94,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     }
   });
   if (values.dicom) {
-    await writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, values.dicom);
+    await interop!.writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, values.dicom);
   }
   const lesions = result.measurements.lesions.length;
   out(`wrote ${join(values.out, 'report.json')} and report.md: ${result.report.sentences.length} sentences, ${result.findings.findings.length} findings, ${lesions} lesion${lesions === 1 ? '' : 's'}\n`);

@@ -1,20 +1,24 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { flattenLabelMap, segmentCt } from '../segment/index.ts';
-import { readVolume, writeNifti } from '../volume/index.ts';
+import { flattenLabelMap, segmentCt, type SegmentStep } from '../segment/index.ts';
+import { readVolume, writeNifti, type LabelMap } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--model <name-or-path>] [--threads <n>]
   Segments a CT: without --model the built-in segmenter (body, lungs, trachea, main bronchi, bone); with it an
   ONNX model folder (model.onnx + model.json). Writes the multilabel NIfTI and <out>.json (label id -> name).`;
+
+const SEGMENT_STEP_START: Readonly<Record<SegmentStep, number>> = { preprocess: 0.1, infer: 0.15, postprocess: 0.9 };
+const SEGMENT_STEP_SHARE: Readonly<Record<SegmentStep, number>> = { preprocess: 0.05, infer: 0.75, postprocess: 0.1 };
 
 /** `<out>` without .nii/.nii.gz, plus `.json`: seg.nii.gz -> seg.json. */
 export function labelMapJsonPath(out: string): string {
   return out.replace(/\.nii(\.gz)?$/i, '') + '.json';
 }
 
-export async function runSegment(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+export async function runSegment(argv: string[], config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('segment', argv, {
     out: { type: 'string' },
     model: { type: 'string' },
@@ -24,15 +28,20 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   if (!values.out || !/\.nii(\.gz)?$/i.test(values.out)) throw gctError('GCT_CLI_USAGE', `groundct segment needs --out <file.nii.gz>.\n${SEGMENT_USAGE}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw gctError('GCT_CLI_USAGE', `--threads must be an integer >= 1; got '${values.threads}'.`);
-  const ct = await readVolume(positionals[0], config.volume);
-  const labels = await segmentCt(ct, {
-    model: values.model,
-    threads,
-    onProgress: (p) => {
-      if (p.step === 'infer') process.stderr.write(`\rsegment: ${p.done}/${p.total}`);
-      if (p.step === 'infer' && p.done === p.total) process.stderr.write('\n');
-    },
-  });
+  const progress = createProgress('groundct segment', progressMode);
+  let labels: LabelMap;
+  try {
+    progress.update('read', 0);
+    const ct = await readVolume(positionals[0], config.volume);
+    // Shares of a run: reading about a tenth, the segmenter's steps the rest (inference by patch most of it).
+    labels = await segmentCt(ct, {
+      model: values.model,
+      threads,
+      onProgress: (p) => progress.update(p.step, SEGMENT_STEP_START[p.step] + SEGMENT_STEP_SHARE[p.step] * (p.total > 0 ? p.done / p.total : 0)),
+    });
+  } finally {
+    progress.done();
+  }
   const jsonPath = labelMapJsonPath(values.out);
   const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
   await writeNifti(values.out, { grid: labels.grid, data: flattenLabelMap(labels) });

@@ -18,29 +18,41 @@ export function labelCounts(layer: LabelArray): Map<number, number> {
  * With `names`, every id present in the image must be named (an unnamed id would be a guess) and at least one
  * named id must be present (else the map belongs to another file); named ids absent from the image are normal
  * (TotalSegmentator's 117-class map on a scan showing 40 of them) and stay as empty labels.
+ * A uint8 image (or uint16 with ids above 255) lends its voxel array to the layer as is, shared, not copied:
+ * a 512 x 512 x 400 mask costs its 100 MB once.
  */
 export function labelMapFromMultilabel(
   image: { grid: Grid; data: VoxelArray; meta: VolumeMeta },
   options: { names?: LabelNames; namesSource?: string; singleName?: string } = {},
 ): LabelMap {
   const { data } = image;
-  let maxId = 0;
-  for (let n = 0; n < data.length; n++) {
-    const v = data[n];
-    if (v < 0 || !Number.isInteger(v)) {
-      throw gctError(
-        'GCT_MASK_VALUES_INVALID',
-        `Mask ${image.meta.source.path} holds the value ${v} at voxel ${n}; label ids must be non-negative integers.`,
-        { path: image.meta.source.path, value: v },
-      );
+  let layer: LabelArray;
+  if (data instanceof Uint8Array) {
+    // Already a valid label layer (TotalSegmentator and nnU-Net write uint8): used as is, no copy.
+    layer = data;
+  } else {
+    let maxId = 0;
+    const integers = !(data instanceof Float32Array || data instanceof Float64Array);
+    for (let n = 0; n < data.length; n++) {
+      const v = data[n];
+      if (v < 0 || (!integers && !Number.isInteger(v))) {
+        throw gctError(
+          'GCT_MASK_VALUES_INVALID',
+          `Mask ${image.meta.source.path} holds the value ${v} at voxel ${n}; label ids must be non-negative integers.`,
+          { path: image.meta.source.path, value: v },
+        );
+      }
+      if (v > maxId) maxId = v;
     }
-    if (v > maxId) maxId = v;
+    if (maxId > 65535) {
+      throw gctError('GCT_MASK_VALUES_INVALID', `Mask ${image.meta.source.path} holds label id ${maxId}; at most 65535 is supported.`, { path: image.meta.source.path });
+    }
+    if (data instanceof Uint16Array && maxId > 255) layer = data;
+    else {
+      layer = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
+      for (let n = 0; n < data.length; n++) layer[n] = data[n];
+    }
   }
-  if (maxId > 65535) {
-    throw gctError('GCT_MASK_VALUES_INVALID', `Mask ${image.meta.source.path} holds label id ${maxId}; at most 65535 is supported.`, { path: image.meta.source.path });
-  }
-  const layer: LabelArray = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
-  for (let n = 0; n < data.length; n++) layer[n] = data[n];
   const present = labelCounts(layer);
   let labels: LabelEntry[];
   if (options.names) {
