@@ -55,6 +55,7 @@ describe('start-up: each command loads only what it uses', () => {
   it.skipIf(!HAS_SHARED_DATA)('groundct info loads none of the heavy libraries', async () => {
     const r = await traced('info', dataPath('totalseg/example_ct.nii.gz'));
     expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
     expect(HEAVY.filter((p) => r.packages.has(p))).toEqual([]);
     expect(r.modules.filter((m) => /^(segment|report|ground|findings|service|interop)\//.test(m))).toEqual([]);
   });
@@ -69,8 +70,13 @@ describe('start-up: each command loads only what it uses', () => {
 
   it.skipIf(!HAS_SHARED_DATA)('groundct report with masks loads the retrieval index but no model runtime, LangChain, server or DICOM writer', async () => {
     const D = (p: string) => dataPath('totalseg', p);
-    const r = await traced('report', D('example_ct_sm.nii.gz'), '--masks', D('example_seg_fast'), '--out', join(dir, 'report'));
+    const r = await traced('report', D('example_ct_sm.nii.gz'), '--masks', D('example_seg_fast'), '--out', join(dir, 'report'), '--progress');
     expect(r.code, r.stderr).toBe(0);
+    // --progress: plain progress lines on stderr although it is a pipe, one per stage, ending with the total.
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^groundct report: read +0 % +\d+\.\d s elapsed$/);
+    expect(lines.some((l) => /^groundct report: measure +40 %/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^groundct report: done in \d+\.\d s$/);
     expect(r.packages.has('hnswlib-node')).toBe(true);
     expect(HEAVY.filter((p) => p !== 'hnswlib-node' && r.packages.has(p))).toEqual([]);
   });
