@@ -73,6 +73,10 @@ export interface VolumeByteSink {
 
 /** Bytes per read from disk and per inflate step: large enough that per-chunk overhead is negligible. */
 const STREAM_CHUNK_BYTES = 1 << 20;
+/** Smallest chunk: small files (a per-class mask folder holds a hundred) get buffers their size, not 1 MiB each. */
+const MIN_STREAM_CHUNK_BYTES = 1 << 16;
+/** CT and masks inflate to several times their compressed size; the inflate buffer is sized for that. */
+const INFLATE_CHUNK_PER_COMPRESSED_BYTE = 8;
 
 export interface StreamOptions {
   /** Inflate (gzip, RFC 1952, every member) or pass the bytes as stored. */
@@ -81,6 +85,8 @@ export interface StreamOptions {
   readonly start?: number;
   /** Bytes to read from `start` (default: to the end of the file). */
   readonly length?: number;
+  /** Size of the stored bytes to read, when known: sizes the read and inflate buffers of small files. */
+  readonly storedBytes?: number;
 }
 
 /**
@@ -93,10 +99,12 @@ export interface StreamOptions {
  */
 export async function streamVolumeFile(path: string, sink: VolumeByteSink, options: StreamOptions): Promise<number> {
   const start = options.start ?? 0;
+  const stored = options.length ?? options.storedBytes ?? STREAM_CHUNK_BYTES;
+  const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
   const read = createReadStream(path, {
     start,
     ...(options.length !== undefined ? { end: start + options.length - 1 } : {}),
-    highWaterMark: STREAM_CHUNK_BYTES,
+    highWaterMark: clamp(stored),
   });
   let delivered = 0;
   // What the sink threw: pipeline() reports it as an AbortError, and the caller wants the sink's own error.
@@ -114,7 +122,7 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
   }
   try {
     if (options.length === 0) return 0;
-    if (options.gzip) await pipeline(read, createGunzip({ chunkSize: STREAM_CHUNK_BYTES }), consume);
+    if (options.gzip) await pipeline(read, createGunzip({ chunkSize: clamp(stored * INFLATE_CHUNK_PER_COMPRESSED_BYTE) }), consume);
     else await pipeline(read, consume);
   } catch (e) {
     if (sinkError !== undefined) throw sinkError;

@@ -443,8 +443,8 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
  * several cores) and the voxel bytes land in the returned typed array without a whole-file copy.
  */
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
-  await checkVolumeFile(path, limits);
+  const storedBytes = await checkVolumeFile(path, limits);
   const receiver = new NiftiReceiver(path, limits);
-  await streamVolumeFile(path, receiver, { gzip: isGzip(await readFileHead(path, 2)) });
+  await streamVolumeFile(path, receiver, { gzip: isGzip(await readFileHead(path, 2)), storedBytes });
   return receiver.finish();
 }
