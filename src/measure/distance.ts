@@ -150,11 +150,23 @@ function chunkBoxes(ijk: Int32Array): { lo: Int32Array; hi: Int32Array; count: n
   return { lo, hi, count };
 }
 
+/** The box around all chunk boxes, as a one-chunk list. */
+function wholeBox(chunks: { lo: Int32Array; hi: Int32Array; count: number }): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(3).fill(2 ** 30);
+  const hi = new Int32Array(3).fill(-(2 ** 30));
+  for (let c = 0; c < chunks.count; c++)
+    for (let ax = 0; ax < 3; ax++) {
+      lo[ax] = Math.min(lo[ax], chunks.lo[3 * c + ax]);
+      hi[ax] = Math.max(hi[ax], chunks.hi[3 * c + ax]);
+    }
+  return { lo, hi };
+}
+
 /**
  * Closest pair between two lists of (i, j, k) triples, in mm (cell gap when `gap`). Infinity when either is
  * empty. Both lists are cut into chunks of consecutive voxels (spatially compact, since surfaces are listed in
- * scan order); chunk pairs are visited nearest box first and skipped once their box lower bound reaches the
- * best distance found.
+ * scan order); B's chunks are visited nearest to A's box first, and a chunk pair is skipped once its box lower
+ * bound reaches the best distance found.
  */
 export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
   const nA = aIjk.length / 3;
@@ -174,18 +186,22 @@ export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelM
     return lb;
   };
   let bestSq = Infinity;
+  // B's chunks in order of their lower bound to A's whole box (a bound for every chunk of A): sorted once, and a
+  // chunk of A stops at the first B chunk whose whole-box bound reaches the best distance found.
+  const whole = wholeBox(ca);
   const order = new Int32Array(cb.count);
-  const bounds = new Float64Array(cb.count);
+  const wholeBounds = new Float64Array(cb.count);
+  for (let c = 0; c < cb.count; c++) {
+    order[c] = c;
+    wholeBounds[c] = boxLowerBound(whole.lo, whole.hi, 0, cb.lo, cb.hi, c);
+  }
+  order.sort((x, y) => wholeBounds[x] - wholeBounds[y]);
   for (let oc = 0; oc < ca.count; oc++) {
-    for (let c = 0; c < cb.count; c++) {
-      order[c] = c;
-      bounds[c] = boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c);
-    }
-    order.sort((x, y) => bounds[x] - bounds[y]);
     const aEnd = Math.min(nA, (oc + 1) * CHUNK_VOXELS);
     for (let r = 0; r < cb.count; r++) {
       const c = order[r];
-      if (bounds[c] >= bestSq) break;
+      if (wholeBounds[c] >= bestSq) break;
+      if (boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c) >= bestSq) continue;
       const bEnd = Math.min(nB, (c + 1) * CHUNK_VOXELS);
       for (let p = oc * CHUNK_VOXELS; p < aEnd; p++) {
         const ai = aIjk[3 * p], aj = aIjk[3 * p + 1], ak = aIjk[3 * p + 2];
