@@ -14,6 +14,7 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { gctError, isGroundctError } from '../../errors.ts';
@@ -63,6 +64,20 @@ export function gunzipBounded(bytes: Uint8Array, limits: GunzipLimits, path: str
 }
 
 /**
+ * Inflates `bytes` in one call when the result is at most `maxBytes` (a small file: a mask of a per-class folder),
+ * else returns null without going further (zlib stops at `maxBytes`): the caller then streams it with its budget.
+ * A corrupt or truncated stream is GCT_VOLUME_GZIP_INVALID, as in gunzipBounded.
+ */
+export function gunzipUpTo(bytes: Uint8Array, maxBytes: number, path: string): Uint8Array | null {
+  try {
+    return gunzipBounded(bytes, { maxDecompressedBytes: maxBytes }, path);
+  } catch (e) {
+    if (isGroundctError(e) && e.code === 'GCT_VOLUME_TOO_LARGE') return null;
+    throw e;
+  }
+}
+
+/**
  * Where a streamed volume file's bytes go: the reader's own parser (nifti.ts, nrrd.ts), which places the voxel
  * bytes straight into the typed array it returns and checks the running total against its budget.
  */
@@ -87,6 +102,8 @@ export interface StreamOptions {
   readonly length?: number;
   /** Size of the stored bytes to read, when known: sizes the read and inflate buffers of small files. */
   readonly storedBytes?: number;
+  /** The file's bytes when they are in memory already (a small file read whole): inflated from there. */
+  readonly bytes?: Uint8Array;
 }
 
 /**
@@ -99,13 +116,15 @@ export interface StreamOptions {
  */
 export async function streamVolumeFile(path: string, sink: VolumeByteSink, options: StreamOptions): Promise<number> {
   const start = options.start ?? 0;
-  const stored = options.length ?? options.storedBytes ?? STREAM_CHUNK_BYTES;
+  const stored = options.bytes?.length ?? options.length ?? options.storedBytes ?? STREAM_CHUNK_BYTES;
   const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
-  const read = createReadStream(path, {
-    start,
-    ...(options.length !== undefined ? { end: start + options.length - 1 } : {}),
-    highWaterMark: clamp(stored),
-  });
+  const read = options.bytes
+    ? Readable.from([options.bytes])
+    : createReadStream(path, {
+        start,
+        ...(options.length !== undefined ? { end: start + options.length - 1 } : {}),
+        highWaterMark: clamp(stored),
+      });
   let delivered = 0;
   // What the sink threw: pipeline() reports it as an AbortError, and the caller wants the sink's own error.
   let sinkError: unknown;
@@ -129,7 +148,7 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
     if (isGroundctError(e)) throw e;
     const code = (e as { code?: unknown }).code;
     if (options.gzip && typeof code === 'string' && code.startsWith('Z_')) {
-      const compressedBytes = options.length ?? (await stat(path)).size - start;
+      const compressedBytes = options.bytes?.length ?? options.length ?? (await stat(path)).size - start;
       throw gctError(
         'GCT_VOLUME_GZIP_INVALID',
         `${path}: gzip stream is corrupt or truncated (${(e as Error).message}; ${compressedBytes} compressed bytes)`,

@@ -17,7 +17,7 @@ import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
 import { readFileHead } from './detect.ts';
-import { configuredBudget, declaredBudget, gunzipBounded, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
+import { configuredBudget, declaredBudget, gunzipBounded, gunzipUpTo, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
@@ -437,6 +437,11 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
   return receiver.finish();
 }
 
+/** Files up to this size are read whole rather than streamed, bytes... */
+const WHOLE_FILE_MAX_BYTES = 256 * 1024;
+/** ...and inflated in one call when they inflate to at most this many bytes. */
+const WHOLE_FILE_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads a .nii or .nii.gz file (gzip is detected by its magic bytes, whatever the extension), streamed: the
  * compressed file is read and inflated chunk by chunk (on the thread pool: several files read at once inflate on
@@ -445,6 +450,16 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
   const storedBytes = await checkVolumeFile(path, limits);
   const receiver = new NiftiReceiver(path, limits);
+  if (storedBytes <= WHOLE_FILE_MAX_BYTES) {
+    // A small file (one mask of a per-class folder) is read and inflated in one call, several times cheaper than
+    // streams, when it inflates to at most WHOLE_FILE_MAX_INFLATED_BYTES; past that its inflate is streamed, so the
+    // header's budget bounds it as it bounds a large file.
+    const bytes = await readVolumeFile(path, limits);
+    const inflated = isGzip(bytes) ? gunzipUpTo(bytes, Math.min(WHOLE_FILE_MAX_INFLATED_BYTES, limits.maxDecompressedBytes), path) : bytes;
+    if (inflated) receiver.write(inflated);
+    else await streamVolumeFile(path, receiver, { gzip: true, bytes });
+    return receiver.finish();
+  }
   await streamVolumeFile(path, receiver, { gzip: isGzip(await readFileHead(path, 2)), storedBytes });
   return receiver.finish();
 }

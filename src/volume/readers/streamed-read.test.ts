@@ -95,19 +95,34 @@ describe('readNifti streams .nii and .nii.gz into the voxel array', () => {
 });
 
 describe('readNifti on broken files: the coded errors of the in-memory parser', () => {
-  const good = encodeNifti({ grid: grid([40, 40, 10]), data: noisyInt16(16_000) });
-  const cases: [string, Uint8Array, string][] = [
-    ['truncated gzip (trailer cut)', gzipSync(good).subarray(0, gzipSync(good).length - 4), 'GCT_VOLUME_GZIP_INVALID'],
-    ['truncated gzip (half the stream)', gzipSync(good).subarray(0, gzipSync(good).length >> 1), 'GCT_VOLUME_GZIP_INVALID'],
-    ['corrupt deflate data', (() => { const b = Buffer.from(gzipSync(good)); b[200] ^= 0xff; b[201] ^= 0xff; return b; })(), 'GCT_VOLUME_GZIP_INVALID'],
-    ['data shorter than the header declares (gz)', gzipSync(good.subarray(0, good.length - 100)), 'GCT_VOLUME_TRUNCATED'],
-    ['data shorter than the header declares (raw)', good.subarray(0, good.length - 100), 'GCT_VOLUME_TRUNCATED'],
-    ['not a NIfTI header', gzipSync(Buffer.alloc(4000, 7)), 'GCT_VOLUME_HEADER_INVALID'],
-    ['three bytes', gzipSync(Buffer.from([1, 2, 3])), 'GCT_VOLUME_HEADER_INVALID'],
-  ];
-  it.each(cases)('%s', async (name, bytes, code) => {
-    expect(caught(() => readNiftiBytes(bytes, name, LIMITS)).code).toBe(code);
-    expect((await rejection(readNifti(file(`${name.replace(/\W+/g, '-')}.nii.gz`, bytes), LIMITS))).code).toBe(code);
+  // A small file (read whole, inflated in one call) and a large one (streamed from disk): both paths of readNifti.
+  const sizes: [string, [number, number, number]][] = [['small', [40, 40, 10]], ['streamed', [200, 200, 10]]];
+  for (const [size, dims] of sizes) {
+    const good = encodeNifti({ grid: grid(dims), data: noisyInt16(dims[0] * dims[1] * dims[2]) });
+    const gz = gzipSync(good);
+    const corrupt = Buffer.from(gz);
+    corrupt[200] ^= 0xff;
+    corrupt[201] ^= 0xff;
+    const cases: [string, Uint8Array, string][] = [
+      ['truncated gzip (trailer cut)', gz.subarray(0, gz.length - 4), 'GCT_VOLUME_GZIP_INVALID'],
+      ['truncated gzip (half the stream)', gz.subarray(0, gz.length >> 1), 'GCT_VOLUME_GZIP_INVALID'],
+      ['corrupt deflate data', corrupt, 'GCT_VOLUME_GZIP_INVALID'],
+      ['data shorter than the header declares (gz)', gzipSync(good.subarray(0, good.length - 100)), 'GCT_VOLUME_TRUNCATED'],
+      ['data shorter than the header declares (raw)', good.subarray(0, good.length - 100), 'GCT_VOLUME_TRUNCATED'],
+      ['not a NIfTI header', gzipSync(Buffer.from(noisyInt16(good.length >> 1, 5).buffer)), 'GCT_VOLUME_HEADER_INVALID'],
+    ];
+    it.each(cases)(`${size}: %s`, async (name, bytes, code) => {
+      expect(caught(() => readNiftiBytes(bytes, name, LIMITS)).code).toBe(code);
+      expect((await rejection(readNifti(file(`${size}-${name.replace(/\W+/g, '-')}.nii.gz`, bytes), LIMITS))).code).toBe(code);
+    });
+  }
+  it('three bytes', async () => {
+    const bytes = gzipSync(Buffer.from([1, 2, 3]));
+    expect(caught(() => readNiftiBytes(bytes, 'three', LIMITS)).code).toBe('GCT_VOLUME_HEADER_INVALID');
+    expect((await rejection(readNifti(file('three.nii.gz', bytes), LIMITS))).code).toBe('GCT_VOLUME_HEADER_INVALID');
+  });
+  it('the streamed cases are larger than a file read whole (so both paths are exercised)', () => {
+    expect(gzipSync(encodeNifti({ grid: grid([200, 200, 10]), data: noisyInt16(400_000) })).length).toBeGreaterThan(256 * 1024);
   });
 });
 
