@@ -114,7 +114,19 @@ function maskDistance(a: VoxelIndices | PreparedMask, b: VoxelIndices | Prepared
  */
 export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
   const { nx, ny, nz } = box;
-  const out: number[] = [];
+  // A growable typed buffer rather than a number[]: large surfaces stay off the garbage-collected heap.
+  let out = new Int32Array(3 * 1024);
+  let n = 0;
+  const push = (i: number, j: number, k: number) => {
+    if (n + 3 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = i;
+    out[n++] = j;
+    out[n++] = k;
+  };
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
@@ -126,9 +138,9 @@ export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
               const ii = i + di, jj = j + dj, kk = k + dk;
               if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz || !mask[ii + nx * (jj + ny * kk)]) { surface = true; break; }
             }
-        if (surface) out.push(i + box.i0, j + box.j0, k + box.k0);
+        if (surface) push(i + box.i0, j + box.j0, k + box.k0);
       }
-  return Int32Array.from(out);
+  return out.slice(0, n);
 }
 
 const CHUNK_VOXELS = 32;

@@ -64,7 +64,7 @@ export interface PreparedVessel {
   readonly name: string;
   readonly voxels: VoxelIndices;
   readonly mask: PreparedMask | null;
-  readonly bySlice: ReadonlyMap<number, number[]>;
+  readonly bySlice: ReadonlyMap<number, Int32Array>;
 }
 
 export function prepareVessel(name: string, voxels: VoxelIndices, grid: Grid): PreparedVessel {
@@ -148,27 +148,45 @@ export function preparedVesselContact(lesionVoxels: VoxelIndices, vessel: Prepar
   return { ...base, contactAngleDeg: best, contactClass: contactClassOf(best), maxContactSlice: bestSlice, slicesEvaluated: evaluated, slicesWithContact: withContact };
 }
 
-/** Voxels grouped by their index along the axial axis, as flat (u, v) in-plane index pairs. */
-function groupBySlice(voxels: VoxelIndices, dims: readonly number[], axial: number, ua: number, va: number): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+/**
+ * Voxels grouped by their index along the axial axis, as flat (u, v) in-plane index pairs. Typed arrays, counted
+ * first and then filled: a vessel's hundred thousand voxels stay off the garbage-collected heap.
+ */
+function groupBySlice(voxels: VoxelIndices, dims: readonly number[], axial: number, ua: number, va: number): Map<number, Int32Array> {
   const [nx, ny] = dims;
   const ijk = [0, 0, 0];
-  for (let p = 0; p < voxels.length; p++) {
-    const v = voxels[p];
+  const at = (v: number, axis: number): number => {
     ijk[0] = v % nx;
     ijk[1] = Math.floor(v / nx) % ny;
     ijk[2] = Math.floor(v / (nx * ny));
-    let list = out.get(ijk[axial]);
-    if (list === undefined) out.set(ijk[axial], (list = []));
-    list.push(ijk[ua], ijk[va]);
+    return ijk[axis];
+  };
+  const counts = new Map<number, number>();
+  for (let p = 0; p < voxels.length; p++) {
+    const slice = at(voxels[p], axial);
+    counts.set(slice, (counts.get(slice) ?? 0) + 1);
+  }
+  const out = new Map<number, Int32Array>();
+  const filled = new Map<number, number>();
+  for (const [slice, n] of counts) {
+    out.set(slice, new Int32Array(2 * n));
+    filled.set(slice, 0);
+  }
+  for (let p = 0; p < voxels.length; p++) {
+    const slice = at(voxels[p], axial);
+    const list = out.get(slice)!;
+    const w = filled.get(slice)!;
+    list[w] = ijk[ua];
+    list[w + 1] = ijk[va];
+    filled.set(slice, w + 2);
   }
   return out;
 }
 
 /** Largest ring-angle (deg) over the 8-connected vessel cross-sections of one slice. */
 function sliceContactAngleDeg(
-  vesselUv: number[],
-  lesionUv: number[],
+  vesselUv: Int32Array,
+  lesionUv: Int32Array,
   reach: number,
   disk: number[],
   x1: (u: number, v: number) => number,
