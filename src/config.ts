@@ -10,12 +10,19 @@ export const ConfigSchema = z.object({
   volume: z
     .object({
       /**
-       * Largest decompressed payload accepted from one file, in bytes (gzip-bomb guard). At most 2 GiB - 1, the
-       * largest file Node's fs.readFile returns: a 512 x 512 x 2000 int16 CT is 1 GiB.
+       * Largest decompressed payload accepted for one volume, in bytes (4 GiB, at most 4 GiB: the largest typed
+       * array Node 20 makes): a 512 x 512 x 2000 int16 CT is 1 GiB. Every decompression is also bounded by what
+       * the file's own header declares (voxels x bytes per voxel), checked before anything is allocated.
        */
-      maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
-      /** Largest voxel count accepted for one volume. */
-      maxVoxels: z.number().int().positive().default(1024 * 1024 * 1024),
+      maxDecompressedBytes: z.number().int().positive().max(2 ** 32).default(2 ** 32),
+      /** Largest voxel count accepted for one volume (600 M: 512 x 512 x 2289 slices), checked on the header before allocation. */
+      maxVoxels: z.number().int().positive().default(600_000_000),
+      /**
+       * Largest DICOM data set without its pixel data, in bytes, once inflated (a deflated file's budget is this
+       * plus the pixel bytes its Rows x Columns x BitsAllocated x frames declare). 64 MiB holds a SEG's per-frame
+       * groups for tens of thousands of frames.
+       */
+      maxDicomHeaderBytes: z.number().int().positive().default(64 * 1024 * 1024),
       /** Distance in mm within which two grids' voxel centres count as the same grid. */
       gridToleranceMm: z.number().positive().default(0.01),
       /** Relative tolerance on DICOM slice spacing before a series counts as having a gap (0.1 = 10 %). */
@@ -60,6 +67,24 @@ export const ConfigSchema = z.object({
       password: z.string().optional(),
       /** Per-request timeout, ms. */
       timeoutMs: z.number().int().positive().default(60_000),
+      /**
+       * DICOMweb base URLs besides pacs.url that a service request may name in its `url` field; a request URL must
+       * have the origin of one of them and start with its path. The CLI's `pacs pull --url` is not restricted.
+       */
+      allowedUrls: z.array(z.string().url()).default([]),
+      /** Largest WADO-RS answer accepted (one series, all instances), bytes; the transfer stops beyond it. */
+      maxRetrieveBytes: z.number().int().positive().default(4 * 1024 ** 3),
+    })
+    .prefault({}),
+  /** FHIR R4 export. */
+  fhir: z
+    .object({
+      /**
+       * Validate every Bundle before it is written against the official FHIR R4 schema, the invariants of the R4
+       * StructureDefinitions and the code systems (src/interop/fhir-validate.ts); ~3 s once per process. An invalid
+       * Bundle stops the command with GCT_INTEROP_FHIR_INVALID.
+       */
+      validate: z.boolean().default(false),
     })
     .prefault({}),
   /** Where the service keeps its database and files. */
@@ -74,6 +99,11 @@ export const ConfigSchema = z.object({
         .object({
           /** Largest upload accepted, all files of one request together, in bytes (413 above). */
           maxUploadBytes: z.number().int().positive().default(1024 ** 3),
+          /**
+           * Largest total size of the files one upload leaves on disk once its archives are extracted, in bytes
+           * (413 above; checked while extracting): 1.5 GiB holds a 512 x 512 x 2000 int16 DICOM series.
+           */
+          maxStoredBytesPerUpload: z.number().int().positive().default(1.5 * 1024 ** 3),
           /** Largest decompressed size of one uploaded file or archive, in bytes (422 above). */
           maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
           /** Largest voxel count of an uploaded volume (422 above); 512 x 512 x 2000 = 524 288 000. */

@@ -28,7 +28,7 @@ export const ERRORS = {
   GCT_VOLUME_FORMAT_UNKNOWN: spec('GCT_VOLUME_FORMAT_UNKNOWN', 415, 'Supported inputs: NIfTI-1/2 (.nii, .nii.gz), NRRD (.nrrd), a folder of DICOM CT slices, a DICOM SEG file, or a folder of per-class NIfTI masks.'),
   GCT_VOLUME_TRUNCATED: spec('GCT_VOLUME_TRUNCATED', 422, 'The file ends before the data its header declares; re-export or re-download it.'),
   GCT_VOLUME_GZIP_INVALID: spec('GCT_VOLUME_GZIP_INVALID', 422, 'The gzip stream is corrupt or truncated; re-compress the file (gzip -t checks it).'),
-  GCT_VOLUME_TOO_LARGE: spec('GCT_VOLUME_TOO_LARGE', 413, 'The decompressed volume exceeds the configured limit (volume.maxDecompressedBytes); crop the scan or raise the limit.'),
+  GCT_VOLUME_TOO_LARGE: spec('GCT_VOLUME_TOO_LARGE', 413, 'The volume exceeds a configured limit (volume.maxVoxels, volume.maxDecompressedBytes or volume.maxDicomHeaderBytes, named in the message); crop the scan or raise the limit.'),
   GCT_VOLUME_HEADER_INVALID: spec('GCT_VOLUME_HEADER_INVALID', 422, 'The header is malformed; check that the file is really the format its extension says.'),
   GCT_VOLUME_DATATYPE_UNSUPPORTED: spec('GCT_VOLUME_DATATYPE_UNSUPPORTED', 415, 'Convert the image to a supported voxel type (8/16/32-bit integer, 32/64-bit float).'),
   GCT_VOLUME_NOT_3D: spec('GCT_VOLUME_NOT_3D', 422, 'A single 3D volume is expected; split 4D series or pick one time point / channel.'),
@@ -36,6 +36,11 @@ export const ERRORS = {
   GCT_VOLUME_GRID_MISMATCH: spec('GCT_VOLUME_GRID_MISMATCH', 422, 'The mask does not cover the CT grid; export the mask on the CT grid, or with a header that places it correctly in patient space.'),
   GCT_VOLUME_ENCODING_UNSUPPORTED: spec('GCT_VOLUME_ENCODING_UNSUPPORTED', 415, 'Re-save the NRRD with raw or gzip encoding (e.g. 3D Slicer, or unu save -e gzip).'),
   GCT_VOLUME_WRITE_FAILED: spec('GCT_VOLUME_WRITE_FAILED', 500, 'Check that the output folder exists, is writable and has free space.'),
+
+  // hardening (#15): file-system access, decompression budgets, voxel values
+  GCT_VOLUME_NOT_READABLE: spec('GCT_VOLUME_NOT_READABLE', 422, 'Pass a regular file (or a folder) you may read: not a named pipe, device, socket or a loop of symbolic links, and not a folder where a file is expected; check permissions with ls -l.'),
+  GCT_VOLUME_DECOMPRESSED_MISMATCH: spec('GCT_VOLUME_DECOMPRESSED_MISMATCH', 422, 'The compressed data inflates to more or less than its header declares (a corrupt file or a decompression bomb); re-export or re-compress the file.'),
+  GCT_VOLUME_VALUES_NOT_FINITE: spec('GCT_VOLUME_VALUES_NOT_FINITE', 422, 'Voxel values must be finite: replace NaN/Inf voxels (e.g. by -1024 HU outside the field of view) or fix the scaling (NIfTI scl_slope/scl_inter, DICOM RescaleSlope/RescaleIntercept) so that stored value x slope + intercept fits a 32-bit float.'),
 
   // volume: DICOM
   GCT_DICOM_NO_IMAGES: spec('GCT_DICOM_NO_IMAGES', 422, 'The folder holds no readable DICOM image; point to the folder of one CT series.'),
@@ -48,6 +53,10 @@ export const ERRORS = {
   GCT_DICOM_SEG_INVALID: spec('GCT_DICOM_SEG_INVALID', 422, 'The DICOM SEG lacks required attributes (segments, per-frame positions); re-export it (e.g. with dcmqi).'),
   GCT_DICOM_MULTIFRAME_UNSUPPORTED: spec('GCT_DICOM_MULTIFRAME_UNSUPPORTED', 415, 'Multi-frame (Enhanced CT) image objects are not read yet; convert the series to single-frame slices (e.g. dcm2niix to NIfTI, or emf2sf from dcm4che).'),
   GCT_DICOM_WRITE_FAILED: spec('GCT_DICOM_WRITE_FAILED', 500, 'Choose a new or empty output folder on a writable disk with enough free space.'),
+
+  // outputs of the CLI (#15): every output prepared in a temporary folder and renamed into place at the end
+  GCT_OUTPUT_NOT_WRITABLE: spec('GCT_OUTPUT_NOT_WRITABLE', 500, 'Choose an output path on a writable disk with free space: a file output must not name an existing folder, a folder output not an existing file, and every folder above it must be a folder you may write to.'),
+  GCT_OUTPUT_EXISTS: spec('GCT_OUTPUT_EXISTS', 409, 'Choose a new or empty output folder (or remove the old one first); groundct never mixes its outputs into a folder that holds other files.'),
 
   // labels
   GCT_LABELMAP_INVALID: spec('GCT_LABELMAP_INVALID', 422, 'A label map is a JSON object of integer id -> structure name, e.g. {"1": "liver", "2": "spleen"}.'),
@@ -117,6 +126,7 @@ export const ERRORS = {
   GCT_SERVICE_FILE_TYPE_UNSUPPORTED: spec('GCT_SERVICE_FILE_TYPE_UNSUPPORTED', 422, "'ct' takes NIfTI (.nii, .nii.gz) or a zip of one DICOM series; 'masks' takes a multilabel NIfTI, a zip of per-class NIfTI masks or a DICOM SEG; 'labelMap' takes JSON."),
   GCT_SERVICE_ARCHIVE_UNSAFE: spec('GCT_SERVICE_ARCHIVE_UNSAFE', 422, 'Zip the files with relative paths only (no "..", no absolute paths, no links), unencrypted, deflate or stored, under service.limits.maxArchiveEntries entries.'),
   GCT_SERVICE_DECOMPRESSED_TOO_LARGE: spec('GCT_SERVICE_DECOMPRESSED_TOO_LARGE', 422, 'The decompressed data exceeds service.limits.maxDecompressedBytes; crop the scan or raise the limit.'),
+  GCT_SERVICE_STORAGE_BUDGET_EXCEEDED: spec('GCT_SERVICE_STORAGE_BUDGET_EXCEEDED', 413, 'The files of one upload, once extracted, exceed service.limits.maxStoredBytesPerUpload; upload fewer or smaller files (crop the scan) or raise the limit.'),
   GCT_SERVICE_TOO_MANY_VOXELS: spec('GCT_SERVICE_TOO_MANY_VOXELS', 422, 'The volume has more voxels than service.limits.maxVoxels; crop or downsample the scan, or raise the limit.'),
   GCT_SERVICE_STUDY_NOT_FOUND: spec('GCT_SERVICE_STUDY_NOT_FOUND', 404, 'Use a study id returned by POST /v1/studies; deleted studies are gone.'),
   GCT_SERVICE_JOB_NOT_FOUND: spec('GCT_SERVICE_JOB_NOT_FOUND', 404, 'Use a job id returned by POST /v1/studies.'),
@@ -136,6 +146,8 @@ export const ERRORS = {
   GCT_PACS_REQUEST_FAILED: spec('GCT_PACS_REQUEST_FAILED', 502, 'The PACS answered with an error status; check its log and that its DICOMweb plugin/service is enabled for this URL.'),
   GCT_PACS_RESPONSE_INVALID: spec('GCT_PACS_RESPONSE_INVALID', 502, 'The PACS answer is not valid DICOMweb (JSON for QIDO-RS, multipart/related application/dicom for WADO-RS); check the base URL points at the DICOMweb root.'),
   GCT_PACS_STUDY_NOT_FOUND: spec('GCT_PACS_STUDY_NOT_FOUND', 404, 'Check the StudyInstanceUID (QIDO-RS /studies?StudyInstanceUID=...) and that the study holds a CT series.'),
+  GCT_PACS_URL_NOT_ALLOWED: spec('GCT_PACS_URL_NOT_ALLOWED', 400, "The service reads only from the PACS listed in its configuration: omit 'url' to use pacs.url, or ask the operator to add the PACS to pacs.allowedUrls (GROUNDCT_PACS__ALLOWED_URLS)."),
+  GCT_INTEROP_FHIR_INVALID: spec('GCT_INTEROP_FHIR_INVALID', 500, 'groundct wrote a FHIR resource that the official R4 schema, invariants or code systems reject: a bug; report it with the listed issues (or run without fhir.validate to write it anyway).'),
   GCT_PACS_STORE_FAILED: spec('GCT_PACS_STORE_FAILED', 502, 'The PACS refused the stored objects (STOW-RS FailedSOPSequence); check its log, storage space and that it accepts SEG and Comprehensive SR.'),
 } as const;
 

@@ -1,39 +1,24 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import type { Phase } from '../measure/index.ts';
-import { loadStudy, openPipelineResources, reportFromStudy, type LoadedStudy, type PipelineResult, type StudyInput } from '../pipeline.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs, type OutputTarget } from './output.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
     [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown] [--model <segmentation-model>]
-    [--dicom <dir>] [--fhir] [--key-images]
+    [--dicom <dir>] [--fhir [--validate-fhir]] [--key-images]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
   report.md (FINDINGS + IMPRESSION), findings.json and measurements.json into <dir>. Without --masks the
   segmentation stage runs first (built-in segmenter, or --model). --dicom writes DICOM SEG + SR (and the CT as
-  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.`;
+  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle; --validate-fhir, or fhir.validate in the
+  configuration, checks it against the official R4 schema, invariants and code systems first); --key-images writes
+  one PNG per finding.`;
 
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
-
-/** Writes a folder of outputs all-or-nothing: into a temp sibling, renamed into place at the end. */
-export async function writeFolderAtomic(dir: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const existing = await readdir(dir).catch(() => null);
-  if (existing && existing.length > 0) throw gctError('GCT_CLI_USAGE', `Output folder ${dir} exists and is not empty; choose a new folder.`, { dir });
-  await mkdir(dirname(dir), { recursive: true });
-  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    await mkdir(tmp);
-    await write(tmp);
-    if (existing) await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
 
 export async function runReport(argv: string[], config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
@@ -44,6 +29,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     model: { type: 'string' },
     dicom: { type: 'string' },
     fhir: { type: 'boolean', default: false },
+    'validate-fhir': { type: 'boolean', default: false },
     'key-images': { type: 'boolean', default: false },
   });
   if (positionals.length === 0 && values.masks?.length) throw gctError('GCT_MASKS_WITHOUT_CT', `groundct report got --masks but no CT; masks are measured on a CT.\n${REPORT_USAGE}`);
@@ -60,42 +46,43 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     ...(values.phase ? { phase: values.phase as Phase } : {}),
     ...(values.model ? { segmentModel: values.model } : {}),
   };
+  // Outputs are checked and staged before any work: a bad --out or --dicom fails in milliseconds, and a failure
+  // at any later point (reading, measuring, writing SEG/SR) leaves neither folder behind (output.ts).
+  const targets: OutputTarget[] = [{ kind: 'folder', path: values.out, flag: '--out' }, ...(values.dicom ? [{ kind: 'folder' as const, path: values.dicom, flag: '--dicom' }] : [])];
   const progress = createProgress('groundct report', progressMode);
-  let study: LoadedStudy;
-  let result: PipelineResult;
-  try {
+  const result = await withOutputs(targets, async (staging) => {
     progress.update('read', 0);
     // Segmentation (only without --masks) takes 10-35 % of the run; the later stages report their own share.
-    const [resources, loaded] = await Promise.all([openPipelineResources(config), loadStudy(input, config, (f) => progress.update('segment', 0.1 + 0.25 * f))]);
-    study = loaded;
-    result = await reportFromStudy(study, input, config, resources, (p) => progress.update(p.stage, p.percent / 100));
-  } finally {
+    const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config, (f) => progress.update('segment', 0.1 + 0.25 * f))]);
+    const result = await reportFromStudy(study, input, config, resources, (p) => progress.update(p.stage, p.percent / 100));
     progress.done();
-  }
-  const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
-  // DICOM, FHIR and PNG writers (dcmjs among them) load only when one of their options asks for them.
-  const interop = values.dicom || values.fhir || values['key-images'] ? await import('../interop/index.ts') : undefined;
-  await writeFolderAtomic(values.out, async (tmp) => {
+    const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+    // DICOM, FHIR and PNG writers (dcmjs among them) load only when one of their options asks for them.
+    const { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } = values.dicom || values.fhir || values['key-images'] ? await import('../interop/index.ts') : ({} as Partial<typeof import('../interop/index.ts')>);
+    const tmp = staging(values.out!);
     await writeFile(join(tmp, 'report.json'), json(result.report));
     await writeFile(join(tmp, 'findings.json'), json(result.findings));
     await writeFile(join(tmp, 'measurements.json'), json(result.measurements));
     let markdown = result.markdown;
     if (values['key-images']) {
-      const images = await interop!.writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
+      const images = await writeKeyImages!({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
       if (images.length > 0) markdown += `\n## Key images\n\n${images.map((k) => `- ${k.findingId}: ![${k.findingId}](key-images/${basename(k.path)})`).join('\n')}\n`;
     }
     await writeFile(join(tmp, 'report.md'), markdown);
     if (values.fhir) {
-      const bundle = interop!.toFhirBundle({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
+      const bundle = toFhirBundle!({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
         ...(study.ct.meta.studyInstanceUid ? { studyInstanceUid: study.ct.meta.studyInstanceUid } : {}),
         ...(study.ct.meta.seriesInstanceUid ? { seriesInstanceUid: study.ct.meta.seriesInstanceUid } : {}),
       });
+      if (values['validate-fhir'] || config.fhir.validate) await assertValidFhir!(bundle);
       await writeFile(join(tmp, 'fhir.json'), json(bundle));
     }
-  });
-  if (values.dicom) {
-    await interop!.writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, values.dicom);
-  }
+    if (values.dicom) {
+      // writeDicomOutputs wants a new or empty folder: the staged one is empty.
+      await writeDicomOutputs!({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, staging(values.dicom), { volume: config.volume });
+    }
+    return result;
+  }).finally(() => progress.done());
   const lesions = result.measurements.lesions.length;
   out(`wrote ${join(values.out, 'report.json')} and report.md: ${result.report.sentences.length} sentences, ${result.findings.findings.length} findings, ${lesions} lesion${lesions === 1 ? '' : 's'}\n`);
   return 0;

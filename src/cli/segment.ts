@@ -1,9 +1,10 @@
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { flattenLabelMap, segmentCt, type SegmentStep } from '../segment/index.ts';
-import { readVolume, writeNifti, type LabelMap } from '../volume/index.ts';
+import { readVolume, writeNifti } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs } from './output.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
 
 export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--model <name-or-path>] [--threads <n>]
@@ -28,33 +29,30 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   if (!values.out || !/\.nii(\.gz)?$/i.test(values.out)) throw gctError('GCT_CLI_USAGE', `groundct segment needs --out <file.nii.gz>.\n${SEGMENT_USAGE}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw gctError('GCT_CLI_USAGE', `--threads must be an integer >= 1; got '${values.threads}'.`);
+  const outPath = values.out;
+  const jsonPath = labelMapJsonPath(outPath);
   const progress = createProgress('groundct segment', progressMode);
-  let labels: LabelMap;
-  try {
-    progress.update('read', 0);
-    const ct = await readVolume(positionals[0], config.volume);
-    // Shares of a run: reading about a tenth, the segmenter's steps the rest (inference by patch most of it).
-    labels = await segmentCt(ct, {
-      model: values.model,
-      threads,
-      onProgress: (p) => progress.update(p.step, SEGMENT_STEP_START[p.step] + SEGMENT_STEP_SHARE[p.step] * (p.total > 0 ? p.done / p.total : 0)),
-    });
-  } finally {
-    progress.done();
-  }
-  const jsonPath = labelMapJsonPath(values.out);
-  const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
-  await writeNifti(values.out, { grid: labels.grid, data: flattenLabelMap(labels) });
-  // Written through a temporary file so that a failure leaves no half-written label map.
-  const tmp = `${jsonPath}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, JSON.stringify(names, null, 2) + '\n');
-    await rename(tmp, jsonPath);
-  } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    await unlink(values.out).catch(() => undefined);
-    throw gctError('GCT_VOLUME_WRITE_FAILED', `Could not write ${jsonPath}: ${(cause as Error).message}`, { path: jsonPath }, cause);
-  }
+  // Both files are staged first and renamed into place together at the end (output.ts): a failure leaves neither.
+  const labels = await withOutputs(
+    [
+      { kind: 'file', path: outPath, flag: '--out' },
+      { kind: 'file', path: jsonPath, flag: '--out (label map)' },
+    ],
+    async (staging) => {
+      progress.update('read', 0);
+      const ct = await readVolume(positionals[0], config.volume);
+      // Shares of a run: reading about a tenth, the segmenter's steps the rest (inference by patch most of it).
+      const labels = await segmentCt(ct, {
+        model: values.model,
+        threads,
+        onProgress: (p) => progress.update(p.step, SEGMENT_STEP_START[p.step] + SEGMENT_STEP_SHARE[p.step] * (p.total > 0 ? p.done / p.total : 0)),
+      });
+      const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
+      await writeNifti(staging(outPath), { grid: labels.grid, data: flattenLabelMap(labels) });
+      await writeFile(staging(jsonPath), JSON.stringify(names, null, 2) + '\n');
+      return labels;
+    },
+  ).finally(() => progress.done());
   out(`${values.out}\n${jsonPath}\n${labels.labels.map((l) => `  ${String(l.id).padStart(3)} ${l.name}`).join('\n')}\n`);
   return 0;
 }

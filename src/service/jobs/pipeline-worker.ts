@@ -18,6 +18,7 @@ import type { ArtifactRecord, ErrorBody } from '../storage/types.ts';
 import type { WorkerInput, WorkerMessage } from './protocol.ts';
 import { retrievePacsInput, writeAndStorePacsOutputs } from './pacs-steps.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
+import { sanitizeJobError } from './sanitize-error.ts';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
@@ -100,5 +101,6 @@ const job = workerData as WorkerInput;
 try {
   post({ type: 'done', ...(await run(job)) });
 } catch (e) {
-  post({ type: 'failed', error: toErrorBody(e), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
+  // Stored and returned without server paths or study free text (sanitize-error.ts).
+  post({ type: 'failed', error: sanitizeJobError(toErrorBody(e), job.studyDir), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
 }

@@ -12,12 +12,13 @@
  * 400 benchmark case: see eval/results/cli-speed.md; zlib's native inflate was the faster, so it stays.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { gctError, isGroundctError } from '../../errors.ts';
+import { DECLARED_SLACK_BYTES } from './contracts.ts';
+import { fileSystemError, openRegularFile } from './open-file.ts';
 
 /** First two bytes of every gzip member (RFC 1952 section 2.3.1, ID1 ID2). */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -64,20 +65,6 @@ export function gunzipBounded(bytes: Uint8Array, limits: GunzipLimits, path: str
 }
 
 /**
- * Inflates `bytes` in one call when the result is at most `maxBytes` (a small file: a mask of a per-class folder),
- * else returns null without going further (zlib stops at `maxBytes`): the caller then streams it with its budget.
- * A corrupt or truncated stream is GCT_VOLUME_GZIP_INVALID, as in gunzipBounded.
- */
-export function gunzipUpTo(bytes: Uint8Array, maxBytes: number, path: string): Uint8Array | null {
-  try {
-    return gunzipBounded(bytes, { maxDecompressedBytes: maxBytes }, path);
-  } catch (e) {
-    if (isGroundctError(e) && e.code === 'GCT_VOLUME_TOO_LARGE') return null;
-    throw e;
-  }
-}
-
-/**
  * Where a streamed volume file's bytes go: the reader's own parser (nifti.ts, nrrd.ts), which places the voxel
  * bytes straight into the typed array it returns and checks the running total against its budget.
  */
@@ -115,12 +102,14 @@ export interface StreamOptions {
  * bytes delivered.
  */
 export async function streamVolumeFile(path: string, sink: VolumeByteSink, options: StreamOptions): Promise<number> {
+  if (options.length === 0) return 0;
   const start = options.start ?? 0;
   const stored = options.bytes?.length ?? options.length ?? options.storedBytes ?? STREAM_CHUNK_BYTES;
   const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
+  // A regular file only, opened without blocking on a pipe and checked on its descriptor (open-file.ts).
   const read = options.bytes
     ? Readable.from([options.bytes])
-    : createReadStream(path, {
+    : (await openRegularFile(path)).fh.createReadStream({
         start,
         ...(options.length !== undefined ? { end: start + options.length - 1 } : {}),
         highWaterMark: clamp(stored),
@@ -140,7 +129,6 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
     }
   }
   try {
-    if (options.length === 0) return 0;
     if (options.gzip) await pipeline(read, createGunzip({ chunkSize: clamp(stored * INFLATE_CHUNK_PER_COMPRESSED_BYTE) }), consume);
     else await pipeline(read, consume);
   } catch (e) {
@@ -156,24 +144,17 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
         e,
       );
     }
-    throw e;
+    throw fileSystemError(e, path);
   }
   return delivered;
 }
-
-/**
- * Bytes a volume file may hold after the data its header declares (NIfTI: vox_offset + voxels; NRRD: the
- * voxels). Neither format gives trailing bytes a meaning and writers add none; nibabel and ITK read what the
- * header declares and ignore the rest. We tolerate a small tail and stop a stream that goes on past it, so a file
- * declaring a few voxels cannot make us inflate gigabytes of padding (the gzip-bomb guard for honest-looking
- * headers); the tail is still inflated, so a damaged gzip trailer is still found.
- */
-export const MAX_TRAILING_BYTES = 1 << 20;
 
 /** The budget of decompressed bytes, and what set it (for the error). */
 export interface ByteBudget {
   readonly bytes: number;
   readonly what: string;
+  /** The size the header declares, when the budget comes from it (else the configured maximum set it). */
+  readonly declaredBytes?: number;
 }
 
 /** The configured maximum: the budget before a header says more. */
@@ -181,15 +162,30 @@ export function configuredBudget(limits: GunzipLimits): ByteBudget {
   return { bytes: limits.maxDecompressedBytes, what: 'the limit volume.maxDecompressedBytes' };
 }
 
-/** The header's declared size plus MAX_TRAILING_BYTES, never above the configured maximum. */
+/**
+ * The header's declared size plus DECLARED_SLACK_BYTES (trailing bytes some writers leave; NIfTI and NRRD give
+ * them no meaning, and nibabel and ITK ignore them), never above the configured maximum: so a file declaring a
+ * few voxels cannot make us inflate gigabytes of padding (a bomb behind an honest-looking header). The tail is
+ * still inflated, so a damaged gzip trailer is still found.
+ */
 export function declaredBudget(declaredBytes: number, limits: GunzipLimits): ByteBudget {
-  const bytes = declaredBytes + MAX_TRAILING_BYTES;
+  const bytes = declaredBytes + DECLARED_SLACK_BYTES;
   if (bytes >= limits.maxDecompressedBytes) return configuredBudget(limits);
-  return { bytes, what: `the ${declaredBytes} bytes its header declares plus ${MAX_TRAILING_BYTES} trailing bytes` };
+  return { bytes, what: `the ${declaredBytes} bytes its header declares plus ${DECLARED_SLACK_BYTES} bytes of slack`, declaredBytes };
 }
 
-/** GCT_VOLUME_TOO_LARGE for a stream that went past its budget after `received` bytes. */
+/**
+ * The error for a stream that went past its budget after `received` bytes: GCT_VOLUME_DECOMPRESSED_MISMATCH when
+ * the header's declared size set the budget (a decompression bomb or a corrupt file), GCT_VOLUME_TOO_LARGE when
+ * the configured maximum did.
+ */
 export function overBudgetError(path: string, received: number, budget: ByteBudget): Error {
+  if (budget.declaredBytes !== undefined)
+    return gctError(
+      'GCT_VOLUME_DECOMPRESSED_MISMATCH',
+      `${path}: the data inflates past ${budget.bytes} bytes, more than ${budget.what} (a decompression bomb or a corrupt file); stopped after ${received} bytes`,
+      { path, declaredBytes: budget.declaredBytes, budgetBytes: budget.bytes, receivedBytes: received },
+    );
   return gctError(
     'GCT_VOLUME_TOO_LARGE',
     `${path}: decompressed data exceeds ${budget.what} (${budget.bytes} bytes); stopped after ${received} bytes`,

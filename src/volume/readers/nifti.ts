@@ -10,14 +10,14 @@
  * diag(pixdim) with zero origin and say so in meta.notes. nibabel ignores xyzt_units; we convert metres and
  * micrometres to mm.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { gctError } from '../../errors.ts';
 import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
-import type { RawImage, ReadLimits } from './contracts.ts';
-import { readFileHead } from './detect.ts';
-import { configuredBudget, declaredBudget, gunzipBounded, gunzipUpTo, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
+import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
+import { configuredBudget, declaredBudget, gunzipBounded, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
+import { gunzipPrefix } from './gzip-prefix.ts';
+import { openRegularFile, readRegularFile, readRegularHead } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
@@ -65,29 +65,40 @@ export function bytesOf(data: VoxelArray): Uint8Array {
 }
 
 /**
- * Checks a volume file before reading it: it must exist and be a regular file, and its size may not exceed the
- * decompressed-size limit (no format stores voxels in fewer bytes than gzip does). Returns its size in bytes.
+ * Checks a volume file before reading it: a regular file (pipes, devices and folders refused, see open-file.ts)
+ * whose size does not exceed the decompressed-size limit (no format stores voxels in fewer bytes than gzip does).
+ * Returns its size in bytes.
  */
 export async function checkVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<number> {
-  let sizeBytes: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw gctError('GCT_VOLUME_NOT_FOUND', `${path} is not a file`, { path });
-    sizeBytes = st.size;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'GCT_VOLUME_NOT_FOUND') throw e;
-    throw gctError('GCT_VOLUME_NOT_FOUND', `${path}: no such file (${(e as Error).message})`, { path }, e);
-  }
+  const { fh, sizeBytes } = await openRegularFile(path);
+  await fh.close().catch(() => undefined);
   if (sizeBytes > limits.maxDecompressedBytes)
     throw gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
   return sizeBytes;
 }
 
-/** Reads a whole volume file into memory (after checkVolumeFile); the streamed readers avoid this. */
+/**
+ * Reads a whole volume file into memory: a regular file only (pipes, devices and folders refused, see
+ * open-file.ts), at most the decompressed-size limit. The streamed readers avoid this for large files.
+ */
 export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<Uint8Array> {
-  await checkVolumeFile(path, limits);
-  const buf = await readFile(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  return readRegularFile(path, { maxBytes: limits.maxDecompressedBytes, limitName: 'volume.maxDecompressedBytes' });
+}
+
+/**
+ * Inflates a gzip stream held in memory whose content declares `declaredBytes` (header + voxels): the budget is
+ * what it declares plus DECLARED_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to
+ * gigabytes behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
+ */
+export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Uint8Array {
+  const budget = Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
+  try {
+    return gunzipBounded(bytes, { maxDecompressedBytes: budget }, path);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'GCT_VOLUME_TOO_LARGE' && budget < limits.maxDecompressedBytes)
+      throw gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${path}: the ${bytes.length}-byte gzip stream inflates past ${budget} bytes, more than the ${declaredBytes} bytes its header declares (a decompression bomb or a corrupt file); stopped there`, { path, declaredBytes, compressedBytes: bytes.length, budgetBytes: budget }, e);
+    throw e;
+  }
 }
 
 /** The header fields the reader uses, with NIfTI-1 and NIfTI-2 widths folded into numbers. */
@@ -430,17 +441,23 @@ export class NiftiReceiver implements VolumeByteSink {
   }
 }
 
-/** Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). */
+/**
+ * Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). A .nii.gz is read header first: the sizes it
+ * declares are checked before the voxels are inflated, and the inflate stops at that size plus
+ * DECLARED_SLACK_BYTES (GCT_VOLUME_DECOMPRESSED_MISMATCH past it).
+ */
 export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
   const receiver = new NiftiReceiver(path, limits);
-  receiver.write(isGzip(bytes) ? gunzipBounded(bytes, limits, path) : bytes);
+  if (isGzip(bytes)) {
+    const head = gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path);
+    const layout = niftiLayout(head, path, limits);
+    receiver.write(gunzipDeclared(bytes, layout.offset + layout.payloadBytes, limits, path));
+  } else receiver.write(bytes);
   return receiver.finish();
 }
 
-/** Files up to this size are read whole rather than streamed, bytes... */
+/** Files up to this size are read whole rather than streamed, bytes. */
 const WHOLE_FILE_MAX_BYTES = 256 * 1024;
-/** ...and inflated in one call when they inflate to at most this many bytes. */
-const WHOLE_FILE_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads a .nii or .nii.gz file (gzip is detected by its magic bytes, whatever the extension), streamed: the
@@ -450,16 +467,9 @@ const WHOLE_FILE_MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
   const storedBytes = await checkVolumeFile(path, limits);
   const receiver = new NiftiReceiver(path, limits);
-  if (storedBytes <= WHOLE_FILE_MAX_BYTES) {
-    // A small file (one mask of a per-class folder) is read and inflated in one call, several times cheaper than
-    // streams, when it inflates to at most WHOLE_FILE_MAX_INFLATED_BYTES; past that its inflate is streamed, so the
-    // header's budget bounds it as it bounds a large file.
-    const bytes = await readVolumeFile(path, limits);
-    const inflated = isGzip(bytes) ? gunzipUpTo(bytes, Math.min(WHOLE_FILE_MAX_INFLATED_BYTES, limits.maxDecompressedBytes), path) : bytes;
-    if (inflated) receiver.write(inflated);
-    else await streamVolumeFile(path, receiver, { gzip: true, bytes });
-    return receiver.finish();
-  }
-  await streamVolumeFile(path, receiver, { gzip: isGzip(await readFileHead(path, 2)), storedBytes });
+  // A small file (one mask of a per-class folder) is read and inflated in one call: several times cheaper than
+  // streams, and bounded by its header's budget the same way.
+  if (storedBytes <= WHOLE_FILE_MAX_BYTES) return readNiftiBytes(await readVolumeFile(path, limits), path, limits);
+  await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
   return receiver.finish();
 }

@@ -15,9 +15,9 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { gctError } from '../../errors.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
-import { readFileHead } from './detect.ts';
-import { declaredBudget, gunzipBounded, overBudgetError, streamVolumeFile } from './gzip.ts';
-import { bytesOf, checkVolumeFile, decodeVoxels, newSamples, readVolumeFile, type SampleType } from './nifti.ts';
+import { declaredBudget, streamVolumeFile } from './gzip.ts';
+import { bytesOf, checkVolumeFile, decodeVoxels, gunzipDeclared, newSamples, readVolumeFile, type SampleType } from './nifti.ts';
+import { readRegularHead } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** NRRD `type` names (format spec, "type") for the sample types we read. */
@@ -223,11 +223,8 @@ function decodePayload(layout: NrrdLayout, payload: Uint8Array, path: string, li
     if (nl < 0) throw gctError('GCT_VOLUME_TRUNCATED', `${path}: data ends before the ${layout.lineSkip} lines the header says to skip`, { path });
     data = data.subarray(nl + 1);
   }
-  if (layout.encoding === 'gzip') {
-    data = gunzipBounded(data, limits, path);
-    const budget = declaredBudget(payloadBytes, limits);
-    if (data.length > budget.bytes) throw overBudgetError(path, data.length, budget);
-  }
+  // The header declared the voxel count and type: the gzip payload may inflate to that, not to the configured limit.
+  if (layout.encoding === 'gzip') data = gunzipDeclared(data, payloadBytes, limits, path);
   // byte skip -1: the data is the last payloadBytes bytes of the file (format spec, "byte skip").
   const offset = layout.byteSkip === -1 ? Math.max(0, data.length - payloadBytes) : layout.byteSkip;
   if (data.length < offset + payloadBytes) throw truncatedError(layout, payloadBytes, Math.max(0, data.length - offset), path);
@@ -272,11 +269,11 @@ const FIRST_HEADER_READ_BYTES = 64 * 1024;
 
 /** The header of an NRRD file on disk, read without reading its data. */
 async function readHeaderOf(path: string, sizeBytes: number): Promise<NrrdHeader> {
-  let head = await readFileHead(path, Math.min(sizeBytes, FIRST_HEADER_READ_BYTES));
+  let head = await readRegularHead(path, Math.min(sizeBytes, FIRST_HEADER_READ_BYTES));
   let header = parseNrrdHeader(head, path);
   // No blank line yet: the header is longer than the first read (or the file is a detached header alone).
   if (header.dataOffset === head.length && head.length < sizeBytes) {
-    head = await readFileHead(path, Math.min(sizeBytes, MAX_HEADER_BYTES + 1));
+    head = await readRegularHead(path, Math.min(sizeBytes, MAX_HEADER_BYTES + 1));
     header = parseNrrdHeader(head, path);
   }
   return header;

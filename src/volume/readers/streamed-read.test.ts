@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { caught } from '../../../test/helpers/errors.ts';
 import type { GroundctError } from '../../errors.ts';
 import type { Grid } from '../geometry.ts';
-import { MAX_TRAILING_BYTES } from './gzip.ts';
+import { DECLARED_SLACK_BYTES } from './contracts.ts';
 import { NiftiReceiver, readNifti, readNiftiBytes } from './nifti.ts';
 import { encodeNifti } from './nifti-write.ts';
 import { readNrrd } from './nrrd.ts';
@@ -134,16 +134,21 @@ describe('the decompressed-byte budget, checked while streaming', () => {
     expect(e.message).toContain('1048576');
   });
 
-  it('stops a stream that runs past what its header declares (a small image followed by megabytes of padding)', async () => {
-    const small = encodeNifti({ grid: grid([10, 10, 10]), data: new Int16Array(1000) });
-    const bomb = gzipSync(Buffer.concat([small, Buffer.alloc(64 * 1024 * 1024)]));
-    expect(bomb.length).toBeLessThan(100_000);
-    const e = await rejection(readNifti(file('padded-bomb.nii.gz', bomb), LIMITS));
-    expect(e.code).toBe('GCT_VOLUME_TOO_LARGE');
-    expect(e.message).toContain('header declares');
-    // Stopped within one stream chunk (1 MiB) of the budget, not after inflating the 64 MiB.
-    expect(e.details.receivedBytes).toBeLessThanOrEqual(small.length + MAX_TRAILING_BYTES + (1 << 20));
-    expect(caught(() => readNiftiBytes(bomb, 'padded-bomb.nii.gz', LIMITS)).code).toBe('GCT_VOLUME_TOO_LARGE');
+  it('stops inflating past what the header declares (an image followed by megabytes of padding), small or streamed', async () => {
+    for (const [size, image] of [
+      ['small', encodeNifti({ grid: grid([10, 10, 10]), data: new Int16Array(1000) })],
+      ['streamed', encodeNifti({ grid: grid([200, 200, 10]), data: noisyInt16(400_000) })],
+    ] as const) {
+      const bomb = gzipSync(Buffer.concat([image, Buffer.alloc(64 * 1024 * 1024)]));
+      expect(bomb.length > 256 * 1024, size).toBe(size === 'streamed');
+      const e = await rejection(readNifti(file(`padded-bomb-${size}.nii.gz`, bomb), LIMITS));
+      expect(e.code, size).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
+      expect(e.message).toContain('header declares');
+      expect(e.details).toMatchObject({ declaredBytes: image.length, budgetBytes: image.length + DECLARED_SLACK_BYTES });
+      // Streamed: stopped within one stream chunk (1 MiB) of the budget, not after inflating the 64 MiB.
+      if (size === 'streamed') expect(e.details.receivedBytes).toBeLessThanOrEqual(image.length + DECLARED_SLACK_BYTES + (1 << 20));
+      expect(caught(() => readNiftiBytes(bomb, 'padded-bomb.nii.gz', LIMITS)).code).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
+    }
   });
 
   it('accepts a small tail after the data, as nibabel does', async () => {
@@ -176,7 +181,7 @@ describe('readNrrd streams its data section', () => {
     expect((await rejection(readNrrd(file('short-raw.nrrd', Buffer.concat([header({ encoding: 'raw' }), payload.subarray(0, 1000)])), LIMITS))).code).toBe('GCT_VOLUME_TRUNCATED');
     const padded = gzipSync(Buffer.concat([payload, Buffer.alloc(32 * 1024 * 1024)]));
     const e = await rejection(readNrrd(file('padded.nrrd', Buffer.concat([header({}), padded])), LIMITS));
-    expect(e.code).toBe('GCT_VOLUME_TOO_LARGE');
-    expect(e.details.receivedBytes).toBeLessThanOrEqual(payload.length + MAX_TRAILING_BYTES + (1 << 20));
+    expect(e.code).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
+    expect(e.details.receivedBytes).toBeLessThanOrEqual(payload.length + DECLARED_SLACK_BYTES + (1 << 20));
   });
 });
