@@ -87,6 +87,39 @@ export const ConfigSchema = z.object({
       validate: z.boolean().default(false),
     })
     .prefault({}),
+  /**
+   * Follow-up (src/followup): comparing a study with its priors. Alignment, matching and change thresholds are
+   * groundct's method choices (knowledge-base passages groundct-followup-alignment, groundct-lesion-matching).
+   */
+  followup: z
+    .object({
+      /**
+       * Secret key of the patient-ID hash written into study.json (HMAC-SHA256 of the ID's digest). Set a site
+       * secret (GROUNDCT_FOLLOWUP__PATIENT_ID_KEY): with the public default, short IDs can be recovered by trying
+       * them all. Studies compared with each other must have been reported with the same key.
+       */
+      patientIdKey: z.string().min(1).default('groundct-public-default-key'),
+      /** Largest alignment residual accepted (landmark RMS or bone-surface RMS), mm; above it the comparison is refused. */
+      maxAlignmentResidualMm: z.number().positive().default(10),
+      /** Largest distance between aligned lesion centroids for a match without overlap, mm. */
+      maxMatchDistanceMm: z.number().positive().default(20),
+      /**
+       * A lesion diameter or organ volume whose change stays under this share of its prior value (and, for diameters,
+       * under one in-plane voxel diagonal) is called stable, %.
+       */
+      stableChangePercent: z.number().nonnegative().default(10),
+      /** CT value from which a voxel counts as bone for the bone-surface alignment, HU. */
+      boneSurfaceMinHu: z.number().default(300),
+      /** Sampling step of the bone surface, mm (the CT is read every round(step / spacing) voxels). */
+      boneSurfaceSampleMm: z.number().positive().default(2),
+      /** Most bone-surface points kept per study (evenly thinned above it). */
+      boneSurfaceMaxPoints: z.number().int().positive().default(20_000),
+      /** A bone-surface point within this distance of the other study's surface after alignment is an inlier, mm. */
+      icpInlierDistanceMm: z.number().positive().default(4),
+      /** Least share of overlapping bone-surface points that must be inliers for the bone-surface alignment to count (0-1). */
+      icpMinInlierFraction: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
   /** Where the service keeps its database and files. */
   dataDir: z.string().default('.groundct-data'),
   service: z
@@ -130,6 +163,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type VolumeConfig = Config['volume'];
 export type MeasureConfig = Config['measure'];
 export type ServiceConfig = Config['service'];
+export type FollowupConfig = Config['followup'];
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

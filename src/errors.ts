@@ -87,7 +87,7 @@ export const ERRORS = {
   GCT_GROUND_MODEL_NOT_FOUND: spec('GCT_GROUND_MODEL_NOT_FOUND', 500, 'Put a sentence-embedding model in models/<name>/ (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx, as exported for transformers.js), or use the default embedder.'),
   GCT_GROUND_MODEL_LOAD_FAILED: spec('GCT_GROUND_MODEL_LOAD_FAILED', 500, 'Re-export the embedding model for transformers.js (ONNX with a last_hidden_state or sentence_embedding output) and check its tokenizer files.'),
   GCT_GROUND_INDEX_FAILED: spec('GCT_GROUND_INDEX_FAILED', 500, 'Check that <dataDir>/index is writable; delete its files to force a rebuild.'),
-  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number and lexicalWeight in [0, 1].'),
+  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number, lexicalWeight and locationWeight in [0, 1] and bm25Saturation > 0.'),
   GCT_GROUND_STORE_READ_ONLY: spec('GCT_GROUND_STORE_READ_ONLY', 405, 'The groundct vector store mirrors the knowledge base and is read-only; add a passage file under knowledge-base/passages and reopen the store.'),
   GCT_GROUND_TEXT_UNREADABLE: spec('GCT_GROUND_TEXT_UNREADABLE', 400, 'Pass a readable UTF-8 text or Markdown file holding the report to ground.'),
   GCT_GROUND_STUDY_DIR_INVALID: spec('GCT_GROUND_STUDY_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold findings.json with measurements.json, or report.json, that parse as groundct artifacts."),
@@ -111,6 +111,14 @@ export const ERRORS = {
   GCT_EVAL_INPUT_NOT_FOUND: spec('GCT_EVAL_INPUT_NOT_FOUND', 404, 'Check the path: manifest paths are relative to the manifest file, and ${GROUNDCT_DATA} expands to the GROUNDCT_DATA environment variable or the manifest\'s dataDir.'),
   GCT_EVAL_REFERENCE_INVALID: spec('GCT_EVAL_REFERENCE_INVALID', 422, 'A reference findings file must be a groundct findings.json (kind "findings") or report.json (kind "report"); regenerate it with groundct report.'),
   GCT_EVAL_CANDIDATE_INVALID: spec('GCT_EVAL_CANDIDATE_INVALID', 422, 'A candidate report is plain text (.txt), Markdown (.md) or groundct report.json with sentences[{id, text}]; set "format" in the manifest if the extension says otherwise.'),
+
+  // follow-up: comparing a study with its priors (src/followup)
+  GCT_FOLLOWUP_FOLDER_OUTDATED: spec('GCT_FOLLOWUP_FOLDER_OUTDATED', 422, "The report folder was written by an older groundct (no label volumes or study identity); run 'groundct report <ct> --masks ... --out <new-dir>' again on that study and compare the new folder."),
+  GCT_FOLLOWUP_FOLDER_INVALID: spec('GCT_FOLLOWUP_FOLDER_INVALID', 422, "Pass a folder written by 'groundct report --out': study.json, measurements.json, findings.json, masks.labels.json and masks-<layer>.nii.gz must be present and parse; write it again if a file is missing or damaged."),
+  GCT_FOLLOWUP_INPUT_INVALID: spec('GCT_FOLLOWUP_INPUT_INVALID', 400, 'Give each prior once, never the current study itself, and priors dated no later than the current study (or without dates, in the documented order).'),
+  GCT_FOLLOWUP_OTHER_PATIENT: spec('GCT_FOLLOWUP_OTHER_PATIENT', 422, 'Compare studies of one patient. For anonymised data whose patient IDs were replaced, pass --allow-other-patient (service: allowOtherPatient); the report then states that identity was not checked.'),
+  GCT_FOLLOWUP_PATIENT_KEY_MISMATCH: spec('GCT_FOLLOWUP_PATIENT_KEY_MISMATCH', 422, 'The two studies hashed their patient IDs with different keys (followup.patientIdKey); report both with the same key, or pass --allow-other-patient to compare without the identity check.'),
+  GCT_FOLLOWUP_ALIGNMENT_FAILED: spec('GCT_FOLLOWUP_ALIGNMENT_FAILED', 422, 'The studies could not be aligned within followup.maxAlignmentResidualMm: check that both image the same body region of the same patient, or give masks of bones or organs present in both studies.'),
 
   // vqa
   GCT_VQA_REPORT_DIR_INVALID: spec('GCT_VQA_REPORT_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold report.json, or findings.json with measurements.json, that parse as groundct artifacts."),
@@ -136,6 +144,7 @@ export const ERRORS = {
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
   GCT_SERVICE_PASSAGE_NOT_FOUND: spec('GCT_SERVICE_PASSAGE_NOT_FOUND', 404, 'Use a passage id cited by a report sentence, a finding (criteria) or an answer; ids are kebab-case (knowledge-base/passages/<id>.md).'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
+  GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)

@@ -11,3 +11,4 @@ export { toTotalsegStatistics, formatTotalsegStatisticsJson, totalsegVoxelVolume
 export { measureVolumeAndMeanHu, type VolumeAndMeanHu } from './volume-intensity.ts';
 export { ibsiShapeFeatures } from './shape-ibsi.ts';
 export { maskVoxels } from './location-types.ts';
+export { extractComponents, type LabelComponents, type VoxelComponent } from './components.ts';

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
+import type { Retriever } from '../ground/index.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
 import { ArtifactCache } from './artifact-cache.ts';
 import { requireToken } from './auth/require-token.ts';
@@ -67,7 +68,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     kb = undefined;
     throw e;
   }));
-  app.decorate('groundct', { config, storage, queue, artifacts: new ArtifactCache(ARTIFACT_CACHE_BYTES), knowledgeBase });
+  // The grounding stage (embedders, hnswlib) loads on first use; the index is built or loaded once per process.
+  let retrieverOnce: Promise<Retriever> | undefined;
+  const retriever = () => (retrieverOnce ??= (async () => {
+    const { openRetriever } = await import('../ground/index.ts');
+    return openRetriever({ kb: await knowledgeBase(), dataDir: config.dataDir });
+  })().catch((e) => {
+    retrieverOnce = undefined;
+    throw e;
+  }));
+  app.decorate('groundct', { config, storage, queue, artifacts: new ArtifactCache(ARTIFACT_CACHE_BYTES), knowledgeBase, retriever });
   app.addHook('onReady', async () => queue.start());
   app.addHook('onClose', async () => {
     await queue.close();

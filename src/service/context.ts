@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import type { Retriever } from '../ground/index.ts';
 import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { ArtifactCache } from './artifact-cache.ts';
 import type { JobQueue } from './jobs/job-queue.ts';
@@ -12,6 +13,8 @@ export interface ServiceContext {
   readonly artifacts: ArtifactCache;
   /** The knowledge base (passages cited by findings and reports), loaded on first use and kept. */
   readonly knowledgeBase: () => Promise<KnowledgeBase>;
+  /** The passage retriever over that knowledge base (index under config.dataDir), opened on first use and kept. */
+  readonly retriever: () => Promise<Retriever>;
 }
 
 declare module 'fastify' {

@@ -50,6 +50,7 @@ export const StudySchema = z
     ctFormat: z.enum(['nifti', 'dicom-series']),
     maskSets: z.number().int(),
     phase: z.string().nullable(),
+    priorStudyId: z.string().nullable().describe('The prior study this study was compared with (follow-up), or null'),
     job: JobStatusSchema.nullable(),
     artifacts: z.array(ArtifactInfoSchema),
     links: z.record(z.string(), z.string()).describe('Paths of the study resources and its viewer page'),

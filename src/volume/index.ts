@@ -11,5 +11,5 @@ export { DECLARED_SLACK_BYTES } from './readers/contracts.ts';
 export { fileSystemError, readRegularText, type ReadLimit } from './readers/open-file.ts';
 export { assertFiniteVoxels } from './finite.ts';
 export { describeVolume, describeMasks, looksLikeLabels, valueRange, type VolumeDescription, type MaskDescription } from './describe.ts';
-export { writeNifti, encodeNifti } from './readers/nifti-write.ts';
+export { writeNifti, encodeNifti, encodeNiftiHeader, HOST_IS_LITTLE_ENDIAN } from './readers/nifti-write.ts';
 export { writeDicomSeries, ds as dicomDecimalString, newUid as newDicomUid } from './readers/dicom-write.ts';

@@ -97,7 +97,8 @@ export class LocalJobQueue implements JobQueue {
       maxVoxels: Math.min(this.config.volume.maxVoxels, this.config.service.limits.maxVoxels),
       maxDecompressedBytes: Math.min(this.config.volume.maxDecompressedBytes, this.config.service.limits.maxDecompressedBytes),
     };
-    const workerData: WorkerInput = { jobId: job.id, studyId: job.studyId, studyDir: this.storage.blobs.studyDir(job.studyId), input: study.input, config: { ...this.config, volume } };
+    const priorStudyDirs = (study.input.priorStudyIds ?? []).map((id) => ({ studyId: id, dir: this.storage.blobs.studyDir(id) }));
+    const workerData: WorkerInput = { jobId: job.id, studyId: job.studyId, studyDir: this.storage.blobs.studyDir(job.studyId), input: study.input, config: { ...this.config, volume }, ...(priorStudyDirs.length > 0 ? { priorStudyDirs } : {}) };
     const worker = new Worker(WORKER_URL, { workerData, stdout: true, stderr: true });
     // Libraries inside the pipeline may print (e.g. OpenJPEG's [INFO] lines); keep them out of the server's
     // stdout and logs, which must not carry study content.

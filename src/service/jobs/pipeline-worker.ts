@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, isGroundctError } from '../../errors.ts';
 import type { Phase } from '../../measure/index.ts';
+import { BONE_SURFACE_FILE, LABEL_TABLE_FILE, loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../../followup/index.ts';
 import type { FetchedPacsStudy } from '../../interop/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../../pipeline.ts';
 import { writeNifti } from '../../volume/index.ts';
@@ -53,6 +54,9 @@ async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: 
     fetched = await retrievePacsInput(job.config, pacs, inputDir);
   }
   progress('read', 0);
+  // Follow-up: the priors' report folders (their artifacts) are read, and refused if unusable, before any work.
+  const priors: StudyArtifacts[] = [];
+  for (const p of job.priorStudyDirs ?? []) priors.push(await loadStudyFolder(join(p.dir, 'artifacts'), job.config.volume, { source: `study ${p.studyId}` }));
   const resources = await openPipelineResources(job.config);
   // Read once: the same loaded study feeds the viewer volumes and the report stages.
   const loaded = await loadStudy(study, job.config, (fraction) => progress('segment', 10 + 25 * fraction));
@@ -65,14 +69,17 @@ async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: 
     await writeNifti(join(outDir, 'ct.nii.gz'), { grid: ct.grid, data: ct.data }, { description: 'groundct viewer CT' });
     await put('volume.ct', 'artifacts/ct.nii.gz', 'application/octet-stream');
   }
-  for (const [layer, data] of labels.layers.entries()) {
-    if (!labels.labels.some((l) => l.layer === layer)) continue;
-    await writeNifti(join(outDir, `masks-${layer}.nii.gz`), { grid: labels.grid, data }, { description: 'groundct viewer masks' });
-    await put(`volume.masks.${layer}`, `artifacts/masks-${layer}.nii.gz`, 'application/octet-stream');
+  const followup = priors.length > 0 ? { priors, allowOtherPatient: job.input.allowOtherPatient ?? false, priorsGiven: 'newest-first' as const } : undefined;
+  const pipeline = await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent), followup);
+  // The report folder files (schema version 2): the label layers (the viewer's mask volumes), their table, the
+  // bone surface; study.json is written below with the other JSON artifacts.
+  const written = await writeStudyFiles(outDir, pipeline.study, labels, pipeline.boneSurface, { write: writeFileAtomic, withIdentity: false });
+  for (const file of written) {
+    const layer = /^masks-(\d+)\.nii\.gz$/.exec(file);
+    if (layer) await put(`volume.masks.${layer[1]}`, `artifacts/${file}`, 'application/octet-stream');
+    else if (file === LABEL_TABLE_FILE) await put('masks.labels', `artifacts/${file}`, 'application/json');
+    else if (file === BONE_SURFACE_FILE) await put('bone-surface', `artifacts/${file}`, 'application/octet-stream');
   }
-  await put('masks.labels', 'artifacts/masks.labels.json', 'application/json', JSON.stringify({ layers: labels.layers.length, labels: labels.labels }));
-
-  const pipeline = await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent));
   const result: Record<string, unknown> = { ...pipeline };
   // Every object the pipeline returns is an artifact '<name>.json'; the report's Markdown is report.md.
   for (const [name, value] of Object.entries(result)) {

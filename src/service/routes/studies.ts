@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { gctError } from '../../errors.ts';
 import { FindingsSchema } from '../../findings/index.ts';
 import { ReportSchema } from '../../report/index.ts';
+import { resolvePriorChain } from '../prior-studies.ts';
 import { receiveStudyUpload } from '../upload/receive-upload.ts';
 import {
   ArtifactJsonSchema,
@@ -42,7 +43,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['studies'],
         summary: 'Upload a study (multipart) and queue its pipeline job',
         description:
-          "multipart/form-data parts: 'ct' (file, required: NIfTI .nii/.nii.gz or a .zip of one DICOM series); 'masks' (file, repeatable: multilabel NIfTI, zip of per-class NIfTI masks, or DICOM SEG); 'labelMap' (file or field, repeatable, JSON id -> name for the masks part at the same position); 'phase' (field: non-contrast, contrast-enhanced, arterial, portal-venous, delayed, unknown).",
+          "multipart/form-data parts: 'ct' (file, required: NIfTI .nii/.nii.gz or a .zip of one DICOM series); 'masks' (file, repeatable: multilabel NIfTI, zip of per-class NIfTI masks, or DICOM SEG); 'labelMap' (file or field, repeatable, JSON id -> name for the masks part at the same position); 'phase' (field: non-contrast, contrast-enhanced, arterial, portal-venous, delayed, unknown); 'priorStudyId' (field: a finished study of this service to compare with: lesions matched, changes, RECIST 1.1; 422 GCT_SERVICE_PRIOR_STUDY_INVALID when it cannot be used); 'allowOtherPatient' (field 'true': compare although the patient-ID hashes differ).",
         consumes: ['multipart/form-data'],
         response: { 202: StudyAcceptedSchema, ...errorResponses, 413: ErrorBodySchema, 422: ErrorBodySchema },
       },
@@ -50,7 +51,10 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req, reply) => {
       const staging = await ctx.storage.blobs.createStaging();
       try {
-        const { input, uploadBytes } = await receiveStudyUpload(req, staging, ctx.config.service.limits);
+        const received = await receiveStudyUpload(req, staging, ctx.config.service.limits);
+        const { uploadBytes } = received;
+        const named = received.input.priorStudyIds?.[0];
+        const input = named === undefined ? received.input : { ...received.input, priorStudyIds: await resolvePriorChain(ctx.storage.meta, named) };
         const studyId = randomUUID();
         const jobId = randomUUID();
         await ctx.storage.blobs.commitStudy(staging, studyId);
@@ -60,7 +64,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
           await ctx.storage.blobs.deleteStudy(studyId);
           throw e;
         }
-        req.log.info({ studyId, jobId, uploadBytes, ctFormat: input.ctFormat, maskSets: input.masks.length }, 'study accepted');
+        req.log.info({ studyId, jobId, uploadBytes, ctFormat: input.ctFormat, maskSets: input.masks.length, priorStudies: input.priorStudyIds?.length ?? 0 }, 'study accepted');
         ctx.queue.notify();
         return reply.status(202).send({ studyId, jobId });
       } finally {
@@ -83,6 +87,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
         ctFormat: study.input.ctFormat,
         maskSets: study.input.masks.length,
         phase: study.input.phase ?? null,
+        priorStudyId: study.input.priorStudyIds?.[0] ?? null,
         job: job ? jobStatus(job) : null,
         artifacts: artifacts.map((a) => ({ name: a.name, contentType: a.contentType, bytes: a.bytes })),
         links: {
@@ -94,6 +99,7 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
           ct: `${base}/volumes/ct`,
           masks: `${base}/volumes/masks`,
           viewer: `/studies/${study.id}/view`,
+          ...(study.input.priorStudyIds?.[0] ? { prior: `/v1/studies/${study.input.priorStudyIds[0]}`, followup: `${base}/followup` } : {}),
         },
       };
     },
@@ -128,6 +134,12 @@ export const studyRoutes: FastifyPluginAsyncZod = async (app) => {
       reply.header('vary', 'Accept');
       return sendArtifact(ctx, reply, req.params.id, markdown ? 'report.md' : 'report', true);
     },
+  );
+
+  app.get(
+    '/studies/:id/followup',
+    { schema: { tags: ['studies'], summary: 'The comparison with the prior studies (followup.json: alignment, lesion matches, changes, RECIST 1.1 steps); 404 for a study without priorStudyId', params: StudyParamsSchema, response: { 200: ArtifactJsonSchema, ...errorResponses, 409: ErrorBodySchema } } },
+    async (req, reply) => sendArtifact(ctx, reply, req.params.id, 'followup', true),
   );
 
   app.get(

@@ -47,6 +47,13 @@ export interface StoredInput {
   readonly phase?: string;
   /** Set for a PACS study: the input files are retrieved by the job. */
   readonly pacs?: PacsSource;
+  /**
+   * Follow-up: the studies of this service to compare with, most recent first (the named prior, then its own
+   * priors). Kept inside the input record (input_json), so no table changes.
+   */
+  readonly priorStudyIds?: readonly string[];
+  /** Compare even when the patient-ID hashes differ (anonymised data); the report says identity was not checked. */
+  readonly allowOtherPatient?: boolean;
 }
 
 export interface StudyRecord {

@@ -7,6 +7,8 @@
  *   masks     file, repeatable: multilabel NIfTI, a zip of per-class NIfTI masks, or a DICOM SEG
  *   labelMap  file or text field, repeatable: JSON id -> name for the masks part of the same position
  *   phase     text field: contrast phase (see PHASES)
+ *   priorStudyId       text field: a study of this service to compare with (follow-up); checked by the route
+ *   allowOtherPatient  text field 'true' / 'false': compare although the patient-ID hashes differ
  */
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -65,6 +67,8 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
   const raws: RawPart[] = [];
   const labelMaps: ({ text: string } | { file: string })[] = [];
   let phase: string | undefined;
+  let priorStudyId: string | undefined;
+  let allowOtherPatient: string | undefined;
   let totalBytes = 0;
   let partIndex = 0;
   try {
@@ -73,7 +77,9 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
       if (part.type === 'field') {
         if (part.fieldname === 'phase') phase = String(part.value);
         else if (part.fieldname === 'labelMap') labelMaps.push({ text: String(part.value) });
-        else throw invalid(`Unknown multipart field '${part.fieldname.slice(0, 40)}'; expected ct, masks, labelMap, phase.`, { field: part.fieldname.slice(0, 40) });
+        else if (part.fieldname === 'priorStudyId') priorStudyId = String(part.value);
+        else if (part.fieldname === 'allowOtherPatient') allowOtherPatient = String(part.value);
+        else throw invalid(`Unknown multipart field '${part.fieldname.slice(0, 40)}'; expected ct, masks, labelMap, phase, priorStudyId, allowOtherPatient.`, { field: part.fieldname.slice(0, 40) });
         continue;
       }
       if (!FILE_PARTS.has(part.fieldname)) {
@@ -108,6 +114,11 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
   if (phase !== undefined && !(PHASES as readonly string[]).includes(phase))
     throw invalid(`Unknown phase '${phase.slice(0, 40)}'; expected one of ${PHASES.join(', ')}.`, { phase: phase.slice(0, 40), allowed: PHASES });
 
+  if (priorStudyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(priorStudyId))
+    throw invalid(`priorStudyId '${priorStudyId.slice(0, 40)}' is not a study id (letters, digits, _ and -, at most 64).`, { field: 'priorStudyId' });
+  if (allowOtherPatient !== undefined && allowOtherPatient !== 'true' && allowOtherPatient !== 'false')
+    throw invalid(`allowOtherPatient must be 'true' or 'false'; got '${allowOtherPatient.slice(0, 20)}'.`, { field: 'allowOtherPatient' });
+
   // What this upload leaves on disk: its parts as sent, except archives, which count by what they extract to.
   const budget = new StorageBudget(limits.maxStoredBytesPerUpload, totalBytes);
   budget.assertRoom(0, 'upload');
@@ -131,7 +142,18 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
     masks.push({ ...placed, ...(labelMapPath ? { labelMapPath } : {}) });
   }
   for (const f of labelMapFiles) await unlink(f.path);
-  return { input: { ct: ct.path, ctFormat: ct.format, masks, ...(phase ? { phase } : {}) }, uploadBytes: totalBytes };
+  return {
+    input: {
+      ct: ct.path,
+      ctFormat: ct.format,
+      masks,
+      ...(phase ? { phase } : {}),
+      // The route resolves the prior's own priors and checks them before the study is accepted.
+      ...(priorStudyId ? { priorStudyIds: [priorStudyId] } : {}),
+      ...(allowOtherPatient === 'true' ? { allowOtherPatient: true } : {}),
+    },
+    uploadBytes: totalBytes,
+  };
 }
 
 /** Checks a NIfTI header against the voxel and size limits. */

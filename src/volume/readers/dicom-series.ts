@@ -7,8 +7,11 @@
  * [row spacing (between rows), column spacing (between columns)] in mm. Slices are sorted along the slice normal
  * n = row x col by dot(n, IPP). DICOM LPS+ becomes RAS+ by negating x and y, here and nowhere else.
  *
- * Patient names and IDs are never read, so they cannot leak into meta, logs or errors.
+ * Patient names are never read. The Patient ID (0010,0020) is read only to be digested at once (SHA-256 with a
+ * domain prefix, `patientIdDigest`): the ID itself never reaches meta, logs or errors. The follow-up stage keys
+ * that digest with the site's secret before anything is written (src/followup/study-identity.ts).
  */
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
@@ -213,6 +216,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
     studyInstanceUid: first.studyInstanceUid,
     seriesInstanceUid: first.seriesInstanceUid,
     frameOfReferenceUid: first.frameOfReferenceUid,
+    patientIdDigest: first.patientIdDigest,
     contrastAgent: first.contrastAgent,
     seriesDescription: first.seriesDescription,
     sopInstanceUids: slices.map((s) => s.fields.sopInstanceUid ?? ''),
@@ -227,7 +231,16 @@ function countList(items: readonly string[]): string {
   return [...counts.entries()].map(([m, n]) => `${m} x${n}`).join(', ');
 }
 
-/** Header attributes kept per slice (no PatientName/PatientID: they are never read). */
+/**
+ * SHA-256 (hex) of a Patient ID with a domain prefix, so that the ID is never held; undefined for an absent or
+ * empty ID. Not a privacy measure by itself (short IDs can be enumerated): study-identity.ts keys it with a secret.
+ */
+export function patientIdDigest(patientId: string | undefined): string | undefined {
+  const id = patientId?.trim();
+  return id ? createHash('sha256').update(`groundct-patient-id\0${id}`).digest('hex') : undefined;
+}
+
+/** Header attributes kept per slice (no PatientName; the PatientID only as its digest). */
 interface HeaderFields {
   readonly sopInstanceUid?: string;
   readonly seriesInstanceUid?: string;
@@ -237,6 +250,7 @@ interface HeaderFields {
   readonly studyDate?: string;
   readonly patientAge?: string;
   readonly patientSex?: string;
+  readonly patientIdDigest?: string;
   readonly contrastAgent?: string;
   /** RescaleSlope/Intercept (PS3.3 C.11.1.1.2); identity when absent. */
   readonly rescale: { readonly slope: number; readonly intercept: number };
@@ -258,6 +272,7 @@ function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
     studyDate: text(ds, 'x00080020'),
     patientAge: text(ds, 'x00101010'),
     patientSex: text(ds, 'x00100040'),
+    patientIdDigest: patientIdDigest(text(ds, 'x00100020')),
     contrastAgent: text(ds, 'x00180010'),
     rescale: { slope: Number.isFinite(slope) ? slope : NaN, intercept: Number.isFinite(intercept) ? intercept : NaN },
     sliceThicknessMm: dsNumbers(ds, 'x00180050')[0],

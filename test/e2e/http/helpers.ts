@@ -114,6 +114,26 @@ export function sliceRangeOf(layer: ArrayLike<number>, dims: readonly number[], 
   return [min, max];
 }
 
+/**
+ * Upload parts of the abdomen phantom at 3 mm whose liver lesion has the given diameter (a follow-up series: the
+ * same patient with the lesion grown or shrunk), written under `dir/<name>`; returns the parts and the study.
+ */
+export async function phantomSeriesParts(dir: string, name: string, liverLesionMm: number): Promise<{ parts: Parts; study: Study }> {
+  const spec = abdomenPreset({ spacingMm: [3, 3, 3] });
+  const study = generateStudy({ ...spec, name, lesions: (spec.lesions ?? []).map((l) => (l.organ === 'liver' ? { ...l, diameterMm: liverLesionMm } : l)) });
+  await writeStudy(study, join(dir, name));
+  const f = (file: string) => readFile(join(dir, name, file));
+  return {
+    study,
+    parts: {
+      ct: { bytes: await f('ct.nii.gz'), filename: 'ct.nii.gz' },
+      masks: [{ bytes: await f('labels.nii.gz'), filename: 'labels.nii.gz' }, { bytes: await f('labels-subsegments.nii.gz'), filename: 'sub.nii.gz' }],
+      labelMap: [(await f('labels.json')).toString('utf8'), (await f('labels-subsegments.json')).toString('utf8')],
+      phase: 'non-contrast',
+    },
+  };
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }

@@ -147,6 +147,41 @@ describe('POST /v1/studies (NIfTI CT + two mask layers + label maps)', () => {
     expect(verdicts(wrong.json())).toContain('contradicted');
   });
 
+  it('ground cites literature (criteria first, method marked) and retrieves supporting literature unless asked not to', async () => {
+    const text = 'Hypoattenuating liver lesion in segment 7, indeterminate; MRI could characterise it.';
+    type Cite = { passageId: string; via: string; kind: string; score?: number };
+    const cites = (body: { sentences: { status: string; citations: Cite[] }[] }) => body.sentences.filter((s) => s.status === 'grounded').flatMap((s) => s.citations);
+    const withRetrieval = cites((await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ground`, headers: auth(), payload: { text } })).json());
+    expect(withRetrieval.some((c) => c.kind === 'literature')).toBe(true);
+    expect(withRetrieval.filter((c) => c.kind === 'method').every((c) => c.via === 'criteria')).toBe(true);
+    // The ACR incidental liver lesion white paper is no criterion of the lesion finding: retrieval adds it.
+    expect(withRetrieval.find((c) => c.passageId === 'acr2017-liver-lesion-management')).toMatchObject({ via: 'retrieval', kind: 'literature' });
+    expect(withRetrieval.filter((c) => c.via === 'retrieval').every((c) => c.score! >= 0.4)).toBe(true);
+    const criteriaOnly = cites((await app.inject({ method: 'POST', url: `/v1/studies/${studyId}/ground`, headers: auth(), payload: { text, retrieval: false } })).json());
+    expect(criteriaOnly.length).toBeGreaterThan(0);
+    expect(criteriaOnly.some((c) => c.via === 'retrieval')).toBe(false);
+  });
+
+  it('GET /v1/passages?q= searches the knowledge base; without q it lists it; bad queries are 400', async () => {
+    const res = await app.inject({ url: `/v1/passages?q=${encodeURIComponent('Right upper lobe emphysema')}&k=3`, headers: auth() });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.query).toBe('Right upper lobe emphysema');
+    expect(body.passages).toHaveLength(3);
+    expect(body.passages[0].id).toBe('fleischner-glossary-emphysema');
+    expect(body.passages[0].score).toBeGreaterThanOrEqual(body.passages[1].score);
+    const methods = (await app.inject({ url: `/v1/passages?q=partially%20imaged%20organ&k=20&kind=method`, headers: auth() })).json();
+    expect(methods.passages.length).toBeGreaterThan(0);
+    expect(methods.passages.every((p: { kind: string }) => p.kind === 'method')).toBe(true);
+    const all = (await app.inject({ url: '/v1/passages', headers: auth() })).json();
+    expect(all.query).toBeNull();
+    expect(all.passages.length).toBeGreaterThanOrEqual(180);
+    for (const bad of ['q=', 'q=liver&k=0', 'q=liver&k=21', 'q=liver&kind=guideline', 'q=liver&extra=1']) {
+      const r = await app.inject({ url: `/v1/passages?${bad}`, headers: auth() });
+      expect(r.statusCode, bad).toBe(400);
+    }
+  });
+
   it('eval: a correct report scores precision 1, a wrong side and a wrong size are contradicted with their error types', async () => {
     const res = await app.inject({
       method: 'POST',
