@@ -147,6 +147,14 @@ export const ERRORS = {
   GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
 
+  // service scale-out (issue 18): PostgreSQL, schema migrations, ownership, quotas
+  GCT_SERVICE_DATABASE_UNAVAILABLE: spec('GCT_SERVICE_DATABASE_UNAVAILABLE', 503, 'Check storage.url (GROUNDCT_STORAGE__URL), that PostgreSQL is running and reachable from this machine, and that the role may connect to the database.'),
+  GCT_SERVICE_SCHEMA_OUTDATED: spec('GCT_SERVICE_SCHEMA_OUTDATED', 503, 'The database schema is older than this groundct; start one process with storage.migrate true (the default) to migrate it, then the others.'),
+  GCT_SERVICE_SCHEMA_TOO_NEW: spec('GCT_SERVICE_SCHEMA_TOO_NEW', 503, 'The database was migrated by a newer groundct; run that version (or newer) on every process that shares the database.'),
+  GCT_SERVICE_QUOTA_JOBS: spec('GCT_SERVICE_QUOTA_JOBS', 429, 'Wait until some of your queued or running jobs finish (GET /v1/jobs?state=queued), or ask the operator to raise service.quotas.maxActiveJobsPerOwner.'),
+  GCT_SERVICE_QUOTA_STORAGE: spec('GCT_SERVICE_QUOTA_STORAGE', 413, 'Delete studies you no longer need (DELETE /v1/studies/<id>), or ask the operator to raise service.quotas.maxStoredBytesPerOwner.'),
+  GCT_SERVICE_FORBIDDEN: spec('GCT_SERVICE_FORBIDDEN', 403, "This route needs an admin token ('groundct token create --name <who> --admin')."),
+
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)
   GCT_INTEROP_REFERENCE_MISSING: spec('GCT_INTEROP_REFERENCE_MISSING', 422, 'SEG and SR reference a DICOM CT series: read the CT from DICOM, or let writeDicomOutputs write the CT as DICOM first (NIfTI input).'),
   GCT_INTEROP_WRITE_FAILED: spec('GCT_INTEROP_WRITE_FAILED', 500, 'Choose a new or empty output folder on a writable disk with enough free space.'),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Findings } from '../../findings/index.ts';
 import type { Measurements } from '../../measure/index.ts';
 import { ErrorBodySchema, errorResponses, StudyParamsSchema } from '../schemas.ts';
+import { principalOf } from '../auth/require-token.ts';
 import { readJsonArtifact } from './artifacts.ts';
 
 /**
@@ -31,8 +32,8 @@ export const groundRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const ctx = app.groundct;
-      const measurements = (await readJsonArtifact(ctx, req.params.id, 'measurements')) as Measurements;
-      const findings = (await readJsonArtifact(ctx, req.params.id, 'findings')) as Findings;
+      const measurements = (await readJsonArtifact(ctx, principalOf(req), req.params.id, 'measurements')) as Measurements;
+      const findings = (await readJsonArtifact(ctx, principalOf(req), req.params.id, 'findings')) as Findings;
       const { groundText } = await import('../../ground/index.ts');
       const retriever = req.body.retrieval ? await ctx.retriever() : undefined;
       const grounded = await groundText(req.body.text, { findings: findings.findings, measurements, kb: await ctx.knowledgeBase(), retriever, study: req.params.id });
