@@ -125,14 +125,45 @@ export const ConfigSchema = z.object({
       icpMinInlierFraction: z.number().min(0).max(1).default(0.5),
     })
     .prefault({}),
-  /** Where the service keeps its database and files. */
+  /** Where the service keeps its database and files (embedded default), or its local caches (PostgreSQL). */
   dataDir: z.string().default('.groundct-data'),
+  /**
+   * Where the service keeps metadata, tokens and the job queue. 'sqlite' (default): `<dataDir>/groundct.sqlite`
+   * and files under dataDir, one server process. 'postgres': a PostgreSQL database shared by any number of API
+   * and worker processes, files under `blobsDir` (a folder every process mounts). Setting `url`
+   * (GROUNDCT_STORAGE__URL=postgres://...) selects 'postgres' unless kind says otherwise.
+   */
+  storage: z
+    .object({
+      kind: z.enum(['sqlite', 'postgres']).optional(),
+      /** PostgreSQL connection URL, e.g. postgres://groundct@db:5432/groundct (password in it or in PGPASSWORD). */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+      /** Shared folder of uploads and artifacts with PostgreSQL (a network file system in production); default `<dataDir>/blobs`. */
+      blobsDir: z.string().optional(),
+      /** Connections each process keeps open to PostgreSQL. */
+      poolSize: z.number().int().positive().default(10),
+      /** Migrate an older database schema at start (under a lock); false refuses to start on an older schema. */
+      migrate: z.boolean().default(true),
+      /**
+       * Staging folders and unreferenced study folders older than this, in ms, are removed by the periodic sweep
+       * (an upload cut off by a crashed API process); longer than any upload takes.
+       */
+      orphanGraceMs: z.number().int().nonnegative().default(15 * 60_000),
+    })
+    .transform((s) => ({ ...s, kind: s.kind ?? (s.url ? ('postgres' as const) : ('sqlite' as const)) }))
+    .refine((s) => s.kind === 'sqlite' || s.url !== undefined, { message: "storage.kind 'postgres' needs storage.url (GROUNDCT_STORAGE__URL)" })
+    .prefault({}),
   service: z
     .object({
       /** Interface the HTTP server binds to; loopback unless a deployment opens it on purpose. */
       host: z.string().default('127.0.0.1'),
       /** TCP port of the HTTP server (0 = an ephemeral port chosen by the OS). */
       port: z.number().int().min(0).max(65535).default(8080),
+      /**
+       * What this process does: 'all' (default) serves the API and runs jobs; 'api' serves the API only; 'worker'
+       * runs jobs only (its HTTP server answers /healthz, /readyz and /metrics). 'api' and 'worker' need PostgreSQL.
+       */
+      role: z.enum(['all', 'api', 'worker']).default('all'),
       limits: z
         .object({
           /** Largest upload accepted, all files of one request together, in bytes (413 above). */
@@ -154,7 +185,39 @@ export const ConfigSchema = z.object({
         .prefault({}),
       /** Times a job is started before a job interrupted by crashes is marked failed. */
       maxJobAttempts: z.number().int().positive().default(3),
-      /** SHA-256 hex digests of extra accepted bearer tokens (e.g. from a secret store); `groundct token create` keeps its own in the database. */
+      /** Job leases and worker behaviour (issue 18). */
+      jobs: z
+        .object({
+          /**
+           * A worker holds a claimed job for this long, in ms, and renews the lease every third of it; a job whose
+           * worker died is claimed again once its lease expires.
+           */
+          leaseMs: z.number().int().min(300).default(30_000),
+          /** How often, in ms, a worker looks for queued jobs and expired leases when no notification came. */
+          pollIntervalMs: z.number().int().min(50).default(1_000),
+          /** On a graceful stop, running jobs get this long, in ms, to finish; then they are handed back to the queue. */
+          shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+        })
+        .prefault({}),
+      /** Per-owner quotas (the owner is the principal of the token that uploaded the study). */
+      quotas: z
+        .object({
+          /** Bytes of uploads (after extraction) and artifacts one owner may keep; an upload beyond it is refused with 413. */
+          maxStoredBytesPerOwner: z.number().int().positive().default(50 * 1024 ** 3),
+          /** Jobs of one owner queued or running at once; one more is refused with 429. */
+          maxActiveJobsPerOwner: z.number().int().positive().default(50),
+        })
+        .prefault({}),
+      /**
+       * Prometheus metrics at GET /metrics: on `port` (its own listener on service.host, no token) when set, else
+       * on the API port behind an admin token.
+       */
+      metrics: z
+        .object({
+          port: z.number().int().min(0).max(65535).optional(),
+        })
+        .prefault({}),
+      /** SHA-256 hex digests of extra accepted bearer tokens (e.g. from a secret store); they are admin tokens (principal 'admin', see every study). `groundct token create` keeps its own in the database. */
       tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
       /** Serve the study viewer page (/studies/:id/view). */
       viewer: z.boolean().default(true),
@@ -169,6 +232,7 @@ export type VolumeConfig = Config['volume'];
 export type MeasureConfig = Config['measure'];
 export type ServiceConfig = Config['service'];
 export type FollowupConfig = Config['followup'];
+export type StorageConfig = Config['storage'];
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

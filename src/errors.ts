@@ -87,7 +87,7 @@ export const ERRORS = {
   GCT_GROUND_MODEL_NOT_FOUND: spec('GCT_GROUND_MODEL_NOT_FOUND', 500, 'Put a sentence-embedding model in models/<name>/ (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx, as exported for transformers.js), or use the default embedder.'),
   GCT_GROUND_MODEL_LOAD_FAILED: spec('GCT_GROUND_MODEL_LOAD_FAILED', 500, 'Re-export the embedding model for transformers.js (ONNX with a last_hidden_state or sentence_embedding output) and check its tokenizer files.'),
   GCT_GROUND_INDEX_FAILED: spec('GCT_GROUND_INDEX_FAILED', 500, 'Check that <dataDir>/index is writable; delete its files to force a rebuild.'),
-  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number and lexicalWeight in [0, 1].'),
+  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number, lexicalWeight and locationWeight in [0, 1] and bm25Saturation > 0.'),
   GCT_GROUND_STORE_READ_ONLY: spec('GCT_GROUND_STORE_READ_ONLY', 405, 'The groundct vector store mirrors the knowledge base and is read-only; add a passage file under knowledge-base/passages and reopen the store.'),
   GCT_GROUND_TEXT_UNREADABLE: spec('GCT_GROUND_TEXT_UNREADABLE', 400, 'Pass a readable UTF-8 text or Markdown file holding the report to ground.'),
   GCT_GROUND_STUDY_DIR_INVALID: spec('GCT_GROUND_STUDY_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold findings.json with measurements.json, or report.json, that parse as groundct artifacts."),
@@ -146,6 +146,14 @@ export const ERRORS = {
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
   GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
+
+  // service scale-out (issue 18): PostgreSQL, schema migrations, ownership, quotas
+  GCT_SERVICE_DATABASE_UNAVAILABLE: spec('GCT_SERVICE_DATABASE_UNAVAILABLE', 503, 'Check storage.url (GROUNDCT_STORAGE__URL), that PostgreSQL is running and reachable from this machine, and that the role may connect to the database.'),
+  GCT_SERVICE_SCHEMA_OUTDATED: spec('GCT_SERVICE_SCHEMA_OUTDATED', 503, 'The database schema is older than this groundct; start one process with storage.migrate true (the default) to migrate it, then the others.'),
+  GCT_SERVICE_SCHEMA_TOO_NEW: spec('GCT_SERVICE_SCHEMA_TOO_NEW', 503, 'The database was migrated by a newer groundct; run that version (or newer) on every process that shares the database.'),
+  GCT_SERVICE_QUOTA_JOBS: spec('GCT_SERVICE_QUOTA_JOBS', 429, 'Wait until some of your queued or running jobs finish (GET /v1/jobs?state=queued), or ask the operator to raise service.quotas.maxActiveJobsPerOwner.'),
+  GCT_SERVICE_QUOTA_STORAGE: spec('GCT_SERVICE_QUOTA_STORAGE', 413, 'Delete studies you no longer need (DELETE /v1/studies/<id>), or ask the operator to raise service.quotas.maxStoredBytesPerOwner.'),
+  GCT_SERVICE_FORBIDDEN: spec('GCT_SERVICE_FORBIDDEN', 403, "This route needs an admin token ('groundct token create --name <who> --admin')."),
 
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)
   GCT_INTEROP_REFERENCE_MISSING: spec('GCT_INTEROP_REFERENCE_MISSING', 422, 'SEG and SR reference a DICOM CT series: read the CT from DICOM, or let writeDicomOutputs write the CT as DICOM first (NIfTI input).'),

@@ -7,6 +7,8 @@ import { compareGroups, headingOf } from './groups.ts';
 import { planFindingsSection } from './plan-findings.ts';
 import { planFollowup } from './plan-followup.ts';
 import { planImpression } from './plan-impression.ts';
+import { ageInYears, planRecommendations } from './plan-recommendations.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
 import { REPORT_SCHEMA_VERSION, type Report, type ReportComparison, type ReportLesion, type ReportStructure, type Sentence } from './schema.ts';
 import type { SentencePlan } from './sentence-plan.ts';
 import { renderSentence, templateKey, type LoadedTemplates } from './templates.ts';
@@ -14,6 +16,11 @@ import { renderSentence, templateKey, type LoadedTemplates } from './templates.t
 export interface BuildReportOptions {
   /** Narrative templates, loaded once with `loadTemplates()`. */
   readonly templates: LoadedTemplates;
+  /**
+   * The knowledge base the findings were derived with. When given, suggestion sentences follow the IMPRESSION
+   * where a cited guideline gives a recommendation (plan-recommendations.ts); without it there are none.
+   */
+  readonly kb?: KnowledgeBase;
   /** A follow-up's comparison (src/followup), whose findings are already in `findings`; words the changes. */
   readonly followup?: Followup;
 }
@@ -62,6 +69,9 @@ export function renderPlans(plans: readonly SentencePlan[], templates: LoadedTem
     text: renderSentence(templates, p.template, p.context),
     findingIds: [...new Set(p.findingIds)],
     template: templateKey(p.template),
+    ...(p.kind === undefined ? {} : { kind: p.kind }),
+    ...(p.passageIds === undefined ? {} : { passageIds: [...p.passageIds] }),
+    ...(p.assumptions === undefined ? {} : { assumptions: [...p.assumptions] }),
   }));
 }
 
@@ -123,7 +133,11 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
   const followup = planFollowup(findings.findings, findings.priorFindings ?? []);
   // Stable sort: follow-up sentences end their FINDINGS group; the RECIST response leads the IMPRESSION.
   const findingsPlans = [...planFindingsSection(findings.findings), ...followup.findings].sort((a, b) => compareGroups(a.group, b.group));
-  const plans = [...findingsPlans, ...followup.impression, ...planImpression(findings.findings)];
+  const recommendations =
+    options.kb === undefined
+      ? []
+      : planRecommendations({ kb: options.kb, findings: findings.findings, phase: measurements.study.phase, patientAgeYears: ageInYears(measurements.study.patientAge) });
+  const plans = [...findingsPlans, ...followup.impression, ...planImpression(findings.findings), ...recommendations];
   const sentences = renderPlans(plans, options.templates);
   assertGrounded(sentences, new Set([...findings.findings, ...(findings.priorFindings ?? [])].map((f) => f.id)));
 

@@ -76,10 +76,15 @@ export const ReportLesionSchema = z.object({
 });
 export type ReportLesion = z.infer<typeof ReportLesionSchema>;
 
-/** A passage a sentence cites: from its findings' criteria, or found by retrieval (the grounding stage). */
+/**
+ * A passage a sentence cites (the grounding stage, src/ground/ground-report.ts): one of its findings' criteria, the
+ * literature a method criterion names (`related`), or a passage found by retrieval.
+ */
 export const CitationSchema = z.object({
   passageId: z.string(),
-  via: z.enum(['criteria', 'retrieval']),
+  via: z.enum(['criteria', 'related', 'retrieval']),
+  /** 'literature' (a published source with DOI/PMID) or 'method' (how groundct measures; shown as "method"). */
+  kind: z.enum(['literature', 'method']).optional(),
   /** Retrieval similarity, range of the embedder used; absent for criteria citations. */
   score: z.number().optional(),
   /** Passage title and a one-line source (authors or body, title, journal, year, DOI or URL), for display. */
@@ -98,6 +103,15 @@ export const SentenceSchema = z.object({
   findingIds: z.array(z.string()).min(1),
   /** Template that wrote it, '<id>@<version>' (the LLM narrator keeps it when its rephrasing passes). */
   template: z.string(),
+  /**
+   * 'suggestion': a recommendation for the radiologist that follows a cited guideline (never rephrased by the LLM
+   * narrator, not a claim about the scan); absent or 'statement': a statement of findings.
+   */
+  kind: z.enum(['statement', 'suggestion']).optional(),
+  /** Knowledge-base passages the sentence states beyond its findings' criteria (the guideline a suggestion follows). */
+  passageIds: z.array(z.string()).optional(),
+  /** Conditions a suggestion assumes that groundct does not know (patient risk, history, prior imaging). */
+  assumptions: z.array(z.string()).optional(),
   /** Filled by the grounding stage: the union of the findings' mask evidence. */
   evidence: z.array(EvidenceSchema).optional(),
   /** Filled by the grounding stage: the findings' criteria plus retrieved passages. */

@@ -10,6 +10,12 @@ export interface SentencePlan {
   readonly template: TemplateRef;
   readonly context: Record<string, unknown>;
   readonly findingIds: readonly string[];
+  /** 'suggestion' for a recommendation to the radiologist (plan-recommendations.ts); absent for statements. */
+  readonly kind?: 'suggestion';
+  /** Passages the sentence states beyond its findings' criteria (the guideline a suggestion follows). */
+  readonly passageIds?: readonly string[];
+  /** Conditions a suggestion assumes that groundct cannot know. */
+  readonly assumptions?: readonly string[];
 }
 
 const v1 = (id: string): TemplateRef => ({ id, version: 1 });
@@ -54,4 +60,6 @@ export const TEMPLATES = {
   organsStable: v1('organs-stable'),
   recist: v1('recist'),
   impressionRecist: v1('impression-recist'),
+  recommendationLungNodule: v1('recommendation-lung-nodule'),
+  recommendationAdrenal: v1('recommendation-adrenal'),
 } as const satisfies Record<string, TemplateRef>;

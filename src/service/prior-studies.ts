@@ -15,24 +15,28 @@ function invalid(message: string, priorStudyId: string) {
 }
 
 /** A prior is usable when its job is done and it has the follow-up files; otherwise why not. */
-async function problemOf(meta: MetadataStore, id: string): Promise<string | null> {
+async function problemOf(meta: MetadataStore, id: string, mayRead: (owner: string) => boolean): Promise<string | null> {
   const study = await meta.getStudy(id);
-  if (study === undefined) return `no study with id '${id}'`;
+  // Another owner's study reads as absent, so ids cannot be probed (as for every other route).
+  if (study === undefined || !mayRead(study.owner)) return `no study with id '${id}'`;
   const job = await meta.latestJobOfStudy(id);
   if (job?.state !== 'done') return `its job is ${job?.state ?? 'missing'}${job?.state === 'failed' ? ` (${job.error?.code})` : ''}; wait until GET /v1/jobs/${job?.id ?? '<id>'} says done`;
   if (!(await meta.listArtifacts(id)).some((a) => a.name === 'study')) return 'it was processed before follow-up support (no study.json, label volumes or bone surface)';
   return null;
 }
 
-/** The prior chain of a new study: the named prior (checked) then its own priors that are still usable. */
-export async function resolvePriorChain(meta: MetadataStore, priorStudyId: string): Promise<string[]> {
-  const problem = await problemOf(meta, priorStudyId);
+/**
+ * The prior chain of a new study: the named prior (checked) then its own priors that are still usable; only
+ * studies the caller may read (`mayRead` of their owner) take part.
+ */
+export async function resolvePriorChain(meta: MetadataStore, priorStudyId: string, mayRead: (owner: string) => boolean): Promise<string[]> {
+  const problem = await problemOf(meta, priorStudyId, mayRead);
   if (problem !== null) throw invalid(`Prior study ${priorStudyId} cannot be compared with: ${problem}.`, priorStudyId);
   const prior = (await meta.getStudy(priorStudyId))!;
   const chain = [priorStudyId];
   for (const id of prior.input.priorStudyIds ?? []) {
     if (chain.length >= MAX_PRIOR_STUDIES) break;
-    if (!chain.includes(id) && (await problemOf(meta, id)) === null) chain.push(id);
+    if (!chain.includes(id) && (await problemOf(meta, id, mayRead)) === null) chain.push(id);
   }
   return chain;
 }

@@ -136,10 +136,16 @@ export const IntentSchema = z.discriminatedUnion('type', [
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 
-/** A knowledge-base passage that decided an answer (its id, title and bibliographic source). */
+/**
+ * A knowledge-base passage that decided an answer (its id, title and bibliographic source), its kind ('literature'
+ * or 'method', shown as "method") and why it is cited: a criterion of the answer, or the literature a method
+ * criterion names (knowledge/citations.ts).
+ */
 export const AnswerCitationSchema = z.object({
   id: z.string(),
   title: z.string(),
+  kind: z.enum(['literature', 'method']),
+  via: z.enum(['criteria', 'related']),
   source: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type AnswerCitation = z.infer<typeof AnswerCitationSchema>;

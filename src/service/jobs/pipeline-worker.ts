@@ -5,7 +5,7 @@
  * `report.md` under artifacts/, each file atomically, then reports them to the queue. A PACS study's job first
  * retrieves its series and ends by writing + storing the DICOM SEG and SR (pacs-steps.ts).
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, isGroundctError } from '../../errors.ts';
@@ -47,6 +47,11 @@ async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: 
   const postProgress = (stage: string, percent: number) => post({ type: 'progress', stage, percent: Math.round(percent) });
   // A PACS job's pipeline stages fit between its retrieval and its store.
   const progress = pacs ? (stage: string, percent: number) => postProgress(stage, PACS_FETCH_PERCENT + PACS_PIPELINE_SHARE * percent) : postProgress;
+
+  // An earlier attempt killed mid-write (kill -9, lost machine) may have left temporary files; every attempt
+  // writes the whole set again, so it starts from an empty artifacts folder and a re-run leaves one result.
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
 
   let fetched: FetchedPacsStudy | undefined;
   if (pacs) {

@@ -310,13 +310,19 @@
 
   async function passageLine(c) {
     const li = document.createElement('li');
-    li.textContent = `${c.passageId} (${c.via}${c.score !== undefined ? `, score ${Number(c.score).toFixed(2)}` : ''})`;
+    // A method passage (how groundct measures) is labelled "method"; literature shows its DOI or PMID.
+    const tag = (kind) => [kind === 'method' ? 'method' : null, c.via].filter(Boolean).join(', ');
+    li.textContent = `${c.passageId} (${tag(c.kind)}${c.score !== undefined ? `, score ${Number(c.score).toFixed(2)}` : ''})`;
+    if (c.kind === 'method') li.classList.add('method');
     try {
       const p = await api(`/v1/passages/${encodeURIComponent(c.passageId)}`);
       const s = p.source || {};
       const who = s.authors || s.body || '';
       const where = [s.journal || s.publisher, s.year].filter(Boolean).join(' ');
-      li.textContent = `${p.title} — ${who}. ${s.title}. ${where}${s.doi ? `. doi:${s.doi}` : ''}${s.section ? ` (${s.section})` : ''} [${c.passageId}, ${c.via}]`;
+      const ids = [s.doi ? `doi:${s.doi}` : null, s.pmid ? `PMID ${s.pmid}` : null].filter(Boolean).join(', ');
+      const prefix = p.kind === 'method' ? 'Method: ' : '';
+      li.textContent = `${prefix}${p.title} — ${who}. ${s.title}. ${where}${ids ? `. ${ids}` : ''}${s.section ? ` (${s.section})` : ''} [${c.passageId}, ${tag(p.kind)}]`;
+      if (p.kind === 'method') li.classList.add('method');
     } catch (e) {
       /* the passage route may be absent: keep the id */
     }
@@ -387,7 +393,7 @@
         for (const b of document.querySelectorAll('.sentence')) b.classList.remove('selected');
         state.selectedSentenceId = null;
         if (a.evidence && a.evidence.length > 0) showEvidence(a.evidence);
-        await showCitations((a.citations || []).map((c) => ({ passageId: c.id || c.passageId, via: c.via || 'criteria' })));
+        await showCitations((a.citations || []).map((c) => ({ passageId: c.id || c.passageId, via: c.via || 'criteria', kind: c.kind })));
       } catch (e) {
         out.textContent = e.message;
       }
