@@ -38,6 +38,11 @@ export const ConfigSchema = z.object({
        * attenuation, body composition, calcium, kidney stones, dissection. false measures structures and lesions only.
        */
       routine: z.boolean().default(true),
+      /**
+       * A lesion that lies in no organ mask and touches none takes the organ that borders it most within this gap,
+       * mm, between the masks' faces (knowledge base groundct-lesion-organ-adjacency); 0 turns adjacency off.
+       */
+      lesionOrganMaxGapMm: z.number().nonnegative().max(20).default(3),
     })
     .prefault({}),
   segment: z

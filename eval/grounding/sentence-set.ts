@@ -9,7 +9,7 @@ import { UNGROUNDED_REASONS } from '../../src/ground/index.ts';
  *
  * - grounded: `findingId` is a finding the sentence must be linked to (its `findingIds` include it);
  * - ungrounded: the `reason`; for 'contradicts_finding' optionally the contradicted finding and the error type,
- *   for 'not_assessable' optionally the limiting finding (e.g. 'liver.partial').
+ * *   for 'not_in_imaged_part' optionally the limiting finding (e.g. 'liver.partial').
  */
 export const ExpectedSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('grounded'), findingId: z.string().min(1) }),

@@ -57,7 +57,7 @@ export function sentenceSpans(text: string): SentenceSpan[] {
   return spans;
 }
 
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -180,7 +180,23 @@ export function phantomQuestions(o: PhantomOracle): Draft[] {
   // questions masks cannot answer, and questions nobody can parse
   const anyLesion = named[0]?.phrase ?? 'liver lesion';
   add('out_of_scope', pick([`Is the ${anyLesion} malignant?`, 'What is the N stage of the pancreatic tumour?', 'Has the liver lesion grown since the prior scan?']), no('out_of_scope'), 'not determinable from one study\'s masks');
-  add('out_of_scope', pick([`Does the ${anyLesion} enhance?`, 'How old is the patient?', 'Is there a rib fracture?']), no('out_of_scope'), 'not determinable from masks');
-  add('unparsed', pick(['What colour is the spleen?', 'Tell me about the gallbladder.', 'Hello?']), no('unparsed'), 'no question type');
+  add('out_of_scope', pick([`Does the ${anyLesion} enhance?`, 'How old is the patient?', 'Is there a rib fracture?', 'What colour is the spleen?']), no('out_of_scope'), 'not determinable from masks');
+  add('unparsed', pick(['What is it?', 'Tell me about the gallbladder.', 'Hello?']), no('unparsed'), 'no question type');
+  // coverage, abnormality, contact (appended last so the phrasings picked above stay as they were)
+  for (const organ of ['liver', 'spleen'] as const) {
+    const s = o.status(organ);
+    const q = pick([`Is the whole ${organ} included in the scan?`, `Is the ${organ} completely imaged?`, `Is the ${organ} cut off at the edge of the scan?`]);
+    const complete = s === 'complete';
+    const expected = s === 'absent' ? no('structure_absent') : yes(q.includes('cut off') ? !complete : complete);
+    add('coverage', q, expected, `truth: ${organ} label touches a face of the volume or not`);
+  }
+  add('abnormality', pick(['What abnormalities are present in this scan?', 'What is abnormal in this scan?']), { answerable: true }, 'the abnormal findings of the study (an answer either way)');
+  const liverStatus = o.status('liver');
+  add('abnormality', pick(['What abnormalities are seen in the liver?', 'Which abnormalities are present in the liver?']), liverStatus === 'absent' ? no('structure_absent') : { answerable: true }, 'the abnormal findings of the liver');
+  const panc = o.lesionsIn('pancreas', 'solid');
+  const smaLabelled = o.structure('superior_mesenteric_artery') !== undefined;
+  const contact: Expected = panc.length === 0 ? (o.absence('pancreas') ?? no('structure_absent')) : panc[0].smaContactDeg !== null || smaLabelled ? { answerable: true } : no('out_of_scope');
+  add('contact', pick(['Is the SMA encased by the pancreatic tumour?', 'Does the pancreatic mass abut the superior mesenteric artery?']), contact, 'truth pancreatic lesion; contact measured where the SMA is labelled');
+  add('contact', pick(['Is the superior mesenteric artery in contact with the pancreatic lesion?', 'Does the pancreas mass wrap around the SMA?']), contact, 'truth pancreatic lesion; contact measured where the SMA is labelled');
   return out;
 }

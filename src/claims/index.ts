@@ -45,11 +45,14 @@ export type {
 } from './types.ts';
 export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
-export { parseClaims, splitClauses } from './parse-claims.ts';
+export { parseClaims, splitClauses, type ParseOptions } from './parse-claims.ts';
+export { negationScopes, type NegationScope } from './cues.ts';
 export { changeClaims, matchChangeClaim } from './change-claims.ts';
 export { readRoutine, matchRoutineClaim, namedVessel, VESSEL_SECTIONS, ROUTINE_CLAIM_KINDS } from './routine-claims.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
-export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type Verdict } from './match-claim.ts';
-export { ReferenceIndex, mirrorOrgan, claimTargets, PAIRED, type MatchOptions } from './reference.ts';
+export { contrastPhaseCues } from './cues.ts';
+export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type UnverifiableReason, type Verdict } from './match-claim.ts';
+export { UNVERIFIABLE_REASONS } from './match-types.ts';
+export { ReferenceIndex, mirrorOrgan, claimTargets, toMeasuredStructure, PAIRED, type MatchOptions, type MeasuredStructure } from './reference.ts';
 export { TOLERANCES, LENGTH_TOLERANCE, VOLUME_TOLERANCE, HU_TOLERANCE, ANGLE_TOLERANCE, allowedError, withinTolerance, type NumericTolerance } from './tolerances.ts';

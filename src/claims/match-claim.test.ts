@@ -77,7 +77,9 @@ describe('matchClaim', () => {
     expect(verdict('A 4.5 cm mass in the spleen.')).toEqual(['contradicted:present_absent']);
     expect(verdict('Hyperattenuating lesion in segment 7.')).toEqual(['contradicted:wrong_attenuation']);
     expect(verdict('Pancreatic head mass, T3.')).toEqual(['contradicted:wrong_stage', 'supported']);
-    expect(verdict('The mass abuts the SMA.')).toEqual(['contradicted:wrong_contact', 'supported']);
+    expect(verdict('The pancreatic mass abuts the SMA.')).toEqual(['contradicted:wrong_contact', 'supported']);
+    // "The mass" refers back to a lesion already stated: its contact is a claim, the mass is no new lesion.
+    expect(verdict('The mass abuts the SMA.')).toEqual(['contradicted:wrong_contact']);
     expect(verdict('Hepatic steatosis.')).toEqual(['contradicted:present_absent']);
   });
 
@@ -98,5 +100,34 @@ describe('matchClaim', () => {
     const c = parseClaims('A 1.0 cm lesion in the gallbladder.')[0]!;
     expect(matchClaim(c, gall).verdict).toBe('unverifiable');
     expect(matchClaim(c, gall, { lesionsComplete: true })).toMatchObject({ verdict: 'contradicted', errorType: 'present_absent', findingIds: ['gallbladder.normal'] });
+  });
+});
+
+describe('numbers of measured structures no rule made a finding about (measurements.json)', () => {
+  const structures = [
+    { name: 'gallbladder', present: true, partiallyImaged: false, volumeMl: 32.4, huMean: 12, craniocaudalMm: 70 },
+    { name: 'adrenal_gland_left', present: true, partiallyImaged: false, volumeMl: 5.1, huMean: 28, craniocaudalMm: 40 },
+    { name: 'adrenal_gland_right', present: true, partiallyImaged: false, volumeMl: 3.9, huMean: 30, craniocaudalMm: 38 },
+    { name: 'stomach', present: true, partiallyImaged: true, volumeMl: 210, huMean: 20, craniocaudalMm: 90 },
+  ];
+  const check = (s: string) => parseClaims(s).map((c) => matchClaim(c, FINDINGS, { structures })).map((m) => `${m.verdict}${m.errorType ? `:${m.errorType}` : ''}${m.unverifiable ? `:${m.unverifiable}` : ''}`);
+
+  it('a stated volume or mean HU is supported or number_off against the structure measured, wrong_side when it is the other side', () => {
+    expect(check('Gallbladder volume 32 mL.')).toEqual(['supported']);
+    expect(check('Gallbladder volume 60 mL.')).toEqual(['contradicted:number_off']);
+    expect(check('The gallbladder has a mean attenuation of 12 HU.')).toEqual(['supported']);
+    expect(check('Left adrenal gland volume 3.9 mL.')).toEqual(['contradicted:wrong_side']);
+    expect(parseClaims('Gallbladder volume 32 mL.').map((c) => matchClaim(c, FINDINGS, { structures }).structures)).toEqual([['gallbladder']]);
+  });
+
+  it('without the measurements the same numbers cannot be checked; a partly imaged organ\'s volume is not in the imaged part', () => {
+    expect(parseClaims('Gallbladder volume 60 mL.').map((c) => matchClaim(c, FINDINGS).verdict)).toEqual(['unverifiable']);
+    expect(check('Stomach volume 400 mL.')).toEqual(['unverifiable:not_in_imaged_part']);
+  });
+
+  it('three unverifiable outcomes kept apart: no such structure, not in the imaged part, not assessable', () => {
+    expect(check('A 2 cm lesion in the thyroid gland.')).toEqual(['unverifiable:no_such_structure']);
+    expect(check('A 2 cm lesion in the gallbladder.')).toEqual(['unverifiable:not_in_imaged_part']);
+    expect(check('No ascites.')).toEqual(['unverifiable:not_assessable']);
   });
 });

@@ -37,6 +37,13 @@ const ORGAN_ADJECTIVES: Readonly<Record<string, string>> = {
   // caecum is the first part of the colon (catalogue: small_bowel, colon, duodenum, esophagus, heart).
   jejunal: 'small_bowel', ileal: 'small_bowel', duodenal: 'duodenum', caecal: 'colon', cecal: 'colon',
   oesophageal: 'esophagus', esophageal: 'esophagus', cardiac: 'heart',
+  // Chest and other prose of real reports (CT-RATE, RadGPT notes): an airway, the brain, lung-only positions
+  // (subpleural, intrapulmonary: a nodule there is a lung nodule), bone-only lesion words (lytic: Lodwick's
+  // classification of bone destruction), vessels.
+  tracheal: 'trachea', intracerebral: 'brain', cerebral: 'brain', periventricular: 'brain',
+  subpleural: 'lung', intrapulmonary: 'lung', peribronchovascular: 'lung', perifissural: 'lung',
+  lytic: 'skeleton', osteolytic: 'skeleton', osteoblastic: 'skeleton', bony: 'skeleton', vertebral: 'vertebral_column',
+  aortic: 'aorta', thyroidal: 'thyroid_gland', prostatic: 'prostate', vesicular: 'gallbladder',
 };
 
 /** Sided members of the paired organs the adjectives name. */
@@ -61,7 +68,28 @@ const EXTRA_NAMES: Readonly<Record<string, string>> = {
   jejunum: 'small_bowel', ileum: 'small_bowel', 'terminal ileum': 'small_bowel',
   'large bowel loop': 'colon', 'large bowel loops': 'colon', 'loops of large bowel': 'colon', 'colonic loops': 'colon',
   caecum: 'colon', cecum: 'colon', sigmoid: 'colon', 'hepatic flexure': 'colon', 'splenic flexure': 'colon',
+  'sigmoid colon': 'colon', 'ascending colon': 'colon', 'descending colon': 'colon', 'transverse colon': 'colon', 'large bowel': 'colon',
+  // The skeleton and spine as reports name them ("bone structures in the study area", "vertebral corpus heights").
+  'bone structures': 'skeleton', 'bone structure': 'skeleton', 'bony structures': 'skeleton', 'osseous structures': 'skeleton', bone: 'skeleton',
+  'vertebral corpus': 'vertebral_column', 'vertebral corpora': 'vertebral_column', 'vertebral body': 'vertebral_column', 'vertebral bodies': 'vertebral_column',
+  'thoracic vertebrae': 'vertebral_column', 'lumbar vertebrae': 'vertebral_column', 'cervical vertebrae': 'vertebral_column', 'thoracic spine': 'vertebral_column', 'lumbar spine': 'vertebral_column', 'cervical spine': 'vertebral_column',
+  // Segments of the aorta and the pulmonary artery are the one vessel each (TotalSegmentator labels them whole).
+  'thoracic aorta': 'aorta', 'abdominal aorta': 'aorta', 'ascending aorta': 'aorta', 'descending aorta': 'aorta', 'aortic arch': 'aorta', 'arch of the aorta': 'aorta', 'aortic root': 'aorta',
+  'pulmonary arteries': 'pulmonary_artery', 'main pulmonary artery': 'pulmonary_artery', 'pulmonary conus': 'pulmonary_artery', 'pulmonary trunk': 'pulmonary_artery', 'pulmonary artery': 'pulmonary_artery',
+  'prostate gland': 'prostate', 'thyroid isthmus': 'thyroid_gland', 'thyroid lobe': 'thyroid_gland', 'thyroid lobes': 'thyroid_gland', 'thyroid glands': 'thyroid_gland',
+  'lung parenchyma': 'lung', 'lung parenchymas': 'lung', 'pulmonary parenchyma': 'lung', 'liver parenchyma': 'liver', 'hepatic parenchyma': 'liver',
+  'tracheal air column': 'trachea', 'main bronchi': 'bronchi', 'main bronchus': 'bronchi', 'bronchus': 'bronchi',
+  'spleen hilum': 'spleen', 'splenic hilum': 'spleen', 'gallbladder fossa': 'gallbladder', 'gall bladder fossa': 'gallbladder', 'bladder wall': 'urinary_bladder',
+  'basal ganglia': 'brain', 'brain parenchyma': 'brain',
+  // An accessory spleen (splenule) is not the spleen: read, and named by nothing.
+  'accessory spleen': '', 'accessory spleens': '', splenule: '', splenules: '', 'accessory splenic tissue': '',
 };
+
+/**
+ * Single words the catalogue reads as a structure but prose uses otherwise: "fluid" (catalogue: an alias of ascites;
+ * in prose "fluid-filled", "fluid density"), "trunk", "body", "node" alone. "Free fluid" is read as a fluid cue.
+ */
+const PROSE_SKIP = new Set(['fluid', 'trunk', 'body', 'node', 'cord', 'arch']);
 
 const LESION_TAIL = /^(lesions?|mass(es)?|nodules?|cysts?|tumou?rs?|metastas[ie]s|mets|neoplasms?|carcinomas?|hcc|pdac|rcc|ccrcc|nsclc|sclc)$/i;
 
@@ -90,12 +118,12 @@ interface Span {
 /** Locations written as phrases the catalogue's names do not cover (lists of segments, lobes, parts of the pancreas). */
 function phraseLocations(text: string, taken: Span[]): Mention[] {
   const out: Mention[] = [];
-  const push = (m: RegExpMatchArray, location: ClaimLocation, organ: string) => {
+  const push: Push = (m, location, organ, side) => {
     const start = m.index!;
     const end = start + m[0].length;
     if (taken.some((t) => start < t.end && end > t.start)) return;
     taken.push({ start, end });
-    out.push({ role: 'location', canonical: location.label, organ, location, start, end });
+    out.push({ role: 'location', canonical: location.label, organ, location, start, end, ...(side ? { side } : {}) });
   };
   // "segments 7 and 8", "segments VI/VII", "hepatic segments 6-7", "S7/S8", "Couinaud segments 2, 3"
   const list = /\b(?:(?:liver|hepatic)\s+)?(?:couinaud\s+)?(?:segments|segs?\.?|s)\s*((?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?(?:\s*(?:,|and|\/|-|to|&)\s*(?:s)?(?:[1-8]|viii|vii|vi|iv|v|iii|ii|i)[ab]?)+)\b/gi;
@@ -105,10 +133,18 @@ function phraseLocations(text: string, taken: Span[]): Mention[] {
     const range = /-|to/i.test(m[1]!) && nums.length === 2 ? Array.from({ length: nums[1]! - nums[0]! + 1 }, (_, i) => nums[0]! + i) : nums;
     push(m, { label: `liver segments ${range.join(', ')}`, anyOf: LIVER_SEGMENTS(range) }, 'liver');
   }
-  for (const m of text.matchAll(/\b(right|left)\s+(?:hepatic\s+lobe|lobe\s+of\s+the\s+liver|liver\s+lobe)\b/gi)) {
+  // Sectors of the left and right lobes (Couinaud / Bismuth): medial segment of the left lobe = IV, lateral = II-III;
+  // anterior segment of the right lobe = V, VIII; posterior = VI, VII.
+  const SECTORS: Record<string, number[]> = { 'left medial': [4], 'left lateral': [2, 3], 'right anterior': [5, 8], 'right posterior': [6, 7] };
+  for (const m of text.matchAll(/\b(medial|lateral|anterior|posterior)\s+segment\s+of\s+the\s+(right|left)\s+(?:hepatic\s+lobe|lobe\s+of\s+(?:the\s+)?liver|liver\s+lobe|lobe)\b/gi)) {
+    const ns = SECTORS[`${m[2]!.toLowerCase()} ${m[1]!.toLowerCase()}`];
+    if (ns !== undefined) push(m, { label: `liver segments ${ns.join(', ')}`, anyOf: LIVER_SEGMENTS(ns) }, 'liver');
+  }
+  for (const m of text.matchAll(/\b(right|left)\s+(?:hepatic\s+lobe|lobe\s+of\s+(?:the\s+)?liver|liver\s+lobe)\b/gi)) {
     const right = m[1]!.toLowerCase() === 'right';
     push(m, { label: `${right ? 'right' : 'left'} hepatic lobe`, anyOf: right ? RIGHT_LOBE : LEFT_LOBE }, 'liver');
   }
+  lungLobes(text, push);
   for (const m of text.matchAll(/\bcaudate(?:\s+lobe)?\b/gi)) push(m, { label: 'liver_segment_1', anyOf: ['liver_segment_1'] }, 'liver');
   const parts: Record<string, string> = { head: 'pancreas_head', neck: 'pancreas_body', body: 'pancreas_body', tail: 'pancreas_tail', uncinate: 'pancreas_head' };
   for (const m of text.matchAll(/\b(?:pancreatic|pancreas)\s+(head|neck|body|tail|uncinate(?:\s+process)?)\b|\b(head|neck|body|tail|uncinate\s+process)\s+of\s+(?:the\s+)?pancreas\b/gi)) {
@@ -116,6 +152,47 @@ function phraseLocations(text: string, taken: Span[]): Mention[] {
     push(m, { label: part, anyOf: [part] }, 'pancreas');
   }
   return out;
+}
+
+type Push = (m: RegExpMatchArray, location: ClaimLocation, organ: string, side?: ClaimSide) => void;
+
+const LOBES: Readonly<Record<string, readonly ('left' | 'right')[]>> = { upper: ['left', 'right'], middle: ['right'], lower: ['left', 'right'] };
+const lobe = (level: string, side: 'left' | 'right') => `lung_${level}_lobe_${side}`;
+
+/**
+ * Lung lobes as reports write them: "the lower lobe of the right lung", "right lung lower lobe", "right upper lobe",
+ * "lower lobes of both lungs", an unsided "upper lobe" (either lung), "middle lobe" (the right lung has the only
+ * one), the lingula and the apicoposterior segment (both of the left upper lobe), the azygos lobe (a variant of the
+ * right upper lobe). The organ is the sided lung, or the lung when no side is stated.
+ */
+function lungLobes(text: string, push: Push): void {
+  let explicit = false;
+  const sided = (m: RegExpMatchArray, level: string, side: string) => {
+    const s = side.toLowerCase() as 'left' | 'right';
+    const l = level.toLowerCase();
+    explicit = true;
+    // The side the text states wins over the lobe's anatomy: "the middle lobe of the left lung" names no lobe
+    // (only the right lung has one), but it does say left.
+    if (!LOBES[l]?.includes(s)) push(m, { label: `${s} ${l} lobe (no such lobe)`, anyOf: [] }, `lung_${s}`, s);
+    else push(m, { label: lobe(l, s), anyOf: [lobe(l, s)] }, `lung_${s}`, s);
+  };
+  for (const m of text.matchAll(/\b(upper|middle|lower)\s+lobes?\s+(?:of|in)\s+(?:the\s+)?(right|left)\s+lung\b/gi)) sided(m, m[1]!, m[2]!);
+  for (const m of text.matchAll(/\b(right|left)\s+lung(?:'s)?\s+(upper|middle|lower)\s+lobe\b/gi)) sided(m, m[2]!, m[1]!);
+  for (const m of text.matchAll(/\b(right|left)\s+(upper|middle|lower)\s+lobe\b/gi)) sided(m, m[2]!, m[1]!);
+  for (const m of text.matchAll(/\b(?:(upper|lower)\s+lobes\s+of\s+both\s+lungs|(?:both|bilateral)\s+(upper|lower)\s+lobes?)\b/gi)) {
+    const l = (m[1] ?? m[2])!.toLowerCase();
+    push(m, { label: `${l} lobes`, anyOf: [lobe(l, 'left'), lobe(l, 'right')] }, 'lung', 'bilateral');
+  }
+  // Lobes and segments that imply a side (the middle lobe and the azygos lobe are right, the lingula and the
+  // apicoposterior segment left) give it only where no side is written ("the right lung" or "the left lung").
+  if (explicit || /\b(?:right|left)\s+lung\b/i.test(text)) return;
+  for (const m of text.matchAll(/\b(?:the\s+)?middle\s+lobe\b/gi)) push(m, { label: lobe('middle', 'right'), anyOf: [lobe('middle', 'right')] }, 'lung_right', 'right');
+  for (const m of text.matchAll(/\blingul(?:a|ar)(?:\s+segments?)?\b|\bapicoposterior(?:\s+segment)?\b/gi)) push(m, { label: lobe('upper', 'left'), anyOf: [lobe('upper', 'left')] }, 'lung_left', 'left');
+  for (const m of text.matchAll(/\bazygos\s+lobe\b/gi)) push(m, { label: lobe('upper', 'right'), anyOf: [lobe('upper', 'right')] }, 'lung_right', 'right');
+  for (const m of text.matchAll(/\b(upper|lower)\s+lobes?\b/gi)) {
+    const l = m[1]!.toLowerCase();
+    push(m, { label: `${l} lobe`, anyOf: [lobe(l, 'left'), lobe(l, 'right')] }, 'lung');
+  }
 }
 
 interface Token {
@@ -209,9 +286,15 @@ export function findMentions(text: string, masked: readonly Span[] = []): Senten
       const lower = phrase.toLowerCase();
       let canonical: string | null = EXTRA_NAMES[lower] ?? null;
       let lesionType: LesionType | undefined;
+      if (canonical === '') {
+        // A phrase that names no catalogue structure although it contains one's name ("accessory spleen").
+        for (let k = i; k < i + len; k++) used[k] = true;
+        taken.push({ start: tokens[i]!.start, end: last.end });
+        break;
+      }
       if (canonical === null) {
-        // One-letter side words alone are not names; "L kidney" is.
-        if (len === 1 && SIDE_WORDS[lower] !== undefined) continue;
+        // One-letter side words alone are not names; "L kidney" is. Prose words the catalogue over-reads are skipped.
+        if (len === 1 && (SIDE_WORDS[lower] !== undefined || PROSE_SKIP.has(lower))) continue;
         const n = cachedName(phrase);
         if (n.canonical === null || n.matchedBy === 'none') continue;
         canonical = n.canonical;
@@ -254,15 +337,32 @@ export function findMentions(text: string, masked: readonly Span[] = []): Senten
     // Single letters count as sides only in capitals ("L kidney" was read above; "R" alone before a noun).
     if (side !== undefined && (lower.length > 1 || t.word === t.word.toUpperCase())) sides.push({ side, start: t.start, end: t.end });
   }
-  // A side word right before a paired organ's composite name makes it that side ("left renal", "right lung").
+  // A side word right before a structure names its side: "left renal" is the left kidney, "right lung" the right
+  // lung; "both kidneys", "bilateral adrenal glands", "both main bronchi", "right-left pulmonary arteries" name both.
+  // One adjective may stand between ("both main bronchi", "right thyroid lobe" was read as one name).
+  const consumed = new Set<number>();
+  const adjacent = (s: SideWord, m: Mention) => s.end <= m.start && /^[\s-]*$/.test(text.slice(s.end, m.start));
+  const oneWordBefore = (s: SideWord, m: Mention) => s.end <= m.start && m.start - s.end <= 14 && /^[\s-]+[a-z]+\s+$/i.test(text.slice(s.end, m.start));
   const resolved = mentions.map((m) => {
-    if (m.role !== 'organ' || SIDED[m.canonical] === undefined) return m;
-    const before = sides.find((s) => s.side !== 'bilateral' && s.end <= m.start && /^[\s-]*$/.test(text.slice(s.end, m.start)));
-    if (before === undefined) return m;
-    const canonical = SIDED[m.canonical]![before.side as 'left' | 'right'];
-    return { ...m, canonical, organ: canonical, side: before.side, start: before.start };
+    if (m.side !== undefined && m.role !== 'organ') return m;
+    const near = sides.filter((s) => adjacent(s, m) || oneWordBefore(s, m));
+    let side: SideWord | undefined;
+    if (/^(both|bilateral)\b/i.test(text.slice(m.start, m.end)) || (near.some((s) => s.side === 'left') && near.some((s) => s.side === 'right'))) {
+      side = { side: 'bilateral', start: Math.min(m.start, ...near.map((s) => s.start)), end: m.start };
+    } else {
+      side = near.find((s) => adjacent(s, m)) ?? near.find((s) => s.side === 'bilateral');
+    }
+    if (side === undefined) return m;
+    for (const s of near) consumed.add(s.start);
+    if (side.side !== 'bilateral' && SIDED[m.canonical] !== undefined && m.role === 'organ') {
+      const canonical = SIDED[m.canonical]![side.side as 'left' | 'right'];
+      return { ...m, canonical, organ: canonical, side: side.side, start: side.start };
+    }
+    const own = structureOrNull(m.canonical)?.laterality;
+    if ((own === 'left' || own === 'right') && side.side !== own) return m;
+    return { ...m, side: side.side, start: Math.min(m.start, side.start) };
   });
-  const usedSides = sides.filter((s) => !resolved.some((m) => m.start === s.start));
+  const usedSides = sides.filter((s) => !consumed.has(s.start));
   return { mentions: resolved.sort((a, b) => a.start - b.start), sides: usedSides };
 }
 

@@ -7,6 +7,40 @@ import { organsRelated } from './mentions.ts';
  * is known to be lesion-free, size findings, members of paired organs.
  */
 
+/**
+ * A labelled structure of the study as claim matching reads it: measurements.json's structure rows or report.json's
+ * structure table (toMeasuredStructure reads either). It gives the numbers no finding carries (the volume of a
+ * gallbladder, an adrenal: no size rule exists for them, yet a stated volume is checkable) and says which
+ * structures the masks hold at all.
+ */
+export interface MeasuredStructure {
+  readonly name: string | null;
+  readonly present: boolean;
+  /** Touches the scan border: whole-organ numbers (volume, length) are not checked. */
+  readonly partiallyImaged: boolean;
+  readonly volumeMl: number | null;
+  readonly huMean: number | null;
+  /** Craniocaudal extent between the outer voxel faces, mm. */
+  readonly craniocaudalMm: number | null;
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A measurements.json structure row or a report.json structure-table row, as a MeasuredStructure. */
+export function toMeasuredStructure(row: Record<string, unknown>): MeasuredStructure {
+  const present = row.present === true;
+  const extent = row.extentMm as { craniocaudal?: unknown } | undefined;
+  const partial = typeof row.partiallyImaged === 'boolean' ? row.partiallyImaged : present && row.complete === false;
+  return {
+    name: typeof row.name === 'string' ? row.name : null,
+    present,
+    partiallyImaged: present && partial,
+    volumeMl: present ? num(row.volumeMl) : null,
+    huMean: present ? num(row.huMean) : null,
+    craniocaudalMm: present ? num(extent?.craniocaudal) : null,
+  };
+}
+
 export interface MatchOptions {
   /**
    * The reference masks label every lesion of every wholly imaged organ (true for the synthetic studies, whose
@@ -15,6 +49,8 @@ export interface MatchOptions {
    * 'normal' finding that assessed lesions (groundct-negative-findings).
    */
   readonly lesionsComplete?: boolean;
+  /** The study's labelled structures (measurements); without them only findings are compared. */
+  readonly structures?: readonly MeasuredStructure[];
 }
 
 export const PAIRED: Readonly<Record<string, readonly [string, string]>> = {
@@ -48,12 +84,50 @@ export class ReferenceIndex {
   readonly byId: ReadonlyMap<string, Finding>;
   readonly lesions: readonly Finding[];
   readonly options: MatchOptions;
+  /** Labelled structures by canonical name (first row wins). */
+  readonly measured: ReadonlyMap<string, MeasuredStructure>;
 
   constructor(findings: readonly Finding[], options: MatchOptions = {}) {
     this.findings = findings;
     this.byId = new Map(findings.map((f) => [f.id, f]));
     this.lesions = findings.filter((f) => f.type === 'lesion');
     this.options = options;
+    const measured = new Map<string, MeasuredStructure>();
+    for (const s of options.structures ?? []) if (s.name !== null && !measured.has(s.name)) measured.set(s.name, s);
+    this.measured = measured;
+  }
+
+  /** The measured row of a labelled structure, or undefined. */
+  structure(name: string): MeasuredStructure | undefined {
+    return this.measured.get(name);
+  }
+
+  /** True when the study has a label or a finding for the structure (or one inside it / containing it). */
+  hasStructure(organ: string): boolean {
+    return claimTargets(organ).every((t) => [...this.measured.keys()].some((n) => organsRelated(n, t)) || this.about(t).length > 0);
+  }
+
+  /** Whether the masks hold a lesion label or a lesion finding for the organ. */
+  hasLesionClass(organ: string): boolean {
+    if (this.lesionsOf(organ).length > 0) return true;
+    if (claimTargets(organ).some((t) => this.get(`${t}.lesions`) !== undefined)) return true;
+    return [...this.measured.keys()].some((n) => {
+      const s = structureOrNull(n);
+      return s !== null && s.lesionOf !== undefined && s.lesionOf !== null && organsRelated(s.lesionOf, organ);
+    });
+  }
+
+  /** Findings that say the organ (or a member of a composite) is not wholly in the scan: cut by the border, or no voxel. */
+  limitingFindings(organ: string): Finding[] {
+    const out: Finding[] = [];
+    for (const t of claimTargets(organ)) {
+      for (const f of this.findings) {
+        if (f.type !== 'partially_imaged' && f.type !== 'not_imaged') continue;
+        const s = f.subject.structure;
+        if (s !== null && (organsRelated(s, t) || organsRelated(t, s))) out.push(f);
+      }
+    }
+    return out;
   }
 
   get(id: string): Finding | undefined {

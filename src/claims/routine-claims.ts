@@ -1,7 +1,7 @@
 import type { Finding } from '../findings/index.ts';
 import { VERTEBRA_LEVELS } from '../measure/vertebral-level.ts';
 import { negationScopes, inScope, type NegationScope } from './cues.ts';
-import type { ErrorType, NumericComparison } from './match-claim.ts';
+import type { ClaimMatch, ErrorType, NumericComparison, UnverifiableReason } from './match-types.ts';
 import { claimNumber, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { ReferenceIndex } from './reference.ts';
 import { withinTolerance } from './tolerances.ts';
@@ -364,8 +364,8 @@ function readDissection(text: string, scopes: readonly NegationScope[]): Claim[]
  *   // [{ kind: 'vessel_calibre', organ: 'aorta', routine: { section: 'infrarenal_abdominal_aorta', calibre: 'aneurysmal' },
  *   //    numbers: [{ kind: 'diameterMm', value: 34, ... }], negated: false, ... }]
  */
-export function readRoutine(text: string): RoutineRead {
-  const scopes = negationScopes(text);
+export function readRoutine(text: string, negation: (clause: string) => NegationScope[] = negationScopes): RoutineRead {
+  const scopes = negation(text);
   const numbers = measuredNumbers(text);
   const spans: Span[] = [];
   const claims = [
@@ -383,17 +383,9 @@ export function readRoutine(text: string): RoutineRead {
 
 // ================================================================ matching
 
-export interface RoutineMatch {
-  readonly verdict: 'supported' | 'contradicted' | 'unverifiable';
-  readonly errorType?: ErrorType;
-  readonly findingIds: readonly string[];
-  readonly details: string;
-  readonly numeric: readonly NumericComparison[];
-}
-
-const ok = (findingIds: string[], details: string, numeric: NumericComparison[] = []): RoutineMatch => ({ verdict: 'supported', findingIds, details, numeric });
-const bad = (errorType: ErrorType, findingIds: string[], details: string, numeric: NumericComparison[] = []): RoutineMatch => ({ verdict: 'contradicted', errorType, findingIds, details, numeric });
-const unknown = (details: string, findingIds: string[] = []): RoutineMatch => ({ verdict: 'unverifiable', findingIds, details, numeric: [] });
+const ok = (findingIds: string[], details: string, numeric: NumericComparison[] = []): ClaimMatch => ({ verdict: 'supported', findingIds, details, numeric });
+const bad = (errorType: ErrorType, findingIds: string[], details: string, numeric: NumericComparison[] = []): ClaimMatch => ({ verdict: 'contradicted', errorType, findingIds, details, numeric });
+const unknown = (details: string, findingIds: string[] = [], unverifiable: UnverifiableReason = 'not_assessable'): ClaimMatch => ({ verdict: 'unverifiable', unverifiable, findingIds, details, numeric: [] });
 const round = (x: number) => Math.round(x * 10) / 10;
 
 function compare(n: ClaimNumber, measured: number, findingId: string): NumericComparison {
@@ -402,7 +394,7 @@ function compare(n: ClaimNumber, measured: number, findingId: string): NumericCo
 }
 
 /** Numbers against one finding's value per kind; the first out of tolerance contradicts. */
-function withNumbers(claim: Claim, f: Finding, valueOf: Partial<Record<MeasureKind, number | undefined>>, supported: RoutineMatch): RoutineMatch {
+function withNumbers(claim: Claim, f: Finding, valueOf: Partial<Record<MeasureKind, number | undefined>>, supported: ClaimMatch): ClaimMatch {
   const numeric = claim.numbers.flatMap((n) => (valueOf[n.kind] === undefined ? [] : [compare(n, valueOf[n.kind]!, f.id)]));
   const off = numeric.find((c) => !c.withinTolerance);
   if (off) return bad('number_off', [f.id], `${off.kind} ${round(off.stated)} vs measured ${round(off.measured)}`, numeric);
@@ -417,14 +409,14 @@ function calibreOf(f: Finding): CalibreClass | null {
 }
 const diameterOf = (f: Finding) => f.values.maxDiameterMm ?? f.values.diameterMm;
 
-function matchVessel(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchVessel(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const section = claim.routine?.section ?? 'aorta';
   const fs = (VESSEL_SECTIONS[section] ?? []).map((id) => ref.get(`${id}.calibre`)).filter((f): f is Finding => f !== undefined);
   if (fs.length === 0) return unknown(`no calibre finding for ${section.replace(/_/g, ' ')}`);
   const ids = fs.map((f) => f.id);
   const stated = claim.routine?.calibre;
   const widest = fs.reduce((a, b) => ((diameterOf(b) ?? 0) > (diameterOf(a) ?? 0) ? b : a));
-  const numbersAgainst = (f: Finding, m: RoutineMatch) => withNumbers(claim, f, { diameterMm: diameterOf(f) }, m);
+  const numbersAgainst = (f: Finding, m: ClaimMatch) => withNumbers(claim, f, { diameterMm: diameterOf(f) }, m);
   if (stated === undefined) return claim.numbers.length === 0 ? unknown('nothing checkable in the calibre claim', ids) : numbersAgainst(widest, ok([widest.id], `diameter of ${widest.subject.displayName}`));
   const classes = fs.map((f) => ({ f, c: calibreOf(f) }));
   const known = classes.every((x) => x.c !== null);
@@ -450,7 +442,7 @@ function matchVessel(claim: Claim, ref: ReferenceIndex): RoutineMatch {
 
 const GRADE_OF: Readonly<Record<SeverityWord, number>> = { mild: 1, moderate: 2, severe: 3 };
 
-function matchEmphysema(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchEmphysema(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const f = ref.get('lung.emphysema');
   if (f === undefined) return unknown('emphysema by density was not assessed in the reference');
   const values = { percent: f.values.lowAttenuationPercent, volumeMl: f.values.totalLungVolumeMl };
@@ -466,7 +458,7 @@ function matchEmphysema(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return withNumbers(claim, f, values, ok([f.id], `${f.statement}, as in the reference`));
 }
 
-function matchFracture(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchFracture(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const fractures = ref.findings.filter((f) => f.type === 'vertebral_fracture' && f.id !== 'spine.vertebral_heights');
   const heights = ref.get('spine.vertebral_heights');
   const measured = new Set<string>([...((heights?.attributes.levels as string[] | undefined) ?? []), ...fractures.map((f) => String(f.attributes.level))]);
@@ -476,12 +468,12 @@ function matchFracture(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   const allMeasured = levels.every((l) => measured.has(l));
   if (claim.negated) {
     if (at.length > 0) return bad('negated_present', at.map((f) => f.id), `heights called preserved but ${at.map((f) => `${f.attributes.level} has a ${f.statement}`).join(', ')}`);
-    if (!allMeasured) return unknown(`heights of ${levels.filter((l) => !measured.has(l)).join(', ')} were not measured`, heights ? [heights.id] : []);
+    if (!allMeasured) return unknown(`heights of ${levels.filter((l) => !measured.has(l)).join(', ')} were not measured`, heights ? [heights.id] : [], 'not_in_imaged_part');
     return ok(heights ? [heights.id] : [], 'no vertebral fracture, as in the reference');
   }
   if (at.length === 0) {
     if (levels.length > 0 && fractures.length > 0) return bad('wrong_segment', fractures.map((f) => f.id), `fracture stated at ${levels.join(', ')} but the reference has it at ${fractures.map((f) => f.attributes.level).join(', ')}`);
-    if (levels.length > 0 && !allMeasured) return unknown(`heights of ${levels.join(', ')} were not measured`);
+    if (levels.length > 0 && !allMeasured) return unknown(`heights of ${levels.join(', ')} were not measured`, [], 'not_in_imaged_part');
     return bad('present_absent', heights ? [heights.id] : [], `a vertebral fracture stated but the reference heights are preserved${levels.length ? ` at ${levels.join(', ')}` : ''}`);
   }
   const f = at[0]!;
@@ -490,7 +482,7 @@ function matchFracture(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return withNumbers(claim, f, { percent: f.values.heightLossPercent }, ok([f.id], `${f.attributes.level} ${f.statement}, as in the reference`));
 }
 
-function matchDensity(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchDensity(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const f = ref.findings.find((x) => x.type === 'bone_density');
   if (f === undefined) return unknown('L1 trabecular attenuation was not measured in the reference');
   const values = { huMean: f.values.trabecularHuMean };
@@ -511,7 +503,7 @@ function matchDensity(claim: Claim, ref: ReferenceIndex): RoutineMatch {
 const ENHANCED = new Set(['contrast-enhanced', 'arterial', 'arterial-early', 'arterial-late', 'portal-venous', 'delayed']);
 const family = (p: string) => (p.startsWith('arterial') ? 'arterial' : p);
 
-function matchPhase(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchPhase(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const f = ref.get('study.contrast_phase');
   const stated = claim.routine?.phase;
   if (f === undefined || stated === undefined) return unknown('the contrast phase was not estimated in the reference');
@@ -526,7 +518,7 @@ function matchPhase(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return agree ? ok([f.id], `${stated} phase, as in the reference (${used})`) : bad('wrong_phase', [f.id], `${stated} phase stated but the reference phase is ${used}`);
 }
 
-function matchCalcification(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchCalcification(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const coronary = claim.routine?.region === 'coronary';
   const f = ref.get(coronary ? 'heart.coronary_calcium' : 'aorta.calcium');
   if (f === undefined) return unknown(`${coronary ? 'coronary' : 'aortic'} calcium was not scored in the reference`);
@@ -547,7 +539,7 @@ function matchCalcification(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return withNumbers(claim, f, values, ok([f.id], `${f.statement}, as in the reference`));
 }
 
-function matchStones(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchStones(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const targets = claim.organ === 'kidney_left' || claim.organ === 'kidney_right' ? [claim.organ] : ['kidney_left', 'kidney_right'];
   const fs = targets.map((k) => ref.get(`${k}.stones`)).filter((f): f is Finding => f !== undefined);
   if (fs.length === 0) return unknown('kidney stones were not looked for in the reference');
@@ -555,13 +547,13 @@ function matchStones(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   const withStones = fs.filter((f) => (f.values.count ?? 0) > 0);
   if (claim.negated) {
     if (withStones.length > 0) return bad('negated_present', withStones.map((f) => f.id), `stones denied but the reference has ${withStones.map((f) => `${f.values.count} in the ${f.subject.displayName}`).join(', ')}`);
-    if (fs.length < targets.length) return unknown('one kidney was not assessed', fs.map((f) => f.id));
+    if (fs.length < targets.length) return unknown('one kidney was not assessed', fs.map((f) => f.id), 'not_in_imaged_part');
     return ok(fs.map((f) => f.id), 'no kidney stone, as in the reference');
   }
-  if (withStones.length === 0) return fs.length < targets.length ? unknown('one kidney was not assessed', fs.map((f) => f.id)) : bad('present_absent', fs.map((f) => f.id), `a stone stated but the reference has none in the ${targets.map((t) => t.replace('kidney_', '') + ' kidney').join(' or ')}`);
+  if (withStones.length === 0) return fs.length < targets.length ? unknown('one kidney was not assessed', fs.map((f) => f.id), 'not_in_imaged_part') : bad('present_absent', fs.map((f) => f.id), `a stone stated but the reference has none in the ${targets.map((t) => t.replace('kidney_', '') + ' kidney').join(' or ')}`);
   if (claim.side === 'bilateral' && withStones.length < 2) return bad('wrong_side', withStones.map((f) => f.id), `bilateral stones stated but only the ${withStones[0]!.subject.displayName} has one`);
   // The stated size is the largest stone's, in the kidney where it fits best.
-  let best: RoutineMatch | undefined;
+  let best: ClaimMatch | undefined;
   for (const f of withStones) {
     const m = withNumbers(claim, f, { diameterMm: f.values.largestSizeMm }, ok([f.id], `${f.values.count} stone(s) in the ${f.subject.displayName}, as in the reference`));
     if (best === undefined || (best.verdict !== 'supported' && m.verdict === 'supported')) best = m;
@@ -569,9 +561,9 @@ function matchStones(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return best!;
 }
 
-function matchDissection(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+function matchDissection(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   const f = ref.get('aorta.dissection');
-  if (f === undefined) return unknown('no dissection masks in the reference');
+  if (f === undefined) return unknown('no dissection masks in the reference', [], 'not_in_imaged_part');
   const present = f.statement !== 'no dissection';
   if (claim.negated) return present ? bad('negated_present', [f.id], `dissection denied but the reference has ${f.statement}`) : ok([f.id], 'no dissection, as in the reference');
   if (!present) return bad('present_absent', [f.id], 'a dissection stated but the reference false-lumen mask is empty');
@@ -581,8 +573,8 @@ function matchDissection(claim: Claim, ref: ReferenceIndex): RoutineMatch {
   return ok([f.id], `${f.statement}, as in the reference`);
 }
 
-/** Matches one routine measurement claim against the reference findings (see match-claim.ts for the verdicts). */
-export function matchRoutineClaim(claim: Claim, ref: ReferenceIndex): RoutineMatch {
+/** Matches one routine measurement claim against the reference findings (see match-claim.ts for the verdicts; registered in kinds/index.ts). */
+export function matchRoutineClaim(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   switch (claim.kind) {
     case 'vessel_calibre':
       return matchVessel(claim, ref);

@@ -1,3 +1,5 @@
+import { findMentions } from './mentions.ts';
+
 /**
  * Splits report text (plain text or Markdown) into sentences.
  *
@@ -17,6 +19,12 @@ export interface TextSentence {
   readonly text: string;
   /** Lower-case section name from the last heading above it ('findings', 'impression'), or null. */
   readonly section: string | null;
+  /**
+   * The structure a heading above it names ("Liver:", "**Kidneys**", "LUNGS:" on their own line, or leading its
+   * paragraph: "Kidneys: cortical cyst on the left. No stones."), canonical; absent under no such heading. The
+   * claim parser takes it as the subject of sentences that name no organ.
+   */
+  readonly heading?: string;
 }
 
 /** Abbreviations whose full stop does not end a sentence (lower case, without the stop). */
@@ -52,35 +60,55 @@ function isHeadingLine(line: string): string | null {
   return null;
 }
 
+/** A sentence without the stray quotes that separate joined findings ('" Bilateral pleural effusion."'). */
+function clean(piece: string): string {
+  return piece.replace(/^[\s"“”]+/, '').replace(/(?<=[.!?])\s*["”]+$/, '').trim();
+}
+
+/** The structure a heading word names ('Liver', 'KIDNEYS', 'Lungs and pleura' -> lung), canonical, or undefined. */
+function headingStructure(word: string): string | undefined {
+  const { mentions } = findMentions(word);
+  const organ = mentions.find((m) => m.organ !== null && (m.role === 'organ' || m.role === 'bone' || m.role === 'location'));
+  return organ?.organ ?? undefined;
+}
+
 /** Splits one paragraph at sentence ends. */
 export function splitParagraph(paragraph: string): string[] {
   const out: string[] = [];
   let start = 0;
-  const re = /[.!?]+(?=\s+["'(\[]?[A-Z0-9(\[])/g;
+  // A quote may stand between sentences ('... structures. " Stable nodes ...': joined findings of CT-RATE).
+  const re = /[.!?]+["'”]?(?=\s+["'“”(\[]?\s*[A-Z0-9(\[])/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(paragraph)) !== null) {
     const end = m.index + m[0].length;
     const before = paragraph.slice(start, m.index);
     const lastWord = /([A-Za-z.]+)$/.exec(before)?.[1]?.toLowerCase() ?? '';
     if (m[0] === '.' && (ABBREVIATIONS.has(lastWord) || ABBREVIATIONS.has(lastWord.replace(/^.*\./, '')) || /^[a-z]$/i.test(lastWord))) continue;
-    const piece = paragraph.slice(start, end).trim();
+    const piece = clean(paragraph.slice(start, end));
     if (piece.length > 0) out.push(piece);
     start = end;
   }
-  const rest = paragraph.slice(start).trim();
+  const rest = clean(paragraph.slice(start));
   if (rest.length > 0) out.push(rest);
   return out;
 }
 
 /** Report text -> sentences with their section. Never throws; empty text gives no sentence. */
 export function splitSentences(text: string): TextSentence[] {
-  const paragraphs: { text: string; section: string | null }[] = [];
+  const paragraphs: { text: string; section: string | null; heading?: string }[] = [];
   let section: string | null = null;
+  let heading: string | undefined;
   let current: string[] = [];
   let inFence = false;
   const flush = () => {
     const joined = stripInline(current.join(' '));
-    if (joined.length > 0) paragraphs.push({ text: joined, section });
+    if (joined.length > 0) {
+      // "Kidneys: ..." leading its paragraph names the subject of the whole paragraph.
+      const lead = /^([A-Za-z][A-Za-z /&-]{1,40}):\s+\S/.exec(joined);
+      const own = lead === null ? undefined : headingStructure(lead[1]!);
+      const subject = own ?? heading;
+      paragraphs.push({ text: joined, section, ...(subject !== undefined ? { heading: subject } : {}) });
+    }
     current = [];
   };
   for (const rawLine of text.replace(/\r\n?/g, '\n').split('\n')) {
@@ -98,17 +126,27 @@ export function splitSentences(text: string): TextSentence[] {
       flush();
       continue;
     }
-    const heading = isHeadingLine(line);
-    if (heading !== null) {
+    const headingLine = isHeadingLine(line);
+    if (headingLine !== null) {
       flush();
-      section = heading;
+      // A structure heading ("Liver:", "**Kidneys**") also names the subject of the sentences below it.
+      section = headingLine;
+      heading = headingStructure(headingLine);
       continue;
     }
     const lead = LEADING_SECTION.exec(line.trim());
     if (lead) {
       flush();
       section = lead[1]!.toLowerCase();
+      heading = undefined;
       if (lead[2]!.trim() !== '') current.push(lead[2]!);
+      continue;
+    }
+    // "Liver: ..." at the start of a line begins a paragraph about that structure (not joined to the line above).
+    const subjectLead = /^([A-Za-z][A-Za-z /&-]{1,40}):\s+\S/.exec(line.trim());
+    if (subjectLead && headingStructure(subjectLead[1]!) !== undefined) {
+      flush();
+      current.push(line.trim());
       continue;
     }
     const bullet = BULLET.exec(line);
@@ -122,7 +160,7 @@ export function splitSentences(text: string): TextSentence[] {
   flush();
   const out: TextSentence[] = [];
   for (const p of paragraphs) {
-    for (const s of splitParagraph(p.text)) out.push({ id: `s${out.length + 1}`, text: s, section: p.section });
+    for (const s of splitParagraph(p.text)) out.push({ id: `s${out.length + 1}`, text: s, section: p.section, ...(p.heading !== undefined ? { heading: p.heading } : {}) });
   }
   return out;
 }

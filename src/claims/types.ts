@@ -5,7 +5,10 @@ import type { LesionType } from '../anatomy/index.ts';
  * catalogue's canonical names and in our units (mm, mL, HU, degrees).
  */
 
-/** What a claim is about. Each kind is checked against the findings of the matching `Finding.type`. */
+/**
+ * What a claim is about. Each kind is read by its own extractor and checked by its own matcher (kinds/, registered in
+ * kinds/index.ts; see README "Adding a claim kind"). 'coverage' says an organ is only partly in the scan.
+ */
 export const CLAIM_KINDS = [
   'lesion',
   'organ_size',
@@ -16,6 +19,7 @@ export const CLAIM_KINDS = [
   'lymph_node',
   'stage',
   'vessel_contact',
+  'coverage',
   // follow-up (change-claims.ts): change since a prior study, and the RECIST 1.1 response
   'change',
   'response',
@@ -57,6 +61,8 @@ export interface ClaimNumber {
   readonly roundingHalfStep: number;
   /** The text the number was read from, e.g. '2.1 x 1.4 cm'. */
   readonly raw: string;
+  /** This value as written with its unit, e.g. '1.4 cm' (for messages). */
+  readonly written?: string;
 }
 
 /** A place inside an organ: a Couinaud segment, a hepatic lobe, a pancreatic part, a lung lobe, a vertebral level. */
@@ -75,10 +81,18 @@ export type ClaimChange = 'grown' | 'shrunk' | 'stable' | 'new' | 'disappeared' 
 /** RECIST 1.1 response category as written. */
 export type ClaimResponse = 'CR' | 'PR' | 'SD' | 'PD' | 'non-CR/non-PD';
 
+/**
+ * ConText's certainty of a claim: 'uncertain' when the text only considers it ("suspected tumour", "cannot be
+ * excluded", "considering metastasis", "nodule?"); absent = definite. Uncertain is not negated.
+ */
+export type Certainty = 'definite' | 'uncertain';
+
 export interface Claim {
   readonly kind: ClaimKind;
   /** True when the sentence denies it: "no focal lesion", "not enlarged", "without ascites". */
   readonly negated: boolean;
+  /** 'uncertain' for hedged claims; absent when the text states it. */
+  readonly certainty?: Certainty;
   /** Canonical organ (or organ composite: 'kidneys', 'lung'); null when the text names none. */
   readonly organ: string | null;
   /** Side the text states ("left kidney", "L kidney", "bilateral"). */

@@ -25,6 +25,8 @@ export interface CandidateReport {
   readonly format: CandidateFormat;
   /** The whole text (sentences joined), for the lexical scores. */
   readonly text: string;
+  /** The file's text as read (text and Markdown candidates), for grounding it as `groundct ground` does. */
+  readonly raw?: string;
   readonly sentences: readonly CandidateSentence[];
 }
 
@@ -98,5 +100,5 @@ export async function readCandidate(spec: CandidateSpec, reference: ReferenceStu
     return { id: spec.id, format, text: joinText(sentences), sentences };
   }
   const sentences = splitSentences(text).map((s) => ({ id: s.id, text: s.text, section: s.section }));
-  return { id: spec.id, format, text: joinText(sentences), sentences };
+  return { id: spec.id, format, text: joinText(sentences), raw: text, sentences };
 }

@@ -56,6 +56,11 @@ export const CandidateSpecSchema = z.union([
       id: z.string().min(1),
       path: z.string().min(1).describe('Report file: .txt (plain text), .md (Markdown) or .json (our report.json)'),
       format: z.enum(['text', 'markdown', 'report-json']).optional().describe('Overrides the format read from the extension'),
+      study: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("The candidate system's own study folder (groundct report --out: findings.json + measurements.json, or report.json): a text candidate's sentences are grounded on it for 3D scoring; without it, on the reference"),
     })
     .strict(),
   z
@@ -117,7 +122,7 @@ function resolveCase(c: CaseSpec, base: string, dataDir: string): CaseSpec {
     ...c,
     reference,
     ...(c.referenceText ? { referenceText: r(c.referenceText) } : {}),
-    candidates: c.candidates.map((k) => ('path' in k ? { ...k, path: r(k.path) } : k)),
+    candidates: c.candidates.map((k) => ('path' in k ? { ...k, path: r(k.path), ...(k.study ? { study: r(k.study) } : {}) } : k)),
   };
 }
 

@@ -35,7 +35,7 @@ export function referenceFiles(ref: ReferenceSpec): string[] {
 }
 
 export function missingFiles(c: CaseSpec): string[] {
-  const files = [...referenceFiles(c.reference), ...c.candidates.flatMap((k) => ('path' in k ? [k.path] : [])), ...(c.referenceText ? [c.referenceText] : [])];
+  const files = [...referenceFiles(c.reference), ...c.candidates.flatMap((k) => ('path' in k ? [k.path, ...(k.study ? [k.study] : [])] : [])), ...(c.referenceText ? [c.referenceText] : [])];
   return files.filter((f) => !existsSync(f));
 }
 

@@ -1,4 +1,4 @@
-import { matchClaim, parseClaims, referenceIndex, type Claim, type ClaimMatch, type ErrorType, type NumericComparison } from '../claims/index.ts';
+import { matchClaim, parseClaims, referenceIndex, toMeasuredStructure, UNVERIFIABLE_REASONS, type Claim, type ClaimMatch, type ErrorType, type MatchOptions, type NumericComparison, type UnverifiableReason } from '../claims/index.ts';
 import type { Finding } from '../findings/index.ts';
 import type { CandidateReport } from './candidate.ts';
 import { detectionCalls, type DetectionCall } from './detection.ts';
@@ -10,7 +10,12 @@ import { significantFindings, type ReferenceStudy } from './reference.ts';
  * matched to the reference findings (src/claims), then the report-level numbers.
  */
 
-export type SentenceVerdict = 'supported' | 'contradicted' | 'unverifiable' | 'no_claim';
+/**
+ * A sentence's verdict: contradicted if any claim is; else supported if any claim is; else why its claims could not
+ * be decided, the three kept apart (claims UnverifiableReason: 'no_such_structure', 'not_in_imaged_part',
+ * 'not_assessable'); 'no_claim' without claims.
+ */
+export type SentenceVerdict = 'supported' | 'contradicted' | UnverifiableReason | 'no_claim';
 
 export interface ScoredClaim {
   readonly claim: Claim;
@@ -21,7 +26,7 @@ export interface SentenceScore {
   readonly sentenceId: string;
   readonly section: string | null;
   readonly text: string;
-  /** contradicted if any claim is; else supported if any claim is; else unverifiable; no_claim without claims. */
+  /** See SentenceVerdict. */
   readonly verdict: SentenceVerdict;
   readonly claims: readonly ScoredClaim[];
   /** 3D grounding of the sentence's own evidence (report.json with evidence and a reference label map), else null. */
@@ -35,12 +40,16 @@ export interface ClaimCounts {
   unverifiable: number;
 }
 
+/** Unverifiable claims by why they could not be decided. */
+export type UnverifiableCounts = Record<UnverifiableReason, number>;
+
 export interface CandidateScore {
   readonly caseId: string;
   readonly candidateId: string;
   readonly format: string;
   readonly sentences: readonly SentenceScore[];
   readonly claims: ClaimCounts;
+  readonly unverifiable: UnverifiableCounts;
   /** supported / (supported + contradicted); null without decided claims. Range 0-1. */
   readonly precision: number | null;
   /** Significant reference findings stated correctly / all significant reference findings; null when there are none. */
@@ -59,23 +68,27 @@ export function sentenceVerdict(claims: readonly ScoredClaim[]): SentenceVerdict
   if (claims.length === 0) return 'no_claim';
   if (claims.some((c) => c.match.verdict === 'contradicted')) return 'contradicted';
   if (claims.some((c) => c.match.verdict === 'supported')) return 'supported';
-  return 'unverifiable';
+  return UNVERIFIABLE_REASONS.find((r) => claims.some((c) => c.match.unverifiable === r)) ?? 'not_assessable';
 }
 
-/** Parses and matches one sentence against reference findings. */
-export function scoreSentence(text: string, findings: readonly Finding[], lesionsComplete: boolean): ScoredClaim[] {
-  return parseClaims(text).map((claim) => ({ claim, match: matchClaim(claim, findings, { lesionsComplete }) }));
+/** Parses and matches one sentence against reference findings (and the reference's measured structures). */
+export function scoreSentence(text: string, findings: readonly Finding[], lesionsComplete: boolean, options: Omit<MatchOptions, 'lesionsComplete'> = {}): ScoredClaim[] {
+  return parseClaims(text).map((claim) => ({ claim, match: matchClaim(claim, findings, { ...options, lesionsComplete }) }));
 }
 
 export function scoreCandidate(caseId: string, candidate: CandidateReport, reference: ReferenceStudy): CandidateScore {
   const findings = reference.findings.findings;
-  const ref = referenceIndex(findings, { lesionsComplete: reference.lesionsComplete });
+  const structures = reference.measurements?.structures.map((r) => toMeasuredStructure(r as unknown as Record<string, unknown>));
+  const matchOptions = structures === undefined ? {} : { structures };
+  const ref = referenceIndex(findings, { lesionsComplete: reference.lesionsComplete, ...matchOptions });
   const maskCache = new Map<string, Uint8Array>();
+  // Evidence given (report.json's own, or a text candidate's grounding; an empty list = grounded to nothing) and
+  // on the reference grid.
   const gridMatches = (s: CandidateReport['sentences'][number]) =>
-    reference.labels !== undefined && s.evidence !== undefined && s.evidence.length > 0 && s.evidence.every((e) => e.ijkBounds === null || e.ijkBounds.max.every((v, a) => v < reference.labels!.grid.dims[a]!));
+    reference.labels !== undefined && s.evidence !== undefined && (s.evidence.length > 0 || candidate.format === 'text' || candidate.format === 'markdown') && s.evidence.every((e) => e.ijkBounds === null || e.ijkBounds.max.every((v, a) => v < reference.labels!.grid.dims[a]!));
 
   const sentences: SentenceScore[] = candidate.sentences.map((s) => {
-    const claims = scoreSentence(s.text, findings, reference.lesionsComplete);
+    const claims = scoreSentence(s.text, findings, reference.lesionsComplete, matchOptions);
     const verdict = sentenceVerdict(claims);
     let grounding: SpatialGrounding | null = null;
     const decided = claims.filter((c) => c.match.verdict !== 'unverifiable');
@@ -119,6 +132,7 @@ export function scoreCandidate(caseId: string, candidate: CandidateReport, refer
     format: candidate.format,
     sentences,
     claims: counts,
+    unverifiable: Object.fromEntries(UNVERIFIABLE_REASONS.map((r) => [r, all.filter((c) => c.match.verdict === 'unverifiable' && (c.match.unverifiable ?? 'not_assessable') === r).length])) as UnverifiableCounts,
     precision: counts.supported + counts.contradicted === 0 ? null : counts.supported / (counts.supported + counts.contradicted),
     recall: significant.length === 0 ? null : mentioned.length / significant.length,
     significant,

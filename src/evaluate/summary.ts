@@ -1,6 +1,6 @@
-import { ERROR_TYPES, TOLERANCES, type ErrorType, type MeasureKind } from '../claims/index.ts';
+import { ERROR_TYPES, TOLERANCES, UNVERIFIABLE_REASONS, type ErrorType, type MeasureKind } from '../claims/index.ts';
 import { bleu4, rougeL } from './lexical.ts';
-import type { CandidateScore, ClaimCounts } from './score-report.ts';
+import type { CandidateScore, ClaimCounts, UnverifiableCounts } from './score-report.ts';
 
 /**
  * Manifest-level numbers (summary.json), their Markdown rendering (summary.md) and the per-sentence table
@@ -46,6 +46,8 @@ export interface EvalSummary {
   readonly schemaVersion: 1;
   readonly manifest: string;
   readonly claims: ClaimCounts;
+  /** Unverifiable claims by reason: no label for the organ, outside what the masks cover, nothing to check by. */
+  readonly unverifiable: UnverifiableCounts;
   readonly precision: number | null;
   readonly recall: number | null;
   readonly errors: Record<ErrorType, number>;
@@ -74,6 +76,7 @@ export interface LexicalPair {
 
 export function summarise(name: string, scores: readonly CandidateScore[], lexical: readonly LexicalPair[], skipped: EvalSummary['skipped']): EvalSummary {
   const claims: ClaimCounts = { total: 0, supported: 0, contradicted: 0, unverifiable: 0 };
+  const unverifiable = Object.fromEntries(UNVERIFIABLE_REASONS.map((r) => [r, 0])) as UnverifiableCounts;
   const errors = Object.fromEntries(ERROR_TYPES.map((t) => [t, 0])) as Record<ErrorType, number>;
   const numericByKind = new Map<MeasureKind, { abs: number[]; rel: number[] }>();
   const detection: Record<string, { tp: number; fn: number; fp: number; tn: number }> = {};
@@ -85,6 +88,7 @@ export function summarise(name: string, scores: readonly CandidateScore[], lexic
   let gBase = 0;
   for (const s of scores) {
     for (const k of ['total', 'supported', 'contradicted', 'unverifiable'] as const) claims[k] += s.claims[k];
+    for (const r of UNVERIFIABLE_REASONS) unverifiable[r] += s.unverifiable[r];
     for (const [t, n] of Object.entries(s.errors)) errors[t as ErrorType] += n;
     for (const c of s.numeric) {
       let e = numericByKind.get(c.kind);
@@ -138,6 +142,7 @@ export function summarise(name: string, scores: readonly CandidateScore[], lexic
   const rouges = perCase.map((p) => p.rougeL).filter((x): x is number => x !== null);
   return {
     kind: 'eval-summary',
+    unverifiable,
     schemaVersion: 1,
     manifest: name,
     claims,
@@ -157,7 +162,7 @@ const fmt = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(di
 
 export function renderSummaryMarkdown(s: EvalSummary): string {
   const lines: string[] = [`# Evaluation: ${s.manifest}`, ''];
-  lines.push(`Claims: ${s.claims.total} (supported ${s.claims.supported}, contradicted ${s.claims.contradicted}, unverifiable ${s.claims.unverifiable})`, '');
+  lines.push(`Claims: ${s.claims.total} (supported ${s.claims.supported}, contradicted ${s.claims.contradicted}, unverifiable ${s.claims.unverifiable}: no such structure ${s.unverifiable.no_such_structure}, not in the imaged part ${s.unverifiable.not_in_imaged_part}, not assessable ${s.unverifiable.not_assessable})`, '');
   lines.push(`- Claim precision (supported / (supported + contradicted)): **${fmt(s.precision)}**`);
   lines.push(`- Recall of significant reference findings (stated correctly / all): **${fmt(s.recall)}**`);
   lines.push(`- Grounding in 3D (sentence evidence > 50 % inside the matched finding's mask): precision ${fmt(s.grounding.precision)} over ${s.grounding.scoredSentences} sentences, recall ${fmt(s.grounding.recall)}`);

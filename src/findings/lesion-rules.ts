@@ -110,6 +110,7 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
       ...(l.segments.length > 0 ? locationCriteria(l.organ) : []),
       ...(l.attenuation === null ? [] : [PASSAGES.lesionAttenuation, PASSAGES.attenuationTerms]),
       ...(l.organ !== null && isLungPart(l.organ) ? [PASSAGES.noduleVsMass] : []),
+      ...(l.organBy === 'adjacent' ? [PASSAGES.lesionOrganAdjacency] : []),
     ],
   });
 }

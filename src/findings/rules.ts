@@ -19,6 +19,7 @@ export function cm3ToMl(cm3: number): number {
 
 /** Passage ids the rules cite. Each is checked to exist when the rules are resolved. */
 export const PASSAGES = {
+  lesionOrganAdjacency: 'groundct-lesion-organ-adjacency',
   spleenVolume: 'radgpt-spleen-volume',
   spleenLength: 'lugano-spleen-length',
   kidneyVolume: 'radgpt-kidney-volume',

@@ -102,19 +102,20 @@ describe('groundText: ungrounded sentences say why', () => {
     expect(n.withinTolerance).toBe(false);
     // Nothing supports a contradicted sentence: no evidence, no citation.
     for (const s of g.sentences) expect([s.evidence.length, s.citations.length]).toEqual([0, 0]);
-    expect(g.summary).toEqual({ sentences: 4, grounded: 0, ungrounded: 4, skipped: 0, byReason: { contradicts_finding: 4, no_such_structure: 0, not_assessable: 0 } });
+    expect(g.summary).toEqual({ sentences: 4, grounded: 0, ungrounded: 4, skipped: 0, byReason: { contradicts_finding: 4, no_such_structure: 0, not_in_imaged_part: 0, not_assessable: 0 } });
   });
 
-  it('without complete lesion labels, a lesion on the wrong side is still caught, and an unlabelled one names no structure', async () => {
+  it('without complete lesion labels, a lesion on the wrong side is still caught, and one where the masks hold no lesion class is not in the imaged part', async () => {
     const g = await ground('2 cm cyst in the right kidney. There is a 1.5 cm hypodense lesion in the spleen.', false);
     expect(g.sentences[0]).toMatchObject({ status: 'ungrounded', reason: 'contradicts_finding', contradiction: { errorType: 'wrong_side', findingIds: ['kidney_cyst_left-1', 'kidney_left.lesions'] } });
-    expect(g.sentences[1]).toMatchObject({ status: 'ungrounded', reason: 'no_such_structure' });
-    expect(g.sentences[1]!.details).toMatch(/no lesion of spleen/);
+    // No lesion label for the spleen: nothing was looked for there, so the lesion is not in what the masks cover.
+    expect(g.sentences[1]).toMatchObject({ status: 'ungrounded', reason: 'not_in_imaged_part' });
+    expect(g.sentences[1]!.details).toMatch(/no lesion class for spleen/);
   });
 
   it('structures the study lacks, statements with nothing measurable, and organs cut by the scan border', async () => {
     const g = await ground('The adrenal glands are unremarkable. Clinical correlation recommended. No pleural effusion. The spinal cord is unremarkable.');
-    expect(g.sentences.map((s) => s.reason)).toEqual(['no_such_structure', 'not_assessable', 'not_assessable', 'not_assessable']);
+    expect(g.sentences.map((s) => s.reason)).toEqual(['no_such_structure', 'not_assessable', 'not_assessable', 'not_in_imaged_part']);
     expect(g.sentences[1]!.claims).toEqual([]);
     // The phantom's spinal cord runs through the top and bottom slices: partially imaged, never judged normal.
     expect(g.sentences[3]!.relatedFindingIds).toEqual(['spinal_cord.partial']);

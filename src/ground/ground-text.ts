@@ -1,6 +1,4 @@
-import { structureOrNull } from '../anatomy/index.ts';
 import {
-  claimTargets,
   findMentions,
   matchClaim,
   mirrorOrgan,
@@ -8,13 +6,14 @@ import {
   parseClaims,
   referenceIndex,
   splitSentences,
+  toMeasuredStructure,
   type Claim,
   type ClaimMatch,
   type ErrorType,
+  type MatchOptions,
   type NumericComparison,
-  type ReferenceIndex,
 } from '../claims/index.ts';
-import type { Evidence, Finding } from '../findings/index.ts';
+import { structureEvidence, type Evidence, type Finding } from '../findings/index.ts';
 import type { KnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/index.ts';
 import { groundSentence, wholeScanEvidence, type Citation } from './ground-report.ts';
@@ -32,16 +31,21 @@ import type { Retriever } from './retriever.ts';
  * - 'contradicts_finding': a claim is contradicted; `contradiction` names the finding(s) and the error type
  *   (wrong_side, number_off, wrong_segment, present_absent for an invented lesion, ...);
  * - 'no_such_structure': a claim asserts a structure the study has no label and no finding for (an organ that
- *   was not segmented, a lesion in an organ whose masks hold no lesion label, ascites with no fluid label);
- * - 'not_assessable': nothing measurable is stated ("Clinical correlation recommended."), or what is stated
- *   cannot be checked on these masks (an organ cut by the scan border or outside the field of view, a denial
- *   about something the masks never labelled, a statement the findings do not cover).
+ *   was not segmented);
+ * - 'not_in_imaged_part': what a claim states may lie outside what the masks cover: its organ is cut by the scan
+ *   border or outside the field of view, or the masks hold no class for that kind of finding there (a lesion in
+ *   an organ whose masks hold no lesion label, ascites with no fluid label, nodes with no node label);
+ * - 'not_assessable': nothing measurable is stated ("Clinical correlation recommended."), or the masks say
+ *   nothing the claim could be checked by (a denial about something never labelled, a statement no finding and
+ *   no measurement covers).
+ * A number stated for a measured structure no rule made a finding about (a gallbladder's volume) is checked against
+ * measurements.json (claims: matchMeasured); the sentence is then grounded to that structure's mask.
  * Sentences that only restate a heading ("Findings.", "Liver:") are listed in `skipped`, not grounded.
  */
 
 export const GROUNDED_TEXT_SCHEMA_VERSION = 1 as const;
 
-export const UNGROUNDED_REASONS = ['contradicts_finding', 'no_such_structure', 'not_assessable'] as const;
+export const UNGROUNDED_REASONS = ['contradicts_finding', 'no_such_structure', 'not_in_imaged_part', 'not_assessable'] as const;
 export type UngroundedReason = (typeof UNGROUNDED_REASONS)[number];
 
 /** One claim of a sentence and how it matched. */
@@ -51,6 +55,8 @@ export interface ClaimGrounding {
   readonly errorType?: ErrorType;
   /** For an unverifiable claim: why it could not be checked. */
   readonly reason?: Exclude<UngroundedReason, 'contradicts_finding'>;
+  /** Measured structures the verdict rests on when no finding carries the stated number. */
+  readonly structures?: readonly string[];
   /** Findings the verdict rests on (the supporting, contradicting or limiting findings). */
   readonly findingIds: readonly string[];
   readonly details: string;
@@ -104,7 +110,7 @@ export interface GroundedText {
   readonly summary: GroundedTextSummary;
 }
 
-/** A labelled structure of the study (measurements' structures or report.json's structure table). */
+/** A labelled structure of the study (measurements' structures or report.json's structure table rows). */
 export interface StudyStructure {
   readonly name: string | null;
   readonly present: boolean;
@@ -149,69 +155,14 @@ export function isHeadingRestatement(text: string, claims: readonly Claim[]): bo
   return /^[\s,/&()-]*(?:(?:and|the)[\s,/&()-]*)*$/i.test(rest);
 }
 
-interface StudyView {
-  readonly ref: ReferenceIndex;
-  readonly labelled: readonly string[];
-}
-
-/** The study has a label or a finding for this structure (or one inside it / containing it). */
-function hasStructure(view: StudyView, organ: string): boolean {
-  return claimTargets(organ).every((t) => view.labelled.some((n) => organsRelated(n, t)) || view.ref.about(t).length > 0);
-}
-
-/** A finding that says the organ (or a member of a composite) cannot be assessed here: cut by the border, or no voxel. */
-function limitingFindings(view: StudyView, organ: string): Finding[] {
-  const out: Finding[] = [];
-  for (const t of claimTargets(organ)) {
-    for (const f of view.ref.findings) {
-      if (f.type !== 'partially_imaged' && f.type !== 'not_imaged') continue;
-      const s = f.subject.structure;
-      if (s !== null && (organsRelated(s, t) || organsRelated(t, s))) out.push(f);
-    }
-  }
-  return out;
-}
-
-/** Whether the masks hold a lesion label / lesion finding for the organ. */
-function hasLesionLabel(view: StudyView, organ: string): boolean {
-  if (view.ref.lesionsOf(organ).length > 0) return true;
-  if (claimTargets(organ).some((t) => view.ref.get(`${t}.lesions`) !== undefined)) return true;
-  return view.labelled.some((n) => {
-    const s = structureOrNull(n);
-    return s !== null && s.lesionOf !== undefined && s.lesionOf !== null && organsRelated(s.lesionOf, organ);
-  });
-}
-
-/** Why an unverifiable claim could not be checked. */
-function unverifiableReason(claim: Claim, match: ClaimMatch, view: StudyView): { reason: Exclude<UngroundedReason, 'contradicts_finding'>; findingIds: string[]; details: string } {
-  if (claim.organ !== null) {
-    if (!hasStructure(view, claim.organ)) return { reason: 'no_such_structure', findingIds: [], details: `the study has no label and no finding for ${claim.organ}` };
-    // A stated lesion where the masks hold no lesion label at all names a structure the study lacks, even in an
-    // organ cut by the scan border (nothing in the imaged part either).
-    if (!claim.negated && claim.kind === 'lesion' && !hasLesionLabel(view, claim.organ)) {
-      return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no lesion of ${claim.organ} (no lesion finding, no lesion label)` };
-    }
-    const limits = limitingFindings(view, claim.organ);
-    if (limits.length > 0) {
-      return { reason: 'not_assessable', findingIds: limits.map((f) => f.id), details: `${claim.organ} is ${limits.map((f) => f.statement).join(' / ')} in this study: ${match.details}` };
-    }
-  } else if (!claim.negated) {
-    if (claim.kind === 'lesion' && view.ref.lesions.length === 0) return { reason: 'no_such_structure', findingIds: [], details: 'the masks hold no lesion at all' };
-    if (claim.kind === 'lymph_node' && !view.ref.findings.some((f) => f.type === 'lymph_node')) return { reason: 'no_such_structure', findingIds: [], details: 'the masks hold no lymph node label' };
-    if (claim.kind === 'fluid' && view.ref.get(`${claim.fluid ?? 'ascites'}.fluid`) === undefined) return { reason: 'no_such_structure', findingIds: [], details: `the masks hold no ${claim.fluid ?? 'ascites'} label` };
-  }
-  return { reason: 'not_assessable', findingIds: [...match.findingIds], details: match.details };
-}
-
 /**
  * A stated lesion the masks cannot check where the text puts it (no lesion label there, lesions not known to be
  * complete) but that matches, with its size, type and attenuation, a lesion on the other side or in exactly
  * one other organ: a side or organ error, as matchClaim attributes one when the lesion status is known
  * (claims/match-claim.ts 'repaired'). Other matches are returned unchanged.
  */
-function misplacedLesion(claim: Claim, m: ClaimMatch, findings: readonly Finding[], lesionsComplete: boolean): ClaimMatch {
+function misplacedLesion(claim: Claim, m: ClaimMatch, findings: readonly Finding[], options: MatchOptions): ClaimMatch {
   if (m.verdict !== 'unverifiable' || claim.kind !== 'lesion' || claim.negated || claim.organ === null) return m;
-  const options = { lesionsComplete };
   const mirror = mirrorOrgan(claim.organ);
   if (mirror !== null) {
     const side = claim.side === 'left' ? 'right' : 'left';
@@ -250,33 +201,37 @@ function summarise(sentences: readonly GroundedSentence[], skipped: number): Gro
 export async function groundText(text: string, deps: GroundTextDeps): Promise<GroundedText> {
   const lesionsComplete = deps.lesionsComplete === true;
   const findings = deps.findings;
-  const ref = referenceIndex(findings, { lesionsComplete });
-  const structures = deps.structures ?? deps.measurements?.structures ?? [];
-  const view: StudyView = { ref, labelled: structures.map((s) => s.name).filter((n): n is string => n !== null) };
+  // Structure rows carry more than StudyStructure's two fields (volumes, HU, border contact): read what is there.
+  const rows = (deps.structures ?? deps.measurements?.structures ?? []) as unknown as readonly Record<string, unknown>[];
+  const options = { lesionsComplete, structures: rows.map(toMeasuredStructure) };
   const byId = new Map(findings.map((f) => [f.id, f]));
+  const statsByName = new Map((deps.measurements?.structures ?? []).filter((s) => s.name !== null).map((s) => [s.name!, s]));
   const wholeScan = deps.measurements ? wholeScanEvidence(deps.measurements) : null;
   const groundOptions = { kb: deps.kb, retriever: deps.retriever, minScore: deps.minScore, maxRetrieved: deps.maxRetrieved };
 
   const sentences: GroundedSentence[] = [];
   const skipped: { id: string; text: string }[] = [];
   for (const s of splitSentences(text)) {
-    const parsed = parseClaims(s.text);
+    const parsed = parseClaims(s.text, s.heading !== undefined ? { subject: s.heading } : {});
     if (isHeadingRestatement(s.text, parsed)) {
       skipped.push({ id: s.id, text: s.text });
       continue;
     }
     const claims: ClaimGrounding[] = parsed.map((claim) => {
-      const m = misplacedLesion(claim, matchClaim(claim, findings, { lesionsComplete }), findings, lesionsComplete);
-      const base = { claim, verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), numeric: m.numeric };
+      const m = misplacedLesion(claim, matchClaim(claim, findings, options), findings, options);
+      const base = { claim, verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), numeric: m.numeric, ...(m.structures ? { structures: m.structures } : {}) };
       if (m.verdict !== 'unverifiable') return { ...base, findingIds: m.findingIds, details: m.details };
-      const u = unverifiableReason(claim, m, view);
-      return { ...base, reason: u.reason, findingIds: u.findingIds, details: u.details };
+      return { ...base, reason: m.unverifiable ?? 'not_assessable', findingIds: m.findingIds, details: m.details };
     });
     const supportedIds = [...new Set(claims.filter((c) => c.verdict === 'supported').flatMap((c) => c.findingIds))];
     const own = supportedIds.map((id) => byId.get(id)).filter((f): f is Finding => f !== undefined);
-    const grounding = own.length > 0 ? await groundSentence(s.text, own, wholeScan, groundOptions) : { evidence: [], citations: [] };
+    // A number checked against a structure's measurement grounds the sentence to that structure's mask.
+    const measured = [...new Set(claims.filter((c) => c.verdict === 'supported').flatMap((c) => c.structures ?? []))].map((n) => statsByName.get(n)).filter((x) => x !== undefined);
+    const fromFindings = own.length > 0 ? await groundSentence(s.text, own, wholeScan, groundOptions) : { evidence: [], citations: [] };
+    const grounding = { ...fromFindings, evidence: [...fromFindings.evidence, ...measured.map((st) => structureEvidence(st))] };
     const contradicted = claims.find((c) => c.verdict === 'contradicted');
     const missing = claims.find((c) => c.reason === 'no_such_structure');
+    const outside = claims.find((c) => c.reason === 'not_in_imaged_part');
     const head = { id: s.id, text: s.text, section: s.section, findingIds: supportedIds, ...grounding, claims };
     if (contradicted !== undefined) {
       sentences.push({
@@ -286,8 +241,10 @@ export async function groundText(text: string, deps: GroundTextDeps): Promise<Gr
       });
     } else if (missing !== undefined) {
       sentences.push({ ...head, status: 'ungrounded', reason: 'no_such_structure', relatedFindingIds: [], details: missing.details });
-    } else if (supportedIds.length > 0) {
+    } else if (supportedIds.length > 0 || measured.length > 0) {
       sentences.push({ ...head, status: 'grounded', details: claims.filter((c) => c.verdict === 'supported').map((c) => c.details).join('; ') });
+    } else if (outside !== undefined) {
+      sentences.push({ ...head, status: 'ungrounded', reason: 'not_in_imaged_part', relatedFindingIds: [...outside.findingIds], details: outside.details });
     } else {
       const related = [...new Set(claims.flatMap((c) => c.findingIds))];
       const details = claims.length === 0 ? 'no claim about anything measured (no structure, lesion, size, attenuation, fluid, node or stage)' : claims.map((c) => c.details).join('; ');

@@ -40,7 +40,8 @@ describe('retrieval evaluation (test split)', () => {
   it(`default retriever keeps recall@3 >= ${TEST_RECALL_AT_3_FLOOR} and recall@1 >= ${TEST_RECALL_AT_1_FLOOR}`, async () => {
     const retriever = await openRetriever({ kb, dataDir });
     const result = await evaluateRetriever(retriever, loadLabelledSet().filter((i) => i.split === 'test'));
-    expect(result.n).toBeGreaterThanOrEqual(88);
+    // 89 test sentences with the passages before issue 16, more with its routine measurement passages.
+    expect(result.n).toBeGreaterThanOrEqual(89);
     expect(result.recallAt3, JSON.stringify(result.misses, null, 1)).toBeGreaterThanOrEqual(TEST_RECALL_AT_3_FLOOR);
     expect(result.recallAt1).toBeGreaterThanOrEqual(TEST_RECALL_AT_1_FLOOR);
   });

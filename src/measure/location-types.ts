@@ -73,18 +73,26 @@ export interface AttenuationResult {
 
 // --------------------------------------------------------------------------------------------- parent organ
 
-export type ParentHow = 'overlap' | 'contact' | 'none';
+export type ParentHow = 'overlap' | 'contact' | 'adjacent' | 'none';
 
 export interface ParentOrganResult {
-  /** Label id of the parent organ, or null: "no parent organ" (the lesion neither overlaps nor touches one). */
+  /** Label id of the parent organ, or null: "no parent organ" (the lesion neither overlaps nor borders one). */
   readonly labelId: number | null;
   /** Lesion voxels that also carry the parent's label (on any layer). */
   readonly overlapVoxels: number;
   /** Lesion voxels with at least one 26-neighbour (outside the lesion) carrying the parent's label. */
   readonly contactVoxels: number;
+  /** Lesion surface voxels with a voxel of the parent's label within the adjacency gap (mm); 0 unless how = 'adjacent'. */
+  readonly adjacentVoxels: number;
   readonly how: ParentHow;
-  /** Every candidate that overlaps or touches, best first. */
-  readonly candidates: readonly { readonly labelId: number; readonly overlapVoxels: number; readonly contactVoxels: number }[];
+  /** Every candidate that overlaps, touches or borders, best first. */
+  readonly candidates: readonly { readonly labelId: number; readonly overlapVoxels: number; readonly contactVoxels: number; readonly adjacentVoxels: number }[];
+}
+
+/** The adjacency search of findParentOrgan: voxel spacing and the largest gap, mm, that still counts as bordering. */
+export interface AdjacencyOptions {
+  readonly spacingMm: readonly [number, number, number];
+  readonly maxGapMm: number;
 }
 
 // --------------------------------------------------------------------------------------------- sub-segments

@@ -71,3 +71,40 @@ describe('findParentOrgan', () => {
     expect(r).toMatchObject({ labelId: 1, how: 'contact', contactVoxels: 4 });
   });
 });
+
+describe('findParentOrgan: adjacency across a gap (expert contours exclude the tumour from its organ)', () => {
+  it('a lesion in a hole of the organ mask with a 2-voxel rim borders it within 3 mm at 1 mm spacing', () => {
+    const layer = new Uint8Array(N);
+    paint(layer, box(0, 11, 0, 11, 0, 11), 1); // the organ
+    paint(layer, box(2, 9, 2, 9, 2, 9), 0); // hole: tumour (4..7) plus a 2-voxel empty rim
+    const lesion = box(4, 7, 4, 7, 4, 7);
+    const none = findParentOrgan(new Uint32Array(lesion), dims, [layer], [1]);
+    expect(none.how).toBe('none');
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [layer], [1], { spacingMm: [1, 1, 1], maxGapMm: 3 });
+    expect(r).toMatchObject({ labelId: 1, how: 'adjacent', overlapVoxels: 0, contactVoxels: 0 });
+    // every surface voxel of the 4x4x4 tumour (64 - 8 interior) sees the organ within 3 mm
+    expect(r.adjacentVoxels).toBe(56);
+  });
+
+  it('the organ bordering most of the surface wins; a gap wider than the limit is no border', () => {
+    const layer = new Uint8Array(N);
+    const lesion = box(4, 6, 4, 6, 4, 6);
+    paint(layer, box(9, 11, 0, 11, 0, 11), 2); // 2 empty voxels (i 7, 8) to the i+ side: gap 2 mm
+    paint(layer, box(4, 4, 0, 1, 4, 4), 3); // a thin column 2 empty voxels (j 2, 3) below one corner: gap 2 mm
+    const r = findParentOrgan(new Uint32Array(lesion), dims, [layer], [2, 3], { spacingMm: [1, 1, 1], maxGapMm: 2 });
+    expect(r.how).toBe('adjacent');
+    expect(r.labelId).toBe(2);
+    // the whole i+ face (9 voxels) borders organ 2; the corner column reaches 4 voxels of the j- face
+    expect(r.candidates.map((c) => [c.labelId, c.adjacentVoxels])).toEqual([[2, 9], [3, 4]]);
+    // At 1 mm the organs two empty voxels away are not bordering.
+    expect(findParentOrgan(new Uint32Array(lesion), dims, [layer], [2, 3], { spacingMm: [1, 1, 1], maxGapMm: 1 }).how).toBe('none');
+  });
+
+  it('uses the grid spacing: 2 empty voxels are 6 mm across 3 mm slices', () => {
+    const layer = new Uint8Array(N);
+    paint(layer, box(0, 11, 0, 11, 9, 11), 1); // organ above, k 9..11; lesion k 4..6; empty k 7, 8
+    const lesion = box(4, 6, 4, 6, 4, 6);
+    expect(findParentOrgan(new Uint32Array(lesion), dims, [layer], [1], { spacingMm: [1, 1, 3], maxGapMm: 5 }).how).toBe('none');
+    expect(findParentOrgan(new Uint32Array(lesion), dims, [layer], [1], { spacingMm: [1, 1, 3], maxGapMm: 6 })).toMatchObject({ how: 'adjacent', labelId: 1, adjacentVoxels: 9 });
+  });
+});

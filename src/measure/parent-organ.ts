@@ -2,7 +2,7 @@ import { gctError } from '../errors.ts';
 import type { Dims } from '../volume/geometry.ts';
 import type { LabelArray } from '../volume/types.ts';
 import { boxOfVoxels, maskVoxels, paintBox } from './location-types.ts';
-import type { ParentOrganResult, VoxelIndices } from './location-types.ts';
+import type { AdjacencyOptions, ParentOrganResult, VoxelIndices } from './location-types.ts';
 
 /**
  * The organ a lesion belongs to, when its label does not say (a plain `lesion`, `GTV`, `mass`, ...).
@@ -14,7 +14,12 @@ import type { ParentOrganResult, VoxelIndices } from './location-types.ts';
  *    lesion) that carries the organ's label, i.e. within one voxel, diagonals included. This is the case of a
  *    multilabel file where the tumour REPLACES the organ (LiTS: 1 liver, 2 tumour; KiTS: 1 kidney, 2 tumour):
  *    no lesion voxel carries the organ label, but the organ surrounds it;
- * 3. otherwise null: "no parent organ", a defined output, never a guess.
+ * 3. otherwise, with `adjacency` given, adjacency: the candidate with the most lesion SURFACE voxels that have a
+ *    voxel of its label within `maxGapMm` (an ellipsoid in voxels from the grid spacing): the organ that encloses or
+ *    borders the lesion most, across a thin gap. Expert contours and many segmenters exclude a tumour from its
+ *    organ (radiotherapy lung contours are drawn without the GTV) and leave a rim of a voxel or two between them
+ *    (knowledge base: groundct-lesion-organ-adjacency);
+ * 4. otherwise null: "no parent organ", a defined output, never a guess.
  * Ties are broken by the other count (contact for overlap, overlap for contact), then by the smaller label id
  * so the answer is deterministic. A candidate that equals the lesion's own label is ignored by construction,
  * since only the ids the caller lists are candidates.
@@ -24,6 +29,7 @@ export function findParentOrgan(
   dims: Dims,
   layers: readonly LabelArray[],
   candidateLabelIds: readonly number[],
+  adjacency?: AdjacencyOptions,
 ): ParentOrganResult {
   const total = dims[0] * dims[1] * dims[2];
   maskVoxels(lesionVoxels, total, 'lesion');
@@ -37,7 +43,7 @@ export function findParentOrgan(
   ids.forEach((id, slot) => { slotOf[id] = slot; });
   const overlap = new Float64Array(ids.length);
   const contact = new Float64Array(ids.length);
-  if (ids.length === 0 || lesionVoxels.length === 0) return result(ids, overlap, contact);
+  if (ids.length === 0 || lesionVoxels.length === 0) return result(ids, overlap, contact, new Float64Array(ids.length));
 
   const inLesion = lesionBoxMembership(lesionVoxels, dims);
   const [nx, ny, nz] = dims;
@@ -73,22 +79,75 @@ export function findParentOrgan(
       }
     }
   }
-  return result(ids, overlap, contact);
+  const adjacent = new Float64Array(ids.length);
+  if (adjacency !== undefined && overlap.every((v) => v === 0) && contact.every((v) => v === 0)) {
+    countAdjacent(lesionVoxels, dims, layers, slotOf, adjacent, inLesion, adjacency);
+  }
+  return result(ids, overlap, contact, adjacent);
 }
 
-function result(ids: readonly number[], overlap: Float64Array, contact: Float64Array): ParentOrganResult {
+/**
+ * For each lesion surface voxel (one with a 6-neighbour outside the lesion), the candidates found within maxGapMm:
+ * each candidate counts the surface voxels that see it. Distances are measured between voxel centres along the
+ * grid axes with the grid spacing (an axis-aligned ellipsoid in index space).
+ */
+function countAdjacent(
+  lesionVoxels: VoxelIndices,
+  dims: Dims,
+  layers: readonly LabelArray[],
+  slotOf: Int32Array,
+  adjacent: Float64Array,
+  inLesion: (i: number, j: number, k: number) => boolean,
+  { spacingMm, maxGapMm }: AdjacencyOptions,
+): void {
+  const [nx, ny, nz] = dims;
+  const nxy = nx * ny;
+  // Offsets whose voxel lies within maxGapMm of the lesion voxel, measured between the two voxels' nearest faces.
+  const r = [0, 1, 2].map((a) => 1 + Math.floor(maxGapMm / spacingMm[a]!));
+  const faceGap = (d: number, a: number) => Math.max(0, Math.abs(d) - 1) * spacingMm[a]!;
+  const offsets: [number, number, number][] = [];
+  for (let dk = -r[2]!; dk <= r[2]!; dk++)
+    for (let dj = -r[1]!; dj <= r[1]!; dj++)
+      for (let di = -r[0]!; di <= r[0]!; di++) {
+        if (!(di || dj || dk)) continue;
+        if (Math.hypot(faceGap(di, 0), faceGap(dj, 1), faceGap(dk, 2)) <= maxGapMm + 1e-9) offsets.push([di, dj, dk]);
+      }
+  const seen = new Int32Array(adjacent.length).fill(-1);
+  for (let n = 0; n < lesionVoxels.length; n++) {
+    const v = lesionVoxels[n];
+    const i = v % nx;
+    const j = ((v - i) / nx) % ny;
+    const k = (v - i - j * nx) / nxy;
+    const surface = !inLesion(i - 1, j, k) || !inLesion(i + 1, j, k) || !inLesion(i, j - 1, k) || !inLesion(i, j + 1, k) || !inLesion(i, j, k - 1) || !inLesion(i, j, k + 1);
+    if (!surface) continue;
+    for (const [di, dj, dk] of offsets) {
+      const ii = i + di, jj = j + dj, kk = k + dk;
+      if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz || inLesion(ii, jj, kk)) continue;
+      const u = ii + nx * jj + nxy * kk;
+      for (const layer of layers) {
+        const slot = slotOf[layer[u]];
+        if (slot >= 0 && seen[slot] !== n) { seen[slot] = n; adjacent[slot]++; }
+      }
+    }
+  }
+}
+
+function result(ids: readonly number[], overlap: Float64Array, contact: Float64Array, adjacent: Float64Array): ParentOrganResult {
   const candidates = ids
-    .map((labelId, s) => ({ labelId, overlapVoxels: overlap[s], contactVoxels: contact[s] }))
-    .filter((c) => c.overlapVoxels > 0 || c.contactVoxels > 0);
+    .map((labelId, s) => ({ labelId, overlapVoxels: overlap[s], contactVoxels: contact[s], adjacentVoxels: adjacent[s] }))
+    .filter((c) => c.overlapVoxels > 0 || c.contactVoxels > 0 || c.adjacentVoxels > 0);
   const anyOverlap = candidates.some((c) => c.overlapVoxels > 0);
+  const anyContact = candidates.some((c) => c.contactVoxels > 0);
   candidates.sort((a, b) =>
     anyOverlap
       ? b.overlapVoxels - a.overlapVoxels || b.contactVoxels - a.contactVoxels || a.labelId - b.labelId
-      : b.contactVoxels - a.contactVoxels || b.overlapVoxels - a.overlapVoxels || a.labelId - b.labelId,
+      : anyContact
+        ? b.contactVoxels - a.contactVoxels || b.overlapVoxels - a.overlapVoxels || a.labelId - b.labelId
+        : b.adjacentVoxels - a.adjacentVoxels || a.labelId - b.labelId,
   );
   const best = candidates[0];
-  if (best === undefined) return { labelId: null, overlapVoxels: 0, contactVoxels: 0, how: 'none', candidates };
-  return { labelId: best.labelId, overlapVoxels: best.overlapVoxels, contactVoxels: best.contactVoxels, how: anyOverlap ? 'overlap' : 'contact', candidates };
+  if (best === undefined) return { labelId: null, overlapVoxels: 0, contactVoxels: 0, adjacentVoxels: 0, how: 'none', candidates };
+  return { labelId: best.labelId, overlapVoxels: best.overlapVoxels, contactVoxels: best.contactVoxels, adjacentVoxels: best.adjacentVoxels, how: anyOverlap ? 'overlap' : anyContact ? 'contact' : 'adjacent', candidates };
 }
 
 /** Membership test for the lesion over its bounding box (one byte per box voxel). */

@@ -135,6 +135,7 @@ export function answerChange(ctx: VqaContext, intent: ChangeIntent): Reply {
     });
   }
   const t = intent.target;
+  if (t.kind === 'unknown') return unanswerable('structure_absent', `'${t.name}' is not a structure of the anatomy catalogue, so no mask answers it.`);
   const changes =
     t.kind === 'structure'
       ? ctx.study.findings.filter((f) => f.type === 'organ_change' && f.subject.structure === t.structure)

@@ -1,3 +1,4 @@
+import { structureOrNull } from '../anatomy/index.ts';
 import { PASSAGES, type Finding } from '../findings/index.ts';
 import { citations, coverage, displayName, evidenceOf, findingsAbout, type Coverage, type VqaContext } from './context.ts';
 import { answered, fmt1, unanswerable, yesNo, type Reply } from './reply.ts';
@@ -71,27 +72,44 @@ export function answerStructureAttenuation(ctx: VqaContext, name: string, askedC
   return answered({ answer: `${fmt1(hu)} HU`, value: hu, unit: 'HU', findingIds: ids, evidence: evidenceOf(cov.rows), caveats });
 }
 
+/**
+ * Compares two or more structures by volume or mean attenuation; with none named, every labelled organ that is
+ * wholly imaged (its largest / smallest). Volumes need whole organs; a mean HU is given for partly imaged ones too.
+ */
 export function answerComparison(
   ctx: VqaContext,
-  pair: readonly [string, string],
+  named: readonly string[],
   property: 'volume' | 'attenuation',
   direction: 'larger' | 'smaller',
   form: 'which' | 'yesno',
 ): Reply {
-  const covs = pair.map((n) => coverage(ctx, n));
-  for (let i = 0; i < 2; i++) {
+  const all = named.length > 0;
+  const pool = all
+    ? [...named]
+    : [...new Set(ctx.study.structures.filter((s) => s.name !== null && s.present && structureOrNull(s.name)?.kind === 'organ').map((s) => s.name!))];
+  if (pool.length < 2) return unanswerable('structure_absent', 'Fewer than two labelled organs to compare.');
+  const covs = pool.map((n) => coverage(ctx, n));
+  const usable: number[] = [];
+  for (let i = 0; i < pool.length; i++) {
     const ok = property === 'volume' ? covs[i].status === 'complete' : covs[i].status === 'complete' || covs[i].status === 'partial';
-    if (!ok) return whyNot(ctx, pair[i], covs[i], property);
+    if (ok) usable.push(i);
+    else if (all) return whyNot(ctx, pool[i], covs[i], property);
   }
-  const values = covs.map((c) => (property === 'volume' ? totalVolumeMl(c) : meanHu(c)));
+  if (usable.length < 2) return unanswerable('structure_absent', 'Fewer than two wholly imaged organs to compare.');
+  const values = pool.map((_, i) => (usable.includes(i) ? (property === 'volume' ? totalVolumeMl(covs[i]) : meanHu(covs[i])) : Number.NaN));
   const unit = property === 'volume' ? 'mL' : 'HU';
-  const evidence = covs.flatMap((c) => evidenceOf(c.rows));
-  const ids = pair.flatMap((n) => (property === 'volume' ? [`${n}.size`] : []).filter((id) => ctx.findingById.has(id)));
-  const caveats = [`${displayName(pair[0])} ${fmt1(values[0])} ${unit}, ${displayName(pair[1])} ${fmt1(values[1])} ${unit}`];
-  if (values[0] === values[1]) return answered({ answer: form === 'which' ? 'equal' : 'no', findingIds: ids, evidence, caveats });
-  const firstWins = direction === 'larger' ? values[0] > values[1] : values[0] < values[1];
-  if (form === 'yesno') return answered({ answer: yesNo(firstWins), findingIds: ids, evidence, caveats });
-  return answered({ answer: displayName(firstWins ? pair[0] : pair[1]), findingIds: ids, evidence, caveats });
+  const evidence = usable.flatMap((i) => evidenceOf(covs[i].rows));
+  const ids = usable.flatMap((i) => (property === 'volume' ? [`${pool[i]}.size`] : []).filter((id) => ctx.findingById.has(id)));
+  const caveats = [usable.map((i) => `${displayName(pool[i])} ${fmt1(values[i])} ${unit}`).join(', ')];
+  if (!all) caveats.push('compared over the wholly imaged organs of the mask set');
+  if (form === 'yesno' && usable.length === 2) {
+    const [a, b] = usable.map((i) => values[i]);
+    if (a === b) return answered({ answer: 'no', findingIds: ids, evidence, caveats });
+    return answered({ answer: yesNo(direction === 'larger' ? a > b : a < b), findingIds: ids, evidence, caveats });
+  }
+  const best = usable.reduce((bi, i) => ((direction === 'larger' ? values[i] > values[bi] : values[i] < values[bi]) ? i : bi), usable[0]);
+  const tie = usable.some((i) => i !== best && values[i] === values[best]);
+  return answered({ answer: tie ? 'equal' : displayName(pool[best]), findingIds: ids, evidence, caveats });
 }
 
 /** The size finding(s) of a structure: its own, or its members' for a composite (both kidneys). */

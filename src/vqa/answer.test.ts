@@ -126,6 +126,44 @@ describe('ask over findings', () => {
     expect(await ask(ctx, 'Tell me a story')).toMatchObject({ answerable: false, reason: 'unparsed', intent: null, parsedBy: null });
   });
 
+  it('abnormal findings of a region and of the scan, with their masks; none found says what was assessed', async () => {
+    const liver = await ask(ctx, 'What abnormalities are present in the liver?');
+    expect(liver).toMatchObject({ answerable: true, unit: 'count', value: 2 });
+    expect(liver.findingIds.sort()).toEqual(['liver_lesion-1', 'liver_lesion-2']);
+    const scan = await ask(ctx, 'What are the abnormal findings in the scan?');
+    expect(scan.findingIds).toEqual(expect.arrayContaining(['spleen.size', 'pancreas_lesion-1', 'liver_lesion-1']));
+    const gb = await ask(ctx, 'What abnormality is seen in the gallbladder?');
+    expect(gb).toMatchObject({ answerable: true, answer: 'no abnormal finding in the gallbladder by the assessed criteria' });
+    expect(await ask(ctx, 'What abnormalities are present in the thyroid?')).toMatchObject({ answerable: false, reason: 'structure_absent' });
+  });
+
+  it('coverage, location and count of structures', async () => {
+    expect(await ask(ctx, 'Is the whole spleen included?')).toMatchObject({ answerable: true, answer: 'yes' });
+    expect(await ask(ctx, 'Is the left kidney completely imaged?')).toMatchObject({ answerable: true, answer: 'no' });
+    expect(await ask(ctx, 'Is the left kidney cut off at the edge of the scan?')).toMatchObject({ answerable: true, answer: 'yes' });
+    expect(await ask(ctx, 'Is the spleen partially imaged?')).toMatchObject({ answerable: true, answer: 'no' });
+    expect(await ask(ctx, 'Where is the left kidney?')).toMatchObject({ answerable: true, answer: "patient's left side" });
+    const kidneys = await ask(ctx, 'How many kidneys are visible?');
+    expect(kidneys).toMatchObject({ answerable: true, value: 2, unit: 'count' });
+    expect(kidneys.caveats).toEqual(['1 of them only partially imaged']);
+    expect(await ask(ctx, 'Is the whole prostate included?')).toMatchObject({ answerable: false, reason: 'structure_absent' });
+  });
+
+  it('comparisons over several organs, and a name the catalogue does not know', async () => {
+    expect(await ask(ctx, 'Which is the biggest, spleen, pancreas or gallbladder?')).toMatchObject({ answerable: true, answer: 'spleen' });
+    expect(await ask(ctx, 'Which is smaller, the gallbladder or the pancreas?')).toMatchObject({ answerable: true, answer: 'gallbladder' });
+    expect(await ask(ctx, 'Does the picture contain eyes?')).toMatchObject({ answerable: false, reason: 'structure_absent', intent: { type: 'presence', target: { kind: 'unknown', name: 'eyes' } } });
+  });
+
+  it('contact of a lesion with a vessel: the measured class and angle, or "no contact" for an assessed artery', async () => {
+    expect(await ask(ctx, 'Is the superior mesenteric artery encased by the pancreatic mass?')).toMatchObject({ answerable: true, answer: 'abutment', value: 90, unit: 'deg' });
+    expect(await ask(ctx, 'Does the pancreatic mass abut the celiac trunk?')).toMatchObject({ answerable: true, answer: 'no contact' });
+  });
+
+  it('an out-of-scope answer names its category', async () => {
+    expect((await ask(ctx, 'What colour is the liver?')).caveats).toEqual(['out of scope: appearance']);
+  });
+
   it('steatosis needs a non-contrast phase', async () => {
     expect(await ask(ctx, 'Is the liver fatty?')).toMatchObject({ answerable: true, answer: 'no', findingIds: ['liver.steatosis'] });
     const venous = context(measurements({ phase: 'portal-venous', structures: normalAbdomen() }));

@@ -6,10 +6,11 @@ import {
 } from './answer-structure.ts';
 import { answerChange } from './answer-change.ts';
 import { answerRoutine } from './answer-routine.ts';
+import { answerAbnormality, answerContact, answerCoverage, answerStructureCount, answerStructureLocation, answerUnknown } from './answer-region.ts';
 import type { VqaContext } from './context.ts';
 import { parseQuestion, type ParseResult } from './parse-question.ts';
 import { unanswerable, type Reply } from './reply.ts';
-import { AnswerSchema, VQA_SCHEMA_VERSION, type Answer, type Intent } from './types.ts';
+import { AnswerSchema, VQA_SCHEMA_VERSION, type Answer, type Intent, type StructureTarget } from './types.ts';
 
 /** A second parser for questions the rules cannot read (e.g. `llmIntentParser(model)`); its result is re-validated. */
 export type IntentParser = (question: string) => Promise<ParseResult>;
@@ -21,29 +22,36 @@ export interface AskOptions {
 
 /** The reply to a validated intent. Pure and synchronous: everything it states comes from the study's findings and masks. */
 export function answerIntent(ctx: VqaContext, intent: Intent): Reply {
+  if ('target' in intent && intent.target.kind === 'unknown') return answerUnknown(intent.target);
   switch (intent.type) {
     case 'presence':
-      return intent.target.kind === 'lesion' ? answerPresence(ctx, intent.target) : answerStructurePresence(ctx, intent.target.structure);
+      return intent.target.kind === 'lesion' ? answerPresence(ctx, intent.target) : answerStructurePresence(ctx, (intent.target as StructureTarget).structure);
     case 'count':
-      return answerCount(ctx, intent.target);
+      return intent.target.kind === 'lesion' ? answerCount(ctx, intent.target) : answerStructureCount(ctx, (intent.target as StructureTarget).structure);
     case 'location':
-      return answerLocation(ctx, intent.target);
+      return intent.target.kind === 'lesion' ? answerLocation(ctx, intent.target) : answerStructureLocation(ctx, (intent.target as StructureTarget).structure);
     case 'size':
       return intent.target.kind === 'lesion'
         ? answerLesionSize(ctx, intent.target, intent.measure)
-        : answerStructureSize(ctx, intent.target.structure, intent.measure);
+        : answerStructureSize(ctx, (intent.target as StructureTarget).structure, intent.measure);
     case 'attenuation':
       return intent.target.kind === 'lesion'
         ? answerLesionAttenuation(ctx, intent.target, intent.askedClass)
-        : answerStructureAttenuation(ctx, intent.target.structure, intent.askedClass);
+        : answerStructureAttenuation(ctx, (intent.target as StructureTarget).structure, intent.askedClass);
     case 'comparison':
       return answerComparison(ctx, intent.structures, intent.property, intent.direction, intent.form);
     case 'staging':
       return answerStaging(ctx, intent.target);
     case 'normality':
-      return answerNormality(ctx, intent.structure, intent.aspect, intent.polarity);
+      return intent.structure === null ? answerUnknown({ kind: 'unknown', name: intent.unknown ?? 'this structure' }) : answerNormality(ctx, intent.structure, intent.aspect, intent.polarity);
     case 'show':
-      return intent.target.kind === 'lesion' ? answerShowLesion(ctx, intent.target) : answerShowStructure(ctx, intent.target.structure);
+      return intent.target.kind === 'lesion' ? answerShowLesion(ctx, intent.target) : answerShowStructure(ctx, (intent.target as StructureTarget).structure);
+    case 'abnormality':
+      return answerAbnormality(ctx, intent.region);
+    case 'contact':
+      return answerContact(ctx, intent.target, intent.vessel);
+    case 'coverage':
+      return answerCoverage(ctx, intent.structure, intent.asked);
     case 'change':
     case 'new_lesions':
     case 'response':
@@ -70,6 +78,6 @@ export async function ask(ctx: VqaContext, question: string, options: AskOptions
     parsed = await options.fallback(question);
     parsedBy = 'llm';
   }
-  if (!parsed.ok) return wrap(question, null, null, unanswerable(parsed.reason, `Not answered: ${parsed.detail}.`));
+  if (!parsed.ok) return wrap(question, null, null, unanswerable(parsed.reason, `Not answered: ${parsed.detail}.`, parsed.reason === 'out_of_scope' ? { caveats: [`out of scope: ${parsed.category}`] } : {}));
   return wrap(question, parsed.intent, parsedBy, answerIntent(ctx, parsed.intent));
 }

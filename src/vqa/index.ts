@@ -21,6 +21,8 @@ export { studyFromArtifacts, evidenceOfStats, type VqaStructure, type VqaStudy }
 export {
   AnswerSchema,
   IntentSchema,
+  OUT_OF_SCOPE_CATEGORIES,
+  OutOfScopeCategorySchema,
   QUESTION_TYPES,
   QuestionTypeSchema,
   UnanswerableReasonSchema,
@@ -30,6 +32,7 @@ export {
   type AnswerCitation,
   type Intent,
   type MaskRef,
+  type OutOfScopeCategory,
   type QuestionType,
   type UnanswerableReason,
 } from './types.ts';

@@ -1,20 +1,19 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { readFileSync } from 'node:fs';
 import { gctError } from '../errors.ts';
 import type { IntentParser } from './answer.ts';
 import type { ParseResult } from './parse-question.ts';
-import { IntentSchema } from './types.ts';
+import { IntentSchema, OutOfScopeCategorySchema } from './types.ts';
 
 /**
  * The optional LLM fallback of the question parser, through LangChain (any BaseChatModel). The model is asked
- * for the intent as one JSON object (prompt prompts/vqa/vqa-intent.v1.txt); its reply is parsed and validated
+ * for the intent as one JSON object (prompt prompts/vqa/vqa-intent.v2.txt); its reply is parsed and validated
  * with IntentSchema (canonical anatomy names included) before anything is answered. Its free text is never used:
  * a reply that is not a valid intent makes the question 'unparsed'. The only file that imports @langchain/core.
  */
 
-export const VQA_INTENT_PROMPT_ID = 'vqa-intent@1';
-const PROMPT_URL = new URL('../../prompts/vqa/vqa-intent.v1.txt', import.meta.url);
+export const VQA_INTENT_PROMPT_ID = 'vqa-intent@2';
+const PROMPT_URL = new URL('../../prompts/vqa/vqa-intent.v2.txt', import.meta.url);
 
 let promptText: string | null = null;
 function prompt(): string {
@@ -49,15 +48,18 @@ export function llmIntentParser(model: BaseChatModel): IntentParser {
   return async (question: string): Promise<ParseResult> => {
     let reply: string;
     try {
-      const message = await model.invoke([new SystemMessage(prompt()), new HumanMessage(question)]);
+      const message = await model.invoke([['system', prompt()], ['human', question]]);
       reply = contentText(message.content);
     } catch (cause) {
       throw gctError('GCT_VQA_LLM_FAILED', `The question-parsing chat model failed: ${(cause as Error).message}`, { model: model._llmType() }, cause);
     }
     const json = extractJsonObject(reply);
     if (json === undefined) return { ok: false, reason: 'unparsed', detail: 'the LLM fallback did not return a JSON object' };
-    if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'out_of_scope')
-      return { ok: false, reason: 'out_of_scope', detail: 'the LLM fallback judged the question out of scope for masks' };
+    if (typeof json === 'object' && json !== null && (json as { type?: unknown }).type === 'out_of_scope') {
+      // The model's category when it is one of ours; a model that gives none says only that masks cannot answer it.
+      const category = OutOfScopeCategorySchema.safeParse((json as { category?: unknown }).category);
+      return { ok: false, reason: 'out_of_scope', category: category.success ? category.data : 'diagnosis', detail: 'the LLM fallback judged the question out of scope for masks' };
+    }
     const parsed = IntentSchema.safeParse(json);
     if (!parsed.success)
       return { ok: false, reason: 'unparsed', detail: `the LLM fallback's intent is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` };

@@ -12,7 +12,7 @@ const REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\b(upper|middle|lower) lobe of the (left|right) lung\b/g, '$2 $1 lobe'],
   [/\b(head|body|tail) of (?:the )?pancreas\b/g, 'pancreatic $1'],
   [/\bcaudate lobe\b/g, 'segment 1'],
-  [/^(?:please|kindly|(?:can|could|would) you(?: please)?)\s+/, ''],
+  [/^(?:please|kindly|(?:can|could|would) you(?: please)?)\s+(?!see|detect|identify|observe|appreciate|find|recogni[sz]e|tell)/, ''],
   // 'the right kidney ... than the left one': the pronoun stands for the same organ.
   [/\b(left|right) ([a-z]+(?: gland)?)\b(.*)\bthe (left|right) one\b/g, '$1 $2$3the $4 $2'],
   // 'left or right kidney' names both members of the pair.
@@ -25,6 +25,19 @@ const REWRITES: readonly (readonly [RegExp, string])[] = [
   [/\bt[- ]?(?:stage|category|classification)\b/g, 'tstage'],
   [/\bhounsfield units?\b/g, 'hu'],
   [/\bcm(?:3|\^3)\b/g, 'ml'],
+  // Spellings and synonyms of real questions (VQA-RAD, SLAKE, RadGenome-ChestCT): typos, abbreviations, fluids.
+  [/\bsag+it+al\b/g, 'sagittal'],
+  [/\bhomogenous\b/g, 'homogeneous'],
+  [/\bgb\b/g, 'gallbladder'],
+  [/\bpleural fluid\b/g, 'pleural effusion'],
+  [/\b(?:minimal |small |some )?effusion in the (?:heart|pericardium)\b/g, 'pericardial effusion'],
+  [/\b(?:lymphadenopathy|adenopathy)\b/g, 'lymph nodes'],
+  [/\bbones?\b(?! marrow)/g, 'skeleton'],
+  [/(?<!(?:left|right) )\b(?:upper|middle|lower) lobe of (?:the )?lungs?\b|(?<!(?:left|right) )\blungs? (?:upper|middle|lower) lobes?\b/g, 'lung'],
+  [/\bheart ascending aorta\b/g, 'aorta'],
+  [/\b(?:ascending|descending|thoracic|abdominal) aorta\b|\baortic arch\b/g, 'aorta'],
+  [/\bare\/is\b|\bis\/are\b/g, 'are'],
+  [/\borgans\/organ\b/g, 'organs'],
 ];
 
 /** Lesion words and the kind of lesion they ask about ('solid': anything but a cyst). */
@@ -33,10 +46,10 @@ const REWRITES: readonly (readonly [RegExp, string])[] = [
  * there a metastasis?" is out of scope; in other questions ("the T stage of the pancreatic cancer") they only
  * name the lesion.
  */
-export const DIAGNOSIS_WORDS: ReadonlySet<string> = new Set(['metastasis', 'metastases', 'cancer', 'cancers', 'carcinoma', 'carcinomas', 'malignancy', 'neoplasm', 'neoplasms']);
+export const DIAGNOSIS_WORDS: ReadonlySet<string> = new Set(['metastasis', 'metastases', 'metastatic', 'cancer', 'cancers', 'carcinoma', 'carcinomas', 'malignancy', 'neoplasm', 'neoplasms']);
 
 export const LESION_WORDS: Readonly<Record<string, 'any' | 'cyst' | 'solid'>> = {
-  lesion: 'any', lesions: 'any',
+  lesion: 'any', lesions: 'any', hypodensity: 'any', hypodensities: 'any', hyperdensity: 'any', hyperdensities: 'any', nodular: 'any',
   cyst: 'cyst', cysts: 'cyst', cystic: 'cyst',
   tumour: 'solid', tumours: 'solid', tumor: 'solid', tumors: 'solid', mass: 'solid', masses: 'solid',
   nodule: 'solid', nodules: 'solid', metastasis: 'solid', metastases: 'solid', cancer: 'solid', carcinoma: 'solid',
@@ -45,12 +58,14 @@ export const LESION_WORDS: Readonly<Record<string, 'any' | 'cyst' | 'solid'>> = 
 
 /** Organ adjectives the catalogue has no alias for; not applied before a vessel word ('renal artery'). */
 const ADJECTIVES: Readonly<Record<string, string>> = {
-  hepatic: 'liver', renal: 'kidney', splenic: 'spleen', pancreatic: 'pancreas', pulmonary: 'lung', adrenals: 'adrenal',
+  hepatic: 'liver', renal: 'kidney', splenic: 'spleen', pancreatic: 'pancreas', pulmonary: 'lung', adrenals: 'adrenal', aortic: 'aorta',
 };
 const VESSEL_WORDS = new Set(['artery', 'arteries', 'vein', 'veins', 'vessel', 'vessels', 'trunk', 'flexure', 'hilum']);
 
 /** Words that never start or end an anatomy phrase (question words, articles, prepositions, verbs). */
-const STOP_WORDS = new Set([
+const STOP_WORDS = new Set(stopWordList());
+function stopWordList(): string[] {
+  return [
   'is', 'are', 'was', 'were', 'be', 'there', 'a', 'an', 'any', 'the', 'in', 'of', 'on', 'at', 'to', 'from', 'within',
   'what', 'which', 'where', 'how', 'many', 'much', 'does', 'do', 'did', 'has', 'have', 'with', 'this', 'that', 'its',
   'it', 'me', 'show', 'display', 'highlight', 'please', 'and', 'or', 'than', 'larger', 'smaller', 'bigger', 'size',
@@ -58,10 +73,29 @@ const STOP_WORDS = new Set([
   'attenuation', 'density', 'located', 'lie', 'lies', 'seen', 'present', 'visible', 'number', 'count', 'tstage',
   'stage', 'long', 'short', 'axis', 'diameter', 'length', 'large', 'big', 'measure', 'measurement', 'one', 'side',
   'part', 'region', 'organ', 'i', 'we', 'you', 'see', 'can', 'contain', 'contains', 'appear', 'look', 'looks', 'by',
-]);
+  ];
+}
 
 /** Single words that name a catalogue structure but in a question mean something else ('body of evidence'). */
-const AMBIGUOUS_SINGLE = new Set(['body', 'trunk', 'node', 'cord', 'bone']);
+const AMBIGUOUS_SINGLE = new Set(['body', 'trunk', 'node', 'cord', 'bone', 'fluid']);
+
+/** Words that are not the name of what a question asks about (question words, image words, verbs). */
+const NOT_A_NAME = new Set([
+  ...stopWordList(),
+  'picture', 'image', 'images', 'scan', 'study', 'ct', 'exist', 'exists', 'existing', 'appear', 'appears', 'shown', 'visualized', 'visualised',
+  'visible', 'present', 'enlarged', 'enlargement', 'healthy', 'abnormal', 'seen', 'these', 'there', 'located', 'some', 'both', 'all',
+  'are', 'is', 'a', 'an', 'any', 'evidence', 'sign', 'signs', 'of', 'it', 'they', 'patient', 'patients', 'here', 'now', 'how', 'many', 'much',
+]);
+
+/**
+ * The name a question asks about when the catalogue does not know it ("Does the picture contain eyes?" -> 'eyes',
+ * "How many femoral heads are shown?" -> 'femoral heads'): the content words left after question, image and verb
+ * words, at most three; null when none is left.
+ */
+export function unknownName(tokens: readonly string[]): string | null {
+  const words = tokens.filter((t) => !NOT_A_NAME.has(t) && !/^\d+$/.test(t));
+  return words.length === 0 ? null : words.slice(0, 3).join(' ');
+}
 
 export interface QuestionWords {
   /** The question lower-cased with REWRITES applied. */

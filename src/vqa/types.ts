@@ -10,8 +10,13 @@ import { EvidenceSchema } from '../findings/index.ts';
 
 export const VQA_SCHEMA_VERSION = 1 as const;
 
-/** Question types (RadGenome-Chest CT's open/closed VQA kinds plus staging, normality and "show me"). */
-export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'change', 'new_lesions', 'response', 'routine'] as const;
+/**
+ * Question types (RadGenome-Chest CT's open/closed VQA kinds plus staging, normality, "show me", the abnormal findings
+ * of a region or the scan ("What abnormalities are present in the liver?"), a lesion's contact with a vessel,
+ * whether a structure is wholly imaged, follow-up: change since the prior study, new lesions, the response; and the routine measurements:
+ * vessel calibre, emphysema, vertebral fractures, bone density, contrast phase, calcium, stones, dissection).
+ */
+export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'abnormality', 'contact', 'coverage', 'change', 'new_lesions', 'response', 'routine'] as const;
 export const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 export type QuestionType = z.infer<typeof QuestionTypeSchema>;
 
@@ -49,8 +54,27 @@ export type LesionTarget = z.infer<typeof LesionTargetSchema>;
 export const StructureTargetSchema = z.object({ kind: z.literal('structure'), structure: Canonical });
 export type StructureTarget = z.infer<typeof StructureTargetSchema>;
 
-export const TargetSchema = z.discriminatedUnion('kind', [LesionTargetSchema, StructureTargetSchema]);
+/**
+ * A structure the question names that the anatomy catalogue does not know ("eyes", "femoral head", "appendix"):
+ * the question is read, and answered 'structure_absent' (no mask set can hold a label for it).
+ */
+export const UnknownTargetSchema = z.object({ kind: z.literal('unknown'), name: z.string().min(1).max(60) });
+export type UnknownTarget = z.infer<typeof UnknownTargetSchema>;
+
+export const TargetSchema = z.discriminatedUnion('kind', [LesionTargetSchema, StructureTargetSchema, UnknownTargetSchema]);
 export type Target = z.infer<typeof TargetSchema>;
+
+/**
+ * Why a question is out of scope, by what it asks about: how the image was made ('modality', 'plane', 'window',
+ * 'contrast' agent or enhancement), the image as displayed ('image_display': a corner, "the leftmost organ", the
+ * body region shown), the look of a structure ('appearance': colour, shape, texture, borders), organ-system
+ * knowledge ('knowledge'), what a finding is ('diagnosis'), a finding no mask class holds ('finding': stones,
+ * fractures, obstruction), the patient ('clinical'), change since a prior study ('change'), N and M categories
+ * ('nm_stage').
+ */
+export const OUT_OF_SCOPE_CATEGORIES = ['modality', 'plane', 'window', 'contrast', 'image_display', 'appearance', 'knowledge', 'diagnosis', 'finding', 'clinical', 'change', 'nm_stage'] as const;
+export const OutOfScopeCategorySchema = z.enum(OUT_OF_SCOPE_CATEGORIES);
+export type OutOfScopeCategory = z.infer<typeof OutOfScopeCategorySchema>;
 
 /** What a size question measures: volume (mL), RECIST long / short axial axis (mm), craniocaudal length (mm). */
 export const SizeMeasureSchema = z.enum(['volume', 'long_axis', 'short_axis', 'length']);
@@ -68,18 +92,24 @@ export const AttenuationClassSchema = z.enum(['hypo', 'iso', 'hyper']);
 
 export const IntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence'), target: TargetSchema }),
-  z.object({ type: z.literal('location'), target: LesionTargetSchema }),
+  /** Where a lesion lies (segment, lobe, organ), or where a structure lies (side of the body midline). */
+  z.object({ type: z.literal('location'), target: TargetSchema }),
   z.object({ type: z.literal('size'), target: TargetSchema, measure: SizeMeasureSchema }),
-  z.object({ type: z.literal('count'), target: LesionTargetSchema }),
+  /** How many lesions, or how many of a structure's members are imaged ("How many kidneys / right ribs?"). */
+  z.object({ type: z.literal('count'), target: TargetSchema }),
   /** `askedClass` set: a yes/no question ("Is it hypoattenuating?"); unset: "what is the attenuation". */
   z.object({ type: z.literal('attenuation'), target: TargetSchema, askedClass: AttenuationClassSchema.optional() }),
   /**
    * `form` 'which': name the larger / smaller of the two; 'yesno': "is the first larger than the second?".
    * property volume: larger = more mL; attenuation: larger = higher mean HU.
    */
+  /**
+   * Two structures ("Is the liver larger than the spleen?"), several ("Which is the biggest, lung, heart or
+   * liver?") or none (every labelled organ: "What is the largest organ in the scan?").
+   */
   z.object({
     type: z.literal('comparison'),
-    structures: z.tuple([Canonical, Canonical]),
+    structures: z.array(Canonical).refine((a) => a.length !== 1, 'a comparison names none, two or more structures'),
     property: z.enum(['volume', 'attenuation']),
     direction: z.enum(['larger', 'smaller']),
     form: z.enum(['which', 'yesno']),
@@ -88,11 +118,22 @@ export const IntentSchema = z.discriminatedUnion('type', [
   /** `polarity` 'normal': "is it normal (in size)?"; 'abnormal': "is it enlarged / fatty?". */
   z.object({
     type: z.literal('normality'),
-    structure: Canonical,
+    /** The structure; null for a name the catalogue does not know ("Is the appendix enlarged?"), given in `unknown`. */
+    structure: Canonical.nullable(),
+    unknown: z.string().min(1).max(60).optional(),
     aspect: z.enum(['size', 'steatosis', 'overall']),
     polarity: z.enum(['normal', 'abnormal']),
   }),
   z.object({ type: z.literal('show'), target: TargetSchema }),
+  /** The abnormal findings of a region (null: the whole scan): "What abnormalities are present in the liver?". */
+  z.object({ type: z.literal('abnormality'), region: Canonical.nullable() }),
+  /** A lesion's contact with a vessel: "Is the aorta encased by the mass?" (vessel null: any vessel assessed). */
+  z.object({ type: z.literal('contact'), target: LesionTargetSchema, vessel: Canonical.nullable() }),
+  /**
+   * Whether a structure is wholly in the scan. asked 'complete': "Is the whole liver included?" (yes = complete);
+   * 'partial': "Is the liver cut off / partially imaged?" (yes = cut by a face of the scan or not imaged).
+   */
+  z.object({ type: z.literal('coverage'), structure: Canonical, asked: z.enum(['complete', 'partial']).default('complete') }),
   // Follow-up (answer-change.ts): change since the prior study, new lesions, the RECIST 1.1 response.
   z.object({ type: z.literal('change'), target: TargetSchema, asked: z.enum(['grown', 'shrunk', 'stable', 'changed']) }),
   z.object({ type: z.literal('new_lesions'), target: LesionTargetSchema }),

@@ -18,8 +18,7 @@ let code: number;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'groundct-eval-'));
-  process.env.GROUNDCT_DATA = SHARED_DATA;
-  code = await main(['eval', '--manifest', join(REPO_ROOT, 'eval/factuality/manifest.json'), '--out', out]);
+  code = await main(['eval', '--manifest', join(REPO_ROOT, 'eval/factuality/manifest.json'), '--out', out, '--data', SHARED_DATA]);
   summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 }, EVAL_BUDGET_MS);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -46,6 +45,8 @@ describe('groundct eval on the factuality manifest', () => {
     expect(per('phantom-abdomen', 'radiologist-b').recall).toBe(1);
     expect(per('phantom-steatosis', 'reference-text').recall).toBe(1);
     expect(per('phantom-abdomen', 'groundct').grounding).toEqual({ precision: 1, recall: 1 });
+    // Plain text is grounded as `groundct ground` grounds it, so 3D grounding is scored for text candidates too.
+    expect(per('phantom-abdomen', 'radiologist-b').grounding).toEqual({ precision: 1, recall: 1 });
   });
 
   it('the flawed report: wrong segment, number off (500 vs 346 mL) and wrong side found; precision 0, recall 0 of 8 significant findings', () => {
@@ -59,6 +60,10 @@ describe('groundct eval on the factuality manifest', () => {
       'pancreas_lesion-1.contact.superior_mesenteric_artery', 'pancreas_lesion-1.stage', 'spleen.length', 'spleen.size',
     ]);
     expect(summary.errors.wrong_segment + summary.errors.number_off + summary.errors.wrong_side).toBe(3);
+    // Its decided sentences are grounded to nothing right: 3D precision and recall 0.
+    expect(f.grounding).toEqual({ precision: 0, recall: 0 });
+    // "No ascites." cannot be checked: the masks hold no ascites class (not an error, not assessable either).
+    expect(summary.unverifiable.not_assessable + summary.unverifiable.not_in_imaged_part).toBe(summary.claims.unverifiable);
   });
 
   it('detection per organ over the manifest: the flawed report misses the pancreatic mass (one FN); no false positive', () => {
@@ -75,6 +80,7 @@ describe('groundct eval on the factuality manifest', () => {
     const sts = per('sts-002', 'reference-text');
     expect(sts.claims).toMatchObject({ supported: 1, contradicted: 0 });
     expect(sts.recall).toBe(1);
-    expect(per('totalseg-slab', 'reference-text').claims).toMatchObject({ supported: 3, contradicted: 0 });
+    // Pancreas size, gallbladder, adrenals, and the coverage of the liver, spleen and kidneys (partially included).
+    expect(per('totalseg-slab', 'reference-text').claims).toMatchObject({ supported: 6, contradicted: 0 });
   });
 });

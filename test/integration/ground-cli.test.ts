@@ -48,7 +48,7 @@ function expectRadiologistReport(g: GroundedText) {
     ['Pancreatic head mass encasing the SMA, T4.', 'grounded', null],
     ['Clinical correlation recommended.', 'ungrounded', 'not_assessable'],
   ]);
-  expect(g.summary).toEqual({ sentences: 7, grounded: 4, ungrounded: 3, skipped: 0, byReason: { contradicts_finding: 1, no_such_structure: 1, not_assessable: 1 } });
+  expect(g.summary).toEqual({ sentences: 7, grounded: 4, ungrounded: 3, skipped: 0, byReason: { contradicts_finding: 1, no_such_structure: 1, not_in_imaged_part: 0, not_assessable: 1 } });
   expect(g.sentences[2]!.contradiction).toMatchObject({ errorType: 'wrong_side' });
   expect(g.sentences[2]!.contradiction!.findingIds[0]).toMatch(/^kidney_cyst_left-\d+$/);
   expect(g.sentences[5]!.findingIds).toEqual(expect.arrayContaining(['pancreas_lesion-1.contact.superior_mesenteric_artery', 'pancreas_lesion-1.stage']));

@@ -86,4 +86,14 @@ describe('POST /v1/studies with priorStudyId', () => {
     await waitForJob(app, token, queued.json().jobId, 60_000);
     expect((await app.groundct.storage.meta.listStudyIds()).length).toBe(before + 1);
   }, 120_000);
+
+  it("another owner's study cannot be named as prior: refused as if unknown, and nothing is stored", async () => {
+    const before = (await app.groundct.storage.meta.listStudyIds()).length;
+    const other = await newToken(app, 'someone-else');
+    const res = await upload(app, other, { ...(await parts('intruder', 21)), priorStudyId: priorId });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().code).toBe('GCT_SERVICE_PRIOR_STUDY_INVALID');
+    expect(res.json().message).toMatch(/no study with id/);
+    expect((await app.groundct.storage.meta.listStudyIds()).length).toBe(before);
+  }, 60_000);
 });
