@@ -1,6 +1,6 @@
 import { fluidCues, lesionCues, MEGALY_RE, normalCues, sizeCues, steatosisCues, contactCues, type NegationScope } from './cues.ts';
 import { readChange, supersededByChange } from './change-claims.ts';
-import { readRoutine } from './routine-claims.ts';
+import { readRoutine, supersededByRoutine } from './routine-claims.ts';
 import { clauseContext, type Carried, type ExtractionState } from './context.ts';
 import { CLAIM_EXTRACTORS } from './kinds/index.ts';
 import { findMentions } from './mentions.ts';
@@ -98,7 +98,10 @@ export function parseClaims(sentence: string, options: ParseOptions = {}): Claim
     const ctx = clauseContext(text, carried, options.negation);
     const state: ExtractionState = { claims: [], claimed: new Set() };
     for (const extractor of CLAIM_EXTRACTORS) extractor.extract(ctx, state);
-    const own = change.claims.length === 0 && routine.claims.length === 0 ? state.claims : state.claims.map((c) => ({ ...c, text: clause.text })).filter((c) => !supersededByChange(change, c));
+    const own =
+      change.claims.length === 0 && routine.claims.length === 0
+        ? state.claims
+        : state.claims.map((c) => ({ ...c, text: clause.text })).filter((c) => !supersededByChange(change, c) && !supersededByRoutine(routine, c));
     out.push(...own, ...change.claims, ...routine.claims);
     carried = carriedFrom(clause.text, carried);
   }

@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/index.ts';
 import { VERTEBRA_LEVELS } from '../measure/vertebral-level.ts';
-import { negationScopes, inScope, type NegationScope } from './cues.ts';
+import { inScope, lesionCues, negationScopes, type NegationScope } from './cues.ts';
 import type { ClaimMatch, ErrorType, NumericComparison, UnverifiableReason } from './match-types.ts';
 import { claimNumber, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { ReferenceIndex } from './reference.ts';
@@ -112,7 +112,8 @@ const VESSELS: readonly (readonly [RegExp, string, string])[] = [
   [/\b(?:main\s+)?pulmonary\s+(?:artery|trunk)\b/i, 'pulmonary_artery', 'pulmonary_artery'],
   [/\bleft\s+(?:common\s+)?iliac\s+artery\b/i, 'iliac_artery_left', 'iliac_artery_left'],
   [/\bright\s+(?:common\s+)?iliac\s+artery\b/i, 'iliac_artery_right', 'iliac_artery_right'],
-  [/\b(?:(?:both|bilateral)\s+)?(?:common\s+)?iliac\s+arter(?:y|ies)\b/i, 'iliac_arteries', 'iliac'],
+  // Both iliac arteries: the left member with side bilateral, as the claim vocabulary writes a pair without a composite.
+  [/\b(?:(?:both|bilateral)\s+)?(?:common\s+)?iliac\s+arter(?:y|ies)\b/i, 'iliac_artery_left', 'iliac'],
 ];
 
 /** Sections each named part covers, as the vessel finding ids' middle part. */
@@ -160,7 +161,8 @@ export function namedVessel(text: string): { readonly organ: string; readonly se
   return vesselMentions(text)[0]?.value ?? null;
 }
 
-function readVessels(text: string, scopes: readonly NegationScope[], numbers: readonly RawNumber[], spans: Span[]): Claim[] {
+/** A vessel's numbers are not blanked: the one-study reader gives them to the same vessel (an organ_size claim of the aorta). */
+function readVessels(text: string, scopes: readonly NegationScope[], numbers: readonly RawNumber[]): Claim[] {
   const vessels = vesselMentions(text);
   if (vessels.length === 0) return [];
   const cues = CALIBRE_CUES.flatMap(([re, cls]) => hits(text, re, () => cls)).filter((c) => !(c.value === 'normal' && NOT_CALIBRE.test(text)));
@@ -173,7 +175,6 @@ function readVessels(text: string, scopes: readonly NegationScope[], numbers: re
     const owner = before.length > 0 ? before[before.length - 1]! : vessels[0]!;
     const i = vessels.indexOf(owner);
     numbersOf.set(i, [...(numbersOf.get(i) ?? []), n]);
-    spans.push([n.start, n.end]);
   }
   return vessels.flatMap((v, i) => {
     const cue = nearestTo(cues, v);
@@ -181,7 +182,7 @@ function readVessels(text: string, scopes: readonly NegationScope[], numbers: re
     if (cue === undefined && nums.length === 0) return [];
     const negated = cue !== undefined && inScope(scopes, cue.start);
     // "not dilated", "no aneurysm": the vessel is stated not to reach that class.
-    const side: ClaimSide | undefined = v.value.organ === 'iliac_artery_left' ? 'left' : v.value.organ === 'iliac_artery_right' ? 'right' : undefined;
+    const side: ClaimSide | undefined = v.value.section === 'iliac' ? 'bilateral' : v.value.organ === 'iliac_artery_left' ? 'left' : v.value.organ === 'iliac_artery_right' ? 'right' : undefined;
     const detail: RoutineClaimDetail = { section: v.value.section, ...(cue ? { calibre: cue.value } : {}) };
     return [base('vessel_calibre', negated, v.value.organ, text, { ...(side ? { side } : {}), numbers: nums.map((n) => number(n, 'diameterMm')), routine: detail })];
   });
@@ -198,7 +199,9 @@ function readEmphysema(text: string, scopes: readonly NegationScope[], numbers: 
   const severity = nearestTo(severityHits(text).filter((s) => gap(s, cue) < 40), cue)?.value;
   const pct = percents(text).filter((p) => !isLimit(text, p.start, p.end) && !/\b(?:right|left)\s*$/i.test(text.slice(Math.max(0, p.start - 8), p.start)));
   const volume = numbers.filter((n) => n.what === 'volume' && /\blungs?\b|\blung volume\b/i.test(text.slice(Math.max(0, n.start - 30), n.start)));
-  for (const n of numbers) spans.push([n.start, n.end]);
+  // Only the emphysema's own numbers are blanked (its %, the -950 HU threshold, the lung volume); a nodule's size in
+  // the same clause stays with the nodule.
+  for (const n of [...numbers.filter((x) => x.what === 'hu'), ...volume]) spans.push([n.start, n.end]);
   for (const p of percents(text)) spans.push([p.start, p.end]);
   return [
     base('emphysema', negatedAt(text, scopes, cue), 'lung', text, {
@@ -257,13 +260,16 @@ const DENSITY_NORMAL = /\b(?:bone\s+(?:mineral\s+)?)?densit(?:y|ies)\b[^.;]*?\b(
 const NOT_DENSITY = /\bmetasta\w*|\blytic\b|\bdestruct\w*|\bsclero\w*|\bblastic\b|\bfracture/i;
 
 function readDensity(text: string, scopes: readonly NegationScope[], numbers: readonly RawNumber[], spans: Span[]): Claim[] {
-  const hu = numbers.filter((n) => n.what === 'hu' && !isLimit(text, n.start, n.end) && /\b(?:L1|trabecular|vertebra\w*)\b/i.test(text));
+  // A number is the bone's attenuation only right after L1 / trabecular / the vertebral body, in a clause naming no
+  // lesion (a lesion's HU in a vertebra stays the lesion's).
+  const boneHu = numbers.filter((n) => n.what === 'hu' && /\b(?:L1|trabecular|vertebral\s+body|vertebra)\b[^.;]{0,60}$/i.test(text.slice(0, n.start)) && lesionCues(text).length === 0);
+  const hu = boneHu.filter((n) => !isLimit(text, n.start, n.end));
   const low = DENSITY_LOW.flatMap(([re, v]) => hits(text, re, () => v))[0];
   const lowUsable = low !== undefined && !(low.value === 'osteoporosis' && /\bosteoporotic\s+(?:compression\s+)?fracture/i.test(text));
   const normal = !lowUsable && VERTEBRA_CONTEXT.test(text) && DENSITY_NORMAL.test(text) && !NOT_DENSITY.test(text);
   if (!lowUsable && !normal && hu.length === 0) return [];
   if (lowUsable && /\bmetasta\w*|\blytic\b|\bdestruct\w*/i.test(text)) return [];
-  for (const n of numbers.filter((x) => x.what === 'hu' && /\b(?:L1|trabecular|vertebra\w*)\b/i.test(text))) spans.push([n.start, n.end]);
+  for (const n of boneHu) spans.push([n.start, n.end]);
   const density = lowUsable ? low!.value : normal ? 'normal' : undefined;
   const negated = lowUsable ? negatedAt(text, scopes, low!) : false;
   return [base('bone_density', negated, 'vertebral_column', text, { numbers: hu.slice(0, 1).map((n) => number(n, 'huMean')), routine: { ...(density ? { density } : {}), levels: levelsIn(text) } })];
@@ -327,8 +333,10 @@ const NOT_KIDNEY = /\bgall\w*|\bbiliary\b|\bcholedoch\w*|\bbile\b|\bureter\w*|\b
 function readStones(text: string, scopes: readonly NegationScope[], numbers: readonly RawNumber[], spans: Span[]): Claim[] {
   const cue = hits(text, STONE, () => true)[0];
   if (cue === undefined || !KIDNEY.test(text) || NOT_KIDNEY.test(text)) return [];
-  const sizes = numbers.filter((n) => n.what === 'size' && !isLimit(text, n.start, n.end));
-  for (const n of numbers) spans.push([n.start, n.end]);
+  // The stone's size is the size nearest its word; its peak HU is its own too. A kidney's length stays the kidney's.
+  const size = nearestTo(numbers.filter((n) => n.what === 'size' && !isLimit(text, n.start, n.end)), cue);
+  const sizes = size === undefined ? [] : [size];
+  for (const n of [...sizes, ...numbers.filter((x) => x.what === 'hu')]) spans.push([n.start, n.end]);
   const left = /\bleft\b|\bL\s+kidney\b/i.test(text);
   const right = /\bright\b|\bR\s+kidney\b/i.test(text);
   const both = /\bbilateral\w*|\bboth\b/i.test(text) || (left && right);
@@ -339,7 +347,7 @@ function readStones(text: string, scopes: readonly NegationScope[], numbers: rea
     base('kidney_stone', negatedAt(text, scopes, cue), organ, text, {
       ...(side ? { side } : {}),
       ...(count ? { count } : {}),
-      numbers: sizes.slice(0, 1).map((n) => number(n, 'diameterMm', n.values.length > 1 ? 0 : 0)),
+      numbers: sizes.map((n) => number(n, 'diameterMm')),
     }),
   ];
 }
@@ -357,6 +365,16 @@ function readDissection(text: string, scopes: readonly NegationScope[]): Claim[]
   return [base('dissection', negatedAt(text, scopes, cue), 'aorta', text, { routine: type ? { stanford: type } : {} })];
 }
 
+const vesselFamily = (organ: string | null) => (organ === null ? null : organ.startsWith('iliac_arter') ? 'iliac' : organ);
+
+/**
+ * A one-study claim a routine claim of the same clause states better: the size of a vessel whose calibre is read
+ * ("the abdominal aorta measures 3.4 cm" is its diameter, not its length). Dropped from the clause's claims.
+ */
+export function supersededByRoutine(routine: RoutineRead, claim: Claim): boolean {
+  return claim.kind === 'organ_size' && routine.claims.some((r) => r.kind === 'vessel_calibre' && vesselFamily(r.organ) === vesselFamily(claim.organ));
+}
+
 /**
  * The routine measurement claims of one clause (none for most clauses), and the number spans they own.
  *
@@ -370,7 +388,7 @@ export function readRoutine(text: string, negation: (clause: string) => Negation
   const spans: Span[] = [];
   const claims = [
     ...readDissection(text, scopes),
-    ...readVessels(text, scopes, numbers, spans),
+    ...readVessels(text, scopes, numbers),
     ...readEmphysema(text, scopes, numbers, spans),
     ...readFracture(text, scopes, spans),
     ...readDensity(text, scopes, numbers, spans),

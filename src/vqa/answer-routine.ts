@@ -35,10 +35,10 @@ const TOPICS: readonly (readonly [RegExp, RoutineTopic])[] = [
 
 /** Questions a topic's words also occur in but that are about something else: left to the other question types. */
 const NOT_TOPIC: Partial<Record<RoutineTopic, RegExp>> = {
-  kidney_stone: /\bgall\w*|\bbiliary\b|\bbile\b|\bcholedoch\w*|\bureter\w*|\bbladder\b|\bsalivary\b/,
+  kidney_stone: /\bgall\w*|\bbiliary\b|\bbile\b|\bcholedoch\w*|\bureter\w*|\bbladder\b|\bsalivary\b|^(?![^?]*\b(?:kidneys?|renal|nephro\w*|urolith\w*)\b)/,
   emphysema: /\b(?:subcutaneous|soft[- ]tissue|mediastinal|surgical|orbital)\s+emphysema\b/,
   aneurysm: /\b(?:splenic|renal|hepatic|iliac|cerebral|coronary|mesenteric|popliteal|ventricular|cardiac|left|right)\b[^?]*\baneurysm/,
-  contrast_phase: /\benhanc(?:e|es|ing|ement)\b(?![- ]?(?:ct|scan|study))|\bwash ?out\b/,
+  contrast_phase: /\benhanc(?:e|es|ing|ement)\b(?![- ]?(?:ct|scan|study))|\bwash ?out\b|\b(?:oral|rectal|enteric|barium)\b/,
 };
 
 /**
@@ -55,15 +55,21 @@ const PHASE_WORDS: readonly (readonly [RegExp, NonNullable<RoutineIntent['askedP
   [/\bcontrast(?:[- ]enhanced)?\b|\benhanced\b|\bcontrast (?:given|used|administered)\b/, 'contrast-enhanced'],
 ];
 
-/** Reads a routine measurement question; null when the question is about none (the other types then read it). */
-export function parseRoutineQuestion(text: string): RoutineIntent | null {
+/**
+ * Reads a routine measurement question (`text` as the question reader normalised it, `question` as written); null
+ * when the question is about none (the other types then read it).
+ */
+export function parseRoutineQuestion(text: string, question: string = text): RoutineIntent | null {
+  // "Where is the emphysema?" asks for a place, which these answers do not give.
+  if (/^where\b|\bwhere (?:exactly |within |in )/.test(text)) return null;
   const topic = TOPICS.find(([re]) => re.test(text))?.[1];
   if (topic === undefined || NOT_TOPIC[topic]?.test(text) === true) return null;
   // A fracture question names the spine (a rib or hip fracture has no mask here); "compression" alone is not one.
   if (topic === 'vertebral_fracture' && !SPINE.test(text) && !/\bgenant\b/.test(text)) return null;
   if ((topic === 'aorta' || topic === 'pulmonary_artery') && !CALIBRE_Q.test(text)) return null;
   const yesno = /^(?:is|are|was|were|does|do|did|has|have|can|could)\b/.test(text);
-  const vessel = namedVessel(text);
+  // The aortic part from the question as written (the question reader folds "abdominal aorta" into "aorta").
+  const vessel = namedVessel(question.toLowerCase());
   const level = /\b([ctl]\d{1,2}|s1)\b/.exec(text)?.[1]?.toUpperCase();
   const side = /\bleft\b/.test(text) ? 'left' : /\bright\b/.test(text) ? 'right' : undefined;
   const askedPhase = topic === 'contrast_phase' && yesno ? PHASE_WORDS.find(([re]) => re.test(text))?.[1] : undefined;

@@ -129,7 +129,7 @@ export function parseQuestion(question: string): ParseResult {
   const change = asksSize ? null : IntentSchema.safeParse(parseChangeQuestion(question));
   if (change?.success) return { ok: true, intent: change.data };
   // Routine measurements (vessel calibre, emphysema, fractures, bone density, phase, calcium, stones, dissection).
-  const routine = IntentSchema.safeParse(parseRoutineQuestion(text));
+  const routine = IntentSchema.safeParse(parseRoutineQuestion(text, question));
   if (routine.success) return { ok: true, intent: routine.data };
   const scope = outOfScope(text);
   if (scope !== null) return outside(scope.category, scope.detail);

@@ -158,7 +158,11 @@ export function findPhrases(tokens: readonly string[], ignore: ReadonlySet<numbe
 
 /** Drops a phrase when another phrase names a part of it ('liver' next to 'segment 7' keeps the segment). */
 export function mostSpecific(phrases: readonly Phrase[]): Phrase[] {
-  return phrases.filter((p) => !phrases.some((q) => q !== p && ancestors(q.structure).includes(p.structure)));
+  const specific = phrases.filter((p) => !phrases.some((q) => q !== p && ancestors(q.structure).includes(p.structure)));
+  // A body cavity ("the mediastinum", a TotalSegmentator trunk_cavities class) is where something is looked for:
+  // the other structure the question names comes first ("lymph nodes in the mediastinum").
+  const cavity = (p: Phrase) => structureOrNull(p.structure)?.kind === 'cavity';
+  return [...specific.filter((p) => !cavity(p)), ...specific.filter(cavity)];
 }
 
 /** Side words left over after the phrases took theirs ('the lesion on the left'). */
