@@ -10,13 +10,15 @@
  * stone, a body with subcutaneous fat, and the remaining classes as small ellipsoids. Then, back to back and
  * alternating so that the machine's load hits both alike:
  *   (a) in process: measureStudy + deriveFindings + buildReport with measure.routine false, then true;
- *   (b) the CLI: `groundct report` with GROUNDCT_MEASURE__ROUTINE=false, then true.
+ *   (b) the CLI (the built `node bin/groundct.js report`, under /usr/bin/time: wall and user + system CPU) with
+ *       GROUNDCT_MEASURE__ROUTINE=false, then true, on this case and on issue 14's benchmark case
+ *       (eval/bench/synthetic-abdomen.ts: 117 ellipsoid classes + 20 lesions, the case of eval/bench/cli-speed.ts).
  * Writes eval/results/report-routine.{md,json} with the command, the machine, the load and the date.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings } from '../../src/findings/index.ts';
@@ -28,6 +30,8 @@ import { box, difference, ellipticCylinder, superellipsoid } from '../../src/pha
 import { buildReport, loadTemplates } from '../../src/report/index.ts';
 import { readMasks, readVolume } from '../../src/volume/index.ts';
 import { writeNifti } from '../../src/volume/readers/nifti-write.ts';
+import { build } from '../../scripts/build.mjs';
+import { CT_PATH, ensureBenchCase, LESION_LABEL_MAP_PATH, LESION_PATH, SEG_LABEL_MAP_PATH, SEG_PATH } from './synthetic-abdomen.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
@@ -124,19 +128,39 @@ async function main(): Promise<void> {
     inProcess.findingsOn = b.findings;
     console.log(`in process run ${r + 1}: routine off ${a.wallMs.toFixed(0)} ms (cpu ${a.cpuMs.toFixed(0)}), on ${b.wallMs.toFixed(0)} ms (cpu ${b.cpuMs.toFixed(0)})`);
   }
-  const cli = { off: [] as number[], on: [] as number[] };
+  // The CLI, as users run it: built once, then each case with the routine measurements off and on, alternating.
+  const cases = [
+    { id: 'routine', what: 'this case (aorta, vertebrae, lobes, stone)', args: [CT, '--masks', SEG, '--label-map', MAP] },
+    { id: 'abdomen117', what: "issue 14's case (117 classes + 20 lesions)", args: [CT_PATH, '--masks', SEG_PATH, '--label-map', SEG_LABEL_MAP_PATH, '--masks', LESION_PATH, '--label-map', LESION_LABEL_MAP_PATH] },
+  ];
+  const cli: Record<string, { offWall: number[]; onWall: number[]; offCpu: number[]; onCpu: number[] }> = {};
   if (!SKIP_CLI) {
+    await ensureBenchCase();
+    await build({ log: (m: string) => console.log(m) });
+    const scratch = mkdtempSync(join(tmpdir(), 'gct-routine-bench-'));
+    for (const c of cases) cli[c.id] = { offWall: [], onWall: [], offCpu: [], onCpu: [] };
     for (let r = 0; r < RUNS; r++) {
-      for (const routine of [false, true]) {
-        const out = resolve(CACHE, `report-${routine ? 'on' : 'off'}`);
-        rmSync(out, { recursive: true, force: true });
-        const t0 = performance.now();
-        execFileSync('npx', ['groundct', 'report', CT, '--masks', SEG, '--label-map', MAP, '--out', out], { cwd: REPO, env: { ...process.env, GROUNDCT_MEASURE__ROUTINE: String(routine) }, stdio: 'pipe' });
-        const ms = performance.now() - t0;
-        (routine ? cli.on : cli.off).push(ms);
-        console.log(`cli run ${r + 1}: routine ${routine ? 'on ' : 'off'} ${ms.toFixed(0)} ms`);
+      for (const c of cases) {
+        for (const routine of [false, true]) {
+          const out = mkdtempSync(join(scratch, `${c.id}-`)) + '/out';
+          const p = spawnSync('/usr/bin/time', ['-f', 'BENCH %e %U %S', process.execPath, resolve(REPO, 'bin/groundct.js'), 'report', ...c.args, '--out', out], {
+            cwd: REPO,
+            encoding: 'utf8',
+            maxBuffer: 256 << 20,
+            env: { ...process.env, GROUNDCT_MEASURE__ROUTINE: String(routine), GROUNDCT_DATA_DIR: join(scratch, 'data') },
+          });
+          const line = p.stderr.split('\n').reverse().find((l) => l.startsWith('BENCH '));
+          if (p.status !== 0 || line === undefined) throw new Error(`report on ${c.id} failed (${p.status}): ${p.stderr.slice(-2000)}`);
+          const [wall, user, sys] = line.split(' ').slice(1).map(Number);
+          const k = cli[c.id]!;
+          (routine ? k.onWall : k.offWall).push(wall * 1000);
+          (routine ? k.onCpu : k.offCpu).push((user + sys) * 1000);
+          rmSync(out, { recursive: true, force: true });
+          console.log(`cli run ${r + 1} ${c.id}: routine ${routine ? 'on ' : 'off'} wall ${(wall * 1000).toFixed(0)} ms, cpu ${((user + sys) * 1000).toFixed(0)} ms`);
+        }
       }
     }
+    rmSync(scratch, { recursive: true, force: true });
   }
   const result = {
     date: new Date().toISOString(),
@@ -149,7 +173,12 @@ async function main(): Promise<void> {
       medianAddedCpuMs: median(inProcess.onCpu) - median(inProcess.offCpu),
       medianRatio: median(inProcess.on) / median(inProcess.off),
     },
-    cli: SKIP_CLI ? null : { ...cli, medianAddedMs: median(cli.on) - median(cli.off), medianRatio: median(cli.on) / median(cli.off) },
+    cli: SKIP_CLI
+      ? null
+      : Object.fromEntries(cases.map((c) => {
+          const k = cli[c.id]!;
+          return [c.id, { what: c.what, ...k, medianAddedWallMs: median(k.onWall) - median(k.offWall), medianAddedCpuMs: median(k.onCpu) - median(k.offCpu), wallRatio: median(k.onWall) / median(k.offWall), cpuRatio: median(k.onCpu) / median(k.offCpu) }];
+        })),
   };
   writeFileSync(resolve(REPO, 'eval/results/report-routine.json'), JSON.stringify(result, null, 1) + '\n');
   const md = [
@@ -163,7 +192,15 @@ async function main(): Promise<void> {
     '|---|---|---|---|---|',
     `| in process: measure + findings + report (wall) | ${median(inProcess.off).toFixed(0)} ms | ${median(inProcess.on).toFixed(0)} ms | ${result.inProcess.medianAddedWallMs.toFixed(0)} ms | ${result.inProcess.medianRatio.toFixed(2)} |`,
     `| in process (CPU time) | ${median(inProcess.offCpu).toFixed(0)} ms | ${median(inProcess.onCpu).toFixed(0)} ms | ${result.inProcess.medianAddedCpuMs.toFixed(0)} ms | |`,
-    ...(result.cli === null ? [] : [`| \`groundct report\` end to end (wall) | ${median(cli.off).toFixed(0)} ms | ${median(cli.on).toFixed(0)} ms | ${result.cli.medianAddedMs.toFixed(0)} ms | ${result.cli.medianRatio.toFixed(2)} |`]),
+    ...(SKIP_CLI
+      ? []
+      : cases.flatMap((c) => {
+          const k = cli[c.id]!;
+          return [
+            `| \`groundct report\`, ${c.what}: wall | ${median(k.offWall).toFixed(0)} ms | ${median(k.onWall).toFixed(0)} ms | ${(median(k.onWall) - median(k.offWall)).toFixed(0)} ms | ${(median(k.onWall) / median(k.offWall)).toFixed(2)} |`,
+            `| \`groundct report\`, ${c.what}: user + system CPU | ${median(k.offCpu).toFixed(0)} ms | ${median(k.onCpu).toFixed(0)} ms | ${(median(k.onCpu) - median(k.offCpu)).toFixed(0)} ms | ${(median(k.onCpu) / median(k.offCpu)).toFixed(2)} |`,
+          ];
+        })),
     '',
     `Findings: ${inProcess.findingsOff} without, ${inProcess.findingsOn} with the routine measurements. Runs: ${RUNS} each.`,
     '',

@@ -60,20 +60,22 @@ const PHASE_WORDS: readonly (readonly [RegExp, NonNullable<RoutineIntent['askedP
  * when the question is about none (the other types then read it).
  */
 export function parseRoutineQuestion(text: string, question: string = text): RoutineIntent | null {
+  // Words as written: the question reader's rewrites fold "abdominal aorta" into "aorta" and "bone" into "skeleton".
+  const q = question.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[’`]/g, "'").replace(/\s+/g, ' ').trim();
   // "Where is the emphysema?" asks for a place, which these answers do not give.
-  if (/^where\b|\bwhere (?:exactly |within |in )/.test(text)) return null;
-  const topic = TOPICS.find(([re]) => re.test(text))?.[1];
-  if (topic === undefined || NOT_TOPIC[topic]?.test(text) === true) return null;
+  if (/^where\b|\bwhere (?:exactly |within |in )/.test(q)) return null;
+  const topic = TOPICS.find(([re]) => re.test(q))?.[1];
+  if (topic === undefined || NOT_TOPIC[topic]?.test(q) === true) return null;
   // A fracture question names the spine (a rib or hip fracture has no mask here); "compression" alone is not one.
-  if (topic === 'vertebral_fracture' && !SPINE.test(text) && !/\bgenant\b/.test(text)) return null;
-  if ((topic === 'aorta' || topic === 'pulmonary_artery') && !CALIBRE_Q.test(text)) return null;
+  if (topic === 'vertebral_fracture' && !SPINE.test(q) && !/\bgenant\b/.test(q)) return null;
+  if ((topic === 'aorta' || topic === 'pulmonary_artery') && !CALIBRE_Q.test(q)) return null;
+  // The yes/no form from the normalised text ("Please tell me, is ..." loses its polite prefix there).
   const yesno = /^(?:is|are|was|were|does|do|did|has|have|can|could)\b/.test(text);
-  // The aortic part from the question as written (the question reader folds "abdominal aorta" into "aorta").
-  const vessel = namedVessel(question.toLowerCase());
-  const level = /\b([ctl]\d{1,2}|s1)\b/.exec(text)?.[1]?.toUpperCase();
-  const side = /\bleft\b/.test(text) ? 'left' : /\bright\b/.test(text) ? 'right' : undefined;
-  const askedPhase = topic === 'contrast_phase' && yesno ? PHASE_WORDS.find(([re]) => re.test(text))?.[1] : undefined;
-  const askedType = topic === 'dissection' && yesno ? /\btype ([ab])\b/.exec(text)?.[1]?.toUpperCase() : undefined;
+  const vessel = namedVessel(q);
+  const level = /\b([ctl]\d{1,2}|s1)\b/.exec(q)?.[1]?.toUpperCase();
+  const side = /\bleft\b/.test(q) ? 'left' : /\bright\b/.test(q) ? 'right' : undefined;
+  const askedPhase = topic === 'contrast_phase' && yesno ? PHASE_WORDS.find(([re]) => re.test(q))?.[1] : undefined;
+  const askedType = topic === 'dissection' && yesno ? /\btype ([ab])\b/.exec(q)?.[1]?.toUpperCase() : undefined;
   return {
     type: 'routine',
     topic,
