@@ -50,3 +50,60 @@ export function dilateRunsSquare(runs: Runs, h: number, r: number, row: Uint8Arr
   }
   return out.finish();
 }
+
+/**
+ * Half-widths, in pixels, of a disk of `radiusMm` on a slice of `spacingXMm` x `spacingYMm` pixels, by row
+ * offset: entry dy + ry for |dy| <= ry, ry = floor(radiusMm / spacingYMm). A pixel (dx, dy) is in the disk when
+ * its centre lies within the radius: (dx sx)^2 + (dy sy)^2 <= r^2.
+ */
+export function diskHalfWidths(radiusMm: number, spacingXMm: number, spacingYMm: number): Int32Array {
+  const ry = Math.floor(radiusMm / spacingYMm + 1e-9);
+  const out = new Int32Array(2 * ry + 1);
+  for (let dy = -ry; dy <= ry; dy++) out[dy + ry] = Math.floor(Math.sqrt(Math.max(0, radiusMm * radiusMm - (dy * spacingYMm) ** 2)) / spacingXMm + 1e-9);
+  return out;
+}
+
+/**
+ * Dilation by a disk (any symmetric, row-convex structuring element given by `halfWidths`, see diskHalfWidths),
+ * clipped to the slice: output row y is the union of the input rows y + dy widened by halfWidths[dy + ry]. The
+ * widened runs of a row are sorted by start and merged, so the cost follows the runs, not the pixels.
+ */
+export function dilateRunsDisk(runs: Runs, h: number, halfWidths: Int32Array): Runs {
+  const w = runs.nx;
+  const ry = (halfWidths.length - 1) >> 1;
+  const out = new Runs(w, h);
+  const { starts, ends, rowFirst } = runs;
+  let keys = new Float64Array(256);
+  for (let y = 0; y < h; y++) {
+    out.beginRow(y);
+    const y0 = Math.max(0, y - ry), y1 = Math.min(h - 1, y + ry);
+    if (rowFirst[y0] === rowFirst[y1 + 1]) continue;
+    let n = 0;
+    for (let yy = y0; yy <= y1; yy++) {
+      const hw = halfWidths[yy - y + ry];
+      for (let q = rowFirst[yy]; q < rowFirst[yy + 1]; q++) {
+        if (n === keys.length) { const k2 = new Float64Array(n * 2); k2.set(keys); keys = k2; }
+        // start * 2^16 + end sorts by start (both fit in 16 bits: slices are at most 65535 pixels wide).
+        keys[n++] = Math.max(0, starts[q] - hw) * 65536 + Math.min(w, ends[q] + hw);
+      }
+    }
+    const sorted = keys.subarray(0, n).sort();
+    let s = Math.floor(sorted[0] / 65536), e = sorted[0] - s * 65536;
+    for (let q = 1; q < n; q++) {
+      const s2 = Math.floor(sorted[q] / 65536), e2 = sorted[q] - s2 * 65536;
+      if (s2 <= e) { if (e2 > e) e = e2; } else { out.push(s, e); s = s2; e = e2; }
+    }
+    out.push(s, e);
+  }
+  return out.finish();
+}
+
+/** Erosion by the same element: the complement of the dilation of the complement (see the file comment). */
+export function erodeRunsDisk(runs: Runs, h: number, halfWidths: Int32Array): Runs {
+  return complementRuns(dilateRunsDisk(complementRuns(runs, h), h, halfWidths), h);
+}
+
+/** Closing by the element: dilation, then erosion. */
+export function closeRunsDisk(runs: Runs, h: number, halfWidths: Int32Array): Runs {
+  return erodeRunsDisk(dilateRunsDisk(runs, h, halfWidths), h, halfWidths);
+}
