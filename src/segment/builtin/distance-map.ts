@@ -19,11 +19,18 @@ export function insideDistanceSqMm2(mask: Uint8Array, dims: readonly [number, nu
   const [nx, ny, nz] = dims;
   const out = new Float32Array(nx * ny * nz);
   const sx2 = spacingMm[0] * spacingMm[0];
-  // Pass 1, along x: distance to the nearest outside voxel of the row (or the voxel past the row's end).
+  // Pass 1, along x: distance to the nearest outside voxel of the row (or the voxel past the row's end). The
+  // x range of the mask per slice and its x, y range overall bound the lines the next passes visit.
+  const sliceX0 = new Int32Array(nz).fill(nx), sliceX1 = new Int32Array(nz).fill(-1);
+  let x0All = nx, x1All = -1, y0All = ny, y1All = -1;
   for (let r = 0; r < ny * nz; r++) {
     const base = r * nx;
     const row = mask.subarray(base, base + nx);
     let x = row.indexOf(1);
+    if (x < 0) continue;
+    const z = Math.floor(r / ny), y = r - z * ny;
+    if (y < y0All) y0All = y;
+    if (y > y1All) y1All = y;
     while (x >= 0) {
       let e = row.indexOf(0, x);
       if (e < 0) e = nx;
@@ -31,16 +38,20 @@ export function insideDistanceSqMm2(mask: Uint8Array, dims: readonly [number, nu
         const d = Math.min(p - x + 1, e - p);
         out[base + p] = d * d * sx2;
       }
+      if (x < sliceX0[z]) sliceX0[z] = x;
+      if (e - 1 > sliceX1[z]) sliceX1[z] = e - 1;
       x = e < nx ? row.indexOf(1, e) : -1;
     }
+    if (sliceX0[z] < x0All) x0All = sliceX0[z];
+    if (sliceX1[z] > x1All) x1All = sliceX1[z];
   }
   const maxLen = Math.max(ny, nz) + 2;
   const work = { f: new Float64Array(maxLen), site: new Int32Array(maxLen), bound: new Float64Array(maxLen + 1), line: new Float32Array(maxLen) };
-  // Pass 2, along y (stride nx), and pass 3, along z (stride nx * ny).
+  // Pass 2, along y (stride nx), and pass 3, along z (stride nx * ny): lines outside the mask's ranges are all zero.
   for (let z = 0; z < nz; z++)
-    for (let x = 0; x < nx; x++) transformLine(out, z * nx * ny + x, nx, ny, spacingMm[1] * spacingMm[1], work);
-  for (let y = 0; y < ny; y++)
-    for (let x = 0; x < nx; x++) transformLine(out, y * nx + x, nx * ny, nz, spacingMm[2] * spacingMm[2], work);
+    for (let x = sliceX0[z]; x <= sliceX1[z]; x++) transformLine(out, z * nx * ny + x, nx, ny, spacingMm[1] * spacingMm[1], work);
+  for (let y = y0All; y <= y1All; y++)
+    for (let x = x0All; x <= x1All; x++) transformLine(out, y * nx + x, nx * ny, nz, spacingMm[2] * spacingMm[2], work);
   return out;
 }
 

@@ -1,7 +1,9 @@
 /**
  * Pleural effusion: a layer of fluid density between a lung and the chest wall, in the thorax box (thorax.ts).
- * 1. Fluid candidates: voxels outside the aerated lung whose in-plane 3 x 3 mean HU lies in
- *    [EFFUSION_MIN_HU, EFFUSION_MAX_HU] (thresholds.ts; Abramowitz et al. 2009).
+ * 1. Fluid: voxels outside the aerated lung whose in-plane 3 x 3 mean HU lies in [EFFUSION_MIN_HU,
+ *    EFFUSION_MAX_HU] (thresholds.ts; Abramowitz et al. 2009), grown through face neighbours from the band of
+ *    voxels within CONTACT_REACH_MM of the aerated lung (fluid out of reach of the lung is no pleural effusion,
+ *    and the search costs what the lung's surface and the fluid cost, not the whole box).
  * 2. Per axial slice, an opening by a disk of half EFFUSION_MIN_THICKNESS_MM removes the one-voxel layers where
  *    fat meets muscle (their partial volume passes through the fluid range).
  * 3. 3D components (face neighbours) of what remains; a component is an effusion when it holds at least
@@ -51,69 +53,91 @@ const MM3_PER_ML = 1000;
 const CONTACT_REACH_MM = 4;
 /** Voxel layers of the partial-volume rim toward the lung added back (see step 4). */
 const RIM_LAYERS = 2;
+/** Steps 1-3 run on blocks of pixels of about this size (mm, in plane): the search is about the layer, not its edge. */
+const COARSE_PIXEL_MM = 2;
 
-export function segmentEffusion(input: EffusionInput): EffusionResult {
-  const { dims, spacingMm, hu, airLeft, airRight, exclude } = input;
+interface FluidGrid {
+  readonly dims: readonly [number, number, number];
+  readonly spacingMm: readonly [number, number, number];
+  readonly hu: ArrayLike<number>;
+  readonly airLeft: Uint8Array;
+  readonly airRight: Uint8Array;
+  readonly exclude: Uint8Array;
+}
+
+/** Steps 1-3 on one grid: the kept fluid components (mask) and their side (-1 left, +1 right). */
+function findFluid(g: FluidGrid, voxelMl: number): { mask: Uint8Array; sideOf: Int8Array } {
+  const { dims, spacingMm, hu, airLeft, airRight, exclude } = g;
   const [nx, ny, nz] = dims;
   const size = nx * ny;
   const n = size * nz;
-  const candidate = new Uint8Array(n);
-  // In-plane 3 x 3 mean, separably: row sums of three, then three rows of those.
-  const rowSum = new Float32Array(size);
-  for (let z = 0; z < nz; z++) {
-    const base = z * size;
-    for (let y = 0; y < ny; y++)
-      for (let x = 1; x < nx - 1; x++) {
-        const v = base + y * nx + x;
-        rowSum[y * nx + x] = hu[v - 1] + hu[v] + hu[v + 1];
+  const { nearLung, band } = nearLungMap(g);
+  // Fluid: the in-plane 3 x 3 mean in range, grown (face neighbours) from the band through fluid voxels; each
+  // voxel's mean is computed when first reached (state 1 fluid, 2 not).
+  const state = new Uint8Array(n);
+  const isFluid = (v: number): boolean => {
+    if (state[v] === 0) {
+      const x = v % nx, y = Math.floor(v / nx) % ny;
+      let fluid = false;
+      if (x > 0 && y > 0 && x < nx - 1 && y < ny - 1 && !airLeft[v] && !airRight[v] && !exclude[v]) {
+        const mean = (hu[v - nx - 1] + hu[v - nx] + hu[v - nx + 1] + hu[v - 1] + hu[v] + hu[v + 1] + hu[v + nx - 1] + hu[v + nx] + hu[v + nx + 1]) / 9;
+        fluid = mean >= EFFUSION_MIN_HU && mean <= EFFUSION_MAX_HU;
       }
-    for (let y = 1; y < ny - 1; y++)
-      for (let x = 1; x < nx - 1; x++) {
-        const p = y * nx + x;
-        const mean = (rowSum[p - nx] + rowSum[p] + rowSum[p + nx]) / 9;
-        if (mean >= EFFUSION_MIN_HU && mean <= EFFUSION_MAX_HU) {
-          const v = base + p;
-          if (!airLeft[v] && !airRight[v] && !exclude[v]) candidate[v] = 1;
-        }
-      }
+      state[v] = fluid ? 1 : 2;
+    }
+    return state[v] === 1;
+  };
+  let queue = new Int32Array(Math.max(1024, band.length));
+  let count = 0;
+  const enqueue = (v: number) => {
+    if (count === queue.length) { const bigger = new Int32Array(queue.length * 2); bigger.set(queue); queue = bigger; }
+    queue[count++] = v;
+  };
+  for (const v of band) if (isFluid(v)) enqueue(v);
+  for (let h = 0; h < count; h++) {
+    const v = queue[h];
+    const x = v % nx, y = Math.floor(v / nx) % ny, z = Math.floor(v / size);
+    if (x > 0 && state[v - 1] === 0 && isFluid(v - 1)) enqueue(v - 1);
+    if (x < nx - 1 && state[v + 1] === 0 && isFluid(v + 1)) enqueue(v + 1);
+    if (y > 0 && state[v - nx] === 0 && isFluid(v - nx)) enqueue(v - nx);
+    if (y < ny - 1 && state[v + nx] === 0 && isFluid(v + nx)) enqueue(v + nx);
+    if (z > 0 && state[v - size] === 0 && isFluid(v - size)) enqueue(v - size);
+    if (z < nz - 1 && state[v + size] === 0 && isFluid(v + size)) enqueue(v + size);
   }
+  const grown = queue.subarray(0, count).sort();
   // Opening per slice, on runs, into one run list for the whole box (rows y + ny * z).
   const disk = diskHalfWidths(EFFUSION_MIN_THICKNESS_MM / 2, spacingMm[0], spacingMm[1]);
   const opened = new Runs(nx, ny * nz);
-  for (let z = 0; z < nz; z++) {
-    const slice = candidate.subarray(z * size, (z + 1) * size);
-    if (slice.indexOf(1) < 0) continue;
-    const open = dilateRunsDisk(erodeRunsDisk(maskRuns(slice, nx, ny), ny, disk), ny, disk);
+  for (let g = 0; g < grown.length;) {
+    const z = Math.floor(grown[g] / size);
+    // The slice's grown voxels as runs.
+    const sliceRuns = new Runs(nx, ny);
+    let lastRow = -1, runStart = -1, runEnd = -1;
+    for (; g < grown.length && Math.floor(grown[g] / size) === z; g++) {
+      const p = grown[g] - z * size, y = Math.floor(p / nx), x = p - y * nx;
+      if (y === lastRow && x === runEnd) { runEnd++; continue; }
+      if (runStart >= 0) sliceRuns.push(runStart, runEnd);
+      if (y !== lastRow) { sliceRuns.beginRow(y); lastRow = y; }
+      runStart = x;
+      runEnd = x + 1;
+    }
+    if (runStart >= 0) sliceRuns.push(runStart, runEnd);
+    sliceRuns.finish();
+    const open = dilateRunsDisk(erodeRunsDisk(sliceRuns, ny, disk), ny, disk);
     for (let y = 0; y < ny; y++) {
       opened.beginRow(y + ny * z);
-      for (let q = open.rowFirst[y]; q < open.rowFirst[y + 1]; q++) {
-        // The opening lies inside the candidates, except for pixels the disk's discrete shape adds at corners.
-        let s = open.starts[q];
-        const e = open.ends[q];
-        while (s < e) {
-          while (s < e && !slice[y * nx + s]) s++;
-          if (s === e) break;
-          const s0 = s;
-          while (s < e && slice[y * nx + s]) s++;
-          opened.push(s0, s);
+      // The opening lies inside the grown voxels, except for pixels the disk's discrete shape adds at corners.
+      let a = sliceRuns.rowFirst[y];
+      for (let q = open.rowFirst[y]; q < open.rowFirst[y + 1]; q++)
+        for (; a < sliceRuns.rowFirst[y + 1] && sliceRuns.starts[a] < open.ends[q]; a++) {
+          const s0 = Math.max(open.starts[q], sliceRuns.starts[a]), e0 = Math.min(open.ends[q], sliceRuns.ends[a]);
+          if (s0 < e0) opened.push(s0, e0);
+          if (sliceRuns.ends[a] > open.ends[q]) break;
         }
-      }
     }
   }
   opened.finish();
   const { runLabel, sizes } = labelRuns(opened, ny, nz);
-  // Aerated lung within reach, per slice: bit 1 left, bit 2 right (the air's runs dilated by a disk).
-  const nearLung = new Uint8Array(n);
-  const reach = diskHalfWidths(CONTACT_REACH_MM, spacingMm[0], spacingMm[1]);
-  for (let z = 0; z < nz; z++)
-    for (const [air, bit] of [[airLeft, 1], [airRight, 2]] as const) {
-      const slice = air.subarray(z * size, (z + 1) * size);
-      if (slice.indexOf(1) < 0) continue;
-      const near = dilateRunsDisk(maskRuns(slice, nx, ny), ny, reach);
-      for (let y = 0; y < ny; y++)
-        for (let q = near.rowFirst[y]; q < near.rowFirst[y + 1]; q++)
-          for (let x = near.starts[q]; x < near.ends[q]; x++) nearLung[z * size + y * nx + x] |= bit;
-    }
   const boundary = new Float64Array(sizes.length);
   const touchLeft = new Float64Array(sizes.length);
   const touchRight = new Float64Array(sizes.length);
@@ -135,7 +159,6 @@ export function segmentEffusion(input: EffusionInput): EffusionResult {
       }
     }
   }
-  const voxelMl = voxelVolumeMm3(input.grid) / MM3_PER_ML;
   const keep = new Int8Array(sizes.length); // 0 drop, -1 left, +1 right
   for (let c = 1; c < sizes.length; c++) {
     const contact = (touchLeft[c] + touchRight[c]) / Math.max(1, boundary[c]);
@@ -150,6 +173,106 @@ export function segmentEffusion(input: EffusionInput): EffusionResult {
       mask.fill(1, r * nx + opened.starts[q], r * nx + opened.ends[q]);
       sideOf.fill(k, r * nx + opened.starts[q], r * nx + opened.ends[q]);
     }
+  return { mask, sideOf };
+}
+
+/**
+ * Aerated lung within CONTACT_REACH_MM in plane, marked on the voxels that are not air (the only ones asked): bit 1
+ * left, bit 2 right; `band` lists those voxels, where the fluid search starts.
+ */
+function nearLungMap(g: FluidGrid): { nearLung: Uint8Array; band: number[] } {
+  const { dims, spacingMm, airLeft, airRight } = g;
+  const [nx, ny, nz] = dims;
+  const size = nx * ny;
+  const n = size * nz;
+  const nearLung = new Uint8Array(n);
+  const band: number[] = [];
+  const reach = diskHalfWidths(CONTACT_REACH_MM, spacingMm[0], spacingMm[1]);
+  for (let z = 0; z < nz; z++)
+    for (const [air, bit] of [[airLeft, 1], [airRight, 2]] as const) {
+      const slice = air.subarray(z * size, (z + 1) * size);
+      if (slice.indexOf(1) < 0) continue;
+      const own = maskRuns(slice, nx, ny);
+      const near = dilateRunsDisk(own, ny, reach);
+      for (let y = 0; y < ny; y++) {
+        // near minus own: both sorted, own inside near.
+        let q = own.rowFirst[y];
+        for (let p = near.rowFirst[y]; p < near.rowFirst[y + 1]; p++) {
+          let x = near.starts[p];
+          while (x < near.ends[p]) {
+            while (q < own.rowFirst[y + 1] && own.ends[q] <= x) q++;
+            const stop = q < own.rowFirst[y + 1] && own.starts[q] < near.ends[p] ? own.starts[q] : near.ends[p];
+            for (; x < stop; x++) {
+              const v = z * size + y * nx + x;
+              if (nearLung[v] === 0 && !airLeft[v] && !airRight[v]) band.push(v);
+              nearLung[v] |= bit;
+            }
+            if (q < own.rowFirst[y + 1] && own.starts[q] < near.ends[p]) x = own.ends[q];
+          }
+        }
+      }
+    }
+  return { nearLung, band };
+}
+
+/**
+ * The grid in blocks of f x f pixels in plane: HU the block mean, air and exclusion where any pixel of the block
+ * has them (so a coarse fluid voxel is fluid all through).
+ */
+function coarsen(g: FluidGrid, f: number): FluidGrid {
+  const [nx, ny, nz] = g.dims;
+  const cx = Math.ceil(nx / f), cy = Math.ceil(ny / f);
+  const m = cx * cy * nz;
+  const hu = new Float32Array(m), count = new Uint8Array(m);
+  const airLeft = new Uint8Array(m), airRight = new Uint8Array(m), exclude = new Uint8Array(m);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const rowC = z * cx * cy + Math.floor(y / f) * cx;
+      const rowF = (z * ny + y) * nx;
+      for (let x = 0; x < nx; x++) {
+        const c = rowC + Math.floor(x / f), v = rowF + x;
+        hu[c] += g.hu[v];
+        count[c]++;
+        airLeft[c] |= g.airLeft[v];
+        airRight[c] |= g.airRight[v];
+        exclude[c] |= g.exclude[v];
+      }
+    }
+  for (let c = 0; c < m; c++) hu[c] /= count[c];
+  return { dims: [cx, cy, nz], spacingMm: [g.spacingMm[0] * f, g.spacingMm[1] * f, g.spacingMm[2]], hu, airLeft, airRight, exclude };
+}
+
+export function segmentEffusion(input: EffusionInput): EffusionResult {
+  const { dims, spacingMm, hu, airLeft, airRight, exclude } = input;
+  const [nx, ny, nz] = dims;
+  const size = nx * ny;
+  const n = size * nz;
+  const voxelMl = voxelVolumeMm3(input.grid) / MM3_PER_ML;
+  // Steps 1-3 on blocks of f x f pixels of about COARSE_PIXEL_MM (the block mean halves the noise again); step 4 on
+  // the slice's own pixels.
+  const f = Math.max(1, Math.floor(COARSE_PIXEL_MM / Math.max(spacingMm[0], spacingMm[1])));
+  let mask: Uint8Array, sideOf: Int8Array;
+  if (f === 1) ({ mask, sideOf } = findFluid(input, voxelMl));
+  else {
+    const coarse = coarsen(input, f);
+    const found = findFluid(coarse, voxelMl * f * f);
+    mask = new Uint8Array(n);
+    sideOf = new Int8Array(n);
+    const [cx, cy] = coarse.dims;
+    for (let c = found.mask.indexOf(1); c >= 0; c = found.mask.indexOf(1, c + 1)) {
+      const z = Math.floor(c / (cx * cy)), Y = Math.floor(c / cx) % cy, X = c % cx;
+      for (let y = Y * f; y < Math.min(ny, Y * f + f); y++)
+        for (let x = X * f; x < Math.min(nx, X * f + f); x++) {
+          const v = z * size + y * nx + x;
+          if (airLeft[v] || airRight[v] || exclude[v] || hu[v] < AIR_MAX_HU) continue;
+          mask[v] = 1;
+          sideOf[v] = found.sideOf[c];
+        }
+    }
+  }
+  if (mask.indexOf(1) < 0) return { mask, volumeMlBySide: { left: 0, right: 0 }, notes: [noteOf([])] };
+  // Aerated lung within reach, for the rims (bit 1 left, bit 2 right).
+  const { nearLung } = nearLungMap(input);
   // Partial-volume rim toward the lung: RIM_LAYERS times, the face neighbours of the effusion between the air
   // threshold and the top of the fluid range that have aerated lung within CONTACT_REACH_MM in plane (so the rim
   // grows toward the lung only, never into the chest wall).
@@ -190,9 +313,9 @@ export function segmentEffusion(input: EffusionInput): EffusionResult {
   for (const v of members) { if (sideOf[v] < 0) left++; else right++; }
   const volumeMlBySide = { left: left * voxelMl, right: right * voxelMl };
   const sides = (['right', 'left'] as const).filter((s) => volumeMlBySide[s] > 0).map((s) => `${s} ${volumeMlBySide[s].toFixed(0)} mL`);
-  return {
-    mask,
-    volumeMlBySide,
-    notes: [`pleural effusion (fluid ${EFFUSION_MIN_HU} to ${EFFUSION_MAX_HU} HU against the lung, at least ${EFFUSION_MIN_THICKNESS_MM} mm thick and ${EFFUSION_MIN_ML} mL): ${sides.length ? sides.join(', ') : 'none found'}`],
-  };
+  return { mask, volumeMlBySide, notes: [noteOf(sides)] };
+}
+
+function noteOf(sides: readonly string[]): string {
+  return `pleural effusion (fluid ${EFFUSION_MIN_HU} to ${EFFUSION_MAX_HU} HU against the lung, at least ${EFFUSION_MIN_THICKNESS_MM} mm thick and ${EFFUSION_MIN_ML} mL): ${sides.length ? sides.join(', ') : 'none found'}`;
 }

@@ -74,12 +74,12 @@ export interface NoduleInput {
   readonly spacingMm: readonly [number, number, number];
   /** HU per box voxel. */
   readonly hu: ArrayLike<number>;
-  /** Envelope of both lungs (0/1). */
-  readonly envelope: Uint8Array;
-  /** Aerated lung of both sides (0/1): what "touching lung" means. */
-  readonly air: Uint8Array;
-  /** Voxels never taken as candidates (trachea, main bronchi), 0/1, or null. */
-  readonly exclude: Uint8Array | null;
+  /** Envelope of each lung (0/1 each; a voxel is inside when it is in either). */
+  readonly envelopes: readonly Uint8Array[];
+  /** Aerated lung of each side (0/1 each): what "touching lung" means. */
+  readonly air: readonly Uint8Array[];
+  /** Voxels never taken as candidates (trachea, main bronchi), 0/1 each. */
+  readonly exclude: readonly Uint8Array[];
 }
 
 interface Detection {
@@ -94,11 +94,19 @@ interface Detection {
 
 /** Runs the detector; returns every blob-like candidate, accepted or not (accepted ones have `accepted`). */
 export function detectNodules(input: NoduleInput): NoduleDetection[] {
-  const { dims, spacingMm, hu, envelope, exclude } = input;
+  const { dims, spacingMm, hu, envelopes, exclude } = input;
   const [nx, ny, nz] = dims;
   const n = nx * ny * nz;
   const candidates = new Uint8Array(n);
-  for (let v = 0; v < n; v++) if (envelope[v] && hu[v] >= NODULE_EDGE_HU && !(exclude && exclude[v])) candidates[v] = 1;
+  // Candidates: the envelopes' voxels dense enough (stretch by stretch of each envelope), less the excluded ones.
+  for (const envelope of envelopes)
+    for (let v = envelope.indexOf(1); v >= 0; v = envelope.indexOf(1, v)) {
+      let end = envelope.indexOf(0, v);
+      if (end < 0) end = n;
+      for (; v < end; v++) if (hu[v] >= NODULE_EDGE_HU) candidates[v] = 1;
+      if (end === n) break;
+    }
+  for (const e of exclude) for (let v = e.indexOf(1); v >= 0; v = e.indexOf(1, v + 1)) candidates[v] = 0;
   const distSq = insideDistanceSqMm2(candidates, dims, spacingMm);
   const detections = componentTreeBlobs(distSq, dims, spacingMm);
   return detections.map((d) => describe(d, input, candidates, distSq));
@@ -107,21 +115,31 @@ export function detectNodules(input: NoduleInput): NoduleDetection[] {
 /** Voxels with distance >= TREE_MIN_RADIUS_MM, thickest first (counting sort on 0.05 mm bins of the radius). */
 function sortedByThickness(distSq: Float32Array): { order: Int32Array; radius: Float32Array } {
   const minSq = TREE_MIN_RADIUS_MM * TREE_MIN_RADIUS_MM;
+  // One pass over the box collects the tree's voxels; the sort then runs on them only.
+  let members = new Int32Array(1 << 16);
   let count = 0, maxSq = 0;
-  for (let v = 0; v < distSq.length; v++) if (distSq[v] >= minSq) { count++; if (distSq[v] > maxSq) maxSq = distSq[v]; }
+  for (let v = 0; v < distSq.length; v++) {
+    const d = distSq[v];
+    if (d < minSq) continue;
+    if (count === members.length) { const bigger = new Int32Array(count * 2); bigger.set(members); members = bigger; }
+    members[count++] = v;
+    if (d > maxSq) maxSq = d;
+  }
+  const radius = new Float32Array(count);
+  for (let q = 0; q < count; q++) radius[q] = Math.sqrt(distSq[members[q]]);
   const bins = Math.ceil(Math.sqrt(maxSq) / 0.05) + 1;
+  const binOf = (r: number) => bins - 1 - Math.floor(r / 0.05);
   const start = new Int32Array(bins + 1);
-  for (let v = 0; v < distSq.length; v++) if (distSq[v] >= minSq) start[bins - 1 - Math.floor(Math.sqrt(distSq[v]) / 0.05)]++;
+  for (let q = 0; q < count; q++) start[binOf(radius[q])]++;
   for (let b = 0, acc = 0; b <= bins; b++) { const c = start[b]; start[b] = acc; acc += c; }
   const order = new Int32Array(count);
-  const radius = new Float32Array(count);
-  for (let v = 0; v < distSq.length; v++) {
-    if (distSq[v] < minSq) continue;
-    const b = bins - 1 - Math.floor(Math.sqrt(distSq[v]) / 0.05);
-    order[start[b]++] = v;
+  const sortedRadius = new Float32Array(count);
+  for (let q = 0; q < count; q++) {
+    const at = start[binOf(radius[q])]++;
+    order[at] = members[q];
+    sortedRadius[at] = radius[q];
   }
-  for (let q = 0; q < count; q++) radius[q] = Math.sqrt(distSq[order[q]]);
-  return { order, radius };
+  return { order, radius: sortedRadius };
 }
 
 function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number, number], spacingMm: readonly [number, number, number]): Detection[] {
@@ -129,7 +147,7 @@ function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number
   const [sx, sy, sz] = spacingMm;
   const { order, radius } = sortedByThickness(distSq);
   const count = order.length;
-  const nodeOf = new Int32Array(nx * ny * nz).fill(-1);
+  const nodeOf = new IndexMap(count);
   const parent = new Int32Array(count);
   // Running moments per root: count, sums of x, y, z and of their products (mm, mm2).
   const m = new Float64Array(count * 10);
@@ -176,7 +194,7 @@ function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number
     const v = order[q];
     const x = v % nx, y = ((v - x) / nx) % ny, z = (v - x - y * nx) / (nx * ny);
     parent[q] = q;
-    nodeOf[v] = q;
+    nodeOf.set(v, q);
     const px = x * sx, py = y * sy, pz = z * sz;
     const b = q * 10;
     m[b] = 1; m[b + 1] = px; m[b + 2] = py; m[b + 3] = pz;
@@ -195,7 +213,7 @@ function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number
         for (let dx = -1; dx <= 1; dx++) {
           const xx = x + dx;
           if (xx < 0 || xx >= nx || (dx === 0 && dy === 0 && dz === 0)) continue;
-          const u = nodeOf[xx + nx * (yy + ny * zz)];
+          const u = nodeOf.get(xx + nx * (yy + ny * zz));
           if (u < 0) continue;
           const root = find(u);
           if (!roots.includes(root)) roots.push(root);
@@ -226,6 +244,37 @@ function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number
   const out: Detection[] = [];
   for (const root of live) if (dets[root]) out.push(...dets[root]!);
   return out;
+}
+
+/**
+ * Box index -> tree node, for the voxels in the tree only (a small share of the box): open addressing with linear
+ * probing in a power-of-two table at most half full. get returns -1 for a voxel not in the tree.
+ */
+class IndexMap {
+  private readonly keys: Int32Array;
+  private readonly values: Int32Array;
+  private readonly mask: number;
+  constructor(capacity: number) {
+    let size = 1024;
+    while (size < 2 * capacity) size *= 2;
+    this.keys = new Int32Array(size).fill(-1);
+    this.values = new Int32Array(size);
+    this.mask = size - 1;
+  }
+  private slot(key: number): number {
+    let h = Math.imul(key, 0x9e3779b1) & this.mask;
+    while (this.keys[h] !== -1 && this.keys[h] !== key) h = (h + 1) & this.mask;
+    return h;
+  }
+  set(key: number, value: number): void {
+    const h = this.slot(key);
+    this.keys[h] = key;
+    this.values[h] = value;
+  }
+  get(key: number): number {
+    const h = this.slot(key);
+    return this.keys[h] === key ? this.values[h] : -1;
+  }
 }
 
 /** Eigenvalues, largest first, of the symmetric 3 x 3 matrix [a b c; b d e; c e f] given as [a, b, c, d, e, f]. */
@@ -300,7 +349,7 @@ function describe(d: Detection, input: NoduleInput, candidates: Uint8Array, dist
     let isBoundary = false, isTouching = false;
     for (const u of faces) {
       if (u < 0 || !mask.has(u)) isBoundary = true;
-      if (u >= 0 && air[u]) isTouching = true;
+      if (u >= 0 && air.some((a) => a[u])) isTouching = true;
     }
     if (isBoundary) { boundary++; if (isTouching) touching++; }
   }

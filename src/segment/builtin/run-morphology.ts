@@ -66,34 +66,37 @@ export function diskHalfWidths(radiusMm: number, spacingXMm: number, spacingYMm:
 /**
  * Dilation by a disk (any symmetric, row-convex structuring element given by `halfWidths`, see diskHalfWidths),
  * clipped to the slice: output row y is the union of the input rows y + dy widened by halfWidths[dy + ry]. The
- * widened runs of a row are sorted by start and merged, so the cost follows the runs, not the pixels.
+ * union of a row's widened runs is swept once with a difference array over the span they cover, so the cost
+ * follows the runs and their span, not the slice.
  */
 export function dilateRunsDisk(runs: Runs, h: number, halfWidths: Int32Array): Runs {
   const w = runs.nx;
   const ry = (halfWidths.length - 1) >> 1;
   const out = new Runs(w, h);
   const { starts, ends, rowFirst } = runs;
-  let keys = new Float64Array(256);
+  const diff = new Int32Array(w + 1);
   for (let y = 0; y < h; y++) {
     out.beginRow(y);
     const y0 = Math.max(0, y - ry), y1 = Math.min(h - 1, y + ry);
     if (rowFirst[y0] === rowFirst[y1 + 1]) continue;
-    let n = 0;
+    let lo = w, hi = 0;
     for (let yy = y0; yy <= y1; yy++) {
       const hw = halfWidths[yy - y + ry];
       for (let q = rowFirst[yy]; q < rowFirst[yy + 1]; q++) {
-        if (n === keys.length) { const k2 = new Float64Array(n * 2); k2.set(keys); keys = k2; }
-        // start * 2^16 + end sorts by start (both fit in 16 bits: slices are at most 65535 pixels wide).
-        keys[n++] = Math.max(0, starts[q] - hw) * 65536 + Math.min(w, ends[q] + hw);
+        const s = Math.max(0, starts[q] - hw), e = Math.min(w, ends[q] + hw);
+        diff[s]++;
+        diff[e]--;
+        if (s < lo) lo = s;
+        if (e > hi) hi = e;
       }
     }
-    const sorted = keys.subarray(0, n).sort();
-    let s = Math.floor(sorted[0] / 65536), e = sorted[0] - s * 65536;
-    for (let q = 1; q < n; q++) {
-      const s2 = Math.floor(sorted[q] / 65536), e2 = sorted[q] - s2 * 65536;
-      if (s2 <= e) { if (e2 > e) e = e2; } else { out.push(s, e); s = s2; e = e2; }
+    let depth = 0, open = -1;
+    for (let x = lo; x <= hi; x++) {
+      depth += diff[x];
+      diff[x] = 0;
+      if (depth > 0 && open < 0) open = x;
+      else if (depth === 0 && open >= 0) { out.push(open, x); open = -1; }
     }
-    out.push(s, e);
   }
   return out.finish();
 }
