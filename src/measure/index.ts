@@ -10,3 +10,4 @@ export { measureLesions, DEFAULT_MIN_LESION_VOLUME_MM3 } from './measure-lesions
 export { toTotalsegStatistics, formatTotalsegStatisticsJson, totalsegVoxelVolumeMm3, type TotalsegStatistics } from './totalseg-statistics.ts';
 export { ibsiShapeFeatures } from './shape-ibsi.ts';
 export { maskVoxels } from './location-types.ts';
+export { detectionOf, type LesionDetection } from './detection.ts';

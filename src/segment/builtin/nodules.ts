@@ -21,8 +21,9 @@
  *    (NODULE_MERGE_PROMINENCE_MM); a detection keeps when its radius is at least NODULE_MIN_PERSISTENCE times
  *    that thickness (or it never joins one). Persistence of a maximum in a component tree is Grimaud's
  *    "dynamics" (Grimaud, Proc SPIE 1769:292-306, 1992, doi:10.1117/12.60650), here on the distance map.
- * 5. Mask: the opening of the candidates by a ball of the detection's scale, limited to the voxels within that
- *    scale of its core (the nodule without the vessels thinner than the scale that touch it).
+ * 5. Mask: the opening of the candidates by a ball of the detection's scale (at least NODULE_MASK_SCALE_FRACTION
+ *    of its radius), limited to the voxels within that scale of its core: the nodule without the vessels thinner
+ *    than the scale that touch it.
  *
  * Shape-based vessel suppression of this kind (nodules are blobs, vessels tubes, told apart by local thickness or
  * Hessian eigenvalues) is the basis of classical nodule CAD: Li, Sone & Doi, Med Phys 30:2040-2051 (2003),
@@ -31,7 +32,7 @@
  */
 import { insideDistanceSqMm2 } from './distance-map.ts';
 import {
-  NODULE_EDGE_HU, NODULE_MAX_CORE_ELONGATION, NODULE_MAX_CORE_EXCESS, NODULE_MERGE_PROMINENCE_MM, NODULE_MIN_CORE_FRACTION, NODULE_MIN_DIAMETER_MM, NODULE_MIN_PERSISTENCE,
+  NODULE_EDGE_HU, NODULE_MAX_CORE_ELONGATION, NODULE_MASK_SCALE_FRACTION, NODULE_MAX_CORE_EXCESS, NODULE_MERGE_PROMINENCE_MM, NODULE_MIN_CORE_FRACTION, NODULE_MIN_DIAMETER_MM, NODULE_MIN_PERSISTENCE,
   NODULE_SCALES_MM,
 } from './thresholds.ts';
 
@@ -303,7 +304,10 @@ function describe(d: Detection, input: NoduleInput, candidates: Uint8Array, dist
   const { dims, spacingMm, hu, air } = input;
   const [nx, ny, nz] = dims;
   const [sx, sy, sz] = spacingMm;
-  const scaleSq = d.scaleMm * d.scaleMm;
+  // The mask's scale: the detection's, or NODULE_MASK_SCALE_FRACTION of its radius when larger, so that thick but
+  // low structures grown onto a large mass (a vessel or bronchial wall at the hilum) stay out of its mask.
+  const scaleMm = Math.max(d.scaleMm, NODULE_MASK_SCALE_FRACTION * d.radiusMm);
+  const scaleSq = scaleMm * scaleMm;
   // Core: flood fill (26-neighbours) from the seed over voxels at least `scale` thick.
   const core: number[] = [d.seed];
   const inCore = new Set<number>([d.seed]);
@@ -320,7 +324,7 @@ function describe(d: Detection, input: NoduleInput, candidates: Uint8Array, dist
         }
   }
   // Mask: candidate voxels within `scale` of a core voxel (balls painted around each core voxel).
-  const rx = Math.floor(d.scaleMm / sx), ry = Math.floor(d.scaleMm / sy), rz = Math.floor(d.scaleMm / sz);
+  const rx = Math.floor(scaleMm / sx), ry = Math.floor(scaleMm / sy), rz = Math.floor(scaleMm / sz);
   const mask = new Set<number>();
   for (const v of core) {
     const x = v % nx, y = ((v - x) / nx) % ny, z = (v - x - y * nx) / (nx * ny);

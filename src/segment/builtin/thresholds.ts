@@ -182,6 +182,12 @@ export const NODULE_MERGE_PROMINENCE_MM = 1;
  * prominent core: where three vessels of radius r meet, the largest inscribed ball is about 1.2-1.4 r.
  */
 export const NODULE_MIN_PERSISTENCE = 1.5;
+/**
+ * A nodule's mask is opened by a ball of at least this share of its radius: parts of the tissue thinner than that
+ * (vessels and bronchial walls met by a mass, low structures under the persistence margin) are not the nodule;
+ * a round nodule is unchanged by any ball smaller than itself.
+ */
+export const NODULE_MASK_SCALE_FRACTION = 0.5;
 /** Solid component of a lung nodule: at or above -160 HU (nodule-composition.ts). */
 export const NODULE_SOLID_HU = -160;
 /** A nodule is solid when this share of its interior is solid, part-solid down to NODULE_PART_SOLID_FRACTION, ground-glass below. */
