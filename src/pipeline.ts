@@ -9,7 +9,7 @@ import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { buildReport, loadTemplates, narrateWithLlm, OpenAiCompatibleChatModel, renderMarkdown, type LoadedTemplates, type Report } from './report/index.ts';
-import { segmentCt } from './segment/index.ts';
+import { segmentCt, segmentOptionsFor, type SegmentCtOptions, type SegmenterSpec } from './segment/index.ts';
 import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from './volume/index.ts';
 
 export interface StudyInput {
@@ -67,16 +67,30 @@ export function emptyLabelMap(ct: Volume): LabelMap {
  * Reads the CT and its mask sets, all on the CT grid. Without masks, the segmentation stage makes them
  * (the built-in segmenter, or `segmentModel` when given).
  */
-export async function loadStudy(input: StudyInput & { readonly segmentModel?: string }, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
+export async function loadStudy(input: StudyInput & SegmentChoice, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
   const ct = await readVolume(input.ctPath, config.volume);
   const sets: LabelMap[] = [];
   for (const [index, path] of input.masksPaths.entries()) {
     sets.push(await readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index], reference: ct.grid }));
   }
   if (sets.length === 0 && input.segmentModel !== 'none') {
-    sets.push(await segmentCt(ct, { model: input.segmentModel, threads: config.segment.threads, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));
+    sets.push(await segmentCt(ct, {
+      ...segmentOptions(input, config),
+      onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined,
+    }));
   }
   return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
+}
+
+/** How to segment a CT given without masks: `segmenter`, or `segmentModel` (an ONNX model; 'none' = do not segment). */
+export interface SegmentChoice {
+  readonly segmenter?: SegmenterSpec;
+  readonly segmentModel?: string;
+}
+
+/** segmentCt options from the choice and the configuration; TotalSegmentator is looked up on this process's PATH. */
+export function segmentOptions(choice: SegmentChoice, config: Config): SegmentCtOptions {
+  return segmentOptionsFor(choice.segmenter ?? (choice.segmentModel !== undefined ? { kind: 'onnx', model: choice.segmentModel } : undefined), config.segment, config.volume, process.env.PATH ?? '');
 }
 
 export interface PipelineResult {
@@ -107,7 +121,7 @@ export async function reportFromStudy(study: LoadedStudy, input: StudyInput, con
   return { measurements, findings, report, markdown: renderMarkdown(report) };
 }
 
-export async function runPipeline(input: StudyInput & { readonly segmentModel?: string }, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
+export async function runPipeline(input: StudyInput & SegmentChoice, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
   const progress = options.onProgress ?? (() => {});
   progress({ stage: 'read', percent: 0 });
   const resources = options.resources ?? (await openPipelineResources(config));

@@ -5,15 +5,19 @@ import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
-import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type SegmentChoice, type StudyInput } from '../pipeline.ts';
+import { segmentChoiceOf } from './segmenter-flag.ts';
 import { parseCommandArgs } from './args.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
-    [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown] [--model <segmentation-model>]
+    [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
+    [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]] [--model <onnx-model>]
     [--dicom <dir>] [--fhir] [--key-images]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
   report.md (FINDINGS + IMPRESSION), findings.json and measurements.json into <dir>. Without --masks the
-  segmentation stage runs first (built-in segmenter, or --model). --dicom writes DICOM SEG + SR (and the CT as
+  segmentation stage runs first: the built-in segmenter (body, lungs, airways, bone, lung nodules, pleural
+  effusion), an ONNX model (--segmenter onnx:<model>, or --model <model>), or a TotalSegmentator installed on
+  PATH (--segmenter totalsegmentator, default task total). --dicom writes DICOM SEG + SR (and the CT as
   DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.`;
 
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
@@ -42,6 +46,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     out: { type: 'string' },
     phase: { type: 'string' },
     model: { type: 'string' },
+    segmenter: { type: 'string' },
     dicom: { type: 'string' },
     fhir: { type: 'boolean', default: false },
     'key-images': { type: 'boolean', default: false },
@@ -53,12 +58,12 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   const masks = values.masks ?? [];
   const labelMaps = values['label-map'] ?? [];
   if (labelMaps.length > masks.length) throw gctError('GCT_CLI_USAGE', `Got ${labelMaps.length} --label-map for ${masks.length} --masks; give at most one label map per mask set, in the same order.`);
-  const input: StudyInput & { segmentModel?: string } = {
+  const input: StudyInput & SegmentChoice = {
     ctPath: positionals[0],
     masksPaths: masks,
     labelMapPaths: labelMaps,
     ...(values.phase ? { phase: values.phase as Phase } : {}),
-    ...(values.model ? { segmentModel: values.model } : {}),
+    ...segmentChoiceOf(values),
   };
   const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);
   const result = await reportFromStudy(study, input, config, resources);

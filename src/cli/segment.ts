@@ -1,13 +1,17 @@
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { flattenLabelMap, segmentCt } from '../segment/index.ts';
+import { flattenLabelMap, segmentCt, segmentOptionsFor } from '../segment/index.ts';
 import { readVolume, writeNifti } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { segmentChoiceOf } from './segmenter-flag.ts';
 
-export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--model <name-or-path>] [--threads <n>]
-  Segments a CT: without --model the built-in segmenter (body, lungs, trachea, main bronchi, bone); with it an
-  ONNX model folder (model.onnx + model.json). Writes the multilabel NIfTI and <out>.json (label id -> name).`;
+export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]]
+    [--model <name-or-path>] [--threads <n>]
+  Segments a CT: by default the built-in segmenter (body, lungs, trachea, main bronchi, bone, lung nodules and
+  masses, pleural effusion); onnx:<model> (or --model) an ONNX model folder (model.onnx + model.json);
+  totalsegmentator a TotalSegmentator installed on PATH (task total unless named). Writes the multilabel NIfTI
+  and <out>.json (label id -> name).`;
 
 /** `<out>` without .nii/.nii.gz, plus `.json`: seg.nii.gz -> seg.json. */
 export function labelMapJsonPath(out: string): string {
@@ -18,6 +22,7 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   const { values, positionals } = parseCommandArgs('segment', argv, {
     out: { type: 'string' },
     model: { type: 'string' },
+    segmenter: { type: 'string' },
     threads: { type: 'string', default: '1' },
   });
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct segment takes one CT path; got ${positionals.length}.\n${SEGMENT_USAGE}`);
@@ -26,7 +31,7 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   if (!Number.isInteger(threads) || threads < 1) throw gctError('GCT_CLI_USAGE', `--threads must be an integer >= 1; got '${values.threads}'.`);
   const ct = await readVolume(positionals[0], config.volume);
   const labels = await segmentCt(ct, {
-    model: values.model,
+    ...segmentOptionsFor(segmentChoiceOf(values).segmenter, config.segment, config.volume, process.env.PATH ?? ''),
     threads,
     onProgress: (p) => {
       if (p.step === 'infer') process.stderr.write(`\rsegment: ${p.done}/${p.total}`);

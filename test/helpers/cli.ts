@@ -18,8 +18,13 @@ export interface CliResult {
 
 /** Runs the real `groundct` command (bin/groundct.js) in a child process from the repository root. */
 export async function groundct(...args: string[]): Promise<CliResult> {
+  return groundctWithEnv({}, ...args);
+}
+
+/** As groundct, with environment variables set or replaced (e.g. PATH) for the child process. */
+export async function groundctWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20, env: { ...process.env, GROUNDCT_DATA_DIR: DATA_DIR } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20, env: { ...process.env, GROUNDCT_DATA_DIR: DATA_DIR, ...env } });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
