@@ -50,6 +50,8 @@ export interface ChestTruth {
   readonly effusionMl: number;
   /** RAS x of the anterior junction line, mm (the lungs meet there, not at x = 0). */
   readonly junctionXMm: number;
+  /** Where each lung's vessel tree leaves its hilar artery (RAS mm): right, left. */
+  readonly hilaRas: readonly (readonly [number, number, number])[];
 }
 
 const HU = { air: -1000, fat: -100, muscle: 45, lung: -850, pleuralLine: -600, bone: 700, blood: 40, abdomen: 55, fluid: 10, wall: 40 } as const;
@@ -103,7 +105,7 @@ function capsuleBox(c: Capsule, margin: number): [number, number, number, number
 }
 
 /** A seeded vessel tree from the hilum of side s: capsules inside the lung, radius from 5 mm down to under 1 mm. */
-export function vesselTree(s: number, rng: Prng): Capsule[] {
+function vesselTree(s: number, rng: Prng): Capsule[] {
   const out: Capsule[] = [];
   const grow = (from: Vec, dir: Vec, r: number, depth: number) => {
     if (r < 0.45 || depth > 9) return;
@@ -245,7 +247,7 @@ export function generateChest(spec: ChestSpec): { ct: Volume; truth: ChestTruth 
   let effusionVoxels = 0;
   for (let v = 0; v < n; v++) if (labels[v] === 3) effusionVoxels++;
   const ct: Volume = { kind: 'volume', grid, data, meta: { source: { format: 'phantom', path: `chest phantom seed ${spec.seed}` }, modality: 'CT' } };
-  return { ct, truth: { labels, nodules, effusionMl: effusionVoxels * voxelMl, junctionXMm: CHEST_JUNCTION_X_MM } };
+  return { ct, truth: { labels, nodules, effusionMl: effusionVoxels * voxelMl, junctionXMm: CHEST_JUNCTION_X_MM, hilaRas: [HILUM(1), HILUM(-1)] } };
 }
 
 /**
