@@ -17,11 +17,13 @@
  */
 import type { Volume } from '../../volume/index.ts';
 import { labelComponents2d, maskRuns } from './components.ts';
-import { readSlice, writeSlice, type AxialLayout } from './slices.ts';
+import { readSlice, type AxialLayout } from './slices.ts';
 import {
   AIR_MAX_HU, AIRWAY_LEAK_AREA_RATIO, AIRWAY_MAX_HU, AIRWAY_MIN_OVERLAP_FRACTION, MAIN_BRONCHI_LENGTH_MM, MAIN_BRONCHUS_MIN_AREA_MM2, TRACHEA_MAX_AREA_MM2, TRACHEA_MAX_MIDLINE_OFFSET_MM, TRACHEA_MIN_AREA_MM2,
 } from './thresholds.ts';
 
+/** The airway of each slice is looked for within this distance (mm, in plane) of the airway of the slice above. */
+const AIRWAY_WINDOW_MARGIN_MM = 40;
 /** Width of the partial-volume rim added around the lumen, pixels: the 3 x 3 mean shrinks the lumen by one, and the blurred wall edge is about one more. */
 const AIRWAY_RIM_PIXELS = 2;
 
@@ -54,7 +56,8 @@ export function segmentAirways(
   // Contiguous axial slices are read in place (views), others copied.
   const contiguous = layout.axis === 2 && layout.u === 0;
   const airOf = (s: number): Uint8Array => (contiguous ? lungAir.subarray(s * w * h, (s + 1) * w * h) : (readSlice(lungAir, layout, s, slice), slice));
-  const lumenOf = (s: number): Uint8Array => {
+  /** Lumen pixels of axial slice s, within the window [x0, x1] x [y0, y1] when given. */
+  const lumenOf = (s: number, x0 = 0, x1 = w - 1, y0 = 0, y1 = h - 1): Uint8Array => {
     const air = airOf(s);
     let huOf: ArrayLike<number> = hu;
     if (contiguous) huOf = ct.data.subarray(s * w * h, (s + 1) * w * h);
@@ -63,9 +66,9 @@ export function segmentAirways(
     // Only lung-air pixels can be lumen: their runs are visited, not the whole slice.
     const lumen = new Uint8Array(w * h);
     const runs = maskRuns(air, w, h);
-    for (let y = 1; y < h - 1; y++)
+    for (let y = Math.max(1, y0); y <= Math.min(h - 2, y1); y++)
       for (let q = runs.rowFirst[y]; q < runs.rowFirst[y + 1]; q++)
-        for (let x = Math.max(1, runs.starts[q]); x < Math.min(w - 1, runs.ends[q]); x++) {
+        for (let x = Math.max(1, x0, runs.starts[q]); x < Math.min(w - 1, x1 + 1, runs.ends[q]); x++) {
           const p = y * w + x;
           if (huOf[p] >= AIR_MAX_HU) continue;
           const sum = huOf[p - w - 1] + huOf[p - w] + huOf[p - w + 1] + huOf[p - 1] + huOf[p] + huOf[p + 1] + huOf[p + w - 1] + huOf[p + w] + huOf[p + w + 1];
@@ -137,28 +140,58 @@ export function segmentAirways(
   }
   if (!current) return { trachea, bronchi, midlineRasX: null, note: 'no tracheal cross-section near the midline at the top of the lung air: trachea not imaged' };
 
-  // 2. Growing down.
-  writeSlice(trachea, layout, order[t0], withAirRim(current, order[t0]));
+  // 2. Growing down, in a window around the airway of the slice above (an airway moves by a few pixels per slice;
+  // the margin also holds both main bronchi as they part), so that each slice costs the window, not the slice.
+  const margin = Math.ceil(AIRWAY_WINDOW_MARGIN_MM / Math.sqrt(layout.pixelAreaMm2));
+  /** Sets the pixels of `mask` (a full slice) that are 1 in axial slice s of `dst`. */
+  const writeOnes = (dst: Uint8Array, s: number, mask: Uint8Array) => {
+    const { strides, u, v, axis } = layout;
+    for (let p = mask.indexOf(1); p >= 0; p = mask.indexOf(1, p + 1)) dst[s * strides[axis] + (p % w) * strides[u] + Math.floor(p / w) * strides[v]] = 1;
+  };
+  writeOnes(trachea, order[t0], withAirRim(current, order[t0]));
   let split = false;
   let bronchiSlices = 0;
   const maxBronchiSlices = Math.ceil(MAIN_BRONCHI_LENGTH_MM / layout.sliceSpacingMm);
   for (let t = t0 + 1; t < order.length; t++) {
-    const lumen = lumenOf(order[t]);
-    const { labels, sizes } = labelComponents2d(lumen, w, h);
-    // Area of the slice-above airway each component overlaps (its parent area).
-    const parentLabels = labelComponents2d(current, w, h);
+    // The window: the airway above's bounding box widened by the margin, clipped to the slice.
+    let x0 = w, x1 = -1, y0 = h, y1 = -1;
+    for (let p = current.indexOf(1); p >= 0; p = current.indexOf(1, p + 1)) {
+      const x = p % w, y = (p - x) / w;
+      if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y;
+    }
+    x0 = Math.max(0, x0 - margin); x1 = Math.min(w - 1, x1 + margin); y0 = Math.max(0, y0 - margin); y1 = Math.min(h - 1, y1 + margin);
+    const ww = x1 - x0 + 1, wh = y1 - y0 + 1;
+    const full = lumenOf(order[t], x0, x1, y0, y1);
+    const lumen = new Uint8Array(ww * wh), parent = new Uint8Array(ww * wh);
+    for (let y = 0; y < wh; y++) {
+      lumen.set(full.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * ww);
+      parent.set(current.subarray((y + y0) * w + x0, (y + y0) * w + x1 + 1), y * ww);
+    }
+    const { labels, sizes } = labelComponents2d(lumen, ww, wh);
+    // Area of the slice-above airway each component overlaps (its parent area), and its overlap with it.
+    const parentLabels = labelComponents2d(parent, ww, wh);
     const parentArea = new Float64Array(sizes.length);
     const overlap = new Float64Array(sizes.length);
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     for (let p = 0; p < lumen.length; p++) {
       const c = labels[p], q = parentLabels.labels[p];
       if (!c || !q) continue;
       overlap[c]++;
-      if (!seen.has(`${c}:${q}`)) { seen.add(`${c}:${q}`); parentArea[c] += parentLabels.sizes[q]; }
+      const key = c * parentLabels.sizes.length + q;
+      if (!seen.has(key)) { seen.add(key); parentArea[c] += parentLabels.sizes[q]; }
+    }
+    // A component reaching the window's edge (inside the slice) runs on beyond it: more than the margin away from the
+    // airway above, it is lung air, not airway.
+    const cut = new Uint8Array(sizes.length);
+    for (let p = 0; p < lumen.length; p++) {
+      if (!labels[p]) continue;
+      const x = p % ww, y = (p - x) / ww;
+      if ((x === 0 && x0 > 0) || (x === ww - 1 && x1 < w - 1) || (y === 0 && y0 > 0) || (y === wh - 1 && y1 < h - 1)) cut[labels[p]] = 1;
     }
     const keep = new Uint8Array(sizes.length);
     let kept = 0, branches = 0;
     for (let c = 1; c < sizes.length; c++) {
+      if (cut[c]) continue;
       // A continuation overlaps the airway above over a good part of its own area; a neighbour (the oesophagus
       // behind the trachea) only grazes it.
       const continues = parentArea[c] > 0 && overlap[c] >= AIRWAY_MIN_OVERLAP_FRACTION * sizes[c];
@@ -172,14 +205,14 @@ export function segmentAirways(
     }
     if (kept === 0) break;
     const next = new Uint8Array(w * h);
-    for (let p = 0; p < lumen.length; p++) if (keep[labels[p]]) next[p] = 1;
+    for (let p = 0; p < lumen.length; p++) if (keep[labels[p]]) next[(Math.floor(p / ww) + y0) * w + (p % ww) + x0] = 1;
     if (branches >= 2) split = true;
     const withRim = withAirRim(next, order[t]);
     if (split) {
       if (++bronchiSlices > maxBronchiSlices) break;
-      writeSlice(bronchi, layout, order[t], withRim);
+      writeOnes(bronchi, order[t], withRim);
     } else {
-      writeSlice(trachea, layout, order[t], withRim);
+      writeOnes(trachea, order[t], withRim);
     }
     current = next;
   }

@@ -225,17 +225,27 @@ function coarsen(g: FluidGrid, f: number): FluidGrid {
   const m = cx * cy * nz;
   const hu = new Float32Array(m), count = new Uint8Array(m);
   const airLeft = new Uint8Array(m), airRight = new Uint8Array(m), exclude = new Uint8Array(m);
+  const { hu: fineHu, airLeft: fineLeft, airRight: fineRight, exclude: fineExclude } = g;
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
       const rowC = z * cx * cy + Math.floor(y / f) * cx;
       const rowF = (z * ny + y) * nx;
-      for (let x = 0; x < nx; x++) {
-        const c = rowC + Math.floor(x / f), v = rowF + x;
-        hu[c] += g.hu[v];
-        count[c]++;
-        airLeft[c] |= g.airLeft[v];
-        airRight[c] |= g.airRight[v];
-        exclude[c] |= g.exclude[v];
+      for (let X = 0, x = 0; X < cx; X++) {
+        const c = rowC + X;
+        const end = Math.min(nx, x + f);
+        let sum = 0, left = 0, right = 0, excluded = 0;
+        for (let v = rowF + x; v < rowF + end; v++) {
+          sum += fineHu[v];
+          left |= fineLeft[v];
+          right |= fineRight[v];
+          excluded |= fineExclude[v];
+        }
+        hu[c] += sum;
+        count[c] += end - x;
+        airLeft[c] |= left;
+        airRight[c] |= right;
+        exclude[c] |= excluded;
+        x = end;
       }
     }
   for (let c = 0; c < m; c++) hu[c] /= count[c];
