@@ -31,6 +31,18 @@ describe('configuration', () => {
     }
   });
 
+  it('storage: SQLite by default; GROUNDCT_STORAGE__URL selects PostgreSQL; kind postgres without a URL is refused', () => {
+    expect(loadConfig({ env: {} }).storage).toMatchObject({ kind: 'sqlite', migrate: true });
+    const pgConfig = loadConfig({ env: { GROUNDCT_STORAGE__URL: 'postgres://u@db:5432/groundct', GROUNDCT_SERVICE__JOBS__LEASE_MS: '5000' } });
+    expect(pgConfig.storage).toMatchObject({ kind: 'postgres', url: 'postgres://u@db:5432/groundct' });
+    expect(pgConfig.service.jobs.leaseMs).toBe(5000);
+    // The parsed config goes through loadConfig again (CLI overrides) unchanged.
+    expect(loadConfig({ env: {}, overrides: structuredClone(pgConfig) as unknown as Record<string, unknown> }).storage.kind).toBe('postgres');
+    for (const env of [{ GROUNDCT_STORAGE__KIND: 'postgres' }, { GROUNDCT_STORAGE__URL: 'mysql://db/x' }, { GROUNDCT_SERVICE__ROLE: 'scheduler' }]) {
+      expect(() => loadConfig({ env })).toThrow(expect.objectContaining({ code: 'GCT_CONFIG_INVALID' }));
+    }
+  });
+
   it('the version written into provenance is package.json version', () => {
     expect(GROUNDCT_VERSION).toBe(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
   });

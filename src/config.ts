@@ -10,12 +10,19 @@ export const ConfigSchema = z.object({
   volume: z
     .object({
       /**
-       * Largest decompressed payload accepted from one file, in bytes (gzip-bomb guard). At most 2 GiB - 1, the
-       * largest file Node's fs.readFile returns: a 512 x 512 x 2000 int16 CT is 1 GiB.
+       * Largest decompressed payload accepted for one volume, in bytes (4 GiB, at most 4 GiB: the largest typed
+       * array Node 20 makes): a 512 x 512 x 2000 int16 CT is 1 GiB. Every decompression is also bounded by what
+       * the file's own header declares (voxels x bytes per voxel), checked before anything is allocated.
        */
-      maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
-      /** Largest voxel count accepted for one volume. */
-      maxVoxels: z.number().int().positive().default(1024 * 1024 * 1024),
+      maxDecompressedBytes: z.number().int().positive().max(2 ** 32).default(2 ** 32),
+      /** Largest voxel count accepted for one volume (600 M: 512 x 512 x 2289 slices), checked on the header before allocation. */
+      maxVoxels: z.number().int().positive().default(600_000_000),
+      /**
+       * Largest DICOM data set without its pixel data, in bytes, once inflated (a deflated file's budget is this
+       * plus the pixel bytes its Rows x Columns x BitsAllocated x frames declare). 64 MiB holds a SEG's per-frame
+       * groups for tens of thousands of frames.
+       */
+      maxDicomHeaderBytes: z.number().int().positive().default(64 * 1024 * 1024),
       /** Distance in mm within which two grids' voxel centres count as the same grid. */
       gridToleranceMm: z.number().positive().default(0.01),
       /** Relative tolerance on DICOM slice spacing before a series counts as having a gap (0.1 = 10 %). */
@@ -64,20 +71,107 @@ export const ConfigSchema = z.object({
       password: z.string().optional(),
       /** Per-request timeout, ms. */
       timeoutMs: z.number().int().positive().default(60_000),
+      /**
+       * DICOMweb base URLs besides pacs.url that a service request may name in its `url` field; a request URL must
+       * have the origin of one of them and start with its path. The CLI's `pacs pull --url` is not restricted.
+       */
+      allowedUrls: z.array(z.string().url()).default([]),
+      /** Largest WADO-RS answer accepted (one series, all instances), bytes; the transfer stops beyond it. */
+      maxRetrieveBytes: z.number().int().positive().default(4 * 1024 ** 3),
     })
     .prefault({}),
-  /** Where the service keeps its database and files. */
+  /** FHIR R4 export. */
+  fhir: z
+    .object({
+      /**
+       * Validate every Bundle before it is written against the official FHIR R4 schema, the invariants of the R4
+       * StructureDefinitions and the code systems (src/interop/fhir-validate.ts); ~3 s once per process. An invalid
+       * Bundle stops the command with GCT_INTEROP_FHIR_INVALID.
+       */
+      validate: z.boolean().default(false),
+    })
+    .prefault({}),
+  /**
+   * Follow-up (src/followup): comparing a study with its priors. Alignment, matching and change thresholds are
+   * groundct's method choices (knowledge-base passages groundct-followup-alignment, groundct-lesion-matching).
+   */
+  followup: z
+    .object({
+      /**
+       * Secret key of the patient-ID hash written into study.json (HMAC-SHA256 of the ID's digest). Set a site
+       * secret (GROUNDCT_FOLLOWUP__PATIENT_ID_KEY): with the public default, short IDs can be recovered by trying
+       * them all. Studies compared with each other must have been reported with the same key.
+       */
+      patientIdKey: z.string().min(1).default('groundct-public-default-key'),
+      /** Largest alignment residual accepted (landmark RMS or bone-surface RMS), mm; above it the comparison is refused. */
+      maxAlignmentResidualMm: z.number().positive().default(10),
+      /** Largest distance between aligned lesion centroids for a match without overlap, mm. */
+      maxMatchDistanceMm: z.number().positive().default(20),
+      /**
+       * A lesion diameter or organ volume whose change stays under this share of its prior value (and, for diameters,
+       * under one in-plane voxel diagonal) is called stable, %.
+       */
+      stableChangePercent: z.number().nonnegative().default(10),
+      /** CT value from which a voxel counts as bone for the bone-surface alignment, HU. */
+      boneSurfaceMinHu: z.number().default(300),
+      /** Sampling step of the bone surface, mm (the CT is read every round(step / spacing) voxels). */
+      boneSurfaceSampleMm: z.number().positive().default(2),
+      /** Most bone-surface points kept per study (evenly thinned above it). */
+      boneSurfaceMaxPoints: z.number().int().positive().default(20_000),
+      /** A bone-surface point within this distance of the other study's surface after alignment is an inlier, mm. */
+      icpInlierDistanceMm: z.number().positive().default(4),
+      /** Least share of overlapping bone-surface points that must be inliers for the bone-surface alignment to count (0-1). */
+      icpMinInlierFraction: z.number().min(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  /** Where the service keeps its database and files (embedded default), or its local caches (PostgreSQL). */
   dataDir: z.string().default('.groundct-data'),
+  /**
+   * Where the service keeps metadata, tokens and the job queue. 'sqlite' (default): `<dataDir>/groundct.sqlite`
+   * and files under dataDir, one server process. 'postgres': a PostgreSQL database shared by any number of API
+   * and worker processes, files under `blobsDir` (a folder every process mounts). Setting `url`
+   * (GROUNDCT_STORAGE__URL=postgres://...) selects 'postgres' unless kind says otherwise.
+   */
+  storage: z
+    .object({
+      kind: z.enum(['sqlite', 'postgres']).optional(),
+      /** PostgreSQL connection URL, e.g. postgres://groundct@db:5432/groundct (password in it or in PGPASSWORD). */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// or postgresql:// URL').optional(),
+      /** Shared folder of uploads and artifacts with PostgreSQL (a network file system in production); default `<dataDir>/blobs`. */
+      blobsDir: z.string().optional(),
+      /** Connections each process keeps open to PostgreSQL. */
+      poolSize: z.number().int().positive().default(10),
+      /** Migrate an older database schema at start (under a lock); false refuses to start on an older schema. */
+      migrate: z.boolean().default(true),
+      /**
+       * Staging folders and unreferenced study folders older than this, in ms, are removed by the periodic sweep
+       * (an upload cut off by a crashed API process); longer than any upload takes.
+       */
+      orphanGraceMs: z.number().int().nonnegative().default(15 * 60_000),
+    })
+    .transform((s) => ({ ...s, kind: s.kind ?? (s.url ? ('postgres' as const) : ('sqlite' as const)) }))
+    .refine((s) => s.kind === 'sqlite' || s.url !== undefined, { message: "storage.kind 'postgres' needs storage.url (GROUNDCT_STORAGE__URL)" })
+    .prefault({}),
   service: z
     .object({
       /** Interface the HTTP server binds to; loopback unless a deployment opens it on purpose. */
       host: z.string().default('127.0.0.1'),
       /** TCP port of the HTTP server (0 = an ephemeral port chosen by the OS). */
       port: z.number().int().min(0).max(65535).default(8080),
+      /**
+       * What this process does: 'all' (default) serves the API and runs jobs; 'api' serves the API only; 'worker'
+       * runs jobs only (its HTTP server answers /healthz, /readyz and /metrics). 'api' and 'worker' need PostgreSQL.
+       */
+      role: z.enum(['all', 'api', 'worker']).default('all'),
       limits: z
         .object({
           /** Largest upload accepted, all files of one request together, in bytes (413 above). */
           maxUploadBytes: z.number().int().positive().default(1024 ** 3),
+          /**
+           * Largest total size of the files one upload leaves on disk once its archives are extracted, in bytes
+           * (413 above; checked while extracting): 1.5 GiB holds a 512 x 512 x 2000 int16 DICOM series.
+           */
+          maxStoredBytesPerUpload: z.number().int().positive().default(1.5 * 1024 ** 3),
           /** Largest decompressed size of one uploaded file or archive, in bytes (422 above). */
           maxDecompressedBytes: z.number().int().positive().max(2 ** 31 - 1).default(2 ** 31 - 1),
           /** Largest voxel count of an uploaded volume (422 above); 512 x 512 x 2000 = 524 288 000. */
@@ -90,7 +184,39 @@ export const ConfigSchema = z.object({
         .prefault({}),
       /** Times a job is started before a job interrupted by crashes is marked failed. */
       maxJobAttempts: z.number().int().positive().default(3),
-      /** SHA-256 hex digests of extra accepted bearer tokens (e.g. from a secret store); `groundct token create` keeps its own in the database. */
+      /** Job leases and worker behaviour (issue 18). */
+      jobs: z
+        .object({
+          /**
+           * A worker holds a claimed job for this long, in ms, and renews the lease every third of it; a job whose
+           * worker died is claimed again once its lease expires.
+           */
+          leaseMs: z.number().int().min(300).default(30_000),
+          /** How often, in ms, a worker looks for queued jobs and expired leases when no notification came. */
+          pollIntervalMs: z.number().int().min(50).default(1_000),
+          /** On a graceful stop, running jobs get this long, in ms, to finish; then they are handed back to the queue. */
+          shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+        })
+        .prefault({}),
+      /** Per-owner quotas (the owner is the principal of the token that uploaded the study). */
+      quotas: z
+        .object({
+          /** Bytes of uploads (after extraction) and artifacts one owner may keep; an upload beyond it is refused with 413. */
+          maxStoredBytesPerOwner: z.number().int().positive().default(50 * 1024 ** 3),
+          /** Jobs of one owner queued or running at once; one more is refused with 429. */
+          maxActiveJobsPerOwner: z.number().int().positive().default(50),
+        })
+        .prefault({}),
+      /**
+       * Prometheus metrics at GET /metrics: on `port` (its own listener on service.host, no token) when set, else
+       * on the API port behind an admin token.
+       */
+      metrics: z
+        .object({
+          port: z.number().int().min(0).max(65535).optional(),
+        })
+        .prefault({}),
+      /** SHA-256 hex digests of extra accepted bearer tokens (e.g. from a secret store); they are admin tokens (principal 'admin', see every study). `groundct token create` keeps its own in the database. */
       tokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/)).default([]),
       /** Serve the study viewer page (/studies/:id/view). */
       viewer: z.boolean().default(true),
@@ -105,6 +231,8 @@ export type VolumeConfig = Config['volume'];
 export type MeasureConfig = Config['measure'];
 export type SegmentConfig = Config['segment'];
 export type ServiceConfig = Config['service'];
+export type FollowupConfig = Config['followup'];
+export type StorageConfig = Config['storage'];
 
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {

@@ -28,7 +28,7 @@ export const ERRORS = {
   GCT_VOLUME_FORMAT_UNKNOWN: spec('GCT_VOLUME_FORMAT_UNKNOWN', 415, 'Supported inputs: NIfTI-1/2 (.nii, .nii.gz), NRRD (.nrrd), a folder of DICOM CT slices, a DICOM SEG file, or a folder of per-class NIfTI masks.'),
   GCT_VOLUME_TRUNCATED: spec('GCT_VOLUME_TRUNCATED', 422, 'The file ends before the data its header declares; re-export or re-download it.'),
   GCT_VOLUME_GZIP_INVALID: spec('GCT_VOLUME_GZIP_INVALID', 422, 'The gzip stream is corrupt or truncated; re-compress the file (gzip -t checks it).'),
-  GCT_VOLUME_TOO_LARGE: spec('GCT_VOLUME_TOO_LARGE', 413, 'The decompressed volume exceeds the configured limit (volume.maxDecompressedBytes); crop the scan or raise the limit.'),
+  GCT_VOLUME_TOO_LARGE: spec('GCT_VOLUME_TOO_LARGE', 413, 'The volume exceeds a configured limit (volume.maxVoxels, volume.maxDecompressedBytes or volume.maxDicomHeaderBytes, named in the message); crop the scan or raise the limit.'),
   GCT_VOLUME_HEADER_INVALID: spec('GCT_VOLUME_HEADER_INVALID', 422, 'The header is malformed; check that the file is really the format its extension says.'),
   GCT_VOLUME_DATATYPE_UNSUPPORTED: spec('GCT_VOLUME_DATATYPE_UNSUPPORTED', 415, 'Convert the image to a supported voxel type (8/16/32-bit integer, 32/64-bit float).'),
   GCT_VOLUME_NOT_3D: spec('GCT_VOLUME_NOT_3D', 422, 'A single 3D volume is expected; split 4D series or pick one time point / channel.'),
@@ -36,6 +36,11 @@ export const ERRORS = {
   GCT_VOLUME_GRID_MISMATCH: spec('GCT_VOLUME_GRID_MISMATCH', 422, 'The mask does not cover the CT grid; export the mask on the CT grid, or with a header that places it correctly in patient space.'),
   GCT_VOLUME_ENCODING_UNSUPPORTED: spec('GCT_VOLUME_ENCODING_UNSUPPORTED', 415, 'Re-save the NRRD with raw or gzip encoding (e.g. 3D Slicer, or unu save -e gzip).'),
   GCT_VOLUME_WRITE_FAILED: spec('GCT_VOLUME_WRITE_FAILED', 500, 'Check that the output folder exists, is writable and has free space.'),
+
+  // hardening (#15): file-system access, decompression budgets, voxel values
+  GCT_VOLUME_NOT_READABLE: spec('GCT_VOLUME_NOT_READABLE', 422, 'Pass a regular file (or a folder) you may read: not a named pipe, device, socket or a loop of symbolic links, and not a folder where a file is expected; check permissions with ls -l.'),
+  GCT_VOLUME_DECOMPRESSED_MISMATCH: spec('GCT_VOLUME_DECOMPRESSED_MISMATCH', 422, 'The compressed data inflates to more or less than its header declares (a corrupt file or a decompression bomb); re-export or re-compress the file.'),
+  GCT_VOLUME_VALUES_NOT_FINITE: spec('GCT_VOLUME_VALUES_NOT_FINITE', 422, 'Voxel values must be finite: replace NaN/Inf voxels (e.g. by -1024 HU outside the field of view) or fix the scaling (NIfTI scl_slope/scl_inter, DICOM RescaleSlope/RescaleIntercept) so that stored value x slope + intercept fits a 32-bit float.'),
 
   // volume: DICOM
   GCT_DICOM_NO_IMAGES: spec('GCT_DICOM_NO_IMAGES', 422, 'The folder holds no readable DICOM image; point to the folder of one CT series.'),
@@ -48,6 +53,10 @@ export const ERRORS = {
   GCT_DICOM_SEG_INVALID: spec('GCT_DICOM_SEG_INVALID', 422, 'The DICOM SEG lacks required attributes (segments, per-frame positions); re-export it (e.g. with dcmqi).'),
   GCT_DICOM_MULTIFRAME_UNSUPPORTED: spec('GCT_DICOM_MULTIFRAME_UNSUPPORTED', 415, 'Multi-frame (Enhanced CT) image objects are not read yet; convert the series to single-frame slices (e.g. dcm2niix to NIfTI, or emf2sf from dcm4che).'),
   GCT_DICOM_WRITE_FAILED: spec('GCT_DICOM_WRITE_FAILED', 500, 'Choose a new or empty output folder on a writable disk with enough free space.'),
+
+  // outputs of the CLI (#15): every output prepared in a temporary folder and renamed into place at the end
+  GCT_OUTPUT_NOT_WRITABLE: spec('GCT_OUTPUT_NOT_WRITABLE', 500, 'Choose an output path on a writable disk with free space: a file output must not name an existing folder, a folder output not an existing file, and every folder above it must be a folder you may write to.'),
+  GCT_OUTPUT_EXISTS: spec('GCT_OUTPUT_EXISTS', 409, 'Choose a new or empty output folder (or remove the old one first); groundct never mixes its outputs into a folder that holds other files.'),
 
   // labels
   GCT_LABELMAP_INVALID: spec('GCT_LABELMAP_INVALID', 422, 'A label map is a JSON object of integer id -> structure name, e.g. {"1": "liver", "2": "spleen"}.'),
@@ -78,7 +87,7 @@ export const ERRORS = {
   GCT_GROUND_MODEL_NOT_FOUND: spec('GCT_GROUND_MODEL_NOT_FOUND', 500, 'Put a sentence-embedding model in models/<name>/ (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx, as exported for transformers.js), or use the default embedder.'),
   GCT_GROUND_MODEL_LOAD_FAILED: spec('GCT_GROUND_MODEL_LOAD_FAILED', 500, 'Re-export the embedding model for transformers.js (ONNX with a last_hidden_state or sentence_embedding output) and check its tokenizer files.'),
   GCT_GROUND_INDEX_FAILED: spec('GCT_GROUND_INDEX_FAILED', 500, 'Check that <dataDir>/index is writable; delete its files to force a rebuild.'),
-  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number and lexicalWeight in [0, 1].'),
+  GCT_GROUND_QUERY_INVALID: spec('GCT_GROUND_QUERY_INVALID', 400, 'Pass k as an integer >= 1, minScore as a finite number, lexicalWeight and locationWeight in [0, 1] and bm25Saturation > 0.'),
   GCT_GROUND_STORE_READ_ONLY: spec('GCT_GROUND_STORE_READ_ONLY', 405, 'The groundct vector store mirrors the knowledge base and is read-only; add a passage file under knowledge-base/passages and reopen the store.'),
   GCT_GROUND_TEXT_UNREADABLE: spec('GCT_GROUND_TEXT_UNREADABLE', 400, 'Pass a readable UTF-8 text or Markdown file holding the report to ground.'),
   GCT_GROUND_STUDY_DIR_INVALID: spec('GCT_GROUND_STUDY_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold findings.json with measurements.json, or report.json, that parse as groundct artifacts."),
@@ -106,6 +115,14 @@ export const ERRORS = {
   GCT_EVAL_REFERENCE_INVALID: spec('GCT_EVAL_REFERENCE_INVALID', 422, 'A reference findings file must be a groundct findings.json (kind "findings") or report.json (kind "report"); regenerate it with groundct report.'),
   GCT_EVAL_CANDIDATE_INVALID: spec('GCT_EVAL_CANDIDATE_INVALID', 422, 'A candidate report is plain text (.txt), Markdown (.md) or groundct report.json with sentences[{id, text}]; set "format" in the manifest if the extension says otherwise.'),
 
+  // follow-up: comparing a study with its priors (src/followup)
+  GCT_FOLLOWUP_FOLDER_OUTDATED: spec('GCT_FOLLOWUP_FOLDER_OUTDATED', 422, "The report folder was written by an older groundct (no label volumes or study identity); run 'groundct report <ct> --masks ... --out <new-dir>' again on that study and compare the new folder."),
+  GCT_FOLLOWUP_FOLDER_INVALID: spec('GCT_FOLLOWUP_FOLDER_INVALID', 422, "Pass a folder written by 'groundct report --out': study.json, measurements.json, findings.json, masks.labels.json and masks-<layer>.nii.gz must be present and parse; write it again if a file is missing or damaged."),
+  GCT_FOLLOWUP_INPUT_INVALID: spec('GCT_FOLLOWUP_INPUT_INVALID', 400, 'Give each prior once, never the current study itself, and priors dated no later than the current study (or without dates, in the documented order).'),
+  GCT_FOLLOWUP_OTHER_PATIENT: spec('GCT_FOLLOWUP_OTHER_PATIENT', 422, 'Compare studies of one patient. For anonymised data whose patient IDs were replaced, pass --allow-other-patient (service: allowOtherPatient); the report then states that identity was not checked.'),
+  GCT_FOLLOWUP_PATIENT_KEY_MISMATCH: spec('GCT_FOLLOWUP_PATIENT_KEY_MISMATCH', 422, 'The two studies hashed their patient IDs with different keys (followup.patientIdKey); report both with the same key, or pass --allow-other-patient to compare without the identity check.'),
+  GCT_FOLLOWUP_ALIGNMENT_FAILED: spec('GCT_FOLLOWUP_ALIGNMENT_FAILED', 422, 'The studies could not be aligned within followup.maxAlignmentResidualMm: check that both image the same body region of the same patient, or give masks of bones or organs present in both studies.'),
+
   // vqa
   GCT_VQA_REPORT_DIR_INVALID: spec('GCT_VQA_REPORT_DIR_INVALID', 422, "Pass the folder 'groundct report --out' wrote: it must hold report.json, or findings.json with measurements.json, that parse as groundct artifacts."),
   GCT_VQA_BATCH_INVALID: spec('GCT_VQA_BATCH_INVALID', 400, 'Each line of the --batch file is one JSON object {"id": "...", "question": "..."} with a non-empty question and a unique id.'),
@@ -120,6 +137,7 @@ export const ERRORS = {
   GCT_SERVICE_FILE_TYPE_UNSUPPORTED: spec('GCT_SERVICE_FILE_TYPE_UNSUPPORTED', 422, "'ct' takes NIfTI (.nii, .nii.gz) or a zip of one DICOM series; 'masks' takes a multilabel NIfTI, a zip of per-class NIfTI masks or a DICOM SEG; 'labelMap' takes JSON."),
   GCT_SERVICE_ARCHIVE_UNSAFE: spec('GCT_SERVICE_ARCHIVE_UNSAFE', 422, 'Zip the files with relative paths only (no "..", no absolute paths, no links), unencrypted, deflate or stored, under service.limits.maxArchiveEntries entries.'),
   GCT_SERVICE_DECOMPRESSED_TOO_LARGE: spec('GCT_SERVICE_DECOMPRESSED_TOO_LARGE', 422, 'The decompressed data exceeds service.limits.maxDecompressedBytes; crop the scan or raise the limit.'),
+  GCT_SERVICE_STORAGE_BUDGET_EXCEEDED: spec('GCT_SERVICE_STORAGE_BUDGET_EXCEEDED', 413, 'The files of one upload, once extracted, exceed service.limits.maxStoredBytesPerUpload; upload fewer or smaller files (crop the scan) or raise the limit.'),
   GCT_SERVICE_TOO_MANY_VOXELS: spec('GCT_SERVICE_TOO_MANY_VOXELS', 422, 'The volume has more voxels than service.limits.maxVoxels; crop or downsample the scan, or raise the limit.'),
   GCT_SERVICE_STUDY_NOT_FOUND: spec('GCT_SERVICE_STUDY_NOT_FOUND', 404, 'Use a study id returned by POST /v1/studies; deleted studies are gone.'),
   GCT_SERVICE_JOB_NOT_FOUND: spec('GCT_SERVICE_JOB_NOT_FOUND', 404, 'Use a job id returned by POST /v1/studies.'),
@@ -129,7 +147,16 @@ export const ERRORS = {
   GCT_SERVICE_WORKER_FAILED: spec('GCT_SERVICE_WORKER_FAILED', 500, 'The worker thread running the pipeline died (often out of memory); lower service.limits.concurrentJobs or the voxel limit, and check the server log.'),
   GCT_SERVICE_PASSAGE_NOT_FOUND: spec('GCT_SERVICE_PASSAGE_NOT_FOUND', 404, 'Use a passage id cited by a report sentence, a finding (criteria) or an answer; ids are kebab-case (knowledge-base/passages/<id>.md).'),
   GCT_SERVICE_TOKEN_NOT_FOUND: spec('GCT_SERVICE_TOKEN_NOT_FOUND', 404, "Use a token id shown by 'groundct token list'."),
+  GCT_SERVICE_PRIOR_STUDY_INVALID: spec('GCT_SERVICE_PRIOR_STUDY_INVALID', 422, "Name as priorStudyId a study of this service whose job is done and that was processed by this version (GET /v1/studies/<id> lists a 'study' artifact); upload the prior again if it predates follow-up support."),
   GCT_SERVICE_STORAGE_FAILED: spec('GCT_SERVICE_STORAGE_FAILED', 500, 'Check that the data directory (dataDir) exists, is writable, has free space, and is used by one groundct server at a time.'),
+
+  // service scale-out (issue 18): PostgreSQL, schema migrations, ownership, quotas
+  GCT_SERVICE_DATABASE_UNAVAILABLE: spec('GCT_SERVICE_DATABASE_UNAVAILABLE', 503, 'Check storage.url (GROUNDCT_STORAGE__URL), that PostgreSQL is running and reachable from this machine, and that the role may connect to the database.'),
+  GCT_SERVICE_SCHEMA_OUTDATED: spec('GCT_SERVICE_SCHEMA_OUTDATED', 503, 'The database schema is older than this groundct; start one process with storage.migrate true (the default) to migrate it, then the others.'),
+  GCT_SERVICE_SCHEMA_TOO_NEW: spec('GCT_SERVICE_SCHEMA_TOO_NEW', 503, 'The database was migrated by a newer groundct; run that version (or newer) on every process that shares the database.'),
+  GCT_SERVICE_QUOTA_JOBS: spec('GCT_SERVICE_QUOTA_JOBS', 429, 'Wait until some of your queued or running jobs finish (GET /v1/jobs?state=queued), or ask the operator to raise service.quotas.maxActiveJobsPerOwner.'),
+  GCT_SERVICE_QUOTA_STORAGE: spec('GCT_SERVICE_QUOTA_STORAGE', 413, 'Delete studies you no longer need (DELETE /v1/studies/<id>), or ask the operator to raise service.quotas.maxStoredBytesPerOwner.'),
+  GCT_SERVICE_FORBIDDEN: spec('GCT_SERVICE_FORBIDDEN', 403, "This route needs an admin token ('groundct token create --name <who> --admin')."),
 
   // interop: DICOM SEG/SR, FHIR, key images, PACS (DICOMweb)
   GCT_INTEROP_REFERENCE_MISSING: spec('GCT_INTEROP_REFERENCE_MISSING', 422, 'SEG and SR reference a DICOM CT series: read the CT from DICOM, or let writeDicomOutputs write the CT as DICOM first (NIfTI input).'),
@@ -139,6 +166,8 @@ export const ERRORS = {
   GCT_PACS_REQUEST_FAILED: spec('GCT_PACS_REQUEST_FAILED', 502, 'The PACS answered with an error status; check its log and that its DICOMweb plugin/service is enabled for this URL.'),
   GCT_PACS_RESPONSE_INVALID: spec('GCT_PACS_RESPONSE_INVALID', 502, 'The PACS answer is not valid DICOMweb (JSON for QIDO-RS, multipart/related application/dicom for WADO-RS); check the base URL points at the DICOMweb root.'),
   GCT_PACS_STUDY_NOT_FOUND: spec('GCT_PACS_STUDY_NOT_FOUND', 404, 'Check the StudyInstanceUID (QIDO-RS /studies?StudyInstanceUID=...) and that the study holds a CT series.'),
+  GCT_PACS_URL_NOT_ALLOWED: spec('GCT_PACS_URL_NOT_ALLOWED', 400, "The service reads only from the PACS listed in its configuration: omit 'url' to use pacs.url, or ask the operator to add the PACS to pacs.allowedUrls (GROUNDCT_PACS__ALLOWED_URLS)."),
+  GCT_INTEROP_FHIR_INVALID: spec('GCT_INTEROP_FHIR_INVALID', 500, 'groundct wrote a FHIR resource that the official R4 schema, invariants or code systems reject: a bug; report it with the listed issues (or run without fhir.validate to write it anyway).'),
   GCT_PACS_STORE_FAILED: spec('GCT_PACS_STORE_FAILED', 502, 'The PACS refused the stored objects (STOW-RS FailedSOPSequence); check its log, storage space and that it accepts SEG and Comprehensive SR.'),
 } as const;
 

@@ -4,6 +4,7 @@
  */
 import type { Config } from './config.ts';
 import { deriveFindings, type Findings } from './findings/index.ts';
+import { compareStudies, extractBoneSurface, loadStudyFolder, studyIdentity, studyInMemory, withFollowupFindings, type BoneSurface, type Followup, type StudyArtifacts, type StudyIdentity } from './followup/index.ts';
 import { groundReport, openRetriever, type Retriever } from './ground/index.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
@@ -20,9 +21,20 @@ export interface StudyInput {
   /** Label map JSON per mask set, same order (optional per set). */
   readonly labelMapPaths?: readonly (string | undefined)[];
   readonly phase?: Phase;
+  /** YYYY-MM-DD, for an input that carries no study date (NIfTI, NRRD); recorded in study.json. */
+  readonly studyDate?: string;
 }
 
-export type PipelineStage = 'read' | 'segment' | 'measure' | 'findings' | 'report' | 'ground';
+/** Prior studies to compare the report's study with (src/followup). */
+export interface FollowupInput {
+  readonly priors: readonly StudyArtifacts[];
+  /** Compare even when the patient-ID hashes differ (anonymised data); stated in the report. */
+  readonly allowOtherPatient?: boolean;
+  /** Order of `priors` for studies without a date (see CompareOptions). */
+  readonly priorsGiven?: 'newest-first' | 'oldest-first';
+}
+
+export type PipelineStage = 'read' | 'segment' | 'measure' | 'findings' | 'followup' | 'report' | 'ground';
 
 export interface PipelineProgress {
   readonly stage: PipelineStage;
@@ -95,30 +107,92 @@ export function segmentOptions(choice: SegmentChoice, config: Config): SegmentCt
 
 export interface PipelineResult {
   readonly measurements: Measurements;
+  /** With priors: the study's own findings followed by the change and response findings (and `priorFindings`). */
   readonly findings: Findings;
+  /** study.json: the study's identity and the report folder schema version. */
+  readonly study: StudyIdentity;
+  /** followup.json, when priors were given. */
+  readonly followup?: Followup;
+  /**
+   * Bone-surface points of the CT (bone-surface.u16 of the report folder). Not enumerable: binary, kept out of the
+   * JSON artifacts the service writes for every enumerable object of the result.
+   */
+  readonly boneSurface: BoneSurface;
   /** report.json: structured report + sentences, each grounded (evidence + citations). */
   readonly report: Report;
   /** report.md */
   readonly markdown: string;
 }
 
-/** Measurements -> findings -> report -> grounding, on an already loaded study. */
-export async function reportFromStudy(study: LoadedStudy, input: StudyInput, config: Config, resources: PipelineResources, progress: (p: PipelineProgress) => void = () => {}): Promise<PipelineResult> {
+/**
+ * Measurements -> findings -> (follow-up, with priors) -> report -> grounding, on an already loaded study.
+ * Nothing is written: a refused comparison (other patient, no alignment) throws before any output exists.
+ */
+export async function reportFromStudy(
+  study: LoadedStudy,
+  input: StudyInput,
+  config: Config,
+  resources: PipelineResources,
+  progress: (p: PipelineProgress) => void = () => {},
+  followupInput?: FollowupInput,
+): Promise<PipelineResult> {
   progress({ stage: 'measure', percent: 40 });
-  const measurements = measureStudy(study.ct, study.labels, {
-    measure: config.measure,
-    phase: input.phase,
-    provenance: { ct: input.ctPath, masks: input.masksPaths.length > 0 ? input.masksPaths.join(', ') : null },
-  });
+  const provenance = { ct: input.ctPath, masks: input.masksPaths.length > 0 ? input.masksPaths.join(', ') : null };
+  const measurements = measureStudy(study.ct, study.labels, { measure: config.measure, phase: input.phase, provenance });
   progress({ stage: 'findings', percent: 70 });
-  const findings = deriveFindings(measurements, resources.kb);
+  const derived = deriveFindings(measurements, resources.kb);
+  const boneSurface = extractBoneSurface(study.ct, config.followup);
+  const identity = studyIdentity({ ct: study.ct, labels: study.labels, boneSurface, provenance, ...(input.studyDate ? { studyDate: input.studyDate } : {}) }, config.followup);
+  let findings = derived;
+  let followup: Followup | undefined;
+  if (followupInput !== undefined && followupInput.priors.length > 0) {
+    progress({ stage: 'followup', percent: 75 });
+    const current = studyInMemory(input.ctPath, identity, measurements, derived, study.labels, boneSurface);
+    followup = await compareStudies(current, followupInput.priors, {
+      config: config.followup,
+      kb: resources.kb,
+      allowOtherPatient: followupInput.allowOtherPatient ?? false,
+      priorsGiven: followupInput.priorsGiven ?? 'newest-first',
+    });
+    findings = withFollowupFindings(derived, followup);
+  }
   progress({ stage: 'report', percent: 80 });
-  const templated = buildReport(measurements, findings, { templates: resources.templates });
-  const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
-  progress({ stage: 'ground', percent: 90 });
-  const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });
+  const { report, markdown } = await reportFromFindings(measurements, findings, resources, followup, () => progress({ stage: 'ground', percent: 90 }));
   progress({ stage: 'ground', percent: 100 });
-  return { measurements, findings, report, markdown: renderMarkdown(report) };
+  const result = { measurements, findings, study: identity, ...(followup ? { followup } : {}), report, markdown };
+  Object.defineProperty(result, 'boneSurface', { value: boneSurface, enumerable: false });
+  return result as PipelineResult;
+}
+
+/** Findings -> report (templates, optional LLM narrator) -> grounding -> Markdown. */
+export async function reportFromFindings(measurements: Measurements, findings: Findings, resources: PipelineResources, followup?: Followup, onGround?: () => void): Promise<{ report: Report; markdown: string }> {
+  const templated = buildReport(measurements, findings, { templates: resources.templates, kb: resources.kb, ...(followup ? { followup } : {}) });
+  const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
+  onGround?.();
+  const report = await groundReport(draft, findings, measurements, { kb: resources.kb, retriever: resources.retriever });
+  return { report, markdown: renderMarkdown(report) };
+}
+
+export interface ComparedFolders {
+  readonly current: StudyArtifacts;
+  readonly followup: Followup;
+  readonly findings: Findings;
+  readonly report: Report;
+  readonly markdown: string;
+}
+
+/**
+ * Compares report folders already written (groundct compare): the current study's artifacts are reused, nothing
+ * is measured again. Priors are given oldest first when a study has no date.
+ */
+export async function compareReportFolders(currentDir: string, priorDirs: readonly string[], config: Config, resources: PipelineResources, options: { readonly allowOtherPatient?: boolean } = {}): Promise<ComparedFolders> {
+  const priors: StudyArtifacts[] = [];
+  for (const dir of priorDirs) priors.push(await loadStudyFolder(dir, config.volume));
+  const current = await loadStudyFolder(currentDir, config.volume);
+  const followup = await compareStudies(current, priors, { config: config.followup, kb: resources.kb, allowOtherPatient: options.allowOtherPatient ?? false, priorsGiven: 'oldest-first' });
+  const findings = withFollowupFindings(current.findings, followup);
+  const { report, markdown } = await reportFromFindings(current.measurements, findings, resources, followup);
+  return { current, followup, findings, report, markdown };
 }
 
 export async function runPipeline(input: StudyInput & SegmentChoice, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {

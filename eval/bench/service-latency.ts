@@ -6,14 +6,19 @@
  * The server runs on this process's main thread, on a real socket (127.0.0.1, ephemeral port); the load comes
  * from a separate worker thread, so the client's own work does not sit on the server's event loop.
  *
- *   npx tsx eval/bench/service-latency.ts [--rounds 5] [--concurrency 200] [--out eval/results/service-latency.md]
+ *   npx tsx eval/bench/service-latency.ts [--rounds 5] [--concurrency 200] [--backend sqlite|postgres]... [--out eval/results/service-latency.md]
+ *
+ * `--backend` may be repeated: each backend's rows are measured back to back in one run (PostgreSQL: a fresh
+ * database on GROUNDCT_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres, dropped afterwards).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { abdomenPreset, generateStudy, writeStudy } from '../../src/phantom/index.ts';
 import { createApiToken, multipartBody, startServer } from '../../src/service/index.ts';
@@ -23,8 +28,30 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     concurrency: { type: 'string', default: '200' },
     out: { type: 'string', default: 'eval/results/service-latency.md' },
+    backend: { type: 'string', multiple: true, default: ['sqlite'] },
   },
 });
+const PG_ADMIN = process.env.GROUNDCT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh PostgreSQL database for one backend run, and its removal. */
+async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `gct_latency_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(PG_ADMIN);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const a = new pg.Client({ connectionString: PG_ADMIN });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    },
+  };
+}
 const ROUNDS = Number(values.rounds);
 const CONCURRENCY = Number(values.concurrency);
 /** Goal from issue 8: p99 under 50 ms. */
@@ -88,22 +115,10 @@ interface Row {
   readonly jobStateAfter: string;
 }
 
-async function main() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'gct-bench-'));
-  const studyDir = join(dataDir, 'phantom');
-  const study = generateStudy(abdomenPreset());
-  await writeStudy(study, studyDir, { formats: ['nifti'] });
-  const f = (n: string) => readFile(join(studyDir, n));
-  const parts = {
-    ct: { bytes: await f('ct.nii.gz'), filename: 'ct.nii.gz' },
-    masks: [
-      { bytes: await f('labels.nii.gz'), filename: 'labels.nii.gz' },
-      { bytes: await f('labels-subsegments.nii.gz'), filename: 'labels-subsegments.nii.gz' },
-    ],
-    labelMap: [(await f('labels.json')).toString(), (await f('labels-subsegments.json')).toString()],
-    phase: 'non-contrast',
-  };
-  const config = loadConfig({ env: {}, overrides: { dataDir: join(dataDir, 'data'), service: { port: 0, logLevel: 'warn' } } });
+/** The bursts on one backend: idle, during a job, and the event loop over a quiet job. */
+async function measureBackend(backend: string, dataDir: string, parts: Parameters<typeof multipartBody>[0]) {
+  const db = backend === 'postgres' ? await freshDatabase() : undefined;
+  const config = loadConfig({ env: {}, overrides: { dataDir: join(dataDir, `data-${backend}`), storage: db ? { url: db.url } : {}, service: { port: 0, logLevel: 'warn' } } });
   const { app, url } = await startServer(config);
   const { token } = await createApiToken(app.groundct.storage.meta, 'bench');
   const auth = { authorization: `Bearer ${token}` };
@@ -134,7 +149,7 @@ async function main() {
     loop.disable();
     const sorted = latencies.sort((a, b) => a - b);
     rows.push({
-      label,
+      label: `${backend}: ${label}`,
       requests: sorted.length,
       failures,
       p50Ms: quantile(sorted, 0.5),
@@ -161,17 +176,40 @@ async function main() {
   await waitFor(third.jobId, ['done', 'failed']);
   quiet.disable();
   await app.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await db?.drop();
+  return { rows, reportBytes, final, quietP99Ms: quiet.percentile(99) / 1e6, quietMaxMs: quiet.max / 1e6 };
+}
 
-  const during = rows[1];
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gct-bench-'));
+  const studyDir = join(dataDir, 'phantom');
+  const study = generateStudy(abdomenPreset());
+  await writeStudy(study, studyDir, { formats: ['nifti'] });
+  const f = (n: string) => readFile(join(studyDir, n));
+  const parts = {
+    ct: { bytes: await f('ct.nii.gz'), filename: 'ct.nii.gz' },
+    masks: [
+      { bytes: await f('labels.nii.gz'), filename: 'labels.nii.gz' },
+      { bytes: await f('labels-subsegments.nii.gz'), filename: 'labels-subsegments.nii.gz' },
+    ],
+    labelMap: [(await f('labels.json')).toString(), (await f('labels-subsegments.json')).toString()],
+    phase: 'non-contrast',
+  };
+  const backends = values.backend!;
+  const runs = [];
+  for (const backend of backends) runs.push(await measureBackend(backend, dataDir, parts));
+  await rm(dataDir, { recursive: true, force: true });
+  const rows = runs.flatMap((r) => r.rows);
+
   const lines = [
-    '# Service latency under load (issue 8)',
+    '# Service latency under load (issue 8; per storage backend: issue 18)',
     '',
-    `Command: \`npx tsx eval/bench/service-latency.ts --rounds ${ROUNDS} --concurrency ${CONCURRENCY}\``,
+    `Command: \`npx tsx eval/bench/service-latency.ts --rounds ${ROUNDS} --concurrency ${CONCURRENCY}${backends.map((b) => ` --backend ${b}`).join('')}\``,
     `Machine: ${cpus().length}-core ${cpus()[0]?.model.trim() ?? 'unknown CPU'} (shared with other engineers' test runs; 1-min load average ${loadavg()[0].toFixed(1)} at the end), Node ${process.version}. Date: ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    `Setup: fastify server on 127.0.0.1 (real socket, log level warn), embedded SQLite + disk storage. Load: ${ROUNDS} bursts of ${CONCURRENCY}`,
-    `simultaneous GET /v1/studies/:id/report (${reportBytes} bytes of JSON) from a separate worker thread (node:http, keep-alive, one socket per concurrent request, opened by an unrecorded first burst).`,
+    `Setup: fastify server on 127.0.0.1 (real socket, log level warn), role all, storage: ${backends.join(' then ')} (PostgreSQL on the same machine), files on the local disk. Load: ${ROUNDS} bursts of ${CONCURRENCY}`,
+    `simultaneous GET /v1/studies/:id/report (${runs[0].reportBytes} bytes of JSON) from a separate worker thread (node:http, keep-alive, one socket per concurrent request, opened by an unrecorded first burst).`,
+    'Each request authenticates its token and looks the study up in the database (ownership), then serves the cached report bytes.',
     `"Pipeline job running": a second phantom study (${study.ct.grid.dims.join(' x ')} voxels, two mask layers) is being read, measured,`,
     'reported and grounded in its worker thread while the bursts run. Event-loop delay: perf_hooks.monitorEventLoopDelay',
     '(1 ms resolution) on the server thread over the bursts.',
@@ -180,9 +218,9 @@ async function main() {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.label} | ${r.requests} | ${r.failures} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.maxMs.toFixed(1)} | ${r.loopP99Ms.toFixed(1)} | ${r.loopMaxMs.toFixed(1)} | ${r.jobStateAfter} |`),
     '',
-    `Whole job with no request load (upload to done): event-loop delay p99 ${(quiet.percentile(99) / 1e6).toFixed(1)} ms, max ${(quiet.max / 1e6).toFixed(1)} ms.`,
+    ...runs.map((r, n) => `${backends[n]}: whole job with no request load (upload to done): event-loop delay p99 ${r.quietP99Ms.toFixed(1)} ms, max ${r.quietMaxMs.toFixed(1)} ms; the background job finished: ${r.final}.`),
     '',
-    `Goal p99 < ${P99_GOAL_MS} ms during a job: ${during.p99Ms < P99_GOAL_MS ? 'met' : 'NOT met'} (${during.p99Ms.toFixed(1)} ms). The background job finished: ${final}.`,
+    ...runs.map((r, n) => `Goal p99 < ${P99_GOAL_MS} ms during a job, ${backends[n]}: ${r.rows[1].p99Ms < P99_GOAL_MS ? 'met' : 'NOT met'} (${r.rows[1].p99Ms.toFixed(1)} ms).`),
     'A burst of 200 requests arriving at once queues on one event loop, so the p99 of a burst is close to the time',
     'to serve all 200; the event-loop delay shows whether the job itself ever blocked the loop. On this 2-core machine the',
     'server thread, the pipeline worker, the load generator and other processes share two cores, so the delay during a',

@@ -52,11 +52,54 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Runs every item through the retriever (after one warm-up pass over the same items) and scores it. */
+/**
+ * Runs every item through the retriever (after one warm-up pass over the same items) and scores it: with every item
+ * labelled, recall@1 and recall@3 are scoreGold's precision@1 and recall@3.
+ */
 export async function evaluateRetriever(retriever: Retriever, items: readonly LabelledItem[]): Promise<SplitResult> {
+  const s = await scoreGold(retriever, items, Number.POSITIVE_INFINITY);
+  return { n: items.length, recallAt1: s.precisionAt1, recallAt3: s.recallAt3, latencyP50Ms: s.latencyP50Ms, latencyP95Ms: s.latencyP95Ms, misses: s.misses };
+}
+
+/** A sentence with the passages that support it; an empty list means none does (a citation would be false). */
+export interface LabelledSentence {
+  readonly id: string;
+  readonly text: string;
+  readonly passageIds: readonly string[];
+}
+
+export interface GoldScore {
+  /** Sentences with at least one supporting passage. */
+  readonly supported: number;
+  /** Sentences labelled as supported by no passage. */
+  readonly unsupported: number;
+  /** Share of supported sentences whose first passage is one of theirs, in [0, 1]. */
+  readonly precisionAt1: number;
+  /** Share of supported sentences with one of their passages in the top 3, in [0, 1]. */
+  readonly recallAt3: number;
+  /** Among all sentences whose first passage scores >= citeMinScore: the share where it is one of theirs, in [0, 1]. */
+  readonly citationPrecision: number;
+  /** Supported sentences that get a correct first passage at or above citeMinScore, share of supported, in [0, 1]. */
+  readonly citedCorrect: number;
+  /** Unsupported sentences that would get a citation (first passage >= citeMinScore), share of unsupported, in [0, 1]. */
+  readonly falseCitationRate: number;
+  readonly latencyP50Ms: number;
+  readonly latencyP95Ms: number;
+  readonly misses: readonly { id: string; text: string; expected: readonly string[]; got: readonly string[] }[];
+}
+
+/**
+ * Scores a retriever on labelled real sentences (eval/retrieval/README.md, "Metrics"): precision@1 and recall@3 on
+ * the supported sentences, and, at the citation threshold, how many citations would be right and how many
+ * unsupported sentences would get one. One warm-up pass, then one timed `retrieve` per sentence.
+ */
+export async function scoreGold(retriever: Retriever, items: readonly LabelledSentence[], citeMinScore: number): Promise<GoldScore> {
   for (const item of items) await retriever.retrieve(item.text, { k: 3 });
-  let hit1 = 0;
-  let hit3 = 0;
+  let p1 = 0;
+  let r3 = 0;
+  let cited = 0;
+  let citedRight = 0;
+  let falseCited = 0;
   const latencies: number[] = [];
   const misses: { id: string; text: string; expected: readonly string[]; got: readonly string[] }[] = [];
   for (const item of items) {
@@ -65,15 +108,28 @@ export async function evaluateRetriever(retriever: Retriever, items: readonly La
     latencies.push(performance.now() - t0);
     const got = results.map((r) => r.passageId);
     const correct = new Set(item.passageIds);
-    if (got.length > 0 && correct.has(got[0])) hit1++;
-    if (got.some((id) => correct.has(id))) hit3++;
+    const firstRight = got.length > 0 && correct.has(got[0]);
+    const citesFirst = results.length > 0 && results[0].score >= citeMinScore;
+    if (citesFirst) {
+      cited++;
+      if (firstRight) citedRight++;
+      if (correct.size === 0) falseCited++;
+    }
+    if (correct.size === 0) continue;
+    if (firstRight) p1++;
+    if (got.some((id) => correct.has(id))) r3++;
     else misses.push({ id: item.id, text: item.text, expected: item.passageIds, got });
   }
-  const n = items.length;
+  const supported = items.filter((i) => i.passageIds.length > 0).length;
+  const unsupported = items.length - supported;
   return {
-    n,
-    recallAt1: hit1 / n,
-    recallAt3: hit3 / n,
+    supported,
+    unsupported,
+    precisionAt1: p1 / Math.max(1, supported),
+    recallAt3: r3 / Math.max(1, supported),
+    citationPrecision: cited === 0 ? 0 : citedRight / cited,
+    citedCorrect: citedRight / Math.max(1, supported),
+    falseCitationRate: falseCited / Math.max(1, unsupported),
     latencyP50Ms: percentile(latencies, 50),
     latencyP95Ms: percentile(latencies, 95),
     misses,

@@ -15,8 +15,8 @@ import { SHARED_STUDIES, buildStudy } from './studies.ts';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
-/** The question sets: templated phrasings (phantom), held-out phrasings (heldout), ../shared/data cases (shared). */
-export const QUESTION_SETS = ['phantom', 'heldout', 'shared'] as const;
+/** The question sets: templated phrasings (phantom), held-out phrasings (heldout), ../shared/data cases (shared), change over time (followup). */
+export const QUESTION_SETS = ['phantom', 'heldout', 'shared', 'followup'] as const;
 
 export function allQuestions(): (QuestionItem & { set: string })[] {
   return QUESTION_SETS.flatMap((set) => readQuestionSet(here(`${set}.jsonl`)).map((q) => ({ ...q, set })));

@@ -58,6 +58,7 @@ import { generateStudy } from '../../src/phantom/index.ts';
 import { loadStudy } from '../../src/pipeline.ts';
 import { studyFromArtifacts, type VqaStudy } from '../../src/vqa/index.ts';
 import { dataPath } from '../../test/helpers/data.ts';
+import { compareStudies, extractBoneSurface, studyIdentity, studyInMemory, withFollowupFindings, type StudyArtifacts } from '../../src/followup/index.ts';
 
 /** Studies on ../shared/data: how the runner reads them (the same calls `groundct report` makes). */
 export const SHARED_STUDIES = ['totalseg', 'sts002'] as const;
@@ -82,8 +83,52 @@ async function sharedMeasurements(key: string): Promise<Measurements> {
   throw new Error(`unknown study '${key}'`);
 }
 
+/**
+ * The follow-up series of the VQA evaluation (study key 'followup'): the same phantom patient on 2026-01-05 and
+ * 2026-03-02. Known by construction: the segment 7 liver lesion grows 24 -> 32 mm, the segment 5 one shrinks
+ * 22 -> 14 mm, a 14 mm lesion appears in segment 4, the 16 mm splenic lesion is gone, the left renal cyst stays
+ * 20 mm, the spleen is scaled by 1.3 (volume x 2.2). RECIST 1.1: three targets (24, 22, 16 mm), sum down 26 %
+ * (stable disease by the targets) but a new lesion: progressive disease.
+ */
+export const FOLLOWUP_SERIES: readonly { readonly date: string; readonly spec: StudySpec }[] = [
+  {
+    date: '2026-01-05',
+    spec: { name: 'followup-baseline', seed: 21, phase: 'non-contrast', lesions: [
+      { organ: 'liver', diameterMm: 24, centerRasMm: [63, -37, 54] },
+      { organ: 'liver', diameterMm: 22, centerRasMm: [81, 15, 3] },
+      { organ: 'spleen', diameterMm: 16, centerRasMm: [-87, -27, 30] },
+      { organ: 'kidney', side: 'left', lesionType: 'cyst', diameterMm: 20, hu: 5 },
+    ] },
+  },
+  {
+    date: '2026-03-02',
+    spec: { name: 'followup-current', seed: 22, phase: 'non-contrast', organScale: { spleen: 1.3 }, lesions: [
+      { organ: 'liver', diameterMm: 32, centerRasMm: [63, -37, 54] },
+      { organ: 'liver', diameterMm: 14, centerRasMm: [81, 15, 3] },
+      { organ: 'liver', diameterMm: 14, centerRasMm: [7, 23, 48] },
+      { organ: 'kidney', side: 'left', lesionType: 'cyst', diameterMm: 20, hu: 5 },
+    ] },
+  },
+];
+
+async function followupStudy(kb: KnowledgeBase): Promise<VqaStudy> {
+  const config = defaultConfig();
+  const artifacts: StudyArtifacts[] = FOLLOWUP_SERIES.map(({ date, spec }) => {
+    const s = generateStudy(spec);
+    const provenance = { ct: `phantom:${spec.name}`, masks: `phantom:${spec.name}` };
+    const m = measureStudy(s.ct, s.labels, { measure: config.measure, phase: s.truth.spec.phase, provenance });
+    const bone = extractBoneSurface(s.ct, config.followup);
+    const identity = studyIdentity({ ct: s.ct, labels: s.labels, boneSurface: bone, provenance, studyDate: date }, config.followup);
+    return studyInMemory(provenance.ct, identity, m, deriveFindings(m, kb), s.labels, bone);
+  });
+  const current = artifacts[artifacts.length - 1]!;
+  const followup = await compareStudies(current, artifacts.slice(0, -1), { config: config.followup, kb, priorsGiven: 'oldest-first' });
+  return studyFromArtifacts(current.measurements, withFollowupFindings(current.findings, followup));
+}
+
 /** Measurements -> findings -> the answerer's study, for a phantom key or a shared-data key. */
 export async function buildStudy(key: string, kb: KnowledgeBase): Promise<VqaStudy> {
+  if (key === 'followup') return followupStudy(kb);
   const spec = PHANTOM_STUDIES[key];
   let m: Measurements;
   if (spec !== undefined) {

@@ -32,8 +32,10 @@ export type {
   Attenuation,
   Claim,
   ClaimKind,
+  ClaimChange,
   ClaimLocation,
   ClaimNumber,
+  ClaimResponse,
   ClaimSide,
   ContactClass,
   MeasureKind,
@@ -43,6 +45,7 @@ export type {
 export { CLAIM_KINDS, MEASURE_KINDS } from './types.ts';
 export { splitSentences, splitParagraph, type TextSentence } from './split-sentences.ts';
 export { parseClaims, splitClauses } from './parse-claims.ts';
+export { changeClaims, matchChangeClaim } from './change-claims.ts';
 export { findNumbers, measuredNumbers, isReferenceValue, cmToMm, cm3ToMl, mm3ToMl, litresToMl, type RawNumber } from './numbers.ts';
 export { findMentions, organsRelated, type Mention, type MentionRole } from './mentions.ts';
 export { matchClaim, referenceIndex, ERROR_TYPES, type ClaimMatch, type ErrorType, type NumericComparison, type Verdict } from './match-claim.ts';

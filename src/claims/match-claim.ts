@@ -1,4 +1,5 @@
 import type { Finding } from '../findings/index.ts';
+import { matchChangeClaim } from './change-claims.ts';
 import { organsRelated } from './mentions.ts';
 import { claimTargets, mirrorOrgan, ReferenceIndex, type MatchOptions } from './reference.ts';
 import { withinTolerance } from './tolerances.ts';
@@ -38,6 +39,9 @@ export const ERROR_TYPES = [
   'wrong_count',
   'wrong_severity',
   'wrong_contact',
+  // follow-up (change-claims.ts)
+  'wrong_change',
+  'wrong_response',
 ] as const;
 export type ErrorType = (typeof ERROR_TYPES)[number];
 export type Verdict = 'supported' | 'contradicted' | 'unverifiable';
@@ -374,6 +378,12 @@ function direct(claim: Claim, ref: ReferenceIndex): ClaimMatch {
       return matchContact(claim, ref);
     case 'normal':
       return matchNormal(claim, ref);
+    case 'change':
+    case 'response':
+    case 'comparison': {
+      const m = matchChangeClaim(claim, ref);
+      return { verdict: m.verdict, ...(m.errorType ? { errorType: m.errorType } : {}), findingIds: m.findingIds, details: m.details, numeric: m.numeric };
+    }
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type NegationScope,
 } from './cues.ts';
 import { attributeNumbers, type OrganAnchor } from './attribute-numbers.ts';
+import { readChange, supersededByChange } from './change-claims.ts';
 import { findMentions, organsRelated, type Mention, type SideWord } from './mentions.ts';
 import { claimNumber, findNumbers, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { Claim, ClaimLocation, ClaimNumber, ClaimSide } from './types.ts';
@@ -309,5 +310,14 @@ function clauseClaims(text: string): Claim[] {
  *   //    attenuation: 'hypoattenuating', negated: false, ... }]
  */
 export function parseClaims(sentence: string): Claim[] {
-  return splitClauses(sentence).flatMap((c) => clauseClaims(c.text));
+  return splitClauses(sentence).flatMap((c) => {
+    const change = readChange(c.text);
+    if (change.claims.length === 0) return clauseClaims(c.text);
+    // A clause about change also states the current study ("has grown from 2.0 to 2.6 cm": a 2.6 cm lesion now);
+    // the prior study's numbers and RECIST sums are blanked before it is read as one study (offsets kept).
+    let masked = c.text;
+    for (const [start, end] of change.foreignSpans) masked = masked.slice(0, start) + ' '.repeat(end - start) + masked.slice(end);
+    const own = clauseClaims(masked).map((x) => ({ ...x, text: c.text })).filter((x) => !supersededByChange(change, x));
+    return [...own, ...change.claims];
+  });
 }

@@ -16,6 +16,10 @@ export const CLAIM_KINDS = [
   'lymph_node',
   'stage',
   'vessel_contact',
+  // follow-up (change-claims.ts): change since a prior study, and the RECIST 1.1 response
+  'change',
+  'response',
+  'comparison',
 ] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
 
@@ -56,6 +60,10 @@ export interface ClaimLocation {
 export type Attenuation = 'hypoattenuating' | 'isoattenuating' | 'hyperattenuating';
 export type ContactClass = 'abutment' | 'encasement' | 'contact';
 export type SizeClass = 'enlarged' | 'massively enlarged' | 'normal size';
+/** What a change claim says happened since the prior study. */
+export type ClaimChange = 'grown' | 'shrunk' | 'stable' | 'new' | 'disappeared' | 'split' | 'merged';
+/** RECIST 1.1 response category as written. */
+export type ClaimResponse = 'CR' | 'PR' | 'SD' | 'PD' | 'non-CR/non-PD';
 
 export interface Claim {
   readonly kind: ClaimKind;
@@ -80,6 +88,20 @@ export interface Claim {
   readonly sizeClass?: SizeClass;
   /** Fluid compartment of a fluid claim ('ascites', 'pleural_effusion', ...). */
   readonly fluid?: string;
+  /** Change claims: what changed since the prior, and what it is about. */
+  readonly change?: ClaimChange;
+  readonly changeTarget?: 'lesion' | 'organ' | 'node';
+  /**
+   * Change claims: numbers stated for the prior study ("from 3.1 to 2.2 cm": 31 mm here, 22 mm in `numbers`);
+   * response claims: the baseline sum of diameters.
+   */
+  readonly priorNumbers?: readonly ClaimNumber[];
+  /** Change claims: a stated relative change, % (negative for a decrease). */
+  readonly changePercent?: number;
+  /** Response claims: the category; absent when the clause states RECIST sums without a category. */
+  readonly response?: ClaimResponse;
+  /** Comparison claims: the date of the prior study the text names, YYYY-MM-DD. */
+  readonly priorDate?: string;
   /** The sentence (or clause) the claim was read from. */
   readonly text: string;
 }

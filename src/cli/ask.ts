@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { loadKnowledgeBase } from '../knowledge/index.ts';
 import { ask, loadReportDir, makeVqaContext } from '../vqa/index.ts';
+import { readRegularText } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
@@ -60,7 +60,8 @@ export async function runAsk(argv: string[], _config: Config, out: (s: string) =
   if (batch !== undefined) {
     let text: string;
     try {
-      text = await readFile(batch, 'utf8');
+      // A regular file only (a named pipe would block the read forever), at most 64 MiB.
+      text = await readRegularText(batch, { maxBytes: 64 * 1024 * 1024, limitName: 'the 64 MiB question-file limit', what: 'question file' });
     } catch (cause) {
       throw gctError('GCT_VQA_BATCH_INVALID', `Cannot read the question file ${batch}: ${(cause as Error).message}`, { file: batch }, cause);
     }

@@ -1,9 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { evaluateManifest, loadManifest, renderEvalOutputs } from '../evaluate/index.ts';
 import { parseCommandArgs } from './args.ts';
-import { writeFileAtomic } from './output.ts';
+import { withOutputs } from './output.ts';
 
 export const EVAL_USAGE = `groundct eval --manifest <file> [--out <dir>] [--data <dir>]
   Scores candidate reports (text, Markdown or report.json) against reference findings, masks or synthetic
@@ -23,7 +24,10 @@ export async function runEval(argv: string[], config: Config, out: (s: string) =
   const loaded = await loadManifest(values.manifest, { dataDir: values.data ?? process.env.GROUNDCT_DATA });
   const result = await evaluateManifest(loaded, { config, onProgress: (m) => process.stderr.write(`groundct eval: ${m}\n`) });
   const files = renderEvalOutputs(result);
-  for (const [name, text] of Object.entries(files)) await writeFileAtomic(join(values.out!, name), text);
+  // The three files replace any earlier run's together, or not at all (output.ts).
+  await withOutputs(Object.keys(files).map((name) => ({ kind: 'file' as const, path: join(values.out!, name), flag: '--out' })), async (staging) => {
+    for (const [name, text] of Object.entries(files)) await writeFile(staging(join(values.out!, name)), text);
+  });
   const s = result.summary;
   const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   out(

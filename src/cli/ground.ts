@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
@@ -8,6 +8,7 @@ import { groundText, loadTransformersEmbedder, openRetriever, type StudyStructur
 import { loadKnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/index.ts';
 import { MODELS_DIR } from '../segment/index.ts';
+import { readRegularText } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
 
@@ -48,6 +49,9 @@ const MeasurementsHeadSchema = z.object({
   structures: z.array(z.object({ name: z.string().nullable(), present: z.boolean() }).loose()),
 });
 
+/** Largest text file read (a report, a study's JSON artifacts). */
+const MAX_TEXT_BYTES = 64 * 1024 * 1024;
+
 async function isFile(file: string): Promise<boolean> {
   return stat(file).then((s) => s.isFile(), () => false);
 }
@@ -55,7 +59,7 @@ async function isFile(file: string): Promise<boolean> {
 async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<{ raw: unknown; parsed: T }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readRegularText(file, { maxBytes: MAX_TEXT_BYTES, limitName: 'the 64 MiB text limit' });
   } catch (cause) {
     throw gctError('GCT_GROUND_STUDY_DIR_INVALID', `Cannot read ${file}: ${(cause as Error).message}`, { file }, cause);
   }
@@ -107,7 +111,8 @@ export async function runGround(argv: string[], config: Config, out: (s: string)
   const textFile = positionals[0]!;
   let text: string;
   try {
-    text = await readFile(textFile, 'utf8');
+    // A regular file only (a named pipe would block the read forever), at most 64 MiB of text.
+    text = await readRegularText(textFile, { maxBytes: MAX_TEXT_BYTES, limitName: 'the 64 MiB text limit', what: 'report text' });
   } catch (cause) {
     throw gctError('GCT_GROUND_TEXT_UNREADABLE', `Cannot read the report text ${textFile}: ${(cause as Error).message}`, { file: textFile }, cause);
   }

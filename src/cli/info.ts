@@ -17,7 +17,7 @@ export async function runInfo(argv: string[], config: Config, out: (s: string) =
   const path = positionals[0];
   const labelMapPath = values['label-map'];
   let description;
-  if (values.masks || labelMapPath || (await inputKind(path)) === 'masks') {
+  if (values.masks || labelMapPath || (await inputKind(path, config.volume)) === 'masks') {
     description = describeMasks(await readMasks(path, config.volume, { labelMapPath }));
   } else {
     const volume = await readVolume(path, config.volume);

@@ -4,6 +4,7 @@ import { DEMO_USAGE, runDemo } from './demo.ts';
 import { INFO_USAGE, runInfo } from './info.ts';
 import { MEASURE_USAGE, runMeasure } from './measure.ts';
 import { REPORT_USAGE, runReport } from './report.ts';
+import { COMPARE_USAGE, runCompare } from './compare.ts';
 import { SEGMENT_USAGE, runSegment } from './segment.ts';
 import { ASK_USAGE, runAsk } from './ask.ts';
 import { PACS_USAGE, runPacs } from './pacs.ts';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; usage: string }> = {
   info: { run: runInfo, usage: INFO_USAGE },
   measure: { run: runMeasure, usage: MEASURE_USAGE },
   report: { run: runReport, usage: REPORT_USAGE },
+  compare: { run: runCompare, usage: COMPARE_USAGE },
   segment: { run: runSegment, usage: SEGMENT_USAGE },
   ask: { run: runAsk, usage: ASK_USAGE },
   pacs: { run: runPacs, usage: PACS_USAGE },

@@ -1,10 +1,11 @@
+import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
 import { loadStudy, type LoadedStudy } from '../pipeline.ts';
 import type { LabelMap, Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
-import { writeFileAtomic } from './output.ts';
+import { withOutputs } from './output.ts';
 
 export const MEASURE_USAGE = `groundct measure <ct> --masks <file-or-folder> [--label-map <json>] [--masks ... [--label-map ...]] [--out measurements.json]
     [--format groundct|totalseg-statistics|ibsi] [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
@@ -55,23 +56,22 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   if (!FORMATS.includes(format)) throw gctError('GCT_CLI_USAGE', `--format must be one of ${FORMATS.join(', ')}; got '${values.format}'.`);
   if (values.phase && !PHASES.includes(values.phase as Phase)) throw gctError('GCT_CLI_USAGE', `--phase must be one of ${PHASES.join(', ')}; got '${values.phase}'.`);
   if (!values.masks?.length) throw gctError('GCT_CLI_USAGE', 'groundct measure needs --masks <file-or-folder> (the segmentation of the CT).');
-  const { ct, labels } = await loadStudyFromArgs(positionals[0], values.masks, values['label-map'] ?? [], config);
-  let text: string;
-  if (format === 'ibsi') {
-    text = JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
-  } else {
+  const compute = async (): Promise<string> => {
+    const { ct, labels } = await loadStudyFromArgs(positionals[0], values.masks!, values['label-map'] ?? [], config);
+    if (format === 'ibsi') return JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
     const measurements = measureStudy(ct, labels, {
       measure: config.measure,
       phase: values.phase as Phase | undefined,
       withShape: values.shape,
-      provenance: { ct: positionals[0], masks: values.masks.join(', ') },
+      provenance: { ct: positionals[0], masks: values.masks!.join(', ') },
     });
-    text =
-      format === 'totalseg-statistics'
-        ? formatTotalsegStatisticsJson(toTotalsegStatistics(measurements.structures, [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name)))
-        : JSON.stringify(measurements, null, 2) + '\n';
-  }
-  if (values.out) await writeFileAtomic(values.out, text);
-  else out(text);
+    return format === 'totalseg-statistics'
+      ? formatTotalsegStatisticsJson(toTotalsegStatistics(measurements.structures, [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name)))
+      : JSON.stringify(measurements, null, 2) + '\n';
+  };
+  const outPath = values.out;
+  // --out is checked and staged before the inputs are read, and written only when everything succeeded.
+  if (outPath) await withOutputs([{ kind: 'file', path: outPath, flag: '--out' }], async (staging) => writeFile(staging(outPath), await compute()));
+  else out(await compute());
   return 0;
 }

@@ -15,10 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
+import { assertValidFhir, DEFAULT_PACS_TIMEOUT_MS, dicomwebClient, fetchPacsSeries, selectPacsSeries, storeDicomOutputs, toFhirBundle, writeDicomOutputs } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs } from './output.ts';
 
 export const PACS_USAGE = `groundct pacs pull <StudyInstanceUID> --url <dicomweb-base> [--user <name>] [--masks <file-or-folder> [--label-map <json>]]
     [--phase <phase>] [--out <dir>] [--fhir] [--no-store] [--timeout-ms <ms>]
@@ -56,49 +57,49 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
   if (!values.url) throw gctError('GCT_CLI_USAGE', 'groundct pacs pull needs --url <dicomweb-base>, e.g. http://localhost:8042/dicom-web');
   const timeoutMs = values['timeout-ms'] !== undefined ? Number(values['timeout-ms']) : DEFAULT_PACS_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw gctError('GCT_CLI_USAGE', `--timeout-ms must be a positive number of milliseconds; got '${values['timeout-ms']}'`);
-  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, ...credentials(values.user, config, env) });
+  const pacs = dicomwebClient({ baseUrl: values.url, timeoutMs, maxResponseBytes: config.pacs.maxRetrieveBytes, ...credentials(values.user, config, env) });
 
   const selection = await selectPacsSeries(pacs, studyUid, { withSeg: !values.masks?.length, where: new URL(values.url).host });
   const { ct: ctSeries, seg: segSeries } = selection;
 
   const work = await mkdtemp(join(tmpdir(), 'groundct-pacs-'));
   try {
-    const fetched = await fetchPacsSeries(pacs, selection, work);
-    const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
-    const ctDir = fetched.ctDir;
-    const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
-    const study = await loadStudy(input, config);
-    const { ct, labels } = study;
-    const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
+    const produce = async (outDir: string) => {
+      const fetched = await fetchPacsSeries(pacs, selection, work);
+      const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
+      const ctDir = fetched.ctDir;
+      const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
+      const study = await loadStudy(input, config);
+      const { ct, labels } = study;
+      const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
 
-    const outDir = values.out ?? join(work, 'out');
-    const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
-      volume: config.volume,
-      patientStudy: fetched.patientStudy,
-    });
-    if (values.fhir) {
-      const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
-      await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
-    }
-    if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
-    out(
-      `${JSON.stringify(
-        {
-          studyInstanceUid: studyUid,
-          ctSeriesInstanceUid: ctSeries.seriesInstanceUid,
-          ctInstances: fetched.ctInstances,
-          masks: segSeries ? { seriesInstanceUid: segSeries.seriesInstanceUid } : masksPaths.length > 0 ? { files: masksPaths } : null,
-          seg: dicom.seg,
-          sr: dicom.sr,
-          segments: dicom.segments.map((s) => ({ number: s.number, label: s.label, findingIds: s.findingIds, values: s.values })),
-          stored: stored ? stored.storedSopInstanceUids.length : 0,
-          ...(values.out ? { out: outDir } : {}),
-        },
-        null,
-        2,
-      )}\n`,
-    );
+      const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
+        volume: config.volume,
+        patientStudy: fetched.patientStudy,
+      });
+      if (values.fhir) {
+        const bundle = toFhirBundle(report, measurements, { studyInstanceUid: studyUid, seriesInstanceUid: ctSeries.seriesInstanceUid });
+        if (config.fhir.validate) await assertValidFhir(bundle);
+        await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
+      }
+      if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
+      return {
+        studyInstanceUid: studyUid,
+        ctSeriesInstanceUid: ctSeries.seriesInstanceUid,
+        ctInstances: fetched.ctInstances,
+        masks: segSeries ? { seriesInstanceUid: segSeries.seriesInstanceUid } : masksPaths.length > 0 ? { files: masksPaths } : null,
+        seg: dicom.seg,
+        sr: dicom.sr,
+        segments: dicom.segments.map((s) => ({ number: s.number, label: s.label, findingIds: s.findingIds, values: s.values })),
+        stored: stored ? stored.storedSopInstanceUids.length : 0,
+        ...(values.out ? { out: values.out } : {}),
+      };
+    };
+    // --out is staged before the study is fetched and appears only when everything, the store included, succeeded.
+    const outPath = values.out;
+    const summary = outPath ? await withOutputs([{ kind: 'folder', path: outPath, flag: '--out' }], (staging) => produce(staging(outPath))) : await produce(join(work, 'out'));
+    out(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   } finally {
     await rm(work, { recursive: true, force: true });

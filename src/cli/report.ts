@@ -1,43 +1,34 @@
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
+import { loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../followup/index.ts';
+import { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type SegmentChoice, type StudyInput } from '../pipeline.ts';
 import { segmentChoiceOf } from './segmenter-flag.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs, type OutputTarget } from './output.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
     [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
     [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]] [--model <onnx-model>]
-    [--dicom <dir>] [--fhir] [--key-images]
+    [--dicom <dir>] [--fhir [--validate-fhir]] [--key-images] [--study-date YYYY-MM-DD]
+    [--prior <report-dir> [--prior <older-report-dir>]...] [--allow-other-patient]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
-  report.md (FINDINGS + IMPRESSION), findings.json and measurements.json into <dir>. Without --masks the
-  segmentation stage runs first: the built-in segmenter (body, lungs, airways, bone, lung nodules, pleural
-  effusion), an ONNX model (--segmenter onnx:<model>, or --model <model>), or a TotalSegmentator installed on
-  PATH (--segmenter totalsegmentator, default task total). --dicom writes DICOM SEG + SR (and the CT as
-  DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle); --key-images writes one PNG per finding.`;
+  report.md (FINDINGS + IMPRESSION), findings.json, measurements.json, study.json (identity, folder schema
+  version), the label volumes (masks-<layer>.nii.gz, masks.labels.json) and bone-surface.u16 into <dir>. Without
+  --masks the segmentation stage runs first: the built-in segmenter (body, lungs, airways, bone, lung nodules,
+  pleural effusion), an ONNX model (--segmenter onnx:<model>, or --model <model>), or a TotalSegmentator
+  installed on PATH (--segmenter totalsegmentator, default task total). --dicom writes DICOM SEG + SR (and
+  the CT as DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle; --validate-fhir, or fhir.validate
+  in the configuration, checks it against the official R4 schema, invariants and code systems first);
+  --key-images writes one PNG per finding. --prior compares the study with earlier report folders (most recent
+  first when a study has no date): lesions matched, changes, RECIST 1.1 response, followup.json.
+  --allow-other-patient compares studies whose patient-ID hashes differ (anonymised data; the report says so).
+  --study-date dates a NIfTI/NRRD input.`;
 
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
-
-/** Writes a folder of outputs all-or-nothing: into a temp sibling, renamed into place at the end. */
-export async function writeFolderAtomic(dir: string, write: (tmp: string) => Promise<void>): Promise<void> {
-  const existing = await readdir(dir).catch(() => null);
-  if (existing && existing.length > 0) throw gctError('GCT_CLI_USAGE', `Output folder ${dir} exists and is not empty; choose a new folder.`, { dir });
-  await mkdir(dirname(dir), { recursive: true });
-  const tmp = join(dirname(dir), `.${basename(dir)}.tmp-${randomBytes(6).toString('hex')}`);
-  try {
-    await mkdir(tmp);
-    await write(tmp);
-    if (existing) await rm(dir, { recursive: true, force: true });
-    await rename(tmp, dir);
-  } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-}
 
 export async function runReport(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
@@ -49,7 +40,11 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     segmenter: { type: 'string' },
     dicom: { type: 'string' },
     fhir: { type: 'boolean', default: false },
+    'validate-fhir': { type: 'boolean', default: false },
     'key-images': { type: 'boolean', default: false },
+    prior: { type: 'string', multiple: true },
+    'allow-other-patient': { type: 'boolean', default: false },
+    'study-date': { type: 'string' },
   });
   if (positionals.length === 0 && values.masks?.length) throw gctError('GCT_MASKS_WITHOUT_CT', `groundct report got --masks but no CT; masks are measured on a CT.\n${REPORT_USAGE}`);
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct report takes one CT path; got ${positionals.length}.\n${REPORT_USAGE}`);
@@ -58,20 +53,36 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   const masks = values.masks ?? [];
   const labelMaps = values['label-map'] ?? [];
   if (labelMaps.length > masks.length) throw gctError('GCT_CLI_USAGE', `Got ${labelMaps.length} --label-map for ${masks.length} --masks; give at most one label map per mask set, in the same order.`);
+  const studyDate = values['study-date'];
+  if (studyDate !== undefined && !isIsoDate(studyDate)) throw gctError('GCT_CLI_USAGE', `--study-date must be a date YYYY-MM-DD; got '${studyDate}'.`);
+  // Priors are read (and an outdated or damaged folder refused) before any measuring.
+  const priors: StudyArtifacts[] = [];
+  for (const dir of values.prior ?? []) priors.push(await loadStudyFolder(dir, config.volume));
   const input: StudyInput & SegmentChoice = {
     ctPath: positionals[0],
     masksPaths: masks,
     labelMapPaths: labelMaps,
     ...(values.phase ? { phase: values.phase as Phase } : {}),
     ...segmentChoiceOf(values),
+    ...(studyDate ? { studyDate } : {}),
   };
-  const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);
-  const result = await reportFromStudy(study, input, config, resources);
-  const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
-  await writeFolderAtomic(values.out, async (tmp) => {
-    await writeFile(join(tmp, 'report.json'), json(result.report));
-    await writeFile(join(tmp, 'findings.json'), json(result.findings));
-    await writeFile(join(tmp, 'measurements.json'), json(result.measurements));
+  const followup = priors.length > 0 ? { priors, allowOtherPatient: values['allow-other-patient'], priorsGiven: 'newest-first' as const } : undefined;
+  // Outputs are checked and staged before any work: a bad --out or --dicom fails in milliseconds, and a failure
+  // at any later point (reading, measuring, comparing, writing SEG/SR) leaves neither folder behind (output.ts).
+  const targets: OutputTarget[] = [{ kind: 'folder', path: values.out, flag: '--out' }, ...(values.dicom ? [{ kind: 'folder' as const, path: values.dicom, flag: '--dicom' }] : [])];
+  const result = await withOutputs(targets, async (staging) => {
+    const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);
+    const result = await reportFromStudy(study, input, config, resources, undefined, followup);
+    const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+    const tmp = staging(values.out!);
+    // The label volumes are compressed on libuv's thread pool while the JSON artifacts are written.
+    await Promise.all([
+      writeStudyFiles(tmp, result.study, study.labels, result.boneSurface),
+      writeFile(join(tmp, 'report.json'), json(result.report)),
+      writeFile(join(tmp, 'findings.json'), json(result.findings)),
+      writeFile(join(tmp, 'measurements.json'), json(result.measurements)),
+      ...(result.followup ? [writeFile(join(tmp, 'followup.json'), json(result.followup))] : []),
+    ]);
     let markdown = result.markdown;
     if (values['key-images']) {
       const images = await writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
@@ -83,13 +94,24 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
         ...(study.ct.meta.studyInstanceUid ? { studyInstanceUid: study.ct.meta.studyInstanceUid } : {}),
         ...(study.ct.meta.seriesInstanceUid ? { seriesInstanceUid: study.ct.meta.seriesInstanceUid } : {}),
       });
+      if (values['validate-fhir'] || config.fhir.validate) await assertValidFhir(bundle);
       await writeFile(join(tmp, 'fhir.json'), json(bundle));
     }
+    if (values.dicom) {
+      // writeDicomOutputs wants a new or empty folder: the staged one is empty.
+      await writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, staging(values.dicom), { volume: config.volume });
+    }
+    return result;
   });
-  if (values.dicom) {
-    await writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, values.dicom);
-  }
   const lesions = result.measurements.lesions.length;
-  out(`wrote ${join(values.out, 'report.json')} and report.md: ${result.report.sentences.length} sentences, ${result.findings.findings.length} findings, ${lesions} lesion${lesions === 1 ? '' : 's'}\n`);
+  const response = result.followup ? `; compared with ${result.followup.studies.length - 1} prior${result.followup.studies.length > 2 ? 's' : ''}: RECIST 1.1 ${result.followup.recist.overallResponse}` : '';
+  out(`wrote ${join(values.out, 'report.json')} and report.md: ${result.report.sentences.length} sentences, ${result.findings.findings.length} findings, ${lesions} lesion${lesions === 1 ? '' : 's'}${response}\n`);
   return 0;
+}
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
 }

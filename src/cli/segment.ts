@@ -1,9 +1,10 @@
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { flattenLabelMap, segmentCt, segmentOptionsFor } from '../segment/index.ts';
 import { readVolume, writeNifti } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
+import { withOutputs } from './output.ts';
 import { segmentChoiceOf } from './segmenter-flag.ts';
 
 export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]]
@@ -29,28 +30,30 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   if (!values.out || !/\.nii(\.gz)?$/i.test(values.out)) throw gctError('GCT_CLI_USAGE', `groundct segment needs --out <file.nii.gz>.\n${SEGMENT_USAGE}`);
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw gctError('GCT_CLI_USAGE', `--threads must be an integer >= 1; got '${values.threads}'.`);
-  const ct = await readVolume(positionals[0], config.volume);
-  const labels = await segmentCt(ct, {
-    ...segmentOptionsFor(segmentChoiceOf(values).segmenter, config.segment, config.volume, process.env.PATH ?? ''),
-    threads,
-    onProgress: (p) => {
-      if (p.step === 'infer') process.stderr.write(`\rsegment: ${p.done}/${p.total}`);
-      if (p.step === 'infer' && p.done === p.total) process.stderr.write('\n');
+  const outPath = values.out;
+  const jsonPath = labelMapJsonPath(outPath);
+  // Both files are staged first and renamed into place together at the end (output.ts): a failure leaves neither.
+  const labels = await withOutputs(
+    [
+      { kind: 'file', path: outPath, flag: '--out' },
+      { kind: 'file', path: jsonPath, flag: '--out (label map)' },
+    ],
+    async (staging) => {
+      const ct = await readVolume(positionals[0], config.volume);
+      const labels = await segmentCt(ct, {
+        ...segmentOptionsFor(segmentChoiceOf(values).segmenter, config.segment, config.volume, process.env.PATH ?? ''),
+        threads,
+        onProgress: (p) => {
+          if (p.step === 'infer') process.stderr.write(`\rsegment: ${p.done}/${p.total}`);
+          if (p.step === 'infer' && p.done === p.total) process.stderr.write('\n');
+        },
+      });
+      const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
+      await writeNifti(staging(outPath), { grid: labels.grid, data: flattenLabelMap(labels) });
+      await writeFile(staging(jsonPath), JSON.stringify(names, null, 2) + '\n');
+      return labels;
     },
-  });
-  const jsonPath = labelMapJsonPath(values.out);
-  const names = Object.fromEntries(labels.labels.map((l) => [String(l.id), l.name]));
-  await writeNifti(values.out, { grid: labels.grid, data: flattenLabelMap(labels) });
-  // Written through a temporary file so that a failure leaves no half-written label map.
-  const tmp = `${jsonPath}.tmp-${process.pid}`;
-  try {
-    await writeFile(tmp, JSON.stringify(names, null, 2) + '\n');
-    await rename(tmp, jsonPath);
-  } catch (cause) {
-    await unlink(tmp).catch(() => undefined);
-    await unlink(values.out).catch(() => undefined);
-    throw gctError('GCT_VOLUME_WRITE_FAILED', `Could not write ${jsonPath}: ${(cause as Error).message}`, { path: jsonPath }, cause);
-  }
+  );
   out(`${values.out}\n${jsonPath}\n${labels.labels.map((l) => `  ${String(l.id).padStart(3)} ${l.name}`).join('\n')}\n`);
   return 0;
 }

@@ -1,14 +1,17 @@
 import type { Config } from '../config.ts';
 import { loadConfig } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { createApiToken, preloadDemoStudy, startServer } from '../service/index.ts';
+import { ADMIN_PRINCIPAL, createApiToken, preloadDemoStudy, redactUrl, startServer } from '../service/index.ts';
 import { parseCommandArgs } from './args.ts';
 
-export const SERVE_USAGE = `groundct serve [--port N] [--host H] [--data <dir>] [--preload-demo] [--no-token]
+export const SERVE_USAGE = `groundct serve [--role all|api|worker] [--port N] [--host H] [--data <dir>] [--preload-demo] [--no-token]
   Starts the HTTP service (REST API under /v1, OpenAPI at /docs/json, study viewer at /studies/<id>/view)
-  on 127.0.0.1:8080 unless configured, with its database and files in --data (default .groundct-data).
-  Prints a new API token (shown once; --no-token skips it). --preload-demo uploads a synthetic abdominal
-  study and prints its viewer URL, ready to click through. Stops on Ctrl-C.`;
+  on 127.0.0.1:8080 unless configured, with its database and files in --data (default .groundct-data), or on
+  PostgreSQL when GROUNDCT_STORAGE__URL is set (files in storage.blobsDir). --role api serves the API only,
+  --role worker runs jobs only (answering /healthz, /readyz, /metrics); both need PostgreSQL. Prints a new
+  admin API token (shown once; --no-token skips it). --preload-demo uploads a synthetic abdominal study and
+  prints its viewer URL, ready to click through. Stops on Ctrl-C or SIGTERM: running jobs get
+  service.jobs.shutdownGraceMs to finish, then go back to the queue.`;
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -20,6 +23,7 @@ function parsePort(text: string): number {
 export async function runServe(argv: string[], config: Config, out: (s: string) => void, options: { stop?: Promise<void> } = {}): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {
     port: { type: 'string' },
+    role: { type: 'string' },
     host: { type: 'string' },
     data: { type: 'string' },
     'preload-demo': { type: 'boolean', default: false },
@@ -31,15 +35,22 @@ export async function runServe(argv: string[], config: Config, out: (s: string) 
   const service: Record<string, unknown> = {};
   if (values.port !== undefined) service.port = parsePort(values.port);
   if (values.host !== undefined) service.host = values.host;
+  if (values.role !== undefined) {
+    if (values.role !== 'all' && values.role !== 'api' && values.role !== 'worker') throw gctError('GCT_CLI_USAGE', `--role takes all, api or worker; got '${values.role}'.\n${SERVE_USAGE}`);
+    service.role = values.role;
+  }
   if (Object.keys(service).length > 0) overrides.service = service;
   const effective = Object.keys(overrides).length > 0 ? loadConfig({ overrides: { ...structuredClone(config), ...overrides, service: { ...config.service, ...service } } }) : config;
 
-  const { app, url } = await startServer(effective);
-  out(`groundct service listening on ${url} (data: ${effective.dataDir})\n`);
-  out(`API docs: ${url}/docs  OpenAPI: ${url}/docs/json\n`);
+  const { app, url, metricsUrl } = await startServer(effective);
+  const role = effective.service.role;
+  const where = effective.storage.kind === 'postgres' ? `PostgreSQL ${redactUrl(effective.storage.url!)}, blobs: ${app.groundct.storage.blobs.root}` : `data: ${effective.dataDir}`;
+  out(`groundct service (role ${role}) listening on ${url} (${where})\n`);
+  if (role !== 'worker') out(`API docs: ${url}/docs  OpenAPI: ${url}/docs/json\n`);
+  if (metricsUrl) out(`metrics: ${metricsUrl}/metrics\n`);
   let token: string | undefined;
-  if (!values['no-token']) {
-    token = (await createApiToken(app.groundct.storage.meta, `serve ${new Date().toISOString()}`)).token;
+  if (!values['no-token'] && role !== 'worker') {
+    token = (await createApiToken(app.groundct.storage.meta, ADMIN_PRINCIPAL, { admin: true })).token;
     out(`API token (shown once; revoke with 'groundct token revoke'): ${token}\n`);
   }
   if (values['preload-demo']) {
@@ -55,7 +66,7 @@ export async function runServe(argv: string[], config: Config, out: (s: string) 
     process.once('SIGTERM', stop);
     void options.stop?.then(stop);
   });
-  out('stopping: running jobs go back to the queue and resume on the next start\n');
+  out(role === 'api' ? 'stopping: finishing open requests\n' : 'stopping: running jobs finish within service.jobs.shutdownGraceMs or go back to the queue\n');
   await app.close();
   return 0;
 }

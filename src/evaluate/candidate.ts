@@ -37,15 +37,18 @@ function formatOf(path: string, given?: 'text' | 'markdown' | 'report-json'): 't
 }
 
 interface ReportLike {
-  sentences: { id?: unknown; text?: unknown; section?: unknown; findingIds?: unknown; evidence?: unknown }[];
+  sentences: { id?: unknown; text?: unknown; section?: unknown; findingIds?: unknown; evidence?: unknown; kind?: unknown }[];
   findings?: Finding[];
 }
 
-/** Sentences of a report.json: its evidence when grounded, else the union of its findings' evidence. */
+/**
+ * Sentences of a report.json: its evidence when grounded, else the union of its findings' evidence. Suggestion
+ * sentences (kind 'suggestion': recommendations from a guideline) state no finding and are not scored.
+ */
 export function reportSentences(report: ReportLike, source: string): CandidateSentence[] {
   if (!Array.isArray(report.sentences)) throw gctError('GCT_EVAL_CANDIDATE_INVALID', `Candidate ${source} has no sentences[] array.`, { path: source });
   const byId = new Map((report.findings ?? []).map((f) => [f.id, f]));
-  return report.sentences.map((s, i) => {
+  return report.sentences.filter((s) => s.kind !== 'suggestion').map((s, i) => {
     if (typeof s.text !== 'string') throw gctError('GCT_EVAL_CANDIDATE_INVALID', `Candidate ${source}: sentence ${i} has no text.`, { path: source, index: i });
     const findingIds = Array.isArray(s.findingIds) ? s.findingIds.filter((x): x is string => typeof x === 'string') : undefined;
     const own = Array.isArray(s.evidence) ? (s.evidence as Evidence[]) : undefined;

@@ -39,6 +39,11 @@ export const EvidenceSchema = z.object({
   sliceRange: z.tuple([z.number().int(), z.number().int()]).nullable(),
   ijkCentroid: Triple.nullable(),
   rasCentroid: Triple.nullable(),
+  /**
+   * Which study's grid the geometry is on: absent = this study; 'prior-1', 'prior-2', ... = a prior study of a
+   * follow-up comparison (most recent first), whose grid report.json's `comparison.priors` gives.
+   */
+  study: z.string().optional(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
 
@@ -57,6 +62,11 @@ export const FINDING_TYPES = [
   'phase_unknown',
   'unknown_structure',
   'nothing_assessed',
+  // follow-up (src/followup): a comparison with prior studies
+  'comparison',
+  'lesion_change',
+  'organ_change',
+  'response',
 ] as const;
 export const FindingTypeSchema = z.enum(FINDING_TYPES);
 export type FindingType = z.infer<typeof FindingTypeSchema>;
@@ -131,5 +141,10 @@ export const FindingsSchema = z.object({
   /** Contrast phase the rules assumed (copied from the measurements). */
   phase: PhaseSchema,
   findings: z.array(FindingSchema),
+  /**
+   * Follow-up only: the prior studies' findings that this study's change findings refer to, ids prefixed with
+   * their study ('prior-1:liver_lesion-1'), evidence marked with `study`. Never facts about this study.
+   */
+  priorFindings: z.array(FindingSchema).optional(),
 });
 export type Findings = z.infer<typeof FindingsSchema>;

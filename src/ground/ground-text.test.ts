@@ -55,10 +55,17 @@ describe('groundText: grounded sentences carry the findings, evidence and citati
       expect(truth.rasCentroid[d]).toBeGreaterThanOrEqual(component.rasBounds!.min[d] - 1e-6);
       expect(truth.rasCentroid[d]).toBeLessThanOrEqual(component.rasBounds!.max[d] + 1e-6);
     }
-    // Citations: the findings' criteria, exactly, in order, then retrieved passages above the threshold.
+    // Citations: the findings' criteria, literature first then method (each in order), then retrieved literature
+    // above the threshold; every citation carries its passage's kind.
     const criteria = [...new Set([...byId(lesion.id).criteria, ...byId('liver.lesions').criteria])];
-    expect(s.citations.filter((c) => c.via === 'criteria').map((c) => c.passageId)).toEqual(criteria);
-    for (const c of s.citations) expect(c.title).toBe(kb.byId.get(c.passageId)!.title);
+    const ofKind = (k: string) => criteria.filter((id) => kb.byId.get(id)!.kind === k);
+    expect(s.citations.filter((c) => c.via === 'criteria').map((c) => c.passageId)).toEqual([...ofKind('literature'), ...ofKind('method')]);
+    expect(ofKind('literature').length).toBeGreaterThan(0);
+    for (const c of s.citations) {
+      expect(c.title).toBe(kb.byId.get(c.passageId)!.title);
+      expect(c.kind).toBe(kb.byId.get(c.passageId)!.kind);
+    }
+    expect(s.citations.filter((c) => c.via === 'retrieval').every((c) => c.kind === 'literature')).toBe(true);
     for (const c of s.citations.filter((x) => x.via === 'retrieval')) {
       expect(c.score!).toBeGreaterThanOrEqual(SUPPORTING_PASSAGE_MIN_SCORE);
       expect(criteria).not.toContain(c.passageId);

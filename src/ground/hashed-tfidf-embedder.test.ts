@@ -34,9 +34,15 @@ describe('HashedTfidfEmbedder', () => {
     expect(dot(a, b)).toBeCloseTo(w / Math.sqrt(w * w + 1), 6); // 0.8609
   });
 
-  it('gives a word absent from the corpus the largest idf, ln(N+1)+1', async () => {
-    // "kidney" (df 0): ln(3)+1 = 2.0986; "liver" (df 1): ln(1.5)+1 = 1.4055 -> cos with "liver" = 1.4055/|(1.4055, 2.0986)|.
+  it('skips a word absent from the corpus by default: cos("liver kidney", "liver") = 1', async () => {
     const e = fitHashedTfidfEmbedder(corpus, unigrams);
+    const [a, b] = await e.embed(['liver kidney', 'liver']);
+    expect(dot(a, b)).toBeCloseTo(1, 6);
+  });
+
+  it('without skipUnseen gives a word absent from the corpus the largest idf, ln(N+1)+1', async () => {
+    // "kidney" (df 0): ln(3)+1 = 2.0986; "liver" (df 1): ln(1.5)+1 = 1.4055 -> cos with "liver" = 1.4055/|(1.4055, 2.0986)|.
+    const e = fitHashedTfidfEmbedder(corpus, { ...unigrams, skipUnseen: false });
     const [a, b] = await e.embed(['liver kidney', 'liver']);
     const l = Math.log(1.5) + 1;
     const k = Math.log(3) + 1;
@@ -50,7 +56,8 @@ describe('HashedTfidfEmbedder', () => {
     expect(Array.from((await a.embed(['hypodense liver lesion']))[0])).toEqual(Array.from((await b.embed(['hypodense liver lesion']))[0]));
     expect(fitHashedTfidfEmbedder(corpus, { dimensions: 1024 }).id).not.toBe(a.id);
     expect(fitHashedTfidfEmbedder(['liver cyst', 'kidney']).id).not.toBe(a.id);
-    expect(a.id).toMatch(/^hashed-tfidf-v1\.t1-d4096-/);
+    expect(a.id).toMatch(/^hashed-tfidf-v2\.t2-d4096-.*-x-f/);
+    expect(fitHashedTfidfEmbedder(corpus, { skipUnseen: false }).id).not.toBe(a.id);
   });
 
   it('returns a zero vector for a text without features and rejects bad options', async () => {

@@ -14,9 +14,9 @@ import { analyseText, MEDICAL_TEXT_VERSION } from './medical-text.ts';
  * L2-normalised.
  *
  * IDF is fitted on a corpus (the knowledge-base passages) when the embedder is built: deterministic, no
- * randomness. A feature absent from the corpus gets the largest IDF (df = 0).
+ * randomness. A feature absent from the corpus is skipped (skipUnseen, the default), or given the largest IDF (df = 0).
  */
-export const HASHED_TFIDF_VERSION = 1;
+export const HASHED_TFIDF_VERSION = 2;
 
 export interface HashedTfidfOptions {
   /** Number of hashed dimensions. */
@@ -32,6 +32,8 @@ export interface HashedTfidfOptions {
   readonly charMax: number;
   /** Apply the medical synonym table of medical-text.ts. */
   readonly synonyms: boolean;
+  /** Ignore features absent from the fitted corpus (else they get the largest IDF). */
+  readonly skipUnseen: boolean;
 }
 
 /** Chosen on the dev half of eval/retrieval/labelled.jsonl (see eval/results/retrieval.md). */
@@ -43,6 +45,7 @@ export const DEFAULT_HASHED_TFIDF_OPTIONS: HashedTfidfOptions = Object.freeze({
   charMin: 3,
   charMax: 5,
   synonyms: true,
+  skipUnseen: true,
 });
 
 /**
@@ -96,7 +99,7 @@ export class HashedTfidfEmbedder implements Embedder {
     const o = options;
     this.id =
       `hashed-tfidf-v${HASHED_TFIDF_VERSION}.t${MEDICAL_TEXT_VERSION}-d${o.dimensions}` +
-      `-u${o.unigramWeight}-b${o.bigramWeight}-c${o.charWeight}_${o.charMin}_${o.charMax}-s${o.synonyms ? 1 : 0}-f${fitHash}`;
+      `-u${o.unigramWeight}-b${o.bigramWeight}-c${o.charWeight}_${o.charMin}_${o.charMax}-s${o.synonyms ? 1 : 0}${o.skipUnseen ? '-x' : ''}-f${fitHash}`;
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
@@ -120,7 +123,11 @@ export class HashedTfidfEmbedder implements Embedder {
       let sumSq = 0;
       for (const [f, tf] of features) {
         if (f.charCodeAt(0) !== family.charCodeAt(0)) continue;
-        const value = (1 + Math.log(tf)) * (this.idf.get(f) ?? this.unseenIdf);
+        const idf = this.idf.get(f);
+        // A feature no fitted document has can only meet a passage through a hash collision: it would add noise
+        // and shrink every similarity, so it is skipped (from HASHED_TFIDF_VERSION 2 on).
+        if (idf === undefined && this.options.skipUnseen) continue;
+        const value = (1 + Math.log(tf)) * (idf ?? this.unseenIdf);
         const h = fnv1a32(f);
         // Low bits pick the bucket, the top bit the sign (independent enough for a power-of-two-free modulus).
         buckets.push(h % o.dimensions);

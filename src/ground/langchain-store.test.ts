@@ -5,7 +5,7 @@ import { Document } from '@langchain/core/documents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { GroundctVectorStore } from './langchain-store.ts';
-import { createDefaultEmbedder, openRetriever } from './retriever.ts';
+import { COSINE_ONLY_RETRIEVAL_OPTIONS, createDefaultEmbedder, openRetriever } from './retriever.ts';
 
 let kb: KnowledgeBase;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-langchain-'));
@@ -27,7 +27,7 @@ describe('GroundctVectorStore', () => {
       expect(d.pageContent).toBe(kb.byId.get(d.metadata.passageId)!.body);
       expect(d.metadata.title).toBe(kb.byId.get(d.metadata.passageId)!.title);
     }
-    const ours = await (await openRetriever({ kb, dataDir, embedder })).retrieve(query, { k: 3 });
+    const ours = await (await openRetriever({ kb, dataDir, embedder, options: COSINE_ONLY_RETRIEVAL_OPTIONS })).retrieve(query, { k: 3 });
     expect(docs.map((d) => d.metadata.passageId)).toEqual(ours.map((r) => r.passageId));
     expect(docs[0].metadata.passageId).toBe('ajcc8-kidney-t');
   });
@@ -37,7 +37,7 @@ describe('GroundctVectorStore', () => {
     const store = await GroundctVectorStore.open({ kb, embedder, dataDir });
     const query = 'hypodense lesion in segment IVb';
     const withScores = await store.similaritySearchWithScore(query, 4);
-    const ours = await (await openRetriever({ kb, dataDir, embedder })).retrieve(query, { k: 4 });
+    const ours = await (await openRetriever({ kb, dataDir, embedder, options: COSINE_ONLY_RETRIEVAL_OPTIONS })).retrieve(query, { k: 4 });
     withScores.forEach(([, score], i) => expect(score).toBeCloseTo(ours[i].score, 6));
     const onlyRadgpt = await store.similaritySearch(query, 2, (d) => d.metadata.passageId.startsWith('radgpt-'));
     expect(onlyRadgpt).toHaveLength(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyseText, foldText, stemPlural } from './medical-text.ts';
+import { analyseText, foldText, stemPlural, withoutLocationWords } from './medical-text.ts';
 
 describe('stemPlural (Harman S stemmer)', () => {
   it.each([
@@ -39,5 +39,22 @@ describe('analyseText', () => {
     expect(analyseText('the liver is enlarged')).toEqual(['liver', 'enlarged']);
     expect(analyseText('the liver', { dropStopwords: false })).toEqual(['the', 'liver']);
     expect(analyseText('hepatic cyst', { synonyms: false })).toEqual(['hepatic', 'cyst']);
+  });
+});
+
+describe('medical text v2: report vocabulary and location words', () => {
+  it('maps derived forms, density phrases, calibre and "natural" onto the passages\' words and drops report hedges', () => {
+    expect(analyseText('Emphysematous and atelectatic changes')).toEqual(['emphysema', 'atelectasis', 'change']);
+    expect(analyseText('Multiple low-density shadow, considering cysts')).toEqual(['multiple', 'hypoattenuating', 'cyst']);
+    expect(analyseText('Calibration of the mediastinal vascular structures is natural')).toEqual(['diameter', 'mediastinal', 'vascular', 'structure', 'normal']);
+    expect(analyseText('No space-occupying lesion was observed')).toEqual(['no', 'mass', 'lesion']);
+    expect(analyseText('Calcified atherosclerotic plaques; bilateral nephrolithiasis')).toEqual(['calcification', 'atherosclerosis', 'plaque', 'bilateral', 'kidney', 'stone']);
+  });
+
+  it('withoutLocationWords keeps the finding and drops side, lobe and segment words; unchanged text is returned as is', () => {
+    expect(withoutLocationWords('Bronchiectasis in the left lower lobe')).toBe('bronchiectasis');
+    expect(withoutLocationWords('Hypodense lesion in segment IVb of the right lobe of the liver')).toBe('hypodense lesion liver');
+    expect(withoutLocationWords('Subpleural nodule, perifissural')).toBe('Subpleural nodule, perifissural');
+    expect(withoutLocationWords('Right upper lobe')).toBe('');
   });
 });

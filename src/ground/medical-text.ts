@@ -7,7 +7,7 @@
  * spelled out); it is versioned with MEDICAL_TEXT_VERSION, which is part of every embedder id that uses it, so a
  * change rebuilds the index.
  */
-export const MEDICAL_TEXT_VERSION = 1;
+export const MEDICAL_TEXT_VERSION = 2;
 
 /**
  * token -> replacement tokens (already in canonical form). Applied once per token, after stemming the input
@@ -56,6 +56,44 @@ export const MEDICAL_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   nodal: ['lymph', 'node'],
   cirrhotic: ['cirrhosis'],
   tumor: ['tumour'],
+  // v2: adjective and derived forms onto the noun the passages use (general radiology vocabulary)
+  emphysematous: ['emphysema'],
+  atelectatic: ['atelectasis'],
+  pneumonic: ['pneumonia'],
+  bronchiectatic: ['bronchiectasis'],
+  fibrotic: ['fibrosis'],
+  calcific: ['calcification'],
+  calcified: ['calcification'],
+  atheroma: ['atherosclerosis'],
+  atheromatous: ['atherosclerosis'],
+  atherosclerotic: ['atherosclerosis'],
+  arteriosclerosis: ['atherosclerosis'],
+  arteriosclerotic: ['atherosclerosis'],
+  infiltration: ['infiltrate'],
+  infiltrative: ['infiltrate'],
+  nodular: ['nodule'],
+  cystic: ['cyst'],
+  metastatic: ['metastasis'],
+  metastase: ['metastasis'],
+  degenerative: ['degeneration'],
+  hepatosteatosis: ['liver', 'steatosis'],
+  steatotic: ['steatosis'],
+  nephrolithiasis: ['kidney', 'stone'],
+  urolithiasis: ['urinary', 'stone'],
+  calculus: ['stone'],
+  calculi: ['stone'],
+  cholelithiasis: ['gallbladder', 'stone'],
+  cholecystolithiasis: ['gallbladder', 'stone'],
+  gallstone: ['gallbladder', 'stone'],
+  cardiomegaly: ['heart', 'enlarged'],
+  adenopathy: ['lymph', 'node', 'enlarged'],
+  // calibre of vessels (translated reports write "calibration"); "natural" for normal
+  calibre: ['diameter'],
+  caliber: ['diameter'],
+  calibration: ['diameter'],
+  width: ['diameter'],
+  natural: ['normal'],
+  unremarkable: ['normal'],
 };
 
 /** Roman numerals as radiologists write Couinaud segments ("segment IVb", "segments VI and VII"). */
@@ -63,8 +101,18 @@ const ROMAN_SEGMENTS: Readonly<Record<string, string>> = {
   i: '1', ii: '2', iii: '3', iv: '4', iva: '4a', ivb: '4b', v: '5', vi: '6', vii: '7', viii: '8',
 };
 
+/**
+ * Function words, plus (from MEDICAL_TEXT_VERSION 2) the verbs and hedges with which report sentences introduce a
+ * finding ("was observed", "is seen", "considering", "consistent with", "shadow" as translated reports use it):
+ * they carry no information about which definition supports the sentence. (The plural "shadows" is kept: dropping
+ * it too lowered dev recall@3 by two sentences.)
+ */
 const STOPWORDS = new Set(
-  'a an and are as at be by for from has have in into is it its of on or that the their then there these this to was were which with'.split(' '),
+  (
+    'a an and are as at be by for from has have in into is it its of on or that the their then there these this to was were which with ' +
+    'been being observed detected seen noted considering considered consider suggesting suggestive suggest consistent compatible ' +
+    'appearance visible shown show shows shadow'
+  ).split(' '),
 );
 
 /**
@@ -91,7 +139,11 @@ export function foldText(text: string): string {
     .replace(/\bcm\s*3\b|\bcm\^3/g, 'cm3')
     .replace(/\bmm\s*3\b|\bmm\^3/g, 'mm3')
     .replace(/\bcubic (millimet(?:re|er)s?|mm)\b/g, 'mm3')
-    .replace(/\bcubic (centimet(?:re|er)s?|cm)\b/g, 'ml');
+    .replace(/\bcubic (centimet(?:re|er)s?|cm)\b/g, 'ml')
+    // v2: density phrases as attenuation words, a space-occupying lesion as a mass
+    .replace(/\blow[- ]densit(?:y|ies)\b/g, 'hypodense')
+    .replace(/\bhigh[- ]densit(?:y|ies)\b/g, 'hyperdense')
+    .replace(/\bspace[- ]occupying\b/g, 'mass');
 }
 
 /** Options of `analyseText`. */
@@ -121,4 +173,27 @@ export function analyseText(text: string, options: AnalyseOptions = {}): string[
     else out.push(stem);
   }
   return out;
+}
+
+/**
+ * Words that only say where something is (side, lobe, segment, direction). A report sentence usually names its
+ * finding and then its place ("bronchiectasis in the left lower lobe"); the passage that supports it is about the
+ * finding, while the place words match anatomy passages. The retriever therefore also scores the sentence with
+ * these words removed (retriever.ts, locationWeight). Organ names and finding-bearing location words
+ * (subpleural, hilar, perifissural, subsegmental) are not in the list.
+ */
+export const LOCATION_WORDS: ReadonlySet<string> = new Set(
+  (
+    'left right bilateral both upper middle lower lobe lobes lobar segment segments anterior posterior superior inferior lateral medial ' +
+    'apical apex apices basal base bases apicoposterior anteromedial laterobasal posterobasal mediobasal anterobasal lingula lingular ' +
+    'dorsal ventral proximal distal peripheral central cranial caudal pole poles side sides level levels part parts region regions area areas ' +
+    'i ii iii iv iva ivb v vi vii viii 1 2 3 4 4a 4b 5 6 7 8 s1 s2 s3 s4 s5 s6 s7 s8'
+  ).split(' '),
+);
+
+/** The text without its location words (LOCATION_WORDS), spacing and punctuation kept simple; '' when nothing else is left. */
+export function withoutLocationWords(text: string): string {
+  const words = foldText(text).match(/[a-z0-9]+/g) ?? [];
+  const kept = words.filter((w) => !LOCATION_WORDS.has(w) && !STOPWORDS.has(w));
+  return kept.length === words.filter((w) => !STOPWORDS.has(w)).length ? text : kept.join(' ');
 }

@@ -6,7 +6,8 @@ import { Bm25Index } from './bm25.ts';
 import { dot } from './embedder.ts';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { passageText } from './passage-text.ts';
-import { createDefaultEmbedder, openRetriever } from './retriever.ts';
+import { COSINE_ONLY_RETRIEVAL_OPTIONS, createDefaultEmbedder, DEFAULT_RETRIEVAL_OPTIONS, openRetriever } from './retriever.ts';
+import { analyseText, withoutLocationWords } from './medical-text.ts';
 
 let kb: KnowledgeBase;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gct-retriever-'));
@@ -16,15 +17,16 @@ beforeAll(async () => {
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('openRetriever', () => {
-  it('returns passages with id, title, source and a score equal to the exact cosine, best first', async () => {
+  it('returns passages with id, title, kind, source and (cosine-only options) a score equal to the exact cosine, best first', async () => {
     const embedder = createDefaultEmbedder(kb);
-    const retriever = await openRetriever({ kb, dataDir, embedder });
+    const retriever = await openRetriever({ kb, dataDir, embedder, options: COSINE_ONLY_RETRIEVAL_OPTIONS });
     const text = 'Spleen volume 480 mL, massive splenomegaly.';
     const results = await retriever.retrieve(text, { k: 5 });
     expect(results).toHaveLength(5);
     expect(results[0].passageId).toBe('radgpt-spleen-volume');
     expect(results[0].title).toBe(kb.byId.get('radgpt-spleen-volume')!.title);
     expect(results[0].source).toEqual(kb.byId.get('radgpt-spleen-volume')!.source);
+    expect(results[0].kind).toBe('literature');
     const [q] = await embedder.embed([text]);
     for (const r of results) {
       const [p] = await embedder.embed([passageText(kb.byId.get(r.passageId)!)]);
@@ -41,19 +43,46 @@ describe('openRetriever', () => {
     expect((await retriever.retrieve('Segment VI lesion', { k: 10, minScore: cut })).map((r) => r.passageId)).toEqual(all.slice(0, 3).map((r) => r.passageId));
   });
 
-  it('fuses BM25 as (1 - w) cosine + w bm25 / max bm25 when lexicalWeight > 0', async () => {
+  it('fuses (1 - w) [(1 - l) cos(q) + l cos(q without location words)] + w bm25 / (bm25 + s), hand-recomputed', async () => {
     const embedder = createDefaultEmbedder(kb);
-    const pure = await openRetriever({ kb, dataDir, embedder });
-    const fused = await openRetriever({ kb, dataDir, embedder, lexicalWeight: 0.3 });
-    const text = 'Portacaval lymph node of 12 mm short axis.';
-    const cos = new Map((await pure.retrieve(text, { k: 84, minScore: -1 })).map((r) => [r.passageId, r.score]));
-    const { analyseText } = await import('./medical-text.ts');
+    const options = { lexicalWeight: 0.3, locationWeight: 0.6, bm25Saturation: 5 };
+    const fused = await openRetriever({ kb, dataDir, embedder, options });
+    const text = 'Portacaval lymph node of 12 mm short axis in the right upper abdomen.';
+    const stripped = withoutLocationWords(text);
+    expect(stripped).not.toBe(text);
+    expect(stripped).not.toMatch(/\b(right|upper)\b/);
+    const [q, qs] = await embedder.embed([text, stripped]);
     const bm25 = new Bm25Index(kb.passages.map((p) => analyseText(passageText(p)))).scores(analyseText(text));
-    const max = Math.max(...bm25);
-    for (const r of await fused.retrieve(text, { k: 3, minScore: -1 })) {
+    const results = await fused.retrieve(text, { k: 5, minScore: -1 });
+    expect(results).toHaveLength(5);
+    for (const r of results) {
       const i = kb.passages.findIndex((p) => p.id === r.passageId);
-      expect(r.score).toBeCloseTo(0.7 * cos.get(r.passageId)! + (0.3 * bm25[i]) / max, 5);
+      const [p] = await embedder.embed([passageText(kb.passages[i])]);
+      const expected = 0.7 * (0.4 * dot(q, p) + 0.6 * dot(qs, p)) + (0.3 * bm25[i]) / (bm25[i] + 5);
+      expect(r.score).toBeCloseTo(expected, 5);
     }
+  });
+
+  it('scores a sentence mostly by its finding, not by its place (default options)', async () => {
+    const retriever = await openRetriever({ kb, dataDir });
+    expect(retriever.options).toEqual(DEFAULT_RETRIEVAL_OPTIONS);
+    // With location words counted fully, "left lower lobe" pulls the lobe-anatomy passage to the top.
+    const cosineOnly = await openRetriever({ kb, dataDir, options: COSINE_ONLY_RETRIEVAL_OPTIONS });
+    const text = 'Bronchiectasis in the left lower lobe.';
+    expect((await cosineOnly.retrieve(text, { k: 1 }))[0].passageId).toBe('lung-lobes-fissures');
+    const ranked = (await retriever.retrieve(text, { k: 3, minScore: -1 })).map((r) => r.passageId);
+    expect(ranked[0]).toBe('fleischner-glossary-bronchiectasis');
+    expect(ranked.indexOf('lung-lobes-fissures')).not.toBe(0);
+  });
+
+  it('restricts results to one kind of passage when asked', async () => {
+    const retriever = await openRetriever({ kb, dataDir });
+    const text = 'The kidney touches the scan border, so its volume is not reported.';
+    const any = await retriever.retrieve(text, { k: 5, minScore: -1 });
+    expect(any.some((r) => r.kind === 'method')).toBe(true);
+    const literature = await retriever.retrieve(text, { k: 5, minScore: -1, kind: 'literature' });
+    expect(literature).toHaveLength(5);
+    expect(literature.every((r) => r.kind === 'literature')).toBe(true);
   });
 
   it('rejects invalid options with GCT_GROUND_QUERY_INVALID', async () => {
@@ -61,6 +90,8 @@ describe('openRetriever', () => {
     await expect(retriever.retrieve('liver', { k: 0 })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
     await expect(retriever.retrieve('liver', { minScore: Number.NaN })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
     await expect(openRetriever({ kb, dataDir, lexicalWeight: 2 })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
+    await expect(openRetriever({ kb, dataDir, options: { locationWeight: -0.1 } })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
+    await expect(openRetriever({ kb, dataDir, options: { bm25Saturation: 0 } })).rejects.toMatchObject({ code: 'GCT_GROUND_QUERY_INVALID' });
   });
 });
 

@@ -3,14 +3,18 @@ import { Bm25Index } from './bm25.ts';
 import type { Embedder } from './embedder.ts';
 import { fitHashedTfidfEmbedder, type HashedTfidfOptions } from './hashed-tfidf-embedder.ts';
 import { openIndexCache, type CachedIndex } from './index-cache.ts';
-import type { KnowledgeBase, PassageSource } from '../knowledge/index.ts';
-import { analyseText } from './medical-text.ts';
+import type { KnowledgeBase, PassageKind, PassageSource } from '../knowledge/index.ts';
+import { analyseText, withoutLocationWords } from './medical-text.ts';
 import { passageText } from './passage-text.ts';
 
-/** One retrieved passage. `score` is the cosine similarity in [-1, 1] (or the fused score, see lexicalWeight). */
+/**
+ * One retrieved passage. `score` ranks the passages: the fused score of RetrievalOptions (in [-1, 1]; with the
+ * default options a mix of cosine similarities and a saturated BM25 score, comparable across queries).
+ */
 export interface RetrievedPassage {
   readonly passageId: string;
   readonly title: string;
+  readonly kind: PassageKind;
   readonly source: PassageSource;
   readonly score: number;
 }
@@ -20,6 +24,8 @@ export interface RetrieveOptions {
   readonly k?: number;
   /** Passages scoring below this are dropped (default 0). */
   readonly minScore?: number;
+  /** Only passages of this kind (e.g. 'literature' for the citation fallback). */
+  readonly kind?: PassageKind;
 }
 
 export interface Retriever {
@@ -27,19 +33,41 @@ export interface Retriever {
   /** The persisted index file and whether it was loaded or (re)built when the retriever opened. */
   readonly indexFile: string;
   readonly indexOrigin: CachedIndex['origin'];
-  readonly lexicalWeight: number;
+  readonly options: RetrievalOptions;
   /** The best passages for `text`, best first. */
   retrieve(text: string, options?: RetrieveOptions): Promise<RetrievedPassage[]>;
 }
 
 export const DEFAULT_RETRIEVE_K = 3;
+
 /**
- * Weight of the BM25 score in the fused score `(1 - w) * cosine + w * bm25 / max bm25`. 0 (pure embedding) by
- * default: on the dev split the fusion did not raise recall@3 over the default embedder (eval/results/retrieval.md).
+ * How a sentence is scored against a passage:
+ *   score = (1 - lexicalWeight) * [(1 - locationWeight) * cos(q, p) + locationWeight * cos(q', p)]
+ *           + lexicalWeight * bm25(q, p) / (bm25(q, p) + bm25Saturation)
+ * where q is the sentence, q' the sentence without its location words (medical-text.ts LOCATION_WORDS; q' = q
+ * when it has none), cos the embedder's cosine similarity and bm25 the Okapi score (bm25.ts). The BM25 term is
+ * saturated with a fixed constant rather than divided by the query's best score, so a score means the same for
+ * every query and one citation threshold fits all. Chosen on the dev split of the gold sentences
+ * (eval/results/retrieval.md).
  */
-export const DEFAULT_LEXICAL_WEIGHT = 0;
-/** HNSW candidates re-scored by the fusion, at least this many (or 4 k). */
-const HYBRID_MIN_CANDIDATES = 32;
+export interface RetrievalOptions {
+  /** Weight in [0, 1] of the lexical (BM25) term. */
+  readonly lexicalWeight: number;
+  /** Weight in [0, 1] of the location-free sentence within the embedding term. */
+  readonly locationWeight: number;
+  /** BM25 score at which the lexical term reaches 0.5 (> 0). */
+  readonly bm25Saturation: number;
+}
+
+/**
+ * Chosen on the dev split of the gold sentences (eval/results/retrieval.md): every setting within one or two dev
+ * sentences of the best was equivalent, and these sit in the middle of that plateau.
+ */
+export const DEFAULT_RETRIEVAL_OPTIONS: RetrievalOptions = Object.freeze({ lexicalWeight: 0.35, locationWeight: 0.85, bm25Saturation: 8 });
+/** Options of the retriever before the fused scoring (pure cosine of the default embedder), for comparisons. */
+export const COSINE_ONLY_RETRIEVAL_OPTIONS: RetrievalOptions = Object.freeze({ lexicalWeight: 0, locationWeight: 0, bm25Saturation: 8 });
+/** Knowledge bases up to this many passages are scored exactly (all passages); larger ones through HNSW candidates. */
+const EXACT_SCORING_MAX = 4096;
 
 /** The default embedder: hashed TF-IDF fitted on the knowledge base's passage texts. */
 export function createDefaultEmbedder(kb: KnowledgeBase, options: Partial<HashedTfidfOptions> = {}): Embedder {
@@ -54,14 +82,19 @@ export async function openRetriever(args: {
   kb: KnowledgeBase;
   dataDir: string;
   embedder?: Embedder;
-  /** Weight in [0, 1] of the BM25 score in the fused score (default DEFAULT_LEXICAL_WEIGHT). */
+  /** Scoring options (default DEFAULT_RETRIEVAL_OPTIONS); a bare lexicalWeight is accepted for compatibility. */
+  options?: Partial<RetrievalOptions>;
   lexicalWeight?: number;
 }): Promise<Retriever> {
   const { kb, dataDir } = args;
   const embedder = args.embedder ?? createDefaultEmbedder(kb);
-  const lexicalWeight = args.lexicalWeight ?? DEFAULT_LEXICAL_WEIGHT;
-  if (!(lexicalWeight >= 0 && lexicalWeight <= 1)) {
-    throw gctError('GCT_GROUND_QUERY_INVALID', `lexicalWeight must be in [0, 1], got ${lexicalWeight}.`, { lexicalWeight });
+  const options: RetrievalOptions = Object.freeze({ ...DEFAULT_RETRIEVAL_OPTIONS, ...(args.lexicalWeight === undefined ? {} : { lexicalWeight: args.lexicalWeight }), ...args.options });
+  for (const key of ['lexicalWeight', 'locationWeight'] as const) {
+    const v = options[key];
+    if (!(v >= 0 && v <= 1)) throw gctError('GCT_GROUND_QUERY_INVALID', `${key} must be in [0, 1], got ${v}.`, { [key]: v });
+  }
+  if (!(options.bm25Saturation > 0 && Number.isFinite(options.bm25Saturation))) {
+    throw gctError('GCT_GROUND_QUERY_INVALID', `bm25Saturation must be a positive number, got ${options.bm25Saturation}.`, { bm25Saturation: options.bm25Saturation });
   }
   const cached = await openIndexCache({ kb, embedder, dataDir });
   const passages = cached.passageIds.map((id) => {
@@ -69,33 +102,67 @@ export async function openRetriever(args: {
     if (p === undefined) throw gctError('GCT_GROUND_INDEX_FAILED', `Index sidecar names passage '${id}', which the knowledge base lacks.`, { passageId: id });
     return p;
   });
-  const bm25 = lexicalWeight > 0 ? new Bm25Index(passages.map((p) => analyseText(passageText(p)))) : undefined;
+  const bm25 = options.lexicalWeight > 0 ? new Bm25Index(passages.map((p) => analyseText(passageText(p)))) : undefined;
 
-  async function retrieve(text: string, options: RetrieveOptions = {}): Promise<RetrievedPassage[]> {
-    const k = options.k ?? DEFAULT_RETRIEVE_K;
-    const minScore = options.minScore ?? 0;
+  /**
+   * Exact cosine of the query with every passage, from the stored vectors (read from the index once, on first use):
+   * the query's non-zero dimensions times each passage's, which for the sparse hashed TF-IDF vectors is a few
+   * thousand multiplications per query. Knowledge bases larger than EXACT_SCORING_MAX use the index's neighbours.
+   */
+  let matrix: Float32Array[] | undefined;
+  function cosines(query: Float32Array, n: number): Float64Array {
+    if (passages.length > EXACT_SCORING_MAX) {
+      const hits = cached.index.search(query, n);
+      const out = new Float64Array(passages.length).fill(hits.length > 0 ? hits[hits.length - 1].score : 0);
+      for (const h of hits) out[h.label] = h.score;
+      return out;
+    }
+    matrix ??= cached.index.vectors();
+    const nonZero: number[] = [];
+    for (let i = 0; i < query.length; i++) if (query[i] !== 0) nonZero.push(i);
+    const out = new Float64Array(passages.length);
+    for (let label = 0; label < passages.length; label++) {
+      const v = matrix[label];
+      let sum = 0;
+      for (const i of nonZero) sum += query[i] * v[i];
+      out[label] = sum;
+    }
+    return out;
+  }
+
+  async function retrieve(text: string, opts: RetrieveOptions = {}): Promise<RetrievedPassage[]> {
+    const k = opts.k ?? DEFAULT_RETRIEVE_K;
+    const minScore = opts.minScore ?? 0;
     if (!Number.isInteger(k) || k < 1) throw gctError('GCT_GROUND_QUERY_INVALID', `k must be a positive integer, got ${k}.`, { k });
     if (!Number.isFinite(minScore)) throw gctError('GCT_GROUND_QUERY_INVALID', `minScore must be a finite number, got ${minScore}.`, { minScore });
-    const [query] = await embedder.embed([text]);
-    let hits: { label: number; score: number }[];
-    if (bm25 === undefined) {
-      hits = cached.index.search(query, k);
+    const fused = options.lexicalWeight > 0 || options.locationWeight > 0 || opts.kind !== undefined;
+    let ranked: { label: number; score: number }[];
+    if (!fused) {
+      // Pure embedding similarity: the index's own k nearest (the default before the fused scoring existed).
+      ranked = cached.index.search((await embedder.embed([text]))[0], k);
     } else {
-      const candidates = cached.index.search(query, Math.max(4 * k, HYBRID_MIN_CANDIDATES));
-      const lexical = bm25.scores(analyseText(text));
-      const maxLexical = lexical.reduce((m, x) => Math.max(m, x), 0);
-      hits = candidates
-        .map((h) => ({ label: h.label, score: (1 - lexicalWeight) * h.score + (maxLexical > 0 ? (lexicalWeight * lexical[h.label]) / maxLexical : 0) }))
-        .sort((a, b) => b.score - a.score || a.label - b.label)
-        .slice(0, k);
+      const n = Math.min(passages.length, Math.max(4 * k, EXACT_SCORING_MAX));
+      const stripped = options.locationWeight > 0 ? withoutLocationWords(text) : text;
+      const vectors = await embedder.embed(stripped !== text && stripped !== '' ? [text, stripped] : [text]);
+      const full = cosines(vectors[0], n);
+      const located = vectors.length > 1 ? cosines(vectors[1], n) : full;
+      const lexical = bm25?.scores(analyseText(text));
+      const scored: { label: number; score: number }[] = [];
+      for (let label = 0; label < passages.length; label++) {
+        if (opts.kind !== undefined && passages[label].kind !== opts.kind) continue;
+        const dense = (1 - options.locationWeight) * full[label] + options.locationWeight * located[label];
+        const lex = lexical === undefined ? 0 : lexical[label] / (lexical[label] + options.bm25Saturation);
+        scored.push({ label, score: (1 - options.lexicalWeight) * dense + options.lexicalWeight * lex });
+      }
+      ranked = scored.sort((x, y) => y.score - x.score || x.label - y.label).slice(0, k);
     }
-    return hits
+    return ranked
       .filter((h) => h.score >= minScore)
       .map((h) => {
         const p = passages[h.label];
-        return { passageId: p.id, title: p.title, source: p.source, score: h.score };
+        return { passageId: p.id, title: p.title, kind: p.kind, source: p.source, score: h.score };
       });
   }
 
-  return { embedderId: embedder.id, indexFile: cached.file, indexOrigin: cached.origin, lexicalWeight, retrieve };
+  return { embedderId: embedder.id, indexFile: cached.file, indexOrigin: cached.origin, options, retrieve };
 }

@@ -74,6 +74,11 @@ export class VectorIndex {
     return this.hnsw.getCurrentCount();
   }
 
+  /** Every stored vector, by label (0..size-1), as hnswlib holds it (for exact scoring of small collections). */
+  vectors(): Float32Array[] {
+    return Array.from({ length: this.size }, (_, label) => Float32Array.from(this.hnsw.getPoint(label)));
+  }
+
   /** The `k` nearest vectors to `query` (L2-normalised), best first. */
   search(query: Float32Array, k: number): VectorHit[] {
     if (query.length !== this.dimensions) {

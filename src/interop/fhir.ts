@@ -92,6 +92,17 @@ function quantity(key: string, value: number) {
   return unit ? { value, unit: unit.unit, system: UCUM_SYSTEM_URI, code: unit.code } : { value };
 }
 
+/** XHTML-escaped text (FHIR narrative, R4 narrative.html: the div is limited XHTML). */
+const escapeXhtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * A generated narrative (Resource.text, status `generated`): the human-readable summary that invariant dom-6
+ * (best practice) asks every resource to carry, one paragraph per line of `lines`.
+ */
+function narrative(lines: readonly string[]) {
+  return { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${lines.map((l) => `<p>${escapeXhtml(l)}</p>`).join('')}</div>` };
+}
+
 /** The main number of a finding: its size for size findings, else the first value with a unit. */
 function primaryKey(f: Finding): string | undefined {
   const keys = Object.keys(f.values);
@@ -122,6 +133,7 @@ function observation(f: Finding, id: string, refs: { patient: string; study: str
   return {
     resourceType: 'Observation',
     id,
+    text: narrative([`${f.subject.displayName}: ${f.statement}`, ...f.caveats]),
     identifier: [{ system: `${GROUNDCT_SYSTEM}/finding-id`, value: f.id }],
     status: 'preliminary',
     category: [{ coding: [{ system: OBSERVATION_CATEGORY_SYSTEM, code: 'imaging', display: 'Imaging' }] }],
@@ -150,12 +162,14 @@ export function toFhirBundle(report: FhirReportInput, measurements: Measurements
   const patient: FhirResource = {
     resourceType: 'Patient',
     id: idOf(patientUrl),
+    text: narrative(['Patient of the imaging study; groundct reads no name or identifier.']),
     ...(sex ? { gender: sex === 'M' ? 'male' : sex === 'F' ? 'female' : 'other' } : {}),
   };
   const modality = { system: DICOM_DCM_SYSTEM, code: measurements.study.modality ?? 'CT' };
   const imagingStudy: FhirResource = {
     resourceType: 'ImagingStudy',
     id: idOf(studyUrl),
+    text: narrative([`${modality.code} imaging study${options.studyInstanceUid ? ` ${options.studyInstanceUid}` : ''}`]),
     ...(options.studyInstanceUid ? { identifier: [{ system: 'urn:dicom:uid', value: `urn:oid:${options.studyInstanceUid}` }] } : {}),
     status: 'available',
     modality: [modality],
@@ -167,10 +181,11 @@ export function toFhirBundle(report: FhirReportInput, measurements: Measurements
     return { fullUrl: url, resource: observation(f, idOf(url), { patient: patientUrl, study: studyUrl }, issued) };
   });
   const impression = report.sentences.filter((s) => s.section.toLowerCase() === 'impression').map((s) => s.text);
-  const narrative = ['FINDINGS', ...report.sentences.filter((s) => s.section.toLowerCase() !== 'impression').map((s) => s.text), '', 'IMPRESSION', ...impression].join('\n');
+  const reportText = ['FINDINGS', ...report.sentences.filter((s) => s.section.toLowerCase() !== 'impression').map((s) => s.text), '', 'IMPRESSION', ...impression];
   const diagnosticReport: FhirResource = {
     resourceType: 'DiagnosticReport',
     id: idOf(reportUrl),
+    text: narrative(reportText.filter((l) => l !== '')),
     status: 'preliminary',
     category: [{ coding: [{ system: V2_0074_SYSTEM, code: 'RAD', display: 'Radiology' }] }],
     code: { coding: [LOINC_IMAGING_STUDY_REPORT], text: 'CT report (groundct draft)' },
@@ -179,7 +194,7 @@ export function toFhirBundle(report: FhirReportInput, measurements: Measurements
     result: observations.map((o) => ({ reference: o.fullUrl })),
     imagingStudy: [{ reference: studyUrl }],
     ...(impression.length > 0 ? { conclusion: impression.join(' ') } : {}),
-    presentedForm: [{ contentType: 'text/plain; charset=utf-8', language: 'en', data: Buffer.from(narrative, 'utf8').toString('base64'), title: 'groundct draft report' }],
+    presentedForm: [{ contentType: 'text/plain; charset=utf-8', language: 'en', data: Buffer.from(reportText.join('\n'), 'utf8').toString('base64'), title: 'groundct draft report' }],
   };
   return {
     resourceType: 'Bundle',

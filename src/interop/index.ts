@@ -22,3 +22,4 @@ export { encodePng, type RgbImage } from './png.ts';
 export { dicomwebClient, DEFAULT_PACS_TIMEOUT_MS, type DicomwebClient, type DicomwebOptions, type SeriesMatch, type StoreResult } from './dicomweb.ts';
 export { selectPacsSeries, fetchPacsSeries, storeDicomOutputs, OWN_SERIES_DESCRIPTION, PACS_CT_FOLDER, PACS_SEG_FILE, type PacsSelection, type FetchedPacsStudy } from './pacs-round-trip.ts';
 export { CATEGORY, LESION_TYPE_CODE, UCUM, type CodedConcept } from './codes.ts';
+export { assertValidFhir, loadFhirValidator, type FhirValidationIssue, type FhirValidator } from './fhir-validate.ts';

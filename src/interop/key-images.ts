@@ -42,7 +42,7 @@ export function keyImagesFor(ct: Volume, segments: readonly ReportSegment[], fin
   for (const f of findings) {
     // The first evidence mask that is a segment (a lesion_count finding cites its whole lesion label first).
     const segment = f.evidence
-      .filter((e) => e.voxelCount > 0)
+      .filter((e) => e.voxelCount > 0 && e.study === undefined) // a prior study's evidence is on another grid
       .map((e) => (e.componentId ? segments.find((s) => s.lesionId === e.componentId) : segments.find((s) => s.kind === 'structure' && s.labelId === e.labelId)))
       .find((s) => s !== undefined);
     if (!segment) continue;

@@ -86,7 +86,8 @@ export function reportSegments(ct: Volume, labels: LabelMap, measurements: Measu
   if (findings) {
     for (const f of findings)
       for (const e of f.evidence) {
-        if (e.voxelCount === 0) continue;
+        // Evidence on a prior study's grid (a follow-up's change findings) is not a mask of this study.
+        if (e.voxelCount === 0 || e.study !== undefined) continue;
         if (e.componentId) wantedLesions.set(e.componentId, [...(wantedLesions.get(e.componentId) ?? []), f.id]);
         else if (!isLesionLabel({ name: e.structure })) wantedStructures.set(e.labelId, [...(wantedStructures.get(e.labelId) ?? []), f.id]);
       }

@@ -4,3 +4,4 @@
  * read their thresholds; retrieval over the passages lives in src/ground.
  */
 export * from './knowledge-base.ts';
+export * from './citations.ts';

@@ -90,8 +90,8 @@ describe('the shipped knowledge base', () => {
     kb = await loadKnowledgeBase();
   });
 
-  it('parses every passage, with unique ids and at least 70 passages', () => {
-    expect(kb.passages.length).toBeGreaterThanOrEqual(70);
+  it('parses every passage, with unique ids and at least 180 passages', () => {
+    expect(kb.passages.length).toBeGreaterThanOrEqual(180);
     expect(kb.byId.size).toBe(kb.passages.length);
     expect(kb.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -141,6 +141,31 @@ describe('the shipped knowledge base', () => {
     expect(thresholdValue(kb, 'groundct-min-component-size', 'minComponentVolumeMm3')).toBe(config.measure.minLesionVolumeMm3);
   });
 
+  it('gives every literature passage a DOI or PubMed id of valid form', () => {
+    // Crossref's pattern for modern DOIs (prefix 10.NNNN+, suffix of URL-safe characters) and PubMed's integer ids.
+    const DOI = /^10\.\d{4,9}\/[-._;()/:A-Za-z0-9]+$/;
+    const PMID = /^[1-9]\d{0,8}$/;
+    const literature = kb.passages.filter((p) => p.kind === 'literature');
+    expect(literature.length).toBeGreaterThanOrEqual(150);
+    const missing = literature.filter((p) => p.source.doi === undefined && p.source.pmid === undefined).map((p) => p.id);
+    expect(missing).toEqual([]);
+    const malformed = literature.filter((p) => (p.source.doi !== undefined && !DOI.test(p.source.doi)) || (p.source.pmid !== undefined && !PMID.test(p.source.pmid))).map((p) => p.id);
+    expect(malformed).toEqual([]);
+  });
+
+  it('links every method passage to the literature it follows (the citation fallback of src/ground)', () => {
+    const orphans = kb.passages.filter((p) => p.kind === 'method' && !p.related.some((r) => kb.byId.get(r)?.kind === 'literature')).map((p) => p.id);
+    expect(orphans).toEqual([]);
+  });
+
+  it('lists for review only passages that exist and are literature', async () => {
+    const readme = await readFile(path.join(DEFAULT_PASSAGES_DIR, '..', 'README.md'), 'utf8');
+    const section = readme.split('## Sources to verify')[1]?.split('\n## ')[0] ?? '';
+    const ids = [...section.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.filter((id) => kb.byId.get(id)?.kind !== 'literature')).toEqual([]);
+  });
+
   it('cites the DOIs named in the brief exactly', () => {
     for (const [id, doi] of Object.entries(EXPECTED_DOIS)) expect(kb.byId.get(id)?.source.doi).toBe(doi);
   });
@@ -170,6 +195,7 @@ describe('the shipped knowledge base', () => {
 const GOOD = `---
 # a comment line
 id: good-passage
+kind: literature
 title: "A passage: with a colon"
 topics: [alpha, beta-gamma]
 source:
@@ -215,6 +241,7 @@ describe('parsePassage', () => {
   it('reads JSON front matter', () => {
     const json = {
       id: 'json-passage',
+      kind: 'method',
       title: 'JSON',
       topics: ['x'],
       source: { body: 'Some Society', title: 'T', year: 2001, url: 'https://example.org/t' },
@@ -237,6 +264,8 @@ describe('parsePassage', () => {
     ['a non-numeric threshold', GOOD.replace('value: 12.5', 'value: twelve'), 'thresholds.0.value'],
     ['an unknown key', GOOD.replace('related: []', 'relatd: []'), 'relatd'],
     ['a bad id', GOOD.replace('id: good-passage', 'id: Good_Passage'), 'id'],
+    ['a missing kind', GOOD.replace('kind: literature\n', ''), 'kind'],
+    ['an unknown kind', GOOD.replace('kind: literature', 'kind: guideline'), 'kind'],
     ['a bad DOI', GOOD.replace('doi: 10.1000/xyz123', 'doi: doi.org/10.1000/xyz'), 'source.doi'],
     ['a short body', GOOD.replace(/---\nThis body[\s\S]*$/, '---\nToo short.\n'), 'body'],
     ['duplicate threshold names', GOOD.replace('name: negativeHu', 'name: firstLimitMm'), 'thresholds.1.name'],

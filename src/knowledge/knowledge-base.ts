@@ -55,6 +55,14 @@ export const PassageSourceSchema = z
     path: ['doi'],
   });
 
+/**
+ * `literature`: what a published source (guideline, consensus statement, validation study) says, identified by
+ * its DOI and/or PubMed id; `method`: how groundct measures or decides (its source names the work the method
+ * follows). Report sentences must cite literature; method passages are shown as "method".
+ */
+export const PassageKindSchema = z.enum(['literature', 'method']);
+export type PassageKind = z.infer<typeof PassageKindSchema>;
+
 export const PassageThresholdSchema = z
   .object({
     /** camelCase with the unit in the name where it has one, e.g. `enlargedVolumeCm3`. */
@@ -71,12 +79,8 @@ export const PassageSchema = z
     id: kebab,
     title: z.string().min(1),
     topics: z.array(kebab).min(1),
-    /**
-     * `literature`: states what a published source (guideline, consensus, validation study) says, with its DOI or
-     * PMID; `method`: states how groundct measures or decides. Sentences cite literature; method passages are shown
-     * as "method".
-     */
-    kind: z.enum(['literature', 'method']).optional(),
+    /** literature | method (PassageKindSchema); required. */
+    kind: PassageKindSchema,
     source: PassageSourceSchema,
     thresholds: z.array(PassageThresholdSchema).default([]),
     /** Ids of other passages a reader should see with this one; each must exist. */

@@ -11,3 +11,4 @@ export { toTotalsegStatistics, formatTotalsegStatisticsJson, totalsegVoxelVolume
 export { ibsiShapeFeatures } from './shape-ibsi.ts';
 export { maskVoxels } from './location-types.ts';
 export { detectionOf, type LesionDetection } from './detection.ts';
+export { extractComponents, type LabelComponents, type VoxelComponent } from './components.ts';

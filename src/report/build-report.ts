@@ -1,17 +1,49 @@
 import { structureOrNull } from '../anatomy/index.ts';
 import { gctError } from '../errors.ts';
 import { FindingsSchema, type Findings } from '../findings/index.ts';
+import type { Followup } from '../followup/index.ts';
 import type { Measurements } from '../measure/measurements.ts';
-import { headingOf } from './groups.ts';
+import { compareGroups, headingOf } from './groups.ts';
 import { planFindingsSection } from './plan-findings.ts';
+import { planFollowup } from './plan-followup.ts';
 import { planImpression } from './plan-impression.ts';
-import { REPORT_SCHEMA_VERSION, type Report, type ReportLesion, type ReportStructure, type Sentence } from './schema.ts';
+import { ageInYears, planRecommendations } from './plan-recommendations.ts';
+import type { KnowledgeBase } from '../knowledge/index.ts';
+import { REPORT_SCHEMA_VERSION, type Report, type ReportComparison, type ReportLesion, type ReportStructure, type Sentence } from './schema.ts';
 import type { SentencePlan } from './sentence-plan.ts';
 import { renderSentence, templateKey, type LoadedTemplates } from './templates.ts';
 
 export interface BuildReportOptions {
   /** Narrative templates, loaded once with `loadTemplates()`. */
   readonly templates: LoadedTemplates;
+  /**
+   * The knowledge base the findings were derived with. When given, suggestion sentences follow the IMPRESSION
+   * where a cited guideline gives a recommendation (plan-recommendations.ts); without it there are none.
+   */
+  readonly kb?: KnowledgeBase;
+  /** A follow-up's comparison (src/followup), whose findings are already in `findings`; words the changes. */
+  readonly followup?: Followup;
+}
+
+function comparisonOf(f: Followup): ReportComparison {
+  const last = f.comparisons[f.comparisons.length - 1].alignment;
+  return {
+    priors: f.studies
+      .filter((s) => s.key !== 'current')
+      .reverse()
+      .map((s) => ({ key: s.key, ...(s.studyDate ? { studyDate: s.studyDate } : {}), source: s.source, dims: s.grid.dims, ijkToRas: [...s.grid.ijkToRas] })),
+    alignment: { method: last.method, residualMm: last.residualMm, maxResidualMm: last.maxResidualMm, rotationDeg: last.rotationDeg, translationMm: last.translationMm },
+    patientCheck: f.patientCheck,
+    recist: {
+      overallResponse: f.recist.overallResponse,
+      targetResponse: f.recist.targetResponse,
+      nonTargetResponse: f.recist.nonTargetResponse,
+      baselineSumMm: f.recist.baselineSumMm,
+      nadirSumMm: f.recist.nadir.sumMm,
+      currentSumMm: f.recist.currentSumMm,
+      steps: [...f.recist.steps],
+    },
+  };
 }
 
 /**
@@ -37,6 +69,9 @@ export function renderPlans(plans: readonly SentencePlan[], templates: LoadedTem
     text: renderSentence(templates, p.template, p.context),
     findingIds: [...new Set(p.findingIds)],
     template: templateKey(p.template),
+    ...(p.kind === undefined ? {} : { kind: p.kind }),
+    ...(p.passageIds === undefined ? {} : { passageIds: [...p.passageIds] }),
+    ...(p.assumptions === undefined ? {} : { assumptions: [...p.assumptions] }),
   }));
 }
 
@@ -95,9 +130,16 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
       measurementsCt: measurements.provenance.ct,
     });
 
-  const plans = [...planFindingsSection(findings.findings), ...planImpression(findings.findings)];
+  const followup = planFollowup(findings.findings, findings.priorFindings ?? []);
+  // Stable sort: follow-up sentences end their FINDINGS group; the RECIST response leads the IMPRESSION.
+  const findingsPlans = [...planFindingsSection(findings.findings), ...followup.findings].sort((a, b) => compareGroups(a.group, b.group));
+  const recommendations =
+    options.kb === undefined
+      ? []
+      : planRecommendations({ kb: options.kb, findings: findings.findings, phase: measurements.study.phase, patientAgeYears: ageInYears(measurements.study.patientAge) });
+  const plans = [...findingsPlans, ...followup.impression, ...planImpression(findings.findings), ...recommendations];
   const sentences = renderPlans(plans, options.templates);
-  assertGrounded(sentences, new Set(findings.findings.map((f) => f.id)));
+  assertGrounded(sentences, new Set([...findings.findings, ...(findings.priorFindings ?? [])].map((f) => f.id)));
 
   const groupKeys = [...new Set(sentences.filter((s) => s.section === 'findings').map((s) => s.group))];
   const st = measurements.study;
@@ -128,5 +170,7 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
     groups: groupKeys.map((key) => ({ key, heading: headingOf(key) })),
     sentences,
     narrator: { kind: 'template', replaced: [] },
+    ...(options.followup === undefined ? {} : { comparison: comparisonOf(options.followup) }),
+    ...(findings.priorFindings === undefined ? {} : { priorFindings: findings.priorFindings }),
   };
 }

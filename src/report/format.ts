@@ -60,3 +60,14 @@ export function ratioText(r: number): string {
 export function mm3Text(mm3: number): string {
   return `${roundHalfAway(mm3)} mm3`;
 }
+
+/** A signed percentage with one decimal: "+12.5 %", "-40.0 %", "0.0 %". */
+export function percentText(x: number): string {
+  const r = roundHalfAway(x * 10) / 10;
+  return `${r > 0 ? '+' : r < 0 ? '-' : ''}${Math.abs(r).toFixed(1)} %`;
+}
+
+/** Millimetres with one decimal, for RECIST sums and node short axes: "55.0 mm". */
+export function mmText(mm: number): string {
+  return `${(roundHalfAway(mm * 10) / 10).toFixed(1)} mm`;
+}

@@ -10,7 +10,7 @@ import { UNATTACHED, type Finding } from '../findings/index.ts';
 
 /** Reading order of the usual abdominal and thoracic groups; other groups follow in catalogue-name order. */
 const ORDER = [
-  'study', 'liver', 'gallbladder', 'spleen', 'pancreas', 'adrenal_glands', 'kidneys', 'stomach', 'esophagus', 'duodenum',
+  'comparison', 'study', 'liver', 'gallbladder', 'spleen', 'pancreas', 'adrenal_glands', 'kidneys', 'stomach', 'esophagus', 'duodenum',
   'small_bowel', 'colon', 'urinary_bladder', 'prostate', 'lung', 'trachea', 'bronchi', 'heart', 'thyroid_gland',
   'ascites', 'pleural_effusion', 'pericardial_effusion', 'lymph_node',
 ];
@@ -25,6 +25,8 @@ export function topLevelOf(name: string): string {
 }
 
 export function groupOf(f: Finding): string {
+  if (f.type === 'comparison' || f.type === 'response') return 'comparison';
+  if (f.type === 'lesion_change' && f.attributes.matchGroup === 'lymph_node') return 'lymph_node';
   if (f.type === 'not_imaged') return 'not_imaged';
   if (f.type === 'unknown_structure') return 'unknown';
   if (f.type === 'lymph_node') return 'lymph_node';
@@ -49,6 +51,7 @@ export function compareGroups(a: string, b: string): number {
 export function headingOf(key: string): string {
   const special: Record<string, string> = {
     study: 'Study',
+    comparison: 'Comparison',
     lymph_node: 'Lymph nodes',
     [UNATTACHED]: 'Outside the segmented organs',
     other_organs: 'Other organs',

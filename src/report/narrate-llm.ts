@@ -13,7 +13,8 @@ import { renderTemplate, templateKey, type LoadedTemplates, type TemplateRef } f
  * sentence. Its output is split into sentences and each tagged block is checked against its template sentence and
  * the findings that sentence cites (check-sentence.ts). A block that fails, or is missing, is replaced by the
  * template sentence; text tied to no sentence id is dropped (it has no finding behind it). `narrator.replaced`
- * records every replacement and drop with its reasons. Finding ids, sections and order never change.
+ * records every replacement and drop with its reasons. Finding ids, sections and order never change; suggestion
+ * sentences (recommendations) are neither sent nor changed.
  *
  * If the model call fails, the template report is returned with `narrator.error` set (no exception): a report
  * is always produced.
@@ -64,7 +65,8 @@ export async function narrateWithLlm(report: Report, chatModel: BaseChatModel, o
 
   const system = renderTemplate(options.templates, NARRATOR_PROMPTS.system, {}).trim();
   const user = renderTemplate(options.templates, NARRATOR_PROMPTS.user, {
-    sentences: report.sentences.map((s) => ({ id: s.id, section: s.section, text: s.text })),
+    // Suggestions follow a guideline's wording and are not rephrased (their text is not a statement of findings).
+    sentences: report.sentences.filter((s) => s.kind !== 'suggestion').map((s) => ({ id: s.id, section: s.section, text: s.text })),
   }).trim();
   const base = { prompt: templateKey(NARRATOR_PROMPTS.user), model: chatModel._llmType() };
 
@@ -82,6 +84,7 @@ export async function narrateWithLlm(report: Report, chatModel: BaseChatModel, o
   const sentenceIds = new Set(report.sentences.map((s) => s.id));
 
   const sentences: Sentence[] = report.sentences.map((s) => {
+    if (s.kind === 'suggestion') return s;
     const llmText = byId.get(s.id);
     if (llmText === undefined || llmText === '') {
       replaced.push({ sentenceId: s.id, llmText: '', reasons: ['missing from the LLM output'], action: 'kept-template' });

@@ -28,9 +28,15 @@ export function renderMarkdown(report: Report): string {
     if (text !== '') lines.push(`**${g.heading}.** ${text}`, '');
   }
   lines.push('## IMPRESSION', '');
-  const impression = report.sentences.filter((s) => s.section === 'impression');
+  const impression = report.sentences.filter((s) => s.section === 'impression' && s.kind !== 'suggestion');
   impression.forEach((s, i) => lines.push(`${i + 1}. ${s.text}`));
   if (impression.length > 0) lines.push('');
+  const suggestions = report.sentences.filter((s) => s.kind === 'suggestion');
+  if (suggestions.length > 0) {
+    lines.push('## RECOMMENDATIONS (suggestions for the radiologist, from the cited guidelines)', '');
+    for (const s of suggestions) lines.push(`- ${s.text}`);
+    lines.push('');
+  }
   if (report.narrator.kind === 'llm') {
     const n = report.narrator.replaced.length;
     lines.push(`_Narrative rephrased by a language model; ${n} sentence${n === 1 ? '' : 's'} replaced by the template wording after checking._`, '');

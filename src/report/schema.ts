@@ -76,10 +76,15 @@ export const ReportLesionSchema = z.object({
 });
 export type ReportLesion = z.infer<typeof ReportLesionSchema>;
 
-/** A passage a sentence cites: from its findings' criteria, or found by retrieval (the grounding stage). */
+/**
+ * A passage a sentence cites (the grounding stage, src/ground/ground-report.ts): one of its findings' criteria, the
+ * literature a method criterion names (`related`), or a passage found by retrieval.
+ */
 export const CitationSchema = z.object({
   passageId: z.string(),
-  via: z.enum(['criteria', 'retrieval']),
+  via: z.enum(['criteria', 'related', 'retrieval']),
+  /** 'literature' (a published source with DOI/PMID) or 'method' (how groundct measures; shown as "method"). */
+  kind: z.enum(['literature', 'method']).optional(),
   /** Retrieval similarity, range of the embedder used; absent for criteria citations. */
   score: z.number().optional(),
   /** Passage title and a one-line source (authors or body, title, journal, year, DOI or URL), for display. */
@@ -98,6 +103,15 @@ export const SentenceSchema = z.object({
   findingIds: z.array(z.string()).min(1),
   /** Template that wrote it, '<id>@<version>' (the LLM narrator keeps it when its rephrasing passes). */
   template: z.string(),
+  /**
+   * 'suggestion': a recommendation for the radiologist that follows a cited guideline (never rephrased by the LLM
+   * narrator, not a claim about the scan); absent or 'statement': a statement of findings.
+   */
+  kind: z.enum(['statement', 'suggestion']).optional(),
+  /** Knowledge-base passages the sentence states beyond its findings' criteria (the guideline a suggestion follows). */
+  passageIds: z.array(z.string()).optional(),
+  /** Conditions a suggestion assumes that groundct does not know (patient risk, history, prior imaging). */
+  assumptions: z.array(z.string()).optional(),
   /** Filled by the grounding stage: the union of the findings' mask evidence. */
   evidence: z.array(EvidenceSchema).optional(),
   /** Filled by the grounding stage: the findings' criteria plus retrieved passages. */
@@ -128,6 +142,37 @@ export const NarratorSchema = z.object({
 
 export const GroupSchema = z.object({ key: z.string(), heading: z.string() });
 
+/**
+ * A follow-up report's comparison (src/followup; the full detail is followup.json): the prior studies with
+ * their grids (for evidence marked `study: 'prior-1'`, ...), how the most recent prior was aligned, and the
+ * RECIST 1.1 response with every step.
+ */
+export const ReportComparisonSchema = z.object({
+  priors: z.array(
+    z.object({
+      /** 'prior-1' = the most recent prior. */
+      key: z.string(),
+      studyDate: z.string().optional(),
+      /** The report folder or service study it was read from. */
+      source: z.string(),
+      dims: z.tuple([z.number().int(), z.number().int(), z.number().int()]),
+      ijkToRas: z.array(z.number()).length(16),
+    }),
+  ),
+  alignment: z.object({ method: z.string(), residualMm: z.number(), maxResidualMm: z.number(), rotationDeg: z.number(), translationMm: Triple }),
+  patientCheck: z.enum(['same', 'not-available', 'not-checked']),
+  recist: z.object({
+    overallResponse: z.string(),
+    targetResponse: z.string().nullable(),
+    nonTargetResponse: z.string().nullable(),
+    baselineSumMm: z.number(),
+    nadirSumMm: z.number(),
+    currentSumMm: z.number(),
+    steps: z.array(z.string()),
+  }),
+});
+export type ReportComparison = z.infer<typeof ReportComparisonSchema>;
+
 export const ReportSchema = z.object({
   kind: z.literal('report'),
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
@@ -148,5 +193,9 @@ export const ReportSchema = z.object({
   groups: z.array(GroupSchema),
   sentences: z.array(SentenceSchema),
   narrator: NarratorSchema,
+  /** Follow-up only: the comparison with prior studies. */
+  comparison: ReportComparisonSchema.optional(),
+  /** Follow-up only: the prior studies' findings that sentences cite ('prior-1:<id>'), evidence marked with `study`. */
+  priorFindings: z.array(FindingSchema).optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -10,6 +10,12 @@ export interface SentencePlan {
   readonly template: TemplateRef;
   readonly context: Record<string, unknown>;
   readonly findingIds: readonly string[];
+  /** 'suggestion' for a recommendation to the radiologist (plan-recommendations.ts); absent for statements. */
+  readonly kind?: 'suggestion';
+  /** Passages the sentence states beyond its findings' criteria (the guideline a suggestion follows). */
+  readonly passageIds?: readonly string[];
+  /** Conditions a suggestion assumes that groundct cannot know. */
+  readonly assumptions?: readonly string[];
 }
 
 const v1 = (id: string): TemplateRef => ({ id, version: 1 });
@@ -43,4 +49,18 @@ export const TEMPLATES = {
   impressionUnknown: v1('impression-unknown'),
   impressionNegative: v1('impression-negative'),
   impressionNothing: v1('impression-nothing'),
+  // follow-up (plan-followup.ts)
+  comparison: v1('comparison'),
+  lesionChange: v1('lesion-change'),
+  lesionNew: v1('lesion-new'),
+  lesionGone: v1('lesion-gone'),
+  lesionSplit: v1('lesion-split'),
+  lesionMerged: v1('lesion-merged'),
+  lesionNotComparable: v1('lesion-not-comparable'),
+  organChange: v1('organ-change'),
+  organsStable: v1('organs-stable'),
+  recist: v1('recist'),
+  impressionRecist: v1('impression-recist'),
+  recommendationLungNodule: v1('recommendation-lung-nodule'),
+  recommendationAdrenal: v1('recommendation-adrenal'),
 } as const satisfies Record<string, TemplateRef>;

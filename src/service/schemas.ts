@@ -46,15 +46,48 @@ export const ArtifactInfoSchema = z.object({ name: z.string(), contentType: z.st
 export const StudySchema = z
   .object({
     studyId: z.string(),
+    owner: z.string().describe('Principal of the token that uploaded the study'),
     createdAt: z.string(),
     ctFormat: z.enum(['nifti', 'dicom-series']),
     maskSets: z.number().int(),
     phase: z.string().nullable(),
+    priorStudyId: z.string().nullable().describe('The prior study this study was compared with (follow-up), or null'),
     job: JobStatusSchema.nullable(),
     artifacts: z.array(ArtifactInfoSchema),
     links: z.record(z.string(), z.string()).describe('Paths of the study resources and its viewer page'),
   })
   .meta({ id: 'Study' });
+
+/** Paging of the worklist routes: newest first, `cursor` = the previous page's nextCursor. */
+export const ListQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Rows per page'),
+  cursor: z.string().max(500).optional().describe("The previous page's nextCursor"),
+});
+
+export const JobListQuerySchema = ListQuerySchema.extend({
+  state: JobStateSchema.optional().describe('Only jobs in this state'),
+  owner: z.string().min(1).max(200).optional().describe('Admin tokens only: one owner'),
+});
+
+export const StudyListSchema = z
+  .object({
+    studies: z.array(
+      z.object({
+        studyId: z.string(),
+        owner: z.string(),
+        createdAt: z.string(),
+        ctFormat: z.enum(['nifti', 'dicom-series']),
+        phase: z.string().nullable(),
+        job: JobStatusSchema.nullable(),
+      }),
+    ),
+    nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page'),
+  })
+  .meta({ id: 'StudyList' });
+
+export const JobListSchema = z
+  .object({ jobs: z.array(JobStatusSchema), nextCursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page') })
+  .meta({ id: 'JobList' });
 
 export const VolumeMasksQuerySchema = z.object({
   layer: z.coerce.number().int().min(0).max(255).default(0).describe('Mask layer (overlapping mask sets are kept on separate layers)'),
@@ -73,6 +106,7 @@ export const ArtifactJsonSchema = z.record(z.string(), z.unknown());
 export const errorResponses = {
   400: ErrorBodySchema,
   401: ErrorBodySchema,
+  403: ErrorBodySchema,
   404: ErrorBodySchema,
 } as const;
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readRegularText } from './readers/open-file.ts';
 import { gctError } from '../errors.ts';
 
 /** A label map: integer id (> 0) -> structure name as the user wrote it. */
@@ -12,9 +12,15 @@ export type LabelNames = ReadonlyMap<number, string>;
  * Id 0 is background and may be present (named "background"); it is dropped.
  */
 export function parseLabelMapJson(text: string, source: string): LabelNames {
+  // Checked before parsing: a label map is at most 2 levels deep, and code that walks a parsed value (printing
+  // it, validating it) recurses, so thousands of nested brackets would overflow the stack.
+  const depth = jsonNestingDepth(text);
+  if (depth > MAX_LABEL_MAP_DEPTH)
+    throw gctError('GCT_LABELMAP_INVALID', `Label map ${source} nests arrays/objects ${depth} levels deep; a label map is {"id": "name"} (at most ${MAX_LABEL_MAP_DEPTH} levels, e.g. nnU-Net's {"labels": {...}}).`, { source, depth });
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A UTF-8 byte order mark (Windows editors write one) is not part of the JSON.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw gctError('GCT_LABELMAP_INVALID', `Label map ${source} is not valid JSON: ${(cause as Error).message}`, { source }, cause);
   }
@@ -38,8 +44,8 @@ export function parseLabelMapJson(text: string, source: string): LabelNames {
     } else {
       throw gctError(
         'GCT_LABELMAP_INVALID',
-        `Label map ${source}: entry ${JSON.stringify(key)}: ${JSON.stringify(value)} is neither "id": "name" nor "name": id.`,
-        { source, key },
+        `Label map ${source}: entry ${JSON.stringify(key.slice(0, 80))}: ${describeValue(value)} is neither "id": "name" nor "name": id.`,
+        { source, key: key.slice(0, 80) },
       );
     }
     if (id < 0 || id > 65535) throw gctError('GCT_LABELMAP_INVALID', `Label map ${source}: id ${id} is outside 0..65535.`, { source, id });
@@ -56,12 +62,38 @@ export function parseLabelMapJson(text: string, source: string): LabelNames {
   return out;
 }
 
-export async function readLabelMapJson(path: string): Promise<LabelNames> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `Label map file ${path} could not be read: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { path }, cause);
+/** Deepest nesting a label map may have: {"labels": {"1": "liver"}} is 2. */
+const MAX_LABEL_MAP_DEPTH = 8;
+/** Largest label map file read, in bytes: TotalSegmentator's 117-class map is 3 kB. */
+export const MAX_LABEL_MAP_BYTES = 16 * 1024 * 1024;
+
+/** Deepest bracket nesting of a JSON text (brackets inside strings ignored), without parsing it. */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let n = 0; n < text.length; n++) {
+    const c = text.charCodeAt(n);
+    if (inString) {
+      if (c === 0x5c) n++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
   }
+  return max;
+}
+
+/** A short, bounded description of a JSON value for an error message (never the whole value). */
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 80));
+  return String(value).slice(0, 40);
+}
+
+export async function readLabelMapJson(path: string): Promise<LabelNames> {
+  const text = await readRegularText(path, { maxBytes: MAX_LABEL_MAP_BYTES, limitName: `the ${MAX_LABEL_MAP_BYTES}-byte label map limit`, what: 'label map' });
   return parseLabelMapJson(text, path);
 }

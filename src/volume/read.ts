@@ -1,16 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import dicomParser from 'dicom-parser';
 import type { VolumeConfig } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { readLabelMapJson, type LabelNames } from './label-map-json.ts';
 import { labelMapFromMultilabel, packBinaryMasks } from './label-map.ts';
 import { detectFormat } from './readers/detect.ts';
+import { dicomMetaSopClass, readPart10File } from './readers/dicom-file.ts';
 import { readDicomFiles, readDicomSeries } from './readers/dicom-series.ts';
 import { readDicomSeg } from './readers/dicom-seg.ts';
 import { readNifti } from './readers/nifti.ts';
 import { readNrrd } from './readers/nrrd.ts';
-import type { RawImage } from './readers/contracts.ts';
+import { DEFAULT_READ_LIMITS, type RawImage, type ReadLimits } from './readers/contracts.ts';
+import { assertFiniteVoxels } from './finite.ts';
 import { resampleLabelsToGrid } from './resample.ts';
 import type { Grid } from './geometry.ts';
 import { sameGrid } from './geometry.ts';
@@ -18,12 +18,15 @@ import type { LabelMap, Volume } from './types.ts';
 
 const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 
-async function sopClassOf(path: string): Promise<string | undefined> {
-  const bytes = await readFile(path);
+/** SOP class of a DICOM file from its File Meta group, else from the data set (parsed under its deflate budget). */
+async function sopClassOf(path: string, limits: ReadLimits): Promise<string | undefined> {
+  const fromMeta = await dicomMetaSopClass(path);
+  if (fromMeta) return fromMeta;
   try {
-    return dicomParser.parseDicom(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { untilTag: 'x00080017' }).string('x00080016');
-  } catch {
-    return undefined;
+    return (await readPart10File(path, limits, basename(path)))?.string('x00080016');
+  } catch (e) {
+    if ((e as { code?: string }).code === 'GCT_VOLUME_HEADER_INVALID') return undefined;
+    throw e;
   }
 }
 
@@ -38,7 +41,7 @@ async function readImage(path: string, limits: VolumeConfig): Promise<RawImage> 
     case 'dicom-folder':
       return readDicomSeries(path, limits);
     case 'dicom-file': {
-      if ((await sopClassOf(path)) === SEG_STORAGE) {
+      if ((await sopClassOf(path, limits)) === SEG_STORAGE) {
         throw gctError('GCT_VOLUME_FORMAT_UNKNOWN', `${path} is a DICOM SEG (a mask), not a CT image; pass it as masks.`, { path });
       }
       return readDicomFiles([path], limits, path);
@@ -55,6 +58,7 @@ async function readImage(path: string, limits: VolumeConfig): Promise<RawImage> 
 /** Reads a CT (or any scalar image) from a NIfTI, NRRD, DICOM file or DICOM series folder. */
 export async function readVolume(path: string, limits: VolumeConfig): Promise<Volume> {
   const image = await readImage(path, limits);
+  assertFiniteVoxels(image);
   return { kind: 'volume', grid: image.grid, data: image.data, meta: image.meta };
 }
 
@@ -99,7 +103,7 @@ export async function readMasks(path: string, limits: VolumeConfig, options: Rea
       }
       labels = renumber(labels, (name) => byName.get(name)!);
     }
-  } else if (format.kind === 'dicom-file' && (await sopClassOf(path)) === SEG_STORAGE) {
+  } else if (format.kind === 'dicom-file' && (await sopClassOf(path, limits)) === SEG_STORAGE) {
     const seg = await readDicomSeg(path, limits);
     labels = packBinaryMasks(seg.grid, seg.segments.map((s) => ({ name: s.label, data: s.data })), seg.meta);
     labels = renumber(labels, (_, index) => seg.segments[index].number);
@@ -127,9 +131,9 @@ function renumber(labels: LabelMap, idFor: (name: string, index: number) => numb
 }
 
 /** Per-class mask folders and DICOM SEG files are masks; everything else is read as an image. */
-export async function inputKind(path: string): Promise<'masks' | 'image'> {
+export async function inputKind(path: string, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<'masks' | 'image'> {
   const format = await detectFormat(path);
   if (format.kind === 'mask-folder') return 'masks';
-  if (format.kind === 'dicom-file' && (await sopClassOf(path)) === SEG_STORAGE) return 'masks';
+  if (format.kind === 'dicom-file' && (await sopClassOf(path, limits)) === SEG_STORAGE) return 'masks';
   return 'image';
 }

@@ -22,8 +22,8 @@ export interface VolumeSource {
 }
 
 /**
- * What the source says about the acquisition, when it says it. Never patient names or IDs: DICOM UIDs are
- * kept (they identify series, not people) so that SEG/SR can reference the source series.
+ * What the source says about the acquisition, when it says it. Never patient names or IDs (the Patient ID only
+ * as a digest): DICOM UIDs are kept (they identify series, not people) so that SEG/SR can reference the source series.
  */
 export interface VolumeMeta {
   readonly source: VolumeSource;
@@ -38,6 +38,11 @@ export interface VolumeMeta {
   readonly studyInstanceUid?: string;
   readonly seriesInstanceUid?: string;
   readonly frameOfReferenceUid?: string;
+  /**
+   * SHA-256 (hex) of the DICOM Patient ID with a domain prefix (readers/dicom-series.ts `patientIdDigest`); the ID
+   * itself is never kept. Used only to check that a follow-up and its prior belong to one patient.
+   */
+  readonly patientIdDigest?: string;
   /** Contrast/bolus agent from DICOM (0018,0010) when present; absence does not prove a non-contrast study. */
   readonly contrastAgent?: string;
   readonly seriesDescription?: string;

@@ -59,7 +59,8 @@ describe('ask over findings', () => {
     expect(await ask(ctx, 'What is the volume of the pancreas?')).toMatchObject({ answerable: true, value: 70, unit: 'mL', answer: '70.0 mL' });
     const partial = await ask(ctx, 'What is the left kidney volume?');
     expect(partial).toMatchObject({ answerable: false, reason: 'partially_imaged' });
-    expect(partial.citations.map((c) => c.id)).toEqual(['groundct-partial-organ', 'radgpt-partial-organ']);
+    // Literature first (RadGPT's rule), then groundct's method note, shown as such.
+    expect(partial.citations.map((c) => [c.id, c.kind])).toEqual([['radgpt-partial-organ', 'literature'], ['groundct-partial-organ', 'method']]);
     expect(await ask(ctx, 'Which kidney is larger?')).toMatchObject({ answerable: false, reason: 'partially_imaged' });
   });
 
@@ -72,7 +73,8 @@ describe('ask over findings', () => {
     const a = await ask(ctx, 'Is there a lesion in the spleen?');
     expect(a).toMatchObject({ answerable: true, answer: 'no' });
     expect(a.evidence.map((e) => e.labelName)).toEqual(['spleen']);
-    expect(a.citations.map((c) => c.id)).toEqual(['groundct-negative-findings']);
+    // The method criterion, then the literature it names (its related list), since no criterion is literature.
+    expect(a.citations.map((c) => [c.id, c.via])).toEqual([['groundct-negative-findings', 'criteria'], ['esr2018-structured-reporting', 'related']]);
     expect(await ask(ctx, 'Is there a lesion in the left kidney?')).toMatchObject({ answerable: false, reason: 'partially_imaged' });
     expect(await ask(ctx, 'How many lesions are in the gallbladder?')).toMatchObject({ answerable: true, value: 0, unit: 'count' });
   });

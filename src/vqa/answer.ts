@@ -4,6 +4,7 @@ import {
 import {
   answerComparison, answerNormality, answerShowStructure, answerStructureAttenuation, answerStructurePresence, answerStructureSize,
 } from './answer-structure.ts';
+import { answerChange } from './answer-change.ts';
 import type { VqaContext } from './context.ts';
 import { parseQuestion, type ParseResult } from './parse-question.ts';
 import { unanswerable, type Reply } from './reply.ts';
@@ -42,6 +43,10 @@ export function answerIntent(ctx: VqaContext, intent: Intent): Reply {
       return answerNormality(ctx, intent.structure, intent.aspect, intent.polarity);
     case 'show':
       return intent.target.kind === 'lesion' ? answerShowLesion(ctx, intent.target) : answerShowStructure(ctx, intent.target.structure);
+    case 'change':
+    case 'new_lesions':
+    case 'response':
+      return answerChange(ctx, intent);
   }
 }
 

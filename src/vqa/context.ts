@@ -1,6 +1,6 @@
 import { ancestors, compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
 import type { Evidence, Finding } from '../findings/index.ts';
-import type { KnowledgeBase } from '../knowledge/index.ts';
+import { citedPassages, type KnowledgeBase } from '../knowledge/index.ts';
 import type { VqaStructure, VqaStudy } from './study.ts';
 import type { AnswerCitation, LesionTarget } from './types.ts';
 
@@ -106,17 +106,17 @@ export function coverageStructure(ctx: VqaContext, name: string): string {
   return name;
 }
 
-/** Knowledge-base passages as answer citations (id, title, source); unknown ids are skipped. */
+/**
+ * Knowledge-base passages as answer citations (id, title, kind, source): the given criteria, literature first, plus
+ * the literature a method criterion names when no criterion is literature (knowledge/citations.ts citedPassages),
+ * so an answer cites a published source wherever the knowledge base has one. Unknown ids are skipped.
+ */
 export function citations(ctx: VqaContext, ids: Iterable<string>): AnswerCitation[] {
-  const out: AnswerCitation[] = [];
-  for (const id of new Set(ids)) {
-    const p = ctx.kb.byId.get(id);
-    if (p === undefined) continue;
+  return citedPassages(ctx.kb, ids).map(({ passage: p, via }) => {
     const source: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(p.source)) if (typeof v === 'string' || typeof v === 'number') source[k] = v;
-    out.push({ id: p.id, title: p.title, source });
-  }
-  return out;
+    return { id: p.id, title: p.title, kind: p.kind, via, source };
+  });
 }
 
 /** Findings about a structure (its own or its organ's), in findings order. */

@@ -66,6 +66,13 @@ describe('parseQuestion: question types', () => {
     ['Show me the pancreatic lesion', { type: 'show', target: { kind: 'lesion', organ: 'pancreas', lesionKind: 'any' } }],
     ['Please highlight the liver.', { type: 'show', target: { kind: 'structure', structure: 'liver' } }],
     ['Is the liver lesion darker than the surrounding liver?', { type: 'attenuation', target: { kind: 'lesion', organ: 'liver', lesionKind: 'any' }, askedClass: 'hypo' }],
+    // Change over time (answer-change.ts): read here, answered only for a study compared with a prior.
+    ['Has the liver lesion grown since the prior scan?', { type: 'change', target: { kind: 'lesion', organ: 'liver', lesionKind: 'any' }, asked: 'grown' }],
+    ['Did the pancreatic lesion grow?', { type: 'change', target: { kind: 'lesion', organ: 'pancreas', lesionKind: 'any' }, asked: 'grown' }],
+    ['Has the spleen decreased in size?', { type: 'change', target: { kind: 'structure', structure: 'spleen' }, asked: 'shrunk' }],
+    ['Are there new lesions?', { type: 'new_lesions', target: { kind: 'lesion', organ: null, lesionKind: 'any' } }],
+    ['What is the RECIST response?', { type: 'response' }],
+    ['Is this a partial response?', { type: 'response', asked: 'PR' }],
   ])('%s', (q, expected) => {
     expect(intent(q)).toEqual(expected);
   });
@@ -73,7 +80,6 @@ describe('parseQuestion: question types', () => {
   it.each([
     'Is the tumour malignant?',
     'What is the N stage of the pancreatic tumour?',
-    'Has the liver lesion grown since the prior scan?',
     'Does the liver lesion enhance?',
     'Is there a rib fracture?',
     'Are there liver metastases?',

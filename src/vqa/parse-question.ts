@@ -1,4 +1,5 @@
 import { compositeMembers, getStructure, structureOrNull } from '../anatomy/index.ts';
+import { parseChangeQuestion } from './answer-change.ts';
 import { DIAGNOSIS_WORDS, findPhrases, lesionKindOf, looseSide, mostSpecific, questionWords, type Phrase } from './question-text.ts';
 import { IntentSchema, type Intent, type LesionTarget, type QuestionType, type SizeMeasure, type Target } from './types.ts';
 
@@ -81,6 +82,9 @@ function comparisonPair(phrases: readonly Phrase[]): [string, string] | null {
 export function parseQuestion(question: string): ParseResult {
   const { text, tokens } = questionWords(question);
   if (tokens.length === 0) return fail('unparsed', 'the question is empty');
+  // Change over time (follow-up): read before the one-study types; unanswerable when no prior was compared.
+  const change = IntentSchema.safeParse(parseChangeQuestion(question));
+  if (change.success) return { ok: true, intent: change.data };
   for (const [pattern, detail] of OUT_OF_SCOPE) if (pattern.test(text)) return fail('out_of_scope', detail);
 
   const type = TYPE_PATTERNS.find(([, p]) => p.test(text))?.[0];

@@ -18,7 +18,7 @@ export interface ReplyParts {
 function dedupeEvidence(evidence: readonly Evidence[]): Evidence[] {
   const seen = new Set<string>();
   return evidence.filter((e) => {
-    const key = `${e.labelId}|${e.componentId ?? ''}`;
+    const key = `${e.study ?? ''}|${e.labelId}|${e.componentId ?? ''}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

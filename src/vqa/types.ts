@@ -11,7 +11,7 @@ import { EvidenceSchema } from '../findings/index.ts';
 export const VQA_SCHEMA_VERSION = 1 as const;
 
 /** Question types (RadGenome-Chest CT's open/closed VQA kinds plus staging, normality and "show me"). */
-export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show'] as const;
+export const QUESTION_TYPES = ['presence', 'location', 'size', 'count', 'attenuation', 'comparison', 'staging', 'normality', 'show', 'change', 'new_lesions', 'response'] as const;
 export const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 export type QuestionType = z.infer<typeof QuestionTypeSchema>;
 
@@ -85,13 +85,27 @@ export const IntentSchema = z.discriminatedUnion('type', [
     polarity: z.enum(['normal', 'abnormal']),
   }),
   z.object({ type: z.literal('show'), target: TargetSchema }),
+  // Follow-up (answer-change.ts): change since the prior study, new lesions, the RECIST 1.1 response.
+  z.object({ type: z.literal('change'), target: TargetSchema, asked: z.enum(['grown', 'shrunk', 'stable', 'changed']) }),
+  z.object({ type: z.literal('new_lesions'), target: LesionTargetSchema }),
+  /**
+   * `asked` set: a yes/no question ("Is it a partial response?"; 'responded' = "did it respond", CR or PR); unset:
+   * "what is the response".
+   */
+  z.object({ type: z.literal('response'), asked: z.enum(['CR', 'PR', 'SD', 'PD', 'responded']).optional() }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
 
-/** A knowledge-base passage that decided an answer (its id, title and bibliographic source). */
+/**
+ * A knowledge-base passage that decided an answer (its id, title and bibliographic source), its kind ('literature'
+ * or 'method', shown as "method") and why it is cited: a criterion of the answer, or the literature a method
+ * criterion names (knowledge/citations.ts).
+ */
 export const AnswerCitationSchema = z.object({
   id: z.string(),
   title: z.string(),
+  kind: z.enum(['literature', 'method']),
+  via: z.enum(['criteria', 'related']),
   source: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type AnswerCitation = z.infer<typeof AnswerCitationSchema>;

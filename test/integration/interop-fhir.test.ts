@@ -1,46 +1,76 @@
 /**
- * FHIR R4 DiagnosticReport bundle of a real (phantom) report, validated against the FHIR R4 schema subset in
- * test/fixtures/fhir (see its README for where it comes from), plus the invariants a schema cannot state.
+ * FHIR R4 DiagnosticReport bundle of a real (phantom) report, validated against the official artefacts
+ * (src/interop/fhir-validate.ts): the R4 JSON Schema, every invariant of the R4 StructureDefinitions evaluated with
+ * FHIRPath, and the code systems. Planted errors show that each layer checks what it claims.
  */
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { toFhirBundle, ucumOfKey, type FhirBundle, type FhirResource } from '../../src/interop/index.ts';
-import { REPO_ROOT } from '../helpers/data.ts';
+import { assertValidFhir, loadFhirValidator, toFhirBundle, ucumOfKey, type FhirBundle, type FhirResource, type FhirValidator } from '../../src/interop/index.ts';
 import { reportedStudy, type ReportedStudy } from './interop-helpers.ts';
-
-const SCHEMA = z.fromJSONSchema(JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/fhir/fhir-r4-subset.schema.json'), 'utf8')));
 
 describe('FHIR R4 DiagnosticReport bundle', () => {
   let dir: string;
   let r: ReportedStudy;
   let bundle: FhirBundle;
+  let validator: FhirValidator;
   const byType = (t: string) => bundle.entry.filter((e) => e.resource.resourceType === t);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'groundct-fhir-'));
-    r = await reportedStudy(dir);
+    [r, validator] = await Promise.all([reportedStudy(dir), loadFhirValidator()]);
     bundle = toFhirBundle(r.report, r.measurements, { studyInstanceUid: r.ct.meta.studyInstanceUid, seriesInstanceUid: r.ct.meta.seriesInstanceUid });
   }, 60_000);
   afterAll(async () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('validates against the FHIR R4 schema subset', () => {
-    const result = SCHEMA.safeParse(JSON.parse(JSON.stringify(bundle)));
-    expect(result.success ? [] : result.error.issues.slice(0, 5)).toEqual([]);
+  it('passes the official R4 schema, every R4 invariant (errors and warnings) and the code systems', () => {
+    expect(validator.validate(JSON.parse(JSON.stringify(bundle)))).toEqual([]);
+    // The invariants that apply to what we write were evaluated, not skipped.
+    for (const key of ['ele-1', 'dom-2', 'dom-6', 'bdl-7', 'obs-6', 'obs-7', 'qty-3', 'att-1', 'ref-1']) expect(validator.lastInvariantsEvaluated.has(key), key).toBe(true);
   });
 
-  it('the schema rejects what R4 forbids (a check that it checks)', () => {
+  /** The rules a planted error breaks. */
+  const rulesOf = (mutate: (b: any) => void) => {
+    const b = JSON.parse(JSON.stringify(bundle));
+    mutate(b);
+    return [...new Set(validator.validate(b).filter((i) => i.severity === 'error').map((i) => i.rule))];
+  };
+  const obsIndex = () => bundle.entry.findIndex((e) => e.resource.resourceType === 'Observation' && (e.resource as any).valueQuantity);
+
+  it('rejects what the R4 schema forbids: a status outside its value set, a missing 1..1 element, an unknown element', () => {
+    expect(rulesOf((b) => (b.entry[0].resource.status = 'draft'))).toEqual(['schema']);
+    expect(rulesOf((b) => delete b.entry[1].resource.code)).toContain('schema');
+    expect(rulesOf((b) => (b.entry[1].resource.valueWhatever = 1))).toEqual(['schema']);
+  });
+
+  it('rejects what only the R4 invariants state (bdl-7, obs-6, qty-3, att-1, ele-1)', () => {
+    const i = obsIndex();
+    expect(rulesOf((b) => (b.entry[2].fullUrl = b.entry[1].fullUrl))).toEqual(['bdl-7']);
+    expect(rulesOf((b) => (b.entry[i].resource.dataAbsentReason = { text: 'not measured' }))).toEqual(['obs-6']);
+    expect(rulesOf((b) => delete b.entry[i].resource.valueQuantity.system)).toEqual(['qty-3']);
+    expect(rulesOf((b) => delete b.entry[0].resource.presentedForm[0].contentType)).toEqual(['att-1']);
+    expect(rulesOf((b) => (b.entry[i].resource.note = [{}]))).toContain('ele-1');
+  });
+
+  it('rejects codes outside the code systems it names (FHIR/HL7 code systems, UCUM, SNOMED CT and LOINC check digits)', () => {
+    const i = obsIndex();
+    expect(rulesOf((b) => (b.entry[i].resource.category[0].coding[0].code = 'radiology'))).toEqual(['terminology']);
+    expect(rulesOf((b) => (b.entry[0].resource.category[0].coding[0].code = 'XRAY'))).toEqual(['terminology']);
+    expect(rulesOf((b) => (b.entry[i].resource.interpretation[0].coding[0].code = 'ABN'))).toEqual(['terminology']);
+    expect(rulesOf((b) => (b.entry[i].resource.valueQuantity.code = 'HU'))).toEqual(['terminology']);
+    expect(rulesOf((b) => (b.entry[0].resource.code.coding[0].code = '18748-5'))).toEqual(['terminology']);
+    const site = bundle.entry.findIndex((e) => (e.resource as any).bodySite?.coding);
+    expect(rulesOf((b) => (b.entry[site].resource.bodySite.coding[0].code = '10200005'))).toEqual(['terminology']);
+  });
+
+  it('the run-time check (fhir.validate) refuses an invalid Bundle with a coded error naming the rule', async () => {
     const broken = JSON.parse(JSON.stringify(bundle));
-    broken.entry[0].resource.status = 'draft'; // not in the DiagnosticReport status value set
-    expect(SCHEMA.safeParse(broken).success).toBe(false);
-    const noCode = JSON.parse(JSON.stringify(bundle));
-    delete noCode.entry[1].resource.code; // Observation.code is 1..1
-    expect(SCHEMA.safeParse(noCode).success).toBe(false);
+    broken.entry[2].fullUrl = broken.entry[1].fullUrl;
+    await expect(assertValidFhir(broken, validator)).rejects.toMatchObject({ code: 'GCT_INTEROP_FHIR_INVALID', message: expect.stringContaining('bdl-7') });
+    await expect(assertValidFhir(JSON.parse(JSON.stringify(bundle)), validator)).resolves.toEqual([]);
   });
 
   it('has one Observation per finding, each with UCUM quantities, derived from the ImagingStudy', () => {

@@ -34,7 +34,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`groundct report on the real chest CT without 
     expect(mass!.criteria).toEqual(expect.arrayContaining(['fleischner-nodule-vs-mass', 'groundct-builtin-lung-nodule-detector']));
     const sentence = report.sentences.find((s) => s.findingIds.includes(mass!.id) && s.section === 'findings');
     expect(sentence?.text).toMatch(/cm solid nodule in the right lung .*found by the built-in detector with confidence 0\.\d\d, to be confirmed/);
-    expect(sentence!.evidence.some((e) => e.labelName === 'lung_nodule' && e.voxelCount > 1000)).toBe(true);
+    expect((sentence!.evidence ?? []).some((e) => e.labelName === 'lung_nodule' && (e.voxelCount ?? 0) > 1000)).toBe(true);
     const md = readFileSync(join(out, 'report.md'), 'utf8');
     expect(md).toContain('No pleural effusion is segmented.');
   }, 180_000);

@@ -45,6 +45,16 @@ describe('groundct report on a synthetic study (NIfTI CT + two mask sets)', () =
     }
   });
 
+  it('--fhir --validate-fhir writes a Bundle that passed the official R4 checks', async () => {
+    const s = (f: string) => join(work, 'study', f);
+    const out = join(work, 'report-fhir');
+    const r = await groundct('report', s('ct.nii.gz'), '--masks', s('labels.nii.gz'), '--label-map', s('labels.json'), '--phase', 'non-contrast', '--fhir', '--validate-fhir', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(out, 'fhir.json'), 'utf8'));
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Observation').length).toBeGreaterThan(5);
+  });
+
   it('an empty mask set gives a report that says nothing could be assessed', async () => {
     const empty = join(work, 'empty.nii.gz');
     await writeNifti(empty, { grid: study.ct.grid, data: new Uint8Array(study.ct.data.length) });

@@ -4,7 +4,8 @@
  * dictionary to guess from; OWASP Authentication Cheat Sheet distinguishes such tokens from passwords).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { MetadataStore, TokenRecord } from '../storage/types.ts';
+import { gctError } from '../../errors.ts';
+import { ADMIN_PRINCIPAL, type MetadataStore, type TokenRecord } from '../storage/types.ts';
 
 const TOKEN_PREFIX = 'gct_';
 
@@ -18,9 +19,15 @@ export interface CreatedToken {
   readonly record: TokenRecord;
 }
 
-export async function createApiToken(meta: MetadataStore, name: string): Promise<CreatedToken> {
+/**
+ * A new token acting for principal `name` (the owner of the studies it uploads); `admin` sees every owner's
+ * studies and the metrics.
+ */
+export async function createApiToken(meta: MetadataStore, name: string, options: { admin?: boolean } = {}): Promise<CreatedToken> {
+  // Studies from before ownership belong to 'admin': only an admin token may act as that principal.
+  if (name === ADMIN_PRINCIPAL && !options.admin) throw gctError('GCT_CLI_USAGE', `The principal '${ADMIN_PRINCIPAL}' is reserved for admin tokens; add --admin or choose another --name.`);
   const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
-  const record = await meta.createToken(`tok_${randomUUID().slice(0, 8)}`, name, hashToken(token));
+  const record = await meta.createToken(`tok_${randomUUID().slice(0, 8)}`, name, hashToken(token), options);
   return { token, record };
 }
 

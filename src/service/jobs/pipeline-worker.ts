@@ -5,11 +5,12 @@
  * `report.md` under artifacts/, each file atomically, then reports them to the queue. A PACS study's job first
  * retrieves its series and ends by writing + storing the DICOM SEG and SR (pacs-steps.ts).
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ERRORS, isGroundctError } from '../../errors.ts';
 import type { Phase } from '../../measure/index.ts';
+import { BONE_SURFACE_FILE, LABEL_TABLE_FILE, loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../../followup/index.ts';
 import type { FetchedPacsStudy } from '../../interop/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../../pipeline.ts';
 import { writeNifti } from '../../volume/index.ts';
@@ -18,6 +19,7 @@ import type { ArtifactRecord, ErrorBody } from '../storage/types.ts';
 import type { WorkerInput, WorkerMessage } from './protocol.ts';
 import { retrievePacsInput, writeAndStorePacsOutputs } from './pacs-steps.ts';
 import { renderReportMarkdown } from './report-markdown.ts';
+import { sanitizeJobError } from './sanitize-error.ts';
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 
@@ -46,12 +48,20 @@ async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: 
   // A PACS job's pipeline stages fit between its retrieval and its store.
   const progress = pacs ? (stage: string, percent: number) => postProgress(stage, PACS_FETCH_PERCENT + PACS_PIPELINE_SHARE * percent) : postProgress;
 
+  // An earlier attempt killed mid-write (kill -9, lost machine) may have left temporary files; every attempt
+  // writes the whole set again, so it starts from an empty artifacts folder and a re-run leaves one result.
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+
   let fetched: FetchedPacsStudy | undefined;
   if (pacs) {
     postProgress('pacs-fetch', 0);
     fetched = await retrievePacsInput(job.config, pacs, inputDir);
   }
   progress('read', 0);
+  // Follow-up: the priors' report folders (their artifacts) are read, and refused if unusable, before any work.
+  const priors: StudyArtifacts[] = [];
+  for (const p of job.priorStudyDirs ?? []) priors.push(await loadStudyFolder(join(p.dir, 'artifacts'), job.config.volume, { source: `study ${p.studyId}` }));
   const resources = await openPipelineResources(job.config);
   // Read once: the same loaded study feeds the viewer volumes and the report stages.
   const loaded = await loadStudy(study, job.config, (fraction) => progress('segment', 10 + 25 * fraction));
@@ -64,14 +74,17 @@ async function run(job: WorkerInput): Promise<{ artifacts: Artifact[]; result?: 
     await writeNifti(join(outDir, 'ct.nii.gz'), { grid: ct.grid, data: ct.data }, { description: 'groundct viewer CT' });
     await put('volume.ct', 'artifacts/ct.nii.gz', 'application/octet-stream');
   }
-  for (const [layer, data] of labels.layers.entries()) {
-    if (!labels.labels.some((l) => l.layer === layer)) continue;
-    await writeNifti(join(outDir, `masks-${layer}.nii.gz`), { grid: labels.grid, data }, { description: 'groundct viewer masks' });
-    await put(`volume.masks.${layer}`, `artifacts/masks-${layer}.nii.gz`, 'application/octet-stream');
+  const followup = priors.length > 0 ? { priors, allowOtherPatient: job.input.allowOtherPatient ?? false, priorsGiven: 'newest-first' as const } : undefined;
+  const pipeline = await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent), followup);
+  // The report folder files (schema version 2): the label layers (the viewer's mask volumes), their table, the
+  // bone surface; study.json is written below with the other JSON artifacts.
+  const written = await writeStudyFiles(outDir, pipeline.study, labels, pipeline.boneSurface, { write: writeFileAtomic, withIdentity: false });
+  for (const file of written) {
+    const layer = /^masks-(\d+)\.nii\.gz$/.exec(file);
+    if (layer) await put(`volume.masks.${layer[1]}`, `artifacts/${file}`, 'application/octet-stream');
+    else if (file === LABEL_TABLE_FILE) await put('masks.labels', `artifacts/${file}`, 'application/json');
+    else if (file === BONE_SURFACE_FILE) await put('bone-surface', `artifacts/${file}`, 'application/octet-stream');
   }
-  await put('masks.labels', 'artifacts/masks.labels.json', 'application/json', JSON.stringify({ layers: labels.layers.length, labels: labels.labels }));
-
-  const pipeline = await reportFromStudy(loaded, study, job.config, resources, (p) => progress(p.stage, p.percent));
   const result: Record<string, unknown> = { ...pipeline };
   // Every object the pipeline returns is an artifact '<name>.json'; the report's Markdown is report.md.
   for (const [name, value] of Object.entries(result)) {
@@ -100,5 +113,6 @@ const job = workerData as WorkerInput;
 try {
   post({ type: 'done', ...(await run(job)) });
 } catch (e) {
-  post({ type: 'failed', error: toErrorBody(e), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
+  // Stored and returned without server paths or study free text (sanitize-error.ts).
+  post({ type: 'failed', error: sanitizeJobError(toErrorBody(e), job.studyDir), stack: isGroundctError(e) ? undefined : (e as Error)?.stack?.split('\n').slice(1).join('\n') });
 }

@@ -9,6 +9,8 @@ export interface WorkerInput {
   readonly studyDir: string;
   readonly input: StoredInput;
   readonly config: Config;
+  /** Follow-up: the artifacts folders of the prior studies (input.priorStudyIds, same order, most recent first). */
+  readonly priorStudyDirs?: readonly { readonly studyId: string; readonly dir: string }[];
 }
 
 export type WorkerMessage =

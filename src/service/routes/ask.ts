@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Findings } from '../../findings/index.ts';
 import type { Measurements } from '../../measure/index.ts';
 import { ErrorBodySchema, errorResponses, StudyParamsSchema } from '../schemas.ts';
+import { principalOf } from '../auth/require-token.ts';
 import { readJsonArtifact } from './artifacts.ts';
 
 /**
@@ -25,8 +26,8 @@ export const askRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const ctx = app.groundct;
-      const measurements = (await readJsonArtifact(ctx, req.params.id, 'measurements')) as Measurements;
-      const findings = (await readJsonArtifact(ctx, req.params.id, 'findings')) as Findings;
+      const measurements = (await readJsonArtifact(ctx, principalOf(req), req.params.id, 'measurements')) as Measurements;
+      const findings = (await readJsonArtifact(ctx, principalOf(req), req.params.id, 'findings')) as Findings;
       const vqa = await import('../../vqa/index.ts');
       const context = vqa.makeVqaContext(vqa.studyFromArtifacts(measurements, findings), await ctx.knowledgeBase());
       return vqa.ask(context, req.body.question);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { gctError } from '../../errors.ts';
 import { FindingsSchema, type Findings } from '../../findings/index.ts';
 import { errorResponses, ErrorBodySchema } from '../schemas.ts';
+import { principalOf } from '../auth/require-token.ts';
 import { readJsonArtifact } from './artifacts.ts';
 
 const EvalBodySchema = z
@@ -36,7 +37,7 @@ export const evalRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (req) => {
       const body = req.body;
-      const findings: Findings = body.findings ?? ((await readJsonArtifact(app.groundct, body.studyId!, 'findings')) as Findings);
+      const findings: Findings = body.findings ?? ((await readJsonArtifact(app.groundct, principalOf(req), body.studyId!, 'findings')) as Findings);
       if (findings.kind !== 'findings') throw gctError('GCT_EVAL_REFERENCE_INVALID', 'The reference is not a findings artifact.');
       const { scoreCandidate, summarise } = await import('../../evaluate/index.ts');
       const { splitSentences } = await import('../../claims/index.ts');

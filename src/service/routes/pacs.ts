@@ -7,10 +7,11 @@
  * findings, report), writes the DICOM SEG + TID 1500 SR and stores them into the same PACS study (STOW-RS);
  * GET /v1/jobs/:id shows the stored SOP instance UIDs under `result.pacs`.
  */
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { PACS_CT_FOLDER, PACS_SEG_FILE, selectPacsSeries } from '../../interop/index.ts';
+import { principalOf } from '../auth/require-token.ts';
 import { servicePacsClient } from '../pacs-client.ts';
+import { acceptStudy, checkQuotaBeforeUpload } from './accept-study.ts';
 import { ErrorBodySchema, errorResponses, PacsReportBodySchema, PacsStudyParamsSchema, StudyAcceptedSchema } from '../schemas.ts';
 import type { StoredInput } from '../storage/types.ts';
 
@@ -27,7 +28,7 @@ export const pacsRoutes: FastifyPluginAsyncZod = async (app) => {
           "Finds the study's CT series (the largest) and its newest SEG not written by groundct with QIDO-RS, then queues a job that retrieves them (WADO-RS), runs the pipeline, writes a DICOM SEG + TID 1500 SR and stores them into the study (STOW-RS) unless store is false. The job's result.pacs lists the stored SOP instance UIDs.",
         params: PacsStudyParamsSchema,
         body: PacsReportBodySchema,
-        response: { 202: StudyAcceptedSchema, ...errorResponses, 502: ErrorBodySchema },
+        response: { 202: StudyAcceptedSchema, ...errorResponses, 413: ErrorBodySchema, 429: ErrorBodySchema, 502: ErrorBodySchema },
       },
     },
     async (req, reply) => {
@@ -47,24 +48,19 @@ export const pacsRoutes: FastifyPluginAsyncZod = async (app) => {
           store: req.body.store,
         },
       };
-      const studyId = randomUUID();
-      const jobId = randomUUID();
       // An empty input folder: the job fills it from the PACS (a retried job fills it again).
+      const principal = principalOf(req);
+      await checkQuotaBeforeUpload(ctx, principal);
       const staging = await ctx.storage.blobs.createStaging();
+      let ids: { studyId: string; jobId: string };
       try {
-        await ctx.storage.blobs.commitStudy(staging, studyId);
-        try {
-          await ctx.storage.meta.createStudyWithJob({ id: studyId, createdAt: new Date().toISOString(), input, uploadBytes: 0 }, jobId);
-        } catch (e) {
-          await ctx.storage.blobs.deleteStudy(studyId);
-          throw e;
-        }
+        ids = await acceptStudy(ctx, principal, staging, input, 0);
       } finally {
         await ctx.storage.blobs.discardStaging(staging);
       }
+      const { studyId, jobId } = ids;
       // UIDs stay out of the log (they identify a patient's study); the PACS host does not.
       req.log.info({ studyId, jobId, pacsHost: host, inputSeg: selection.seg !== undefined, store: req.body.store }, 'PACS study accepted');
-      ctx.queue.notify();
       return reply.status(202).send({ studyId, jobId });
     },
   );

@@ -14,12 +14,16 @@ declare module 'better-sqlite3' {
     fileMustExist?: boolean;
     timeout?: number;
   }
+  type Transaction<A extends unknown[], R> = ((...args: A) => R) & {
+    /** BEGIN IMMEDIATE: takes the database's write lock first (another writer waits up to the busy timeout). */
+    immediate(...args: A): R;
+  };
   class Database {
     constructor(filename: string, options?: Options);
     prepare(sql: string): Statement;
     exec(sql: string): this;
     pragma(source: string, options?: { simple?: boolean }): unknown;
-    transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+    transaction<A extends unknown[], R>(fn: (...args: A) => R): Transaction<A, R>;
     close(): this;
     readonly open: boolean;
   }

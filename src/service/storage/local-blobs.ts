@@ -1,12 +1,14 @@
 /**
- * BlobStore on the local disk, the embedded default:
+ * BlobStore on a folder: the data directory (embedded default) or `storage.blobsDir`, a folder every API and
+ * worker process mounts (a network file system in production). Every write is a rename into place, so a
+ * reader on another process never sees half a study or half an artifact:
  *
  *   <dataDir>/staging/<random>/          one upload while it is received and checked
  *   <dataDir>/studies/<studyId>/input/    the accepted upload (renamed from staging: all or nothing)
  *   <dataDir>/studies/<studyId>/artifacts/ what the study's jobs wrote
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gctError } from '../../errors.ts';
 import type { BlobStore } from './types.ts';
@@ -17,6 +19,25 @@ const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 function checkId(studyId: string): string {
   if (!SAFE_ID.test(studyId)) throw gctError('GCT_SERVICE_STUDY_NOT_FOUND', `No study with id '${studyId.slice(0, 80)}'.`, { studyId: studyId.slice(0, 80) });
   return studyId;
+}
+
+/** Bytes of the regular files under `dir` (links are not followed; uploads never hold any). */
+async function folderBytes(dir: string): Promise<number> {
+  const info = await lstat(dir);
+  if (!info.isDirectory()) return info.isFile() ? info.size : 0;
+  let total = 0;
+  for (const entry of await readdir(dir)) total += await folderBytes(join(dir, entry));
+  return total;
+}
+
+/** True when `path` was last modified more than `olderThanMs` ago (or is gone). */
+async function olderThan(path: string, olderThanMs: number): Promise<boolean> {
+  if (olderThanMs <= 0) return true;
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > olderThanMs;
+  } catch {
+    return true;
+  }
 }
 
 export function openLocalBlobs(dataDir: string): BlobStore {
@@ -49,17 +70,29 @@ export function openLocalBlobs(dataDir: string): BlobStore {
     async deleteStudy(studyId) {
       await rm(studyDir(studyId), { recursive: true, force: true });
     },
-    async removeOrphans(known) {
+    async removeOrphans(known, olderThanMs) {
       let removed = 0;
-      await rm(staging, { recursive: true, force: true });
       await mkdir(staging, { recursive: true });
       await mkdir(studies, { recursive: true });
+      for (const name of await readdir(staging)) {
+        if (!(await olderThan(join(staging, name), olderThanMs))) continue;
+        await rm(join(staging, name), { recursive: true, force: true });
+        removed++;
+      }
       for (const name of await readdir(studies)) {
-        if (known.has(name)) continue;
+        if (known.has(name) || !(await olderThan(join(studies, name), olderThanMs))) continue;
         await rm(join(studies, name), { recursive: true, force: true });
         removed++;
       }
       return removed;
     },
+    folderBytes,
+    async probeWritable() {
+      const probe = join(staging, `.probe-${process.pid}-${randomBytes(6).toString('hex')}`);
+      await mkdir(staging, { recursive: true });
+      await writeFile(probe, 'ok');
+      await rm(probe, { force: true });
+    },
+    root,
   };
 }

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { gctError, isGroundctError } from '../../errors.ts';
+import { DECLARED_SLACK_BYTES } from '../../volume/index.ts';
 
 /**
  * Inflates a gzip file as a stream (in libuv's thread pool, so the event loop stays free), counting the
@@ -15,10 +16,15 @@ export async function gunzipHead(
   headBytes: number,
   maxBytes: number,
   part: string,
-  /** Called once with the first `headBytes` (or fewer at the end); throwing stops the inflation. */
-  onHead: (head: Uint8Array) => void = () => {},
+  /**
+   * Called once with the first `headBytes` (or fewer at the end); throwing stops the inflation. It may return the
+   * number of bytes the head declares for the whole stream: inflating past that (plus DECLARED_SLACK_BYTES) is
+   * then GCT_VOLUME_DECOMPRESSED_MISMATCH, a bomb behind an honest header.
+   */
+  onHead: (head: Uint8Array) => number | void = () => {},
 ): Promise<{ head: Uint8Array; totalBytes: number }> {
   let headSeen = false;
+  let declaredBytes: number | undefined;
   const head = new Uint8Array(headBytes);
   let filled = 0;
   let totalBytes = 0;
@@ -32,13 +38,17 @@ export async function gunzipHead(
       if (!headSeen && filled === headBytes) {
         headSeen = true;
         try {
-          onHead(head);
+          declaredBytes = onHead(head) ?? undefined;
         } catch (e) {
           done(e as Error);
           return;
         }
       }
       totalBytes += chunk.length;
+      if (declaredBytes !== undefined && totalBytes > declaredBytes + DECLARED_SLACK_BYTES && declaredBytes + DECLARED_SLACK_BYTES < maxBytes) {
+        done(gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `Part '${part}' inflates past the ${declaredBytes} bytes its header declares (a decompression bomb or a corrupt file); stopped at ${totalBytes} bytes.`, { part, declaredBytes }));
+        return;
+      }
       if (totalBytes > maxBytes) {
         done(gctError('GCT_SERVICE_DECOMPRESSED_TOO_LARGE', `Part '${part}' inflates to more than ${maxBytes} bytes (service.limits.maxDecompressedBytes).`, { part, maxDecompressedBytes: maxBytes }));
         return;

@@ -7,6 +7,8 @@
  *   masks     file, repeatable: multilabel NIfTI, a zip of per-class NIfTI masks, or a DICOM SEG
  *   labelMap  file or text field, repeatable: JSON id -> name for the masks part of the same position
  *   phase     text field: contrast phase (see PHASES)
+ *   priorStudyId       text field: a study of this service to compare with (follow-up); checked by the route
+ *   allowOtherPatient  text field 'true' / 'false': compare although the patient-ID hashes differ
  */
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -18,10 +20,10 @@ import type {} from '@fastify/multipart';
 import type { ServiceConfig } from '../../config.ts';
 import { gctError, isGroundctError } from '../../errors.ts';
 import type { Phase } from '../../measure/index.ts';
-import { parseLabelMapJson } from '../../volume/index.ts';
+import { checkDicomDeflateBudget, parseLabelMapJson } from '../../volume/index.ts';
 import type { StoredInput, StoredMaskSet } from '../storage/types.ts';
 import { gunzipHead } from './gunzip-head.ts';
-import { extractZip, readZipDirectory } from './safe-zip.ts';
+import { extractZip, readZipDirectory, StorageBudget } from './safe-zip.ts';
 import { niftiHeader, readHead, sniffKind, type NiftiHeaderFields } from './sniff.ts';
 
 export type UploadLimits = ServiceConfig['limits'];
@@ -65,6 +67,8 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
   const raws: RawPart[] = [];
   const labelMaps: ({ text: string } | { file: string })[] = [];
   let phase: string | undefined;
+  let priorStudyId: string | undefined;
+  let allowOtherPatient: string | undefined;
   let totalBytes = 0;
   let partIndex = 0;
   try {
@@ -73,7 +77,9 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
       if (part.type === 'field') {
         if (part.fieldname === 'phase') phase = String(part.value);
         else if (part.fieldname === 'labelMap') labelMaps.push({ text: String(part.value) });
-        else throw invalid(`Unknown multipart field '${part.fieldname.slice(0, 40)}'; expected ct, masks, labelMap, phase.`, { field: part.fieldname.slice(0, 40) });
+        else if (part.fieldname === 'priorStudyId') priorStudyId = String(part.value);
+        else if (part.fieldname === 'allowOtherPatient') allowOtherPatient = String(part.value);
+        else throw invalid(`Unknown multipart field '${part.fieldname.slice(0, 40)}'; expected ct, masks, labelMap, phase, priorStudyId, allowOtherPatient.`, { field: part.fieldname.slice(0, 40) });
         continue;
       }
       if (!FILE_PARTS.has(part.fieldname)) {
@@ -108,14 +114,22 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
   if (phase !== undefined && !(PHASES as readonly string[]).includes(phase))
     throw invalid(`Unknown phase '${phase.slice(0, 40)}'; expected one of ${PHASES.join(', ')}.`, { phase: phase.slice(0, 40), allowed: PHASES });
 
-  const ct = await placeCt(ctRaw, staging, limits);
+  if (priorStudyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(priorStudyId))
+    throw invalid(`priorStudyId '${priorStudyId.slice(0, 40)}' is not a study id (letters, digits, _ and -, at most 64).`, { field: 'priorStudyId' });
+  if (allowOtherPatient !== undefined && allowOtherPatient !== 'true' && allowOtherPatient !== 'false')
+    throw invalid(`allowOtherPatient must be 'true' or 'false'; got '${allowOtherPatient.slice(0, 20)}'.`, { field: 'allowOtherPatient' });
+
+  // What this upload leaves on disk: its parts as sent, except archives, which count by what they extract to.
+  const budget = new StorageBudget(limits.maxStoredBytesPerUpload, totalBytes);
+  budget.assertRoom(0, 'upload');
+  const ct = await placeCt(ctRaw, staging, limits, budget);
   const maskRaws = raws.filter((r) => r.field === 'masks');
   const labelMapFiles = raws.filter((r) => r.field === 'labelMap');
   if (labelMaps.length > maskRaws.length)
     throw invalid(`${labelMaps.length} labelMap part(s) for ${maskRaws.length} masks part(s); each labelMap belongs to the masks part at the same position.`);
   const masks: StoredMaskSet[] = [];
   for (const [n, raw] of maskRaws.entries()) {
-    const placed = await placeMasks(raw, n, staging, limits);
+    const placed = await placeMasks(raw, n, staging, limits, budget);
     const lm = labelMaps[n];
     let labelMapPath: string | undefined;
     if (lm) {
@@ -128,7 +142,18 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
     masks.push({ ...placed, ...(labelMapPath ? { labelMapPath } : {}) });
   }
   for (const f of labelMapFiles) await unlink(f.path);
-  return { input: { ct: ct.path, ctFormat: ct.format, masks, ...(phase ? { phase } : {}) }, uploadBytes: totalBytes };
+  return {
+    input: {
+      ct: ct.path,
+      ctFormat: ct.format,
+      masks,
+      ...(phase ? { phase } : {}),
+      // The route resolves the prior's own priors and checks them before the study is accepted.
+      ...(priorStudyId ? { priorStudyIds: [priorStudyId] } : {}),
+      ...(allowOtherPatient === 'true' ? { allowOtherPatient: true } : {}),
+    },
+    uploadBytes: totalBytes,
+  };
 }
 
 /** Checks a NIfTI header against the voxel and size limits. */
@@ -158,6 +183,7 @@ async function checkNiftiFile(path: string, part: string, limits: UploadLimits):
       if (!h) throw wrongType(part, 'NIfTI', 'gzip data that is not NIfTI');
       checkNiftiLimits(h, part, limits);
       isNifti = true;
+      return h.declaredBytes;
     }).catch((e) => {
       if ((e as { code?: string }).code === 'GCT_SERVICE_FILE_TYPE_UNSUPPORTED') return;
       throw e;
@@ -179,7 +205,23 @@ function describeKind(kind: string): string {
   return kind === 'unknown' ? 'not a recognised file type' : kind === 'json' ? 'JSON' : kind === 'gzip' ? 'gzip data that is not NIfTI' : `a ${kind} file`;
 }
 
-async function placeCt(raw: RawPart, staging: string, limits: UploadLimits): Promise<{ path: string; format: StoredInput['ctFormat'] }> {
+/**
+ * Inflates every deflated DICOM file of a folder as a stream under the budget its header declares (a bomb is a
+ * 422 now, not a worker that exhausts memory later); other DICOM files are not read beyond their meta group.
+ */
+async function checkDicomFiles(dir: string, files: readonly string[], part: string, limits: UploadLimits): Promise<number> {
+  let dicom = 0;
+  const readLimits = { maxDecompressedBytes: limits.maxDecompressedBytes, maxVoxels: limits.maxVoxels };
+  for (const f of files) {
+    const path = join(dir, f);
+    if (sniffKind(await readHead(path, 132)) !== 'dicom') continue;
+    dicom++;
+    await checkDicomDeflateBudget(path, readLimits, `${part}/${f}`);
+  }
+  return dicom;
+}
+
+async function placeCt(raw: RawPart, staging: string, limits: UploadLimits, budget: StorageBudget): Promise<{ path: string; format: StoredInput['ctFormat'] }> {
   const expected = 'NIfTI (.nii, .nii.gz) or a zip of one DICOM series';
   const nifti = await checkNiftiFile(raw.path, 'ct', limits);
   if (nifti) {
@@ -190,15 +232,17 @@ async function placeCt(raw: RawPart, staging: string, limits: UploadLimits): Pro
   const kind = sniffKind(await readHead(raw.path, HEADER_BYTES));
   if (kind !== 'zip') throw wrongType('ct', expected, describeKind(kind));
   const entries = await readZipDirectory(raw.path, { maxEntries: limits.maxArchiveEntries, maxBytes: limits.maxDecompressedBytes }, 'ct');
-  const files = await extractZip(raw.path, entries, join(staging, 'ct-dicom'), 'ct');
+  // The archive itself is not kept: the budget counts what it extracts to. Slices are numbered, since entry
+  // names may carry a patient's name and would reach error messages.
+  budget.usedBytes -= raw.bytes;
+  const files = await extractZip(raw.path, entries, join(staging, 'ct-dicom'), 'ct', { budget, numbered: { prefix: 'slice-', extension: '.dcm' } });
   await unlink(raw.path);
-  let dicom = 0;
-  for (const f of files) if (sniffKind(await readHead(join(staging, 'ct-dicom', f), 132)) === 'dicom') dicom++;
+  const dicom = await checkDicomFiles(join(staging, 'ct-dicom'), files, 'ct', limits);
   if (dicom === 0) throw wrongType('ct', expected, `a zip with no DICOM file (${files.length} files)`);
   return { path: 'ct-dicom', format: 'dicom-series' };
 }
 
-async function placeMasks(raw: RawPart, n: number, staging: string, limits: UploadLimits): Promise<StoredMaskSet> {
+async function placeMasks(raw: RawPart, n: number, staging: string, limits: UploadLimits, budget: StorageBudget): Promise<StoredMaskSet> {
   const part = `masks[${n}]`;
   const expected = 'a multilabel NIfTI, a zip of per-class NIfTI masks, or a DICOM SEG';
   const nifti = await checkNiftiFile(raw.path, part, limits);
@@ -211,12 +255,14 @@ async function placeMasks(raw: RawPart, n: number, staging: string, limits: Uplo
   if (kind === 'dicom') {
     const path = `masks-${n}.dcm`;
     await rename(raw.path, join(staging, path));
+    await checkDicomFiles(staging, [path], part, limits);
     return { path, format: 'dicom-seg' };
   }
   if (kind !== 'zip') throw wrongType(part, expected, describeKind(kind));
   const entries = await readZipDirectory(raw.path, { maxEntries: limits.maxArchiveEntries, maxBytes: limits.maxDecompressedBytes }, part);
   const dir = `masks-${n}`;
-  const files = await extractZip(raw.path, entries, join(staging, dir), part);
+  budget.usedBytes -= raw.bytes;
+  const files = await extractZip(raw.path, entries, join(staging, dir), part, { budget });
   await unlink(raw.path);
   if (files.length === 0) throw wrongType(part, expected, 'an empty zip');
   for (const f of files) {

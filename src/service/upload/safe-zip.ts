@@ -136,10 +136,46 @@ function flatName(entryName: string, taken: Set<string>): string {
 }
 
 /**
+ * Bytes one upload may leave on disk, shared by all its parts: extraction adds every byte it writes and stops
+ * with GCT_SERVICE_STORAGE_BUDGET_EXCEEDED (413) as soon as the total passes `maxBytes`.
+ */
+export class StorageBudget {
+  constructor(
+    readonly maxBytes: number,
+    public usedBytes = 0,
+  ) {}
+
+  /** Throws when `bytes` more would not fit. */
+  assertRoom(bytes: number, part: string): void {
+    if (this.usedBytes + bytes > this.maxBytes)
+      throw gctError('GCT_SERVICE_STORAGE_BUDGET_EXCEEDED', `The upload would store more than service.limits.maxStoredBytesPerUpload = ${this.maxBytes} bytes once extracted (part '${part}').`, { part, maxStoredBytesPerUpload: this.maxBytes });
+  }
+
+  add(bytes: number, part: string): void {
+    this.assertRoom(bytes, part);
+    this.usedBytes += bytes;
+  }
+}
+
+export interface ExtractOptions {
+  /** Counts the extracted bytes against the upload's budget. */
+  readonly budget?: StorageBudget;
+  /** Names files by their position ('slice-00001.dcm') instead of their entry names, which may carry a patient's name. */
+  readonly numbered?: { readonly prefix: string; readonly extension: string };
+}
+
+/**
  * Extracts the payload files of a checked zip, flattened into `targetDir` (which must not exist yet), and
  * returns their names. All or nothing: a failure leaves no `targetDir`.
  */
-export async function extractZip(path: string, entries: readonly ZipEntry[], targetDir: string, part: string): Promise<string[]> {
+export async function extractZip(path: string, entries: readonly ZipEntry[], targetDir: string, part: string, options: ExtractOptions = {}): Promise<string[]> {
+  const payload = entries.filter(isPayload);
+  // The central directory's sizes are checked against the budget first (cheap); the guard below keeps each entry
+  // to its declared size, and the budget counts again while writing.
+  options.budget?.assertRoom(
+    payload.reduce((n, e) => n + e.uncompressedBytes, 0),
+    part,
+  );
   const temp = join(dirname(targetDir), `.${basename(targetDir)}.tmp-${randomBytes(6).toString('hex')}`);
   await mkdir(temp, { recursive: true });
   const names: string[] = [];
@@ -148,12 +184,12 @@ export async function extractZip(path: string, entries: readonly ZipEntry[], tar
     const fh = await open(path, 'r');
     const local = Buffer.alloc(30);
     try {
-      for (const e of entries.filter(isPayload)) {
+      for (const [index, e] of payload.entries()) {
         await fh.read(local, 0, 30, e.localHeaderOffset);
         if (local.readUInt32LE(0) !== LFH_SIG) throw unsafe(part, `entry '${e.name.slice(0, 120)}' has no local header where the directory says.`);
         const dataStart = e.localHeaderOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
-        const name = flatName(e.name, taken);
-        await extractEntry(path, e, dataStart, join(temp, name), part);
+        const name = options.numbered ? `${options.numbered.prefix}${String(index + 1).padStart(5, '0')}${options.numbered.extension}` : flatName(e.name, taken);
+        await extractEntry(path, e, dataStart, join(temp, name), part, options.budget);
         names.push(name);
       }
     } finally {
@@ -167,7 +203,7 @@ export async function extractZip(path: string, entries: readonly ZipEntry[], tar
   }
 }
 
-async function extractEntry(zipPath: string, e: ZipEntry, dataStart: number, outPath: string, part: string): Promise<void> {
+async function extractEntry(zipPath: string, e: ZipEntry, dataStart: number, outPath: string, part: string, budget?: StorageBudget): Promise<void> {
   let written = 0;
   let crc = 0;
   const guard = new Transform({
@@ -175,6 +211,12 @@ async function extractEntry(zipPath: string, e: ZipEntry, dataStart: number, out
       written += chunk.length;
       if (written > e.uncompressedBytes) {
         done(unsafe(part, `entry '${e.name.slice(0, 120)}' inflates beyond its declared ${e.uncompressedBytes} bytes.`, { entry: e.name.slice(0, 120) }));
+        return;
+      }
+      try {
+        budget?.add(chunk.length, part);
+      } catch (err) {
+        done(err as Error);
         return;
       }
       crc = crc32(chunk, crc);

@@ -1,9 +1,11 @@
 // groundct study viewer: NiiVue (served locally) shows the CT with the mask layers overlaid; the report sits
 // beside it. Clicking a sentence highlights its evidence masks (the sentence's `evidence`, or the evidence of
-// the findings it states) and moves the crosshair to its slice. Everything is fetched from /v1 with the
+// the findings it states) and moves the crosshair to its slice. A follow-up study (one uploaded with
+// priorStudyId) shows its most recent prior in a second panel: a change sentence's evidence marked
+// `study: 'prior-1'` is highlighted there, on the prior's own grid, and the rest on the current study. Everything is fetched from /v1 with the
 // user's bearer token, kept in sessionStorage (this tab only); a `#token=...` fragment is accepted once and
 // removed from the address bar (fragments are never sent to servers or written to their logs).
-// Test hook: window.groundctViewer holds the viewer state (sliceIndex, ijk, highlightedLabels, ...).
+// Test hook: window.groundctViewer holds the viewer state (sliceIndex, ijk, highlightedLabels, ..., and `prior`).
 /* global niivue */
 'use strict';
 
@@ -22,7 +24,9 @@
     sentences: [],
     source: null,
     /** Alpha (0-255) the overlay's colour table gives a label id, from NiiVue's own lookup table. */
-    labelAlpha: (id) => labelAlpha(id),
+    labelAlpha: (id) => labelAlpha(current, id),
+    /** Follow-up: the prior study's panel state ({studyId, ready, sliceIndex, ijk, highlightedLabels, labelAlpha}), else null. */
+    prior: null,
   };
   window.groundctViewer = state;
 
@@ -31,11 +35,27 @@
   state.studyId = studyId;
   $('study-label').textContent = studyId ? `study ${studyId}` : '';
 
-  let nv = null;
-  let labelsTable = { layers: 0, labels: [] };
-  /** NiiVue volume index of each mask layer (volume 0 is the CT). */
-  const layerVolume = new Map();
-  let ctAffine = null;
+  /**
+   * One image panel: a NiiVue instance with a study's CT and mask layers. The current study always has one; a
+   * follow-up (report.comparison) adds the most recent prior's beside it, so that evidence marked
+   * `study: 'prior-1'` is shown on the prior's own grid.
+   */
+  function makePanel(canvasId, view) {
+    return {
+      canvasId,
+      /** The part of window.groundctViewer this panel reports into (sliceIndex, ijk, highlightedLabels). */
+      view,
+      nv: null,
+      labelsTable: { layers: 0, labels: [] },
+      /** NiiVue volume index of each mask layer (volume 0 is the CT). */
+      layerVolume: new Map(),
+      ctAffine: null,
+      locationId: canvasId === 'gl' ? 'location' : 'prior-location',
+    };
+  }
+  const current = makePanel('gl', state);
+  /** The prior study's panel (follow-up reports only). */
+  let prior = null;
   let findingsById = new Map();
 
   function token() {
@@ -124,6 +144,11 @@
     return out;
   }
 
+  /** Evidence of this study (no `study` mark) and of the most recent prior ('prior-1'). */
+  function splitEvidence(evidence) {
+    return { current: evidence.filter((e) => !e.study), prior: evidence.filter((e) => e.study === 'prior-1') };
+  }
+
   function citationsOf(sentence) {
     if (Array.isArray(sentence.citations) && sentence.citations.length > 0) return sentence.citations;
     const ids = new Set();
@@ -191,8 +216,8 @@
 
   // NiiVue draws a label whose colour-table alpha is above zero at the layer's opacity, so a selection is shown
   // by giving every other label alpha 0 (hidden) and the selected ones a highlight colour.
-  function colormapFor(layer, highlighted) {
-    const labels = labelsTable.labels.filter((l) => l.layer === layer);
+  function colormapFor(panel, layer, highlighted) {
+    const labels = panel.labelsTable.labels.filter((l) => l.layer === layer);
     const cm = { R: [0], G: [0], B: [0], A: [0], I: [0], labels: ['background'] };
     labels.forEach((l, n) => {
       const on = highlighted.has(l.id);
@@ -200,31 +225,31 @@
       cm.R.push(c[0]);
       cm.G.push(c[1]);
       cm.B.push(c[2]);
-      cm.A.push(highlighted.size > 0 ? (on ? 255 : 0) : layer === firstLayer() ? 255 : 0);
+      cm.A.push(highlighted.size > 0 ? (on ? 255 : 0) : layer === firstLayer(panel) ? 255 : 0);
       cm.I.push(l.id);
       cm.labels.push(l.name);
     });
     return cm;
   }
 
-  function firstLayer() {
-    return Math.min(...layerVolume.keys());
+  function firstLayer(panel) {
+    return Math.min(...panel.layerVolume.keys());
   }
 
-  function applyHighlight(ids) {
+  function applyHighlight(panel, ids) {
     const set = new Set(ids);
-    for (const [layer, volIdx] of layerVolume) {
-      nv.volumes[volIdx].setColormapLabel(colormapFor(layer, set));
-      nv.setOpacity(volIdx, set.size > 0 ? OPACITY_SELECTED : OPACITY_ALL);
+    for (const [layer, volIdx] of panel.layerVolume) {
+      panel.nv.volumes[volIdx].setColormapLabel(colormapFor(panel, layer, set));
+      panel.nv.setOpacity(volIdx, set.size > 0 ? OPACITY_SELECTED : OPACITY_ALL);
     }
-    nv.updateGLVolume();
-    state.highlightedLabels = [...set].sort((a, b) => a - b);
+    panel.nv.updateGLVolume();
+    panel.view.highlightedLabels = [...set].sort((a, b) => a - b);
   }
 
-  function labelAlpha(id) {
-    const entry = labelsTable.labels.find((l) => l.id === id);
-    if (!entry || !nv || !layerVolume.has(entry.layer)) return null;
-    const cm = nv.volumes[layerVolume.get(entry.layer)].colormapLabel;
+  function labelAlpha(panel, id) {
+    const entry = panel.labelsTable.labels.find((l) => l.id === id);
+    if (!entry || !panel.nv || !panel.layerVolume.has(entry.layer)) return null;
+    const cm = panel.nv.volumes[panel.layerVolume.get(entry.layer)].colormapLabel;
     if (!cm || !cm.lut) return null;
     const min = cm.min || 0;
     return cm.lut[(id - min) * 4 + 3];
@@ -250,22 +275,24 @@
     return inv;
   }
 
-  /** Reads the crosshair back from NiiVue and expresses it as CT voxel indices (i, j, k). */
-  function readCrosshair() {
-    const mm = nv.frac2mm(nv.scene.crosshairPos);
-    const rasToIjk = invert4(ctAffine);
+  /** Reads the crosshair back from NiiVue and expresses it as voxel indices (i, j, k) of the panel's CT. */
+  function readCrosshair(panel) {
+    const mm = panel.nv.frac2mm(panel.nv.scene.crosshairPos);
+    const rasToIjk = invert4(panel.ctAffine);
     const ijk = [0, 1, 2].map((r) => Math.round(rasToIjk[r][0] * mm[0] + rasToIjk[r][1] * mm[1] + rasToIjk[r][2] * mm[2] + rasToIjk[r][3]));
-    state.ijk = ijk;
-    state.sliceIndex = ijk[2];
-    $('location').textContent = `slice k=${ijk[2]} (i=${ijk[0]}, j=${ijk[1]}) RAS ${[0, 1, 2].map((n) => mm[n].toFixed(1)).join(', ')} mm`;
+    panel.view.ijk = ijk;
+    panel.view.sliceIndex = ijk[2];
+    const where = $(panel.locationId);
+    if (where) where.textContent = `slice k=${ijk[2]} (i=${ijk[0]}, j=${ijk[1]}) RAS ${[0, 1, 2].map((n) => mm[n].toFixed(1)).join(', ')} mm`;
   }
 
-  function ijkToRas(ijk) {
-    return [0, 1, 2].map((r) => ctAffine[r][0] * ijk[0] + ctAffine[r][1] * ijk[1] + ctAffine[r][2] * ijk[2] + ctAffine[r][3]);
+  function ijkToRas(panel, ijk) {
+    const a = panel.ctAffine;
+    return [0, 1, 2].map((r) => a[r][0] * ijk[0] + a[r][1] * ijk[1] + a[r][2] * ijk[2] + a[r][3]);
   }
 
   /** The point to show for a set of evidence: a lesion component first, else the largest structure. */
-  function focusOf(evidence) {
+  function focusOf(panel, evidence) {
     const placed = evidence.filter((e) => e.ijkCentroid || e.rasCentroid || e.sliceRange);
     if (placed.length === 0) return null;
     const lesion = placed.find((e) => e.componentId);
@@ -273,23 +300,29 @@
     if (e.ijkCentroid) {
       const ijk = e.ijkCentroid.map((v) => Math.round(v));
       if (e.sliceRange) ijk[2] = Math.min(Math.max(ijk[2], e.sliceRange[0]), e.sliceRange[1]);
-      return ijkToRas(ijk);
+      return ijkToRas(panel, ijk);
     }
     if (e.rasCentroid) return e.rasCentroid;
     const k = Math.round((e.sliceRange[0] + e.sliceRange[1]) / 2);
-    const cur = state.ijk || [0, 0, 0];
-    return ijkToRas([cur[0], cur[1], k]);
+    const cur = panel.view.ijk || [0, 0, 0];
+    return ijkToRas(panel, [cur[0], cur[1], k]);
   }
 
   async function passageLine(c) {
     const li = document.createElement('li');
-    li.textContent = `${c.passageId} (${c.via}${c.score !== undefined ? `, score ${Number(c.score).toFixed(2)}` : ''})`;
+    // A method passage (how groundct measures) is labelled "method"; literature shows its DOI or PMID.
+    const tag = (kind) => [kind === 'method' ? 'method' : null, c.via].filter(Boolean).join(', ');
+    li.textContent = `${c.passageId} (${tag(c.kind)}${c.score !== undefined ? `, score ${Number(c.score).toFixed(2)}` : ''})`;
+    if (c.kind === 'method') li.classList.add('method');
     try {
       const p = await api(`/v1/passages/${encodeURIComponent(c.passageId)}`);
       const s = p.source || {};
       const who = s.authors || s.body || '';
       const where = [s.journal || s.publisher, s.year].filter(Boolean).join(' ');
-      li.textContent = `${p.title} — ${who}. ${s.title}. ${where}${s.doi ? `. doi:${s.doi}` : ''}${s.section ? ` (${s.section})` : ''} [${c.passageId}, ${c.via}]`;
+      const ids = [s.doi ? `doi:${s.doi}` : null, s.pmid ? `PMID ${s.pmid}` : null].filter(Boolean).join(', ');
+      const prefix = p.kind === 'method' ? 'Method: ' : '';
+      li.textContent = `${prefix}${p.title} — ${who}. ${s.title}. ${where}${ids ? `. ${ids}` : ''}${s.section ? ` (${s.section})` : ''} [${c.passageId}, ${tag(p.kind)}]`;
+      if (p.kind === 'method') li.classList.add('method');
     } catch (e) {
       /* the passage route may be absent: keep the id */
     }
@@ -309,15 +342,22 @@
     for (const c of citations) list.append(await passageLine(c));
   }
 
-  function showEvidence(evidence) {
-    applyHighlight(evidence.map((e) => e.labelId));
-    const target = focusOf(evidence);
+  function showOn(panel, evidence) {
+    applyHighlight(panel, evidence.map((e) => e.labelId));
+    const target = focusOf(panel, evidence);
     if (target) {
-      nv.scene.crosshairPos = nv.mm2frac(target);
-      nv.drawScene();
-      if (typeof nv.createOnLocationChange === 'function') nv.createOnLocationChange();
+      panel.nv.scene.crosshairPos = panel.nv.mm2frac(target);
+      panel.nv.drawScene();
+      if (typeof panel.nv.createOnLocationChange === 'function') panel.nv.createOnLocationChange();
     }
-    readCrosshair();
+    readCrosshair(panel);
+  }
+
+  /** This study's evidence on the current panel; the prior's (a change sentence) on the prior panel beside it. */
+  function showEvidence(evidence) {
+    const parts = splitEvidence(evidence);
+    showOn(current, parts.current);
+    if (prior && prior.view.ready) showOn(prior, parts.prior);
   }
 
   async function selectSentence(id) {
@@ -353,11 +393,35 @@
         for (const b of document.querySelectorAll('.sentence')) b.classList.remove('selected');
         state.selectedSentenceId = null;
         if (a.evidence && a.evidence.length > 0) showEvidence(a.evidence);
-        await showCitations((a.citations || []).map((c) => ({ passageId: c.id || c.passageId, via: c.via || 'criteria' })));
+        await showCitations((a.citations || []).map((c) => ({ passageId: c.id || c.passageId, via: c.via || 'criteria', kind: c.kind })));
       } catch (e) {
         out.textContent = e.message;
       }
     });
+  }
+
+  /** Creates the panel's NiiVue instance and loads the study's CT and mask layers into it. */
+  async function loadPanel(panel, id, study) {
+    const base = `/v1/studies/${encodeURIComponent(id)}`;
+    panel.labelsTable = (await optional(`${base}/volumes/labels`)) || { layers: 0, labels: [] };
+    // Radiological convention: the patient's right on the screen's left, as radiologists read CT.
+    panel.nv = new niivue.Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: true, dragAndDropEnabled: false, isResizeCanvas: true, isRadiologicalConvention: true, crosshairWidth: 1 });
+    await panel.nv.attachTo(panel.canvasId);
+    panel.nv.setSliceType(panel.nv.sliceTypeAxial);
+    const auth = { Authorization: `Bearer ${token()}` };
+    const layers = [...new Set(panel.labelsTable.labels.map((l) => l.layer))].sort((a, b) => a - b);
+    const have = new Set(study.artifacts.map((a) => a.name));
+    const volumes = [{ url: `${base}/volumes/ct`, name: 'ct.nii.gz', headers: auth, colormap: 'gray', cal_min: -160, cal_max: 240 }];
+    for (const layer of layers) {
+      if (!have.has(`volume.masks.${layer}`)) continue;
+      panel.layerVolume.set(layer, volumes.length);
+      volumes.push({ url: `${base}/volumes/masks?layer=${layer}`, name: `masks-${layer}.nii.gz`, headers: auth, opacity: OPACITY_ALL });
+    }
+    await panel.nv.loadVolumes(volumes);
+    panel.ctAffine = panel.nv.volumes[0].hdr.affine;
+    panel.nv.onLocationChange = () => readCrosshair(panel);
+    applyHighlight(panel, []);
+    readCrosshair(panel);
   }
 
   async function start() {
@@ -368,33 +432,33 @@
       const study = await waitForJob();
       $('progress').hidden = true;
       const base = `/v1/studies/${encodeURIComponent(studyId)}`;
-      const [report, findings, measurements, labels] = await Promise.all([optional(`${base}/report`), optional(`${base}/findings`), optional(`${base}/measurements`), optional(`${base}/volumes/labels`)]);
-      labelsTable = labels || { layers: 0, labels: [] };
-      findingsById = new Map(((findings && findings.findings) || []).map((f) => [f.id, f]));
+      const [report, findings, measurements] = await Promise.all([optional(`${base}/report`), optional(`${base}/findings`), optional(`${base}/measurements`)]);
+      findingsById = new Map([...((findings && findings.findings) || []), ...((findings && findings.priorFindings) || [])].map((f) => [f.id, f]));
       state.sentences = sentencesFrom(report, findings, measurements);
       renderReport(state.sentences);
 
       status('loading volumes...');
-      // Radiological convention: the patient's right on the screen's left, as radiologists read CT.
-      nv = new niivue.Niivue({ backColor: [0, 0, 0, 1], show3Dcrosshair: true, dragAndDropEnabled: false, isResizeCanvas: true, isRadiologicalConvention: true, crosshairWidth: 1 });
-      await nv.attachTo('gl');
-      nv.setSliceType(nv.sliceTypeAxial);
-      const auth = { Authorization: `Bearer ${token()}` };
-      const layers = [...new Set(labelsTable.labels.map((l) => l.layer))].sort((a, b) => a - b);
-      const have = new Set(study.artifacts.map((a) => a.name));
-      const volumes = [{ url: `${base}/volumes/ct`, name: 'ct.nii.gz', headers: auth, colormap: 'gray', cal_min: -160, cal_max: 240 }];
-      for (const layer of layers) {
-        if (!have.has(`volume.masks.${layer}`)) continue;
-        layerVolume.set(layer, volumes.length);
-        volumes.push({ url: `${base}/volumes/masks?layer=${layer}`, name: `masks-${layer}.nii.gz`, headers: auth, opacity: OPACITY_ALL });
+      // A follow-up report: the most recent prior beside the current study, each on its own grid. The panel is
+      // shown first so that both canvases get their size before NiiVue attaches.
+      const followup = study.priorStudyId && report && report.comparison;
+      if (followup) {
+        prior = makePanel('gl-prior', { studyId: study.priorStudyId, ready: false, sliceIndex: null, ijk: null, highlightedLabels: [] });
+        prior.view.labelAlpha = (id) => labelAlpha(prior, id);
+        state.prior = prior.view;
+        const date = report.comparison.priors[0] && report.comparison.priors[0].studyDate;
+        $('prior-panel').hidden = false;
+        $('prior-title').textContent = `prior study${date ? ` of ${date}` : ''}`;
+        $('current-title').hidden = false;
       }
-      await nv.loadVolumes(volumes);
-      ctAffine = nv.volumes[0].hdr.affine;
-      nv.onLocationChange = () => readCrosshair();
-      applyHighlight([]);
-      readCrosshair();
+      await loadPanel(current, studyId, study);
+      if (followup) {
+        await loadPanel(prior, study.priorStudyId, await api(`/v1/studies/${encodeURIComponent(study.priorStudyId)}`));
+        prior.view.ready = true;
+      }
       for (const b of document.querySelectorAll('[data-slice]')) {
-        b.addEventListener('click', () => nv.setSliceType(b.dataset.slice === 'multi' ? nv.sliceTypeMultiplanar : nv.sliceTypeAxial));
+        b.addEventListener('click', () => {
+          for (const p of [current, prior]) if (p) p.nv.setSliceType(b.dataset.slice === 'multi' ? p.nv.sliceTypeMultiplanar : p.nv.sliceTypeAxial);
+        });
       }
       await setupAsk();
       status('');

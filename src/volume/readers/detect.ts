@@ -1,6 +1,6 @@
-import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gctError } from '../../errors.ts';
+import { inputPathKind, listFolder, readRegularHead } from './open-file.ts';
 
 export type DetectedFormat =
   | { kind: 'nifti'; path: string }
@@ -11,16 +11,9 @@ export type DetectedFormat =
 
 const NIFTI_EXT = /\.nii(\.gz)?$/i;
 
-/** The first `bytes` bytes of a file (fewer when the file is shorter), without reading the rest. */
+/** The first `bytes` bytes of a regular file (fewer when the file is shorter), without reading the rest. */
 export async function readFileHead(path: string, bytes: number): Promise<Uint8Array> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = new Uint8Array(bytes);
-    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
+  return readRegularHead(path, bytes);
 }
 
 function isDicomPreamble(b: Uint8Array): boolean {
@@ -33,14 +26,8 @@ function isDicomPreamble(b: Uint8Array): boolean {
  * folder (TotalSegmentator's layout); any other folder is read as one DICOM series.
  */
 export async function detectFormat(path: string): Promise<DetectedFormat> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `No file or folder at ${path}.`, { path }, cause);
-  }
-  if (info.isDirectory()) {
-    const entries = (await readdir(path)).filter((f) => !f.startsWith('.')).sort();
+  if ((await inputPathKind(path)) === 'folder') {
+    const entries = (await listFolder(path)).map((d) => d.name).filter((f) => !f.startsWith('.')).sort();
     const nifti = entries.filter((f) => NIFTI_EXT.test(f));
     if (nifti.length > 0 && nifti.length >= entries.length / 2) {
       return { kind: 'mask-folder', path, files: nifti.map((f) => join(path, f)) };

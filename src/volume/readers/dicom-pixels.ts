@@ -14,6 +14,7 @@
 import { createRequire } from 'node:module';
 import dicomParser from 'dicom-parser';
 import { gctError, isGroundctError } from '../../errors.ts';
+import { j2kSize } from './j2k-siz.ts';
 
 export const TRANSFER_SYNTAX = {
   implicitLittle: '1.2.840.10008.1.2',
@@ -31,6 +32,11 @@ const UNCOMPRESSED = new Set<string>([
   TRANSFER_SYNTAX.explicitBig,
 ]);
 const JPEG2000 = new Set<string>([TRANSFER_SYNTAX.jpeg2000Lossless, TRANSFER_SYNTAX.jpeg2000]);
+
+/** Native (uncompressed) pixel data: implicit/explicit VR little endian, deflated data set, big endian. */
+export function isUncompressedTransferSyntax(uid: string): boolean {
+  return UNCOMPRESSED.has(uid);
+}
 
 export function isSupportedTransferSyntax(uid: string): boolean {
   return UNCOMPRESSED.has(uid) || JPEG2000.has(uid);
@@ -77,18 +83,21 @@ interface OpenJpegModule {
 type OpenJpegFactory = (moduleArg: { print: (s: string) => void; printErr: (s: string) => void }) => Promise<OpenJpegModule>;
 
 let openJpeg: Promise<OpenJpegModule> | undefined;
+/** Lines OpenJPEG printed during the decode in progress (decoding is synchronous, so one at a time). */
+let codecLines: string[] | undefined;
 
 /**
- * Loads the OpenJPEG WebAssembly module once. OpenJPEG reports "[INFO] ..." lines through the Emscripten
- * module's print/printErr; we pass functions that drop them so they never reach stdout (the CLI writes JSON
- * there). Its warnings and errors surface as decode failures instead.
+ * Loads the OpenJPEG WebAssembly module once. OpenJPEG reports "[INFO]/[WARNING]/[ERROR] ..." lines through the
+ * Emscripten module's print/printErr, and does not throw when a codestream is corrupt: it prints "[ERROR] ..."
+ * and returns an empty image. We collect the lines of each decode (never printed: the CLI writes JSON to
+ * stdout) and treat any [ERROR] line as a failed decode.
  */
 export function loadOpenJpeg(): Promise<OpenJpegModule> {
   if (!openJpeg) {
     const require = createRequire(import.meta.url);
     const factory = require('@cornerstonejs/codec-openjpeg/decodewasmjs') as OpenJpegFactory;
-    const drop = (): void => {};
-    openJpeg = factory({ print: drop, printErr: drop });
+    const collect = (line: string): void => void codecLines?.push(line);
+    openJpeg = factory({ print: collect, printErr: collect });
   }
   return openJpeg;
 }
@@ -162,19 +171,26 @@ async function jpeg2000Frame(ds: dicomParser.DataSet, el: dicomParser.Element, f
   const codec = await loadOpenJpeg();
   let decoded: Uint8Array;
   let info: ReturnType<J2kDecoder['getFrameInfo']>;
+  const encoded = encapsulatedFrameBytes(ds, el, format, frameIndex, fileLabel);
+  checkDeclaredSize(encoded, format, frameIndex, fileLabel);
   const decoder = new codec.J2KDecoder();
+  codecLines = [];
+  let errors: string[] = [];
   try {
-    const encoded = encapsulatedFrameBytes(ds, el, format, frameIndex, fileLabel);
     decoder.getEncodedBuffer(encoded.length).set(encoded);
     decoder.decode();
+    errors = codecLines.filter((l) => l.includes('[ERROR]'));
     info = decoder.getFrameInfo();
     decoded = decoder.getDecodedBuffer().slice(); // copy out of WebAssembly memory before delete()
   } catch (cause) {
     if (isGroundctError(cause)) throw cause;
     throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: JPEG 2000 frame ${frameIndex} could not be decoded (${describe(cause)})`, { file: fileLabel }, cause);
   } finally {
+    codecLines = undefined;
     decoder.delete();
   }
+  if (errors.length > 0)
+    throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: JPEG 2000 frame ${frameIndex} is corrupt: OpenJPEG reports ${errors.slice(0, 3).map((l) => l.replace('[ERROR]', '').trim()).join('; ')}`, { file: fileLabel, codecErrors: errors.slice(0, 10) });
   if (info.width !== format.columns || info.height !== format.rows || info.componentCount !== 1)
     throw gctError(
       'GCT_DICOM_DECODE_FAILED',
@@ -196,7 +212,9 @@ async function jpeg2000Frame(ds: dicomParser.DataSet, el: dicomParser.Element, f
 export function j2kSamplesToStored(decoded: Uint8Array, bitsPerSample: number, streamSigned: boolean, format: PixelFormat): StoredFrame {
   const n = frameLength(format);
   const bytesPerSample = bitsPerSample <= 8 ? 1 : 2;
-  if (decoded.length < n * bytesPerSample) throw gctError('GCT_DICOM_DECODE_FAILED', `JPEG 2000 frame holds ${decoded.length} bytes; expected ${n * bytesPerSample}`);
+  if (bitsPerSample > 16) throw gctError('GCT_DICOM_DECODE_FAILED', `JPEG 2000 frame has ${bitsPerSample} bits per sample; at most 16 fit the DICOM pixel types read here`);
+  // Exactly the declared length: a shorter or longer output means the codec and the header disagree.
+  if (decoded.length !== n * bytesPerSample) throw gctError('GCT_DICOM_DECODE_FAILED', `JPEG 2000 frame decodes to ${decoded.length} bytes; expected ${n * bytesPerSample} (Rows x Columns x ${bytesPerSample} byte(s))`);
   const aligned = decoded.byteOffset % 2 === 0 ? decoded : decoded.slice();
   const samples: ArrayLike<number> =
     bytesPerSample === 1
@@ -216,6 +234,21 @@ export function j2kSamplesToStored(decoded: Uint8Array, bitsPerSample: number, s
     for (let p = 0; p < n; p++) out[p] = samples[p] & mask;
   }
   return out;
+}
+
+/**
+ * Refuses a codestream whose SIZ marker declares another image than the DICOM header (Rows, Columns, one
+ * sample, BitsStored), before the codec allocates anything for it.
+ */
+function checkDeclaredSize(encoded: Uint8Array, format: PixelFormat, frameIndex: number, fileLabel: string): void {
+  const siz = j2kSize(encoded);
+  if (!siz) throw gctError('GCT_DICOM_DECODE_FAILED', `${fileLabel}: JPEG 2000 frame ${frameIndex} does not start with a codestream header (SOC + SIZ markers)`, { file: fileLabel });
+  if (siz.width !== format.columns || siz.height !== format.rows || siz.components !== 1 || siz.bitDepth > format.bitsAllocated)
+    throw gctError(
+      'GCT_DICOM_DECODE_FAILED',
+      `${fileLabel}: JPEG 2000 frame ${frameIndex} declares ${siz.width}x${siz.height}, ${siz.components} component(s) of ${siz.bitDepth} bits; the DICOM header says ${format.columns}x${format.rows}, 1 sample of at most ${format.bitsAllocated} bits`,
+      { file: fileLabel, codestream: siz, header: { columns: format.columns, rows: format.rows, bitsAllocated: format.bitsAllocated } },
+    );
 }
 
 function describe(e: unknown): string {

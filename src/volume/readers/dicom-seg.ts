@@ -11,15 +11,15 @@
  * (PS3.5 8.1.1: the first pixel in the least significant bit); FRACTIONAL frames are 8-bit values up to
  * MaximumFractionalValue, thresholded here at FRACTIONAL_THRESHOLD of it.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
 import type { Grid } from '../geometry.ts';
 import type { VolumeMeta } from '../types.ts';
 import type { ReadLimits } from './contracts.ts';
-import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, TRANSFER_SYNTAX } from './dicom-pixels.ts';
-import { dot, dsNumbers, isoDate, median, parsePart10, planeCosines, stackGrid, text } from './dicom-series.ts';
+import { decodeFrame, isSupportedTransferSyntax, isUncompressedTransferSyntax, pixelFormatOf, TRANSFER_SYNTAX } from './dicom-pixels.ts';
+import { readPart10File } from './dicom-file.ts';
+import { dot, dsNumbers, isoDate, median, planeCosines, stackGrid, text } from './dicom-series.ts';
 
 const SEG_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
 /** A fractional voxel belongs to the segment when its value is at least this fraction of MaximumFractionalValue. */
@@ -49,13 +49,7 @@ interface FramePlacement {
 
 export async function readDicomSeg(path: string, limits: ReadLimits): Promise<DicomSeg> {
   const name = basename(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `DICOM SEG ${path} cannot be read`, { path }, cause);
-  }
-  const ds = parsePart10(bytes, name);
+  const ds = await readPart10File(path, limits, name);
   if (!ds) throw gctError('GCT_VOLUME_HEADER_INVALID', `${name} is not a DICOM Part 10 file`, { path });
   const sopClass = text(ds, 'x00080016');
   if (sopClass !== SEG_STORAGE && text(ds, 'x00080060') !== 'SEG')
@@ -133,7 +127,9 @@ export async function readDicomSeg(path: string, limits: ReadLimits): Promise<Di
   const maxFractional = ds.uint16('x00620014') ?? 255;
   const pixel = ds.elements.x7fe00010;
   if (!pixel) invalid('no Pixel Data');
-  if (format.bitsAllocated === 1 && pixel!.encapsulatedPixelData)
+  // BINARY frames are read as packed bits: a compressed transfer syntax (even one whose pixel data is not
+  // encapsulated, i.e. a file that contradicts itself) is refused rather than guessed at.
+  if (format.bitsAllocated === 1 && (pixel!.encapsulatedPixelData || !isUncompressedTransferSyntax(transferSyntaxUid)))
     throw gctError('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', `${name}: compressed BINARY SEG (transfer syntax ${transferSyntaxUid}) is not supported`, { path, transferSyntaxUid });
   if (!isSupportedTransferSyntax(transferSyntaxUid))
     throw gctError('GCT_DICOM_TRANSFER_SYNTAX_UNSUPPORTED', `${name}: transfer syntax ${transferSyntaxUid} is not supported`, { path, transferSyntaxUid });

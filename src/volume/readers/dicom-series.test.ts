@@ -95,15 +95,18 @@ describe('readDicomSeries errors', () => {
     await expect(readDicomSeries(join(root, 'nope'), LIMITS)).rejects.toMatchObject({ code: 'GCT_VOLUME_NOT_FOUND' });
   });
 
-  it('GCT_DICOM_MULTIPLE_SERIES lists each series with description and slice count', async () => {
+  it('GCT_DICOM_MULTIPLE_SERIES lists each series by UID suffix, modality and slice count, never its free-text description', async () => {
     const a = await series(axial([4, 4, 3]), { seriesDescription: 'arterial' });
     const b = await series(axial([4, 4, 4]), { seriesDescription: 'venous' });
     const folder = join(root, 'two-series');
     await merge(folder, a.folder, b.folder);
     const err = await readDicomSeries(folder, LIMITS).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'GCT_DICOM_MULTIPLE_SERIES' });
-    const listed = (err as { details: { series: { description: string; sliceCount: number; modality: string }[] } }).details.series;
-    expect(listed.map((s) => [s.description, s.sliceCount, s.modality]).sort()).toEqual([['arterial', 3, 'CT'], ['venous', 4, 'CT']]);
+    const listed = (err as { details: { series: { seriesUidSuffix: string; sliceCount: number; modality: string }[] } }).details.series;
+    expect(listed.map((s) => [s.sliceCount, s.modality]).sort()).toEqual([[3, 'CT'], [4, 'CT']]);
+    for (const s of listed) expect(s.seriesUidSuffix).toMatch(/^\.\.\.[0-9.]{12}$/);
+    // SeriesDescription is free text (it may name a person): neither the message nor the details carry it.
+    expect(JSON.stringify((err as Error).message) + JSON.stringify(listed)).not.toMatch(/arterial|venous/);
   });
 
   it('GCT_DICOM_SLICE_GAP names the positions around a missing middle slice and the expected spacing', async () => {

@@ -7,17 +7,20 @@
  * [row spacing (between rows), column spacing (between columns)] in mm. Slices are sorted along the slice normal
  * n = row x col by dot(n, IPP). DICOM LPS+ becomes RAS+ by negating x and y, here and nowhere else.
  *
- * Patient names and IDs are never read, so they cannot leak into meta, logs or errors.
+ * Patient names are never read. The Patient ID (0010,0020) is read only to be digested at once (SHA-256 with a
+ * domain prefix, `patientIdDigest`): the ID itself never reaches meta, logs or errors. The follow-up stage keys
+ * that digest with the site's secret before anything is written (src/followup/study-identity.ts).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { gctError } from '../../errors.ts';
+import { fileSystemError, listFolder } from './open-file.ts';
 import { valueRange } from '../describe.ts';
 import { makeIjkToRas, rasPoint, type Grid, type Vec3 } from '../geometry.ts';
 import type { VolumeMeta, VoxelArray } from '../types.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
+import { readPart10File } from './dicom-file.ts';
 import { decodeFrame, isSupportedTransferSyntax, pixelFormatOf, type PixelFormat, type StoredFrame } from './dicom-pixels.ts';
 
 export type DicomSeriesLimits = ReadLimits & { sliceSpacingTolerance: number };
@@ -35,28 +38,6 @@ const PIXEL_SPACING_TOLERANCE = 1e-3;
 const SHEAR_TOLERANCE_PIXELS = 0.05;
 
 // ---- shared with the SEG reader ---------------------------------------------------------------------------
-
-/**
- * Parses a DICOM Part 10 file (PS3.10 7.1: 128-byte preamble then "DICM"); null for anything else. A file
- * that says DICM but does not parse is GCT_VOLUME_HEADER_INVALID naming `fileLabel`.
- */
-export function parsePart10(bytes: Uint8Array, fileLabel: string): dicomParser.DataSet | null {
-  if (bytes.length < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) return null;
-  try {
-    return dicomParser.parseDicom(bytes, { inflater: inflateDataSet });
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_HEADER_INVALID', `${fileLabel} starts like DICOM but cannot be parsed (${cause instanceof Error ? cause.message : String(cause)})`, { file: fileLabel }, cause);
-  }
-}
-
-/** Deflated explicit VR little endian (PS3.5 A.5): everything after the File Meta group is raw deflate. */
-function inflateDataSet(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const out = new Uint8Array(position + inflated.length);
-  out.set(bytes.subarray(0, position));
-  out.set(inflated, position);
-  return out;
-}
 
 /** A multi-valued decimal string (VR DS) as numbers; [] when absent. */
 export function dsNumbers(ds: dicomParser.DataSet, tag: string): number[] {
@@ -153,13 +134,12 @@ interface SliceHeader {
 
 /** Reads the one CT series in `folder` (non-DICOM files such as DICOMDIR or README are skipped). */
 export async function readDicomSeries(folder: string, limits: DicomSeriesLimits): Promise<RawImage> {
-  let names: string[];
-  try {
-    names = (await readdir(folder, { withFileTypes: true })).filter((d) => d.isFile()).map((d) => d.name).sort();
-  } catch (cause) {
-    throw gctError('GCT_VOLUME_NOT_FOUND', `DICOM folder ${folder} cannot be listed`, { path: folder }, cause);
-  }
-  return readDicomFiles(names.map((n) => join(folder, n)), limits, folder);
+  const entries = await listFolder(folder, { what: 'DICOM folder' });
+  // Only regular files are read: pipes, devices, sockets and sub-folders are never opened (links are not followed).
+  const names = entries.filter((d) => d.isFile()).map((d) => d.name).sort();
+  const others = entries.length - names.length;
+  const image = await readDicomFiles(names.map((n) => join(folder, n)), limits, folder);
+  return others > 0 ? { ...image, meta: { ...image.meta, notes: [...(image.meta.notes ?? []), `${others} ${others === 1 ? 'entry that is not a regular file' : 'entries that are not regular files'} (folders, links, pipes) skipped`] } } : image;
 }
 
 /** Reads one CT series from an explicit list of files; `label` names the input in meta and errors. */
@@ -169,8 +149,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   const nonImages: string[] = [];
   let skipped = 0;
   for (const path of paths) {
-    const bytes = await readFileOrNull(path);
-    const ds = bytes ? parsePart10(bytes, basename(path)) : null;
+    const ds = await readPart10File(path, limits, basename(path));
     if (!ds) {
       skipped++;
       continue;
@@ -206,15 +185,15 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   const series = new Map<string, SliceHeader[]>();
   for (const s of images) series.set(s.seriesUid, [...(series.get(s.seriesUid) ?? []), s]);
   if (series.size > 1) {
+    // Named by UID suffix, modality and size only: SeriesDescription is free text that may name a person.
     const list = [...series.entries()].map(([uid, slices]) => ({
       seriesUidSuffix: uid ? `...${uid.slice(-12)}` : '(none)',
-      description: slices[0].fields.seriesDescription ?? '',
-      modality: slices[0].modality,
+      modality: slices[0].modality.slice(0, 16),
       sliceCount: slices.length,
     }));
     throw gctError(
       'GCT_DICOM_MULTIPLE_SERIES',
-      `${label} holds ${series.size} image series: ${list.map((s) => `${s.seriesUidSuffix} "${s.description}" ${s.modality} (${s.sliceCount} slices)`).join('; ')}`,
+      `${label} holds ${series.size} image series: ${list.map((s) => `${s.seriesUidSuffix} ${s.modality} (${s.sliceCount} slices)`).join('; ')}`,
       { path: label, series: list },
     );
   }
@@ -237,6 +216,7 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
     studyInstanceUid: first.studyInstanceUid,
     seriesInstanceUid: first.seriesInstanceUid,
     frameOfReferenceUid: first.frameOfReferenceUid,
+    patientIdDigest: first.patientIdDigest,
     contrastAgent: first.contrastAgent,
     seriesDescription: first.seriesDescription,
     sopInstanceUids: slices.map((s) => s.fields.sopInstanceUid ?? ''),
@@ -245,22 +225,22 @@ export async function readDicomFiles(paths: readonly string[], limits: DicomSeri
   return { grid, data, meta };
 }
 
-async function readFileOrNull(path: string): Promise<Uint8Array | null> {
-  try {
-    if (!(await stat(path)).isFile()) return null;
-    return new Uint8Array(await readFile(path));
-  } catch {
-    return null;
-  }
-}
-
 function countList(items: readonly string[]): string {
   const counts = new Map<string, number>();
   for (const m of items) counts.set(m, (counts.get(m) ?? 0) + 1);
   return [...counts.entries()].map(([m, n]) => `${m} x${n}`).join(', ');
 }
 
-/** Header attributes kept per slice (no PatientName/PatientID: they are never read). */
+/**
+ * SHA-256 (hex) of a Patient ID with a domain prefix, so that the ID is never held; undefined for an absent or
+ * empty ID. Not a privacy measure by itself (short IDs can be enumerated): study-identity.ts keys it with a secret.
+ */
+export function patientIdDigest(patientId: string | undefined): string | undefined {
+  const id = patientId?.trim();
+  return id ? createHash('sha256').update(`groundct-patient-id\0${id}`).digest('hex') : undefined;
+}
+
+/** Header attributes kept per slice (no PatientName; the PatientID only as its digest). */
 interface HeaderFields {
   readonly sopInstanceUid?: string;
   readonly seriesInstanceUid?: string;
@@ -270,6 +250,7 @@ interface HeaderFields {
   readonly studyDate?: string;
   readonly patientAge?: string;
   readonly patientSex?: string;
+  readonly patientIdDigest?: string;
   readonly contrastAgent?: string;
   /** RescaleSlope/Intercept (PS3.3 C.11.1.1.2); identity when absent. */
   readonly rescale: { readonly slope: number; readonly intercept: number };
@@ -278,8 +259,10 @@ interface HeaderFields {
 }
 
 function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
-  const slope = dsNumbers(ds, 'x00281053')[0];
-  const intercept = dsNumbers(ds, 'x00281052')[0];
+  // Absent: the identity (PS3.3 C.11.1.1.2 makes them conditional). Present but not a number: NaN, refused
+  // when the slice is decoded rather than silently read as the identity.
+  const slope = dsNumbers(ds, 'x00281053')[0] ?? 1;
+  const intercept = dsNumbers(ds, 'x00281052')[0] ?? 0;
   return {
     sopInstanceUid: text(ds, 'x00080018'),
     seriesInstanceUid: text(ds, 'x0020000e'),
@@ -289,8 +272,9 @@ function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
     studyDate: text(ds, 'x00080020'),
     patientAge: text(ds, 'x00101010'),
     patientSex: text(ds, 'x00100040'),
+    patientIdDigest: patientIdDigest(text(ds, 'x00100020')),
     contrastAgent: text(ds, 'x00180010'),
-    rescale: { slope: Number.isFinite(slope) ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 },
+    rescale: { slope: Number.isFinite(slope) ? slope : NaN, intercept: Number.isFinite(intercept) ? intercept : NaN },
     sliceThicknessMm: dsNumbers(ds, 'x00180050')[0],
     spacingBetweenSlicesMm: dsNumbers(ds, 'x00180088')[0],
   };
@@ -299,6 +283,8 @@ function headerFieldsOf(ds: dicomParser.DataSet): HeaderFields {
 /** Checks that the slices form one regular stack, sorts them along the normal and builds the RAS grid. */
 function arrangeSlices(images: SliceHeader[], limits: DicomSeriesLimits, label: string): { slices: SliceHeader[]; grid: Grid; sliceNote?: string } {
   const ref = images[0];
+  if (!(ref.format.rows >= 1 && ref.format.columns >= 1))
+    throw gctError('GCT_VOLUME_HEADER_INVALID', `${label}: ${ref.label} has Rows ${ref.format.rows} and Columns ${ref.format.columns}; an image needs at least one of each`, { path: label, file: ref.label });
   for (const s of images) {
     if (s.format.numberOfFrames > 1)
       throw gctError('GCT_DICOM_MULTIFRAME_UNSUPPORTED', `${s.label} holds ${s.format.numberOfFrames} frames in one object`, { file: s.label });
@@ -392,11 +378,14 @@ async function decodeVolume(slices: readonly SliceHeader[], limits: DicomSeriesL
   let maxHu = -Infinity;
   for (const s of slices) {
     // Second read of the file: the header pass kept no bytes, so at most one file is held at a time here.
-    const bytes = await readFileOrNull(s.path);
-    const ds = bytes ? parsePart10(bytes, s.label) : null;
-    if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} disappeared while the series was read`, { path: label, file: s.label });
-    const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
+    const ds = await readPart10File(s.path, limits, s.label).catch((e: unknown) => {
+      throw fileSystemError(e, s.path, { what: 'DICOM slice' });
+    });
+    if (!ds) throw gctError('GCT_VOLUME_NOT_FOUND', `${label}: ${s.label} changed while the series was read (no longer DICOM)`, { path: label, file: s.label });
     const r = s.fields.rescale;
+    if (!Number.isFinite(r.slope) || !Number.isFinite(r.intercept))
+      throw gctError('GCT_VOLUME_HEADER_INVALID', `${label}: ${s.label} has RescaleSlope ${JSON.stringify((ds.string('x00281053') ?? '').slice(0, 40))} / RescaleIntercept ${JSON.stringify((ds.string('x00281052') ?? '').slice(0, 40))}; both must be finite decimal numbers`, { path: label, file: s.label });
+    const frame = await decodeFrame(ds, s.transferSyntaxUid, 0, s.label);
     integral &&= Number.isInteger(r.slope) && Number.isInteger(r.intercept);
     const { min: lo, max: hi } = valueRange(frame);
     const a = lo * r.slope + r.intercept;

@@ -33,6 +33,8 @@ export interface WriteDicomSeriesOptions {
   /** Patient's Age as DICOM AS, e.g. "054Y". */
   readonly patientAge?: string;
   readonly patientSex?: 'M' | 'F' | 'O';
+  /** Patient ID (0010,0020), empty by default; tests write one to check the follow-up's same-patient rule. */
+  readonly patientId?: string;
   readonly seriesDescription?: string;
   /** Contrast/Bolus Agent (0018,0010). */
   readonly contrastAgent?: string;
@@ -105,7 +107,7 @@ export async function writeDicomSeries(image: CtImage, folder: string, options: 
         str(0x00080090, 'PN', ''),
         str(0x0008103e, 'LO', options.seriesDescription ?? ''),
         str(0x00100010, 'PN', ''),
-        str(0x00100020, 'LO', ''),
+        str(0x00100020, 'LO', options.patientId ?? ''),
         str(0x00100030, 'DA', ''),
         str(0x00100040, 'CS', options.patientSex ?? ''),
         ...(options.patientAge ? [str(0x00101010, 'AS', options.patientAge)] : []),

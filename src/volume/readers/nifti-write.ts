@@ -70,14 +70,29 @@ export interface EncodeNiftiOptions {
   readonly description?: string;
 }
 
+/** True on a little-endian host, where typed-array bytes are already the file's byte order. */
+export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The 352 bytes before the voxels of a NIfTI-1 file (header + empty extension flag) for `image`; the file is
+ * these bytes followed by the voxels, little-endian. Lets a caller stream the voxels without copying them.
+ */
+export function encodeNiftiHeader(image: { readonly grid: Grid; readonly data: VoxelArray }, options: EncodeNiftiOptions = {}): Uint8Array {
+  return encode(image, options, false);
+}
+
 /** Encodes one 3D image as an uncompressed NIfTI-1 file in memory. */
 export function encodeNifti(image: { readonly grid: Grid; readonly data: VoxelArray }, options: EncodeNiftiOptions = {}): Uint8Array {
+  return encode(image, options, true);
+}
+
+function encode(image: { readonly grid: Grid; readonly data: VoxelArray }, options: EncodeNiftiOptions, withVoxels: boolean): Uint8Array {
   const { dims, ijkToRas } = image.grid;
   const voxels = dims[0] * dims[1] * dims[2];
   if (image.data.length !== voxels)
     throw gctError('GCT_INTERNAL', `encodeNifti: ${image.data.length} voxels given for a ${dims.join('x')} grid (${voxels} voxels)`, { dims, voxels: image.data.length });
   const { code, bitpix } = datatypeOf(image.data);
-  const out = new Uint8Array(VOX_OFFSET + image.data.byteLength);
+  const out = new Uint8Array(VOX_OFFSET + (withVoxels ? image.data.byteLength : 0));
   const view = new DataView(out.buffer);
   const i16 = (o: number, v: number): void => view.setInt16(o, v, true);
   const f32 = (o: number, v: number): void => view.setFloat32(o, v, true);
@@ -113,11 +128,12 @@ export function encodeNifti(image: { readonly grid: Grid; readonly data: VoxelAr
   [...quatern, originRas[0], originRas[1], originRas[2]].forEach((v, n) => f32(256 + 4 * n, v));
   for (let n = 0; n < 12; n++) f32(280 + 4 * n, ijkToRas[n]);
   out.set([0x6e, 0x2b, 0x31, 0x00], 344); // "n+1\0"
+  if (!withVoxels) return out;
 
   const dataBytes = new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   out.set(dataBytes, VOX_OFFSET);
   const size = image.data.BYTES_PER_ELEMENT;
-  if (size > 1 && new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  if (size > 1 && !HOST_IS_LITTLE_ENDIAN) {
     // Big-endian host: the file is little-endian.
     for (let p = VOX_OFFSET; p < out.length; p += size) out.subarray(p, p + size).reverse();
   }

@@ -10,13 +10,14 @@
  * diag(pixdim) with zero origin and say so in meta.notes. nibabel ignores xyzt_units; we convert metres and
  * micrometres to mm.
  */
-import { readFile, stat } from 'node:fs/promises';
 import { gctError } from '../../errors.ts';
 import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
-import type { RawImage, ReadLimits } from './contracts.ts';
+import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
 import { gunzipBounded, isGzip } from './gzip.ts';
+import { gunzipPrefix } from './gzip-prefix.ts';
+import { readRegularFile } from './open-file.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
 export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
@@ -63,21 +64,28 @@ export function decodeVoxels(bytes: Uint8Array, offset: number, sample: SampleTy
   return out;
 }
 
-/** Reads a whole volume file, refusing missing paths and files larger than the decompressed-size limit. */
+/**
+ * Reads a whole volume file: a regular file only (pipes, devices and folders refused, see open-file.ts), at
+ * most the decompressed-size limit.
+ */
 export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<Uint8Array> {
-  let sizeBytes: number;
+  return readRegularFile(path, { maxBytes: limits.maxDecompressedBytes, limitName: 'volume.maxDecompressedBytes' });
+}
+
+/**
+ * Inflates a gzip stream whose content declares `declaredBytes` (header + voxels): the budget is what it
+ * declares plus DECLARED_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to gigabytes
+ * behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
+ */
+export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Uint8Array {
+  const budget = Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
   try {
-    const st = await stat(path);
-    if (!st.isFile()) throw gctError('GCT_VOLUME_NOT_FOUND', `${path} is not a file`, { path });
-    sizeBytes = st.size;
+    return gunzipBounded(bytes, { maxDecompressedBytes: budget }, path);
   } catch (e) {
-    if ((e as { code?: string }).code === 'GCT_VOLUME_NOT_FOUND') throw e;
-    throw gctError('GCT_VOLUME_NOT_FOUND', `${path}: no such file (${(e as Error).message})`, { path }, e);
+    if ((e as { code?: string }).code === 'GCT_VOLUME_TOO_LARGE' && budget < limits.maxDecompressedBytes)
+      throw gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${path}: the ${bytes.length}-byte gzip stream inflates past ${budget} bytes, more than the ${declaredBytes} bytes its header declares (a decompression bomb or a corrupt file); stopped there`, { path, declaredBytes, compressedBytes: bytes.length, budgetBytes: budget }, e);
+    throw e;
   }
-  if (sizeBytes > limits.maxDecompressedBytes)
-    throw gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
-  const buf = await readFile(path);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
 /** The header fields the reader uses, with NIfTI-1 and NIfTI-2 widths folded into numbers. */
@@ -273,8 +281,9 @@ function decodeInt64(bytes: Uint8Array, offset: number, count: number, littleEnd
 
 /** Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). */
 export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
-  const raw = isGzip(bytes) ? gunzipBounded(bytes, limits, path) : bytes;
-  const h = parseHeader(raw, path);
+  // A .nii.gz is read header first: the sizes it declares are checked before the voxels are inflated.
+  const gzipped = isGzip(bytes);
+  const h = parseHeader(gzipped ? gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path) : bytes, path);
   const notes: string[] = [];
   const dims = spatialDims(h, path, notes);
   const type = NIFTI_DATATYPES[h.datatype];
@@ -295,6 +304,7 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
     notes.push(`vox_offset ${offset} is inside the header; data read from byte ${minOffset}`);
     offset = minOffset;
   }
+  const raw = gzipped ? gunzipDeclared(bytes, offset + payloadBytes, limits, path) : bytes;
   if (raw.length < offset + payloadBytes)
     throw gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${dims.join('x')} ${type.name} voxels = ${payloadBytes} bytes from offset ${offset} (${offset + payloadBytes} bytes in all), but the data is ${raw.length} bytes (${Math.max(0, raw.length - offset)} voxel bytes found)`, { path, expectedBytes: offset + payloadBytes, foundBytes: raw.length });
 

@@ -15,8 +15,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { gctError } from '../../errors.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
-import { gunzipBounded } from './gzip.ts';
-import { decodeVoxels, readVolumeFile, type SampleType } from './nifti.ts';
+import { decodeVoxels, gunzipDeclared, readVolumeFile, type SampleType } from './nifti.ts';
 
 /** NRRD `type` names (format spec, "type") for the sample types we read. */
 const NRRD_TYPES: Readonly<Record<string, SampleType>> = {
@@ -202,7 +201,8 @@ function decodePayload(layout: NrrdLayout, payload: Uint8Array, path: string, li
     if (nl < 0) throw gctError('GCT_VOLUME_TRUNCATED', `${path}: data ends before the ${layout.lineSkip} lines the header says to skip`, { path });
     data = data.subarray(nl + 1);
   }
-  if (layout.encoding === 'gzip') data = gunzipBounded(data, limits, path);
+  // The header declared the voxel count and type: the gzip payload may inflate to that, not to the configured limit.
+  if (layout.encoding === 'gzip') data = gunzipDeclared(data, payloadBytes, limits, path);
   // byte skip -1: the data is the last payloadBytes bytes of the file (format spec, "byte skip").
   const offset = layout.byteSkip === -1 ? Math.max(0, data.length - payloadBytes) : layout.byteSkip;
   if (data.length < offset + payloadBytes)

@@ -4,7 +4,8 @@
  * Orthanc; the route is called through app.inject; the job retrieves the series, runs the pipeline, and stores
  * SEG + SR back. The test then finds the new series with QIDO-RS, reads them back (our SEG reader; dcmjs for
  * the SR's content tree) and checks each lesion against the study's measurements and the phantom's truth.
- * Also: unknown study (404), unreachable PACS (502), credentials never sent to another origin nor returned.
+ * Also: unknown study (404), unreachable PACS (502), credentials never sent to another origin nor returned
+ * (the allow-list, redirects and foreign error bodies are tested without Orthanc in pacs-allow-list.test.ts).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -191,35 +192,44 @@ describe.skipIf(ORTHANC_SKIP_REASON !== null)('POST /v1/pacs/studies/:uid/report
     expect((await app.groundct.storage.meta.listStudyIds()).length).toBe(before);
   });
 
-  it('answers 502 GCT_PACS_UNREACHABLE when nothing listens at the URL', async () => {
+  it('answers 502 GCT_PACS_UNREACHABLE when nothing listens at an allowed URL', async () => {
     const port = await freePort();
-    const res = await post(studyUid, { url: `http://127.0.0.1:${port}/dicom-web` });
-    expect(res.statusCode).toBe(502);
-    expect(res.json().code).toBe('GCT_PACS_UNREACHABLE');
+    const url = `http://127.0.0.1:${port}/dicom-web`;
+    const other = await buildApp(loadConfig({ env: {}, overrides: { dataDir, service: { logLevel: 'silent' }, pacs: { url: pacs.dicomwebUrl, allowedUrls: [url] } } }), { storage: app.groundct.storage });
+    try {
+      const res = await other.inject({ method: 'POST', url: `/v1/pacs/studies/${studyUid}/report`, payload: { url }, headers: auth() });
+      expect(res.statusCode).toBe(502);
+      expect(res.json().code).toBe('GCT_PACS_UNREACHABLE');
+    } finally {
+      await other.close();
+    }
   });
 
-  it('never sends the configured credentials to another origin, and refuses credentials in the URL', async () => {
+  it('never sends the configured credentials to another (allowed) origin, and refuses credentials in the URL', async () => {
     const seen: IncomingHttpHeaders[] = [];
-    const other: Server = createServer((req, res) => {
+    const server: Server = createServer((req, res) => {
       seen.push(req.headers);
       res.statusCode = 204; // QIDO-RS: no match
       res.end();
     });
-    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const url = `http://127.0.0.1:${port}/dicom-web`;
+    const other = await buildApp(loadConfig({ env: {}, overrides: { dataDir, service: { logLevel: 'silent' }, pacs: { url: pacs.dicomwebUrl, username: pacs.user, password: pacs.password, allowedUrls: [url] } } }), { storage: app.groundct.storage });
     try {
-      const { port } = other.address() as { port: number };
-      const res = await post(studyUid, { url: `http://127.0.0.1:${port}/dicom-web` });
+      const res = await other.inject({ method: 'POST', url: `/v1/pacs/studies/${studyUid}/report`, payload: { url }, headers: auth() });
       expect(res.statusCode).toBe(404);
       expect(res.json().code).toBe('GCT_PACS_STUDY_NOT_FOUND');
       expect(seen).toHaveLength(1);
       expect(seen[0].authorization).toBeUndefined();
+      const withUser = await other.inject({ method: 'POST', url: `/v1/pacs/studies/${studyUid}/report`, payload: { url: `http://someone:secret@127.0.0.1:${port}/dicom-web` }, headers: auth() });
+      expect(withUser.statusCode).toBe(400);
+      expect(withUser.body).not.toContain('secret');
+      expect(seen).toHaveLength(1);
     } finally {
-      await new Promise((resolve) => other.close(resolve));
+      await other.close();
+      await new Promise((resolve) => server.close(resolve));
     }
-    const withUser = await post(studyUid, { url: `http://someone:secret@127.0.0.1:1/dicom-web` });
-    expect(withUser.statusCode).toBe(400);
-    expect(withUser.json().code).toBe('GCT_SERVICE_REQUEST_INVALID');
-    expect(withUser.body).not.toContain('secret');
   });
 
   it('without pacs.url nor a url in the body, says which to give (400)', async () => {

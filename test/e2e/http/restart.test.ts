@@ -3,35 +3,28 @@
  * re-queued, or failed with GCT_SERVICE_JOB_INTERRUPTED once it was started maxJobAttempts times; the study
  * is never lost. Also over a real socket on 127.0.0.1 with an ephemeral port.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, multipartBody, startServer } from '../../../src/service/index.ts';
-import { makeStudyFiles, newToken, removeDir, standardParts, tempDataDir, testConfig, upload, waitForJob, type StudyFiles } from './helpers.ts';
+import { BACKENDS, backendConfig, backendPool, makeStudyFiles, newToken, removeDir, stagingDir, standardParts, studiesDir, upload, waitForJob, type StudyFiles } from './helpers.ts';
 
 let files: StudyFiles;
-const dirs: string[] = [];
+const { fresh, cleanupAll } = backendPool();
 
 beforeAll(async () => {
   files = await makeStudyFiles();
 });
 
 afterAll(async () => {
-  for (const d of dirs) await removeDir(d);
+  await cleanupAll();
   await removeDir(files.dir);
 });
 
-async function freshDir() {
-  const d = await tempDataDir();
-  dirs.push(d);
-  return d;
-}
-
-describe('restart', () => {
-  it('closing the app mid-job puts the job back in the queue; the rebuilt app runs it to done', async () => {
-    const dataDir = await freshDir();
-    const first = await buildApp(testConfig(dataDir));
+describe.each(BACKENDS)('restart on %s', (backendName) => {
+  it('closing the app mid-job (no shutdown grace) puts the job back in the queue; the rebuilt app runs it to done', async () => {
+    const backend = await fresh(backendName);
+    const first = await buildApp(backendConfig(backend, { jobs: { shutdownGraceMs: 0 } }));
     const token = await newToken(first);
     const { studyId, jobId } = (await upload(first, token, standardParts(files))).json();
     const auth = { authorization: `Bearer ${token}` };
@@ -41,13 +34,11 @@ describe('restart', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
     await first.close();
-    const db = new Database(join(dataDir, 'groundct.sqlite'), { readonly: true });
-    const row = db.prepare('SELECT state, attempts FROM jobs WHERE id = ?').get(jobId) as { state: string; attempts: number };
-    db.close();
+    const [row] = await backend.sql('SELECT state, attempts FROM jobs WHERE id = ?', [jobId]);
     // A clean stop does not count the attempt.
     expect(row).toEqual({ state: 'queued', attempts: 0 });
 
-    const second = await buildApp(testConfig(dataDir));
+    const second = await buildApp(backendConfig(backend));
     try {
       await second.ready();
       const done = await waitForJob(second, token, jobId);
@@ -60,23 +51,26 @@ describe('restart', () => {
     }
   });
 
-  it("a crash's 'running' row is re-queued below maxJobAttempts and failed with GCT_SERVICE_JOB_INTERRUPTED at it; the study stays", async () => {
-    const dataDir = await freshDir();
-    const config = testConfig(dataDir, { maxJobAttempts: 2 });
+  it("a crash's 'running' row (lease expired) is re-queued below maxJobAttempts and failed with GCT_SERVICE_JOB_INTERRUPTED at it; the study stays", async () => {
+    const backend = await fresh(backendName);
+    const config = backendConfig(backend, { maxJobAttempts: 2, jobs: { shutdownGraceMs: 0 } }, { orphanGraceMs: 0 });
     // Accept two studies (the first app's worker may already claim one; closing puts it back in the queue).
     const first = await buildApp(config);
     const token = await newToken(first);
     const a = (await upload(first, token, standardParts(files))).json();
     const b = (await upload(first, token, standardParts(files))).json();
     await first.close();
-    // What a crash leaves behind: rows in 'running' with the attempts counted, and a half-uploaded staging folder.
-    const db = new Database(join(dataDir, 'groundct.sqlite'));
-    db.prepare("UPDATE jobs SET state = 'running', stage = 'measure', percent = 27, attempts = 1 WHERE id = ?").run(a.jobId);
-    db.prepare("UPDATE jobs SET state = 'running', stage = 'measure', percent = 27, attempts = 2 WHERE id = ?").run(b.jobId);
-    db.close();
-    await mkdir(join(dataDir, 'staging', 'half'), { recursive: true });
-    await writeFile(join(dataDir, 'staging', 'half', 'raw-0'), 'partial');
-    await mkdir(join(dataDir, 'studies', 'never-accepted'), { recursive: true });
+    // What a crash leaves behind: rows in 'running' with the attempts counted and no live lease (a dead worker's
+    // lease has expired), and a half-uploaded staging folder.
+    await backend.sql("UPDATE jobs SET state = 'running', stage = 'measure', percent = 27, attempts = 1, lease_token = 'dead' WHERE id = ?", [a.jobId]);
+    await backend.sql("UPDATE jobs SET state = 'running', stage = 'measure', percent = 27, attempts = 2, lease_token = 'dead' WHERE id = ?", [b.jobId]);
+    await mkdir(join(stagingDir(backend), 'half'), { recursive: true });
+    await writeFile(join(stagingDir(backend), 'half', 'raw-0'), 'partial');
+    await mkdir(join(studiesDir(backend), 'never-accepted'), { recursive: true });
+    // Older than any upload could take (the sweep of a shared database leaves recent folders alone).
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(join(stagingDir(backend), 'half'), old, old);
+    await utimes(join(studiesDir(backend), 'never-accepted'), old, old);
 
     const second = await buildApp(config);
     const auth = { authorization: `Bearer ${token}` };
@@ -93,8 +87,10 @@ describe('restart', () => {
       expect(study.statusCode).toBe(200);
       const measurements = await second.inject({ url: `/v1/studies/${b.studyId}/measurements`, headers: auth });
       expect(measurements.json().code).toBe('GCT_SERVICE_ARTIFACT_NOT_READY');
-      expect(await readdir(join(dataDir, 'staging'))).toEqual([]);
-      expect((await readdir(join(dataDir, 'studies'))).sort()).toEqual([a.studyId, b.studyId].sort());
+      // The worker's first poll sweeps (orphanGraceMs 0 here).
+      for (let n = 0; n < 100 && (await readdir(stagingDir(backend))).length > 0; n++) await new Promise((r) => setTimeout(r, 50));
+      expect((await readdir(stagingDir(backend))).filter((f) => !f.startsWith('.probe'))).toEqual([]);
+      expect((await readdir(studiesDir(backend))).sort()).toEqual([a.studyId, b.studyId].sort());
     } finally {
       await second.close();
     }
@@ -103,8 +99,8 @@ describe('restart', () => {
 
 describe('real socket', () => {
   it('listens on 127.0.0.1 with an ephemeral port: upload, poll, fetch measurements and the viewer page', async () => {
-    const dataDir = await freshDir();
-    const { app, url, port } = await startServer(testConfig(dataDir, { port: 0 }));
+    const backend = await fresh('sqlite');
+    const { app, url, port } = await startServer(backendConfig(backend, { port: 0 }));
     try {
       expect(url).toBe(`http://127.0.0.1:${port}`);
       expect(port).toBeGreaterThan(0);
