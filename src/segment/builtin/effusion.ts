@@ -25,15 +25,19 @@ import {
   AIR_MAX_HU, EFFUSION_MAX_HU, EFFUSION_MIN_HU, EFFUSION_MIN_LUNG_CONTACT, EFFUSION_MIN_ML, EFFUSION_MIN_THICKNESS_MM, SOFT_TISSUE_HU,
 } from './thresholds.ts';
 
-export interface EffusionInput {
+/** A grid the fluid search runs on: the thorax box, or blocks of its pixels. */
+interface FluidGrid {
   readonly dims: readonly [number, number, number];
   readonly spacingMm: readonly [number, number, number];
   readonly hu: ArrayLike<number>;
-  /** Aerated lung of each side (box, 0/1). */
+  /** Aerated lung of each side (0/1). */
   readonly airLeft: Uint8Array;
   readonly airRight: Uint8Array;
   /** Voxels that are something else already (nodules), 0/1. */
   readonly exclude: Uint8Array;
+}
+
+export interface EffusionInput extends FluidGrid {
   readonly box: AxialBox;
   readonly grid: Grid;
 }
@@ -55,15 +59,6 @@ const CONTACT_REACH_MM = 4;
 const RIM_LAYERS = 2;
 /** Steps 1-3 run on blocks of pixels of about this size (mm, in plane): the search is about the layer, not its edge. */
 const COARSE_PIXEL_MM = 2;
-
-interface FluidGrid {
-  readonly dims: readonly [number, number, number];
-  readonly spacingMm: readonly [number, number, number];
-  readonly hu: ArrayLike<number>;
-  readonly airLeft: Uint8Array;
-  readonly airRight: Uint8Array;
-  readonly exclude: Uint8Array;
-}
 
 /** Steps 1-3 on one grid: the kept fluid components (mask) and their side (-1 left, +1 right). */
 function findFluid(g: FluidGrid, voxelMl: number): { mask: Uint8Array; sideOf: Int8Array } {

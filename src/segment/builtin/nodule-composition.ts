@@ -9,20 +9,11 @@
  */
 import { NODULE_PART_SOLID_FRACTION, NODULE_SOLID_FRACTION, NODULE_SOLID_HU } from './thresholds.ts';
 
-/** @param voxels sorted box indices of the nodule; @param hu box HU; @param dims box dims */
+/** @param voxels box indices of the nodule; @param hu box HU; @param dims box dims */
 export function noduleComposition(voxels: Int32Array, hu: ArrayLike<number>, dims: readonly [number, number, number]): 'solid' | 'part-solid' | 'ground-glass' {
   const [nx, ny] = dims;
-  const inMask = (v: number) => {
-    // Binary search in the sorted voxel list.
-    let lo = 0, hi = voxels.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (voxels[mid] === v) return true;
-      if (voxels[mid] < v) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  };
+  const members = new Set(voxels);
+  const inMask = (v: number) => members.has(v);
   let interior = 0, solid = 0, all = 0, allSolid = 0;
   for (const v of voxels) {
     const isSolid = hu[v] >= NODULE_SOLID_HU;
