@@ -3,7 +3,8 @@
  * Structures (canonical anatomy names): lungs by side as radiotherapy atlases contour them, trachea, main
  * bronchi, bone (skeleton), lung nodules and masses (the built-in detector: each label says so in its
  * provenance), pleural effusion, body. Accuracy on the TotalSegmentator example cases is in
- * eval/results/segment-builtin.md, the detector on phantoms and the real chest CT in eval/results/lung-nodules.md.
+ * eval/results/segment-builtin.md, the detector on phantoms and the real chest CT in
+ * eval/results/lung-nodules-phantom.md and lung-nodules-real.md.
  *
  * Layers: the organs share layer 0 (painted so that they never overlap: the first of LAYER0_PRIORITY wins where
  * two masks meet), the body outline, which contains them all, is layer 1.
