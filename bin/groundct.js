@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so `npx groundct` works right after `npm ci` with no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled CLI in dist/ (built at install: `npm ci` runs `prepare`). When a file under src/ changed since
+// that build (a developer's checkout), it rebuilds first (about a second), so the command never runs stale code.
+import { build, isBuildFresh } from '../scripts/build.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+if (!isBuildFresh()) {
+  try {
+    await build({ log: (m) => process.stderr.write(`${m}\n`) });
+  } catch (e) {
+    process.stderr.write(`groundct: the sources under src/ changed and could not be rebuilt into dist/:\n${e?.message ?? e}\n`);
+    process.exit(70);
+  }
+}
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

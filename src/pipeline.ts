@@ -1,17 +1,19 @@
 /**
  * The one entry point the CLI and the service share: CT (+ masks) -> measurements -> findings -> report.
- * Each stage is a plain function; this file only puts them together and reports progress.
+ * Each stage is a plain function; this file only puts them together and reports progress. Stages past reading
+ * are imported when first used, so a command that only reads and measures (`groundct measure`) never loads the
+ * segmentation models, the report templates or the retrieval index.
  */
 import type { Config } from './config.ts';
-import { deriveFindings, type Findings } from './findings/index.ts';
-import { compareStudies, extractBoneSurface, loadStudyFolder, studyIdentity, studyInMemory, withFollowupFindings, type BoneSurface, type Followup, type StudyArtifacts, type StudyIdentity } from './followup/index.ts';
-import { groundReport, openRetriever, type Retriever } from './ground/index.ts';
-import { loadKnowledgeBase, type KnowledgeBase } from './knowledge/index.ts';
+import type { Findings } from './findings/index.ts';
+import type { BoneSurface, Followup, StudyArtifacts, StudyIdentity } from './followup/index.ts';
+import type { Retriever } from './ground/index.ts';
+import type { KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { buildReport, loadTemplates, narrateWithLlm, OpenAiCompatibleChatModel, renderMarkdown, type LoadedTemplates, type Report } from './report/index.ts';
-import { segmentCt, segmentOptionsFor, type SegmentCtOptions, type SegmenterSpec } from './segment/index.ts';
-import { mergeLabelMaps, readMasks, readVolume, type LabelMap, type Volume } from './volume/index.ts';
+import type { LoadedTemplates, Report } from './report/index.ts';
+import type { SegmenterSpec } from './segment/index.ts';
+import { mergeLabelMaps, readMasks, readVolume, resampleLabelsToGrid, type LabelMap, type Volume } from './volume/index.ts';
 
 export interface StudyInput {
   /** CT: NIfTI / NRRD file, DICOM series folder or single DICOM file. */
@@ -58,10 +60,15 @@ export interface PipelineResources {
 }
 
 export async function openPipelineResources(config: Config): Promise<PipelineResources> {
+  const [{ loadKnowledgeBase }, { loadTemplates, openOpenAiCompatibleChat }, { openRetriever }] = await Promise.all([
+    import('./knowledge/index.ts'),
+    import('./report/index.ts'),
+    import('./ground/index.ts'),
+  ]);
   const kb = await loadKnowledgeBase();
   const [templates, retriever] = await Promise.all([loadTemplates(), openRetriever({ kb, dataDir: config.dataDir })]);
   const n = config.narrator;
-  const narrator = n.kind === 'openai-compatible' ? new OpenAiCompatibleChatModel({ baseUrl: n.baseUrl!, model: n.model!, apiKey: n.apiKey, timeoutMs: n.timeoutMs }) : undefined;
+  const narrator = n.kind === 'openai-compatible' ? await openOpenAiCompatibleChat({ baseUrl: n.baseUrl!, model: n.model!, apiKey: n.apiKey, timeoutMs: n.timeoutMs }) : undefined;
   return { kb, templates, retriever, ...(narrator ? { narrator } : {}) };
 }
 
@@ -80,14 +87,24 @@ export function emptyLabelMap(ct: Volume): LabelMap {
  * (the built-in segmenter, or `segmentModel` when given).
  */
 export async function loadStudy(input: StudyInput & SegmentChoice, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
-  const ct = await readVolume(input.ctPath, config.volume);
-  const sets: LabelMap[] = [];
-  for (const [index, path] of input.masksPaths.entries()) {
-    sets.push(await readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index], reference: ct.grid }));
-  }
+  // The CT and every mask set are read at once: their gzip streams inflate on separate threads (both cores).
+  // A failure is reported in input order (the CT's first), whichever read failed first.
+  const reads = await Promise.allSettled([
+    readVolume(input.ctPath, config.volume),
+    ...input.masksPaths.map((path, index) => readMasks(path, config.volume, { labelMapPath: input.labelMapPaths?.[index] })),
+  ]);
+  const failed = reads.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [ct, ...read] = reads.map((r) => (r as PromiseFulfilledResult<Volume | LabelMap>).value) as [Volume, ...LabelMap[]];
+  // Masks on another grid are resampled onto the CT's (or refused when they do not fit it).
+  const sets = read.map((set, index) => resampleLabelsToGrid(set, ct.grid, config.volume.gridToleranceMm, input.masksPaths[index]));
   if (sets.length === 0 && input.segmentModel !== 'none') {
+    const { segmentCt, segmentOptionsFor } = await import('./segment/index.ts');
+    // The segmenter asked for (`segmenter`, or the ONNX model `segmentModel`); TotalSegmentator is looked up on
+    // this process's PATH.
+    const spec: SegmenterSpec | undefined = input.segmenter ?? (input.segmentModel !== undefined ? { kind: 'onnx', model: input.segmentModel } : undefined);
     sets.push(await segmentCt(ct, {
-      ...segmentOptions(input, config),
+      ...segmentOptionsFor(spec, config.segment, config.volume, process.env.PATH ?? ''),
       onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined,
     }));
   }
@@ -100,10 +117,6 @@ export interface SegmentChoice {
   readonly segmentModel?: string;
 }
 
-/** segmentCt options from the choice and the configuration; TotalSegmentator is looked up on this process's PATH. */
-export function segmentOptions(choice: SegmentChoice, config: Config): SegmentCtOptions {
-  return segmentOptionsFor(choice.segmenter ?? (choice.segmentModel !== undefined ? { kind: 'onnx', model: choice.segmentModel } : undefined), config.segment, config.volume, process.env.PATH ?? '');
-}
 
 export interface PipelineResult {
   readonly measurements: Measurements;
@@ -140,6 +153,10 @@ export async function reportFromStudy(
   const provenance = { ct: input.ctPath, masks: input.masksPaths.length > 0 ? input.masksPaths.join(', ') : null };
   const measurements = measureStudy(study.ct, study.labels, { measure: config.measure, phase: input.phase, provenance });
   progress({ stage: 'findings', percent: 70 });
+  const [{ deriveFindings }, { compareStudies, extractBoneSurface, studyIdentity, studyInMemory, withFollowupFindings }] = await Promise.all([
+    import('./findings/index.ts'),
+    import('./followup/index.ts'),
+  ]);
   const derived = deriveFindings(measurements, resources.kb);
   const boneSurface = extractBoneSurface(study.ct, config.followup);
   const identity = studyIdentity({ ct: study.ct, labels: study.labels, boneSurface, provenance, ...(input.studyDate ? { studyDate: input.studyDate } : {}) }, config.followup);
@@ -166,6 +183,7 @@ export async function reportFromStudy(
 
 /** Findings -> report (templates, optional LLM narrator) -> grounding -> Markdown. */
 export async function reportFromFindings(measurements: Measurements, findings: Findings, resources: PipelineResources, followup?: Followup, onGround?: () => void): Promise<{ report: Report; markdown: string }> {
+  const [{ buildReport, narrateWithLlm, renderMarkdown }, { groundReport }] = await Promise.all([import('./report/index.ts'), import('./ground/index.ts')]);
   const templated = buildReport(measurements, findings, { templates: resources.templates, kb: resources.kb, ...(followup ? { followup } : {}) });
   const draft = resources.narrator ? await narrateWithLlm(templated, resources.narrator, { templates: resources.templates }) : templated;
   onGround?.();
@@ -186,6 +204,7 @@ export interface ComparedFolders {
  * is measured again. Priors are given oldest first when a study has no date.
  */
 export async function compareReportFolders(currentDir: string, priorDirs: readonly string[], config: Config, resources: PipelineResources, options: { readonly allowOtherPatient?: boolean } = {}): Promise<ComparedFolders> {
+  const { compareStudies, loadStudyFolder, withFollowupFindings } = await import('./followup/index.ts');
   const priors: StudyArtifacts[] = [];
   for (const dir of priorDirs) priors.push(await loadStudyFolder(dir, config.volume));
   const current = await loadStudyFolder(currentDir, config.volume);

@@ -5,7 +5,7 @@ Per-structure volume and mean HU computed the way TotalSegmentator's statistics 
 its voxel count times the voxel volume, and the mean CT value inside it (`ct[mask].mean()`, the cheaper of the
 two forms that file uses; its np.average(ct, weights=mask) form is slower still).
 
-Usage: /usr/bin/python3 eval/bench/measure_reference.py CT SEG LESIONS OUT_JSON
+Usage: /usr/bin/python3 eval/bench/measure_reference.py CT SEG LESIONS OUT_JSON   (LESIONS '-': none)
 Writes {timing: {read_s, stats_s, total_s}, structures: {"seg:<id>"|"lesion:<id>": {count, volume_mm3, mean_hu}}}.
 """
 import json
@@ -33,13 +33,14 @@ def main():
     ct_img = nib.load(ct_path)
     ct = np.asanyarray(ct_img.dataobj)
     seg = np.asanyarray(nib.load(seg_path).dataobj)
-    lesions = np.asanyarray(nib.load(lesion_path).dataobj)
+    lesions = np.asanyarray(nib.load(lesion_path).dataobj) if lesion_path != "-" else None
     zooms = ct_img.header.get_zooms()
     vox_vol = float(zooms[0] * zooms[1] * zooms[2])
     t1 = time.perf_counter()
     out = {}
     class_stats(seg, ct, range(1, 118), vox_vol, "seg", out)
-    class_stats(lesions, ct, range(118, 138), vox_vol, "lesion", out)
+    if lesions is not None:
+        class_stats(lesions, ct, range(118, 138), vox_vol, "lesion", out)
     t2 = time.perf_counter()
     result = {
         "timing": {"read_s": t1 - t0, "stats_s": t2 - t1, "total_s": t2 - t0},

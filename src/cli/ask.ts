@@ -5,6 +5,7 @@ import { ask, loadReportDir, makeVqaContext } from '../vqa/index.ts';
 import { readRegularText } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { writeFileAtomic } from './output.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const ASK_USAGE = `groundct ask <report-dir> "<question>"
 groundct ask <report-dir> --batch questions.jsonl [--out answers.jsonl]
@@ -47,7 +48,7 @@ export function parseBatch(text: string, file: string): BatchItem[] {
   return items;
 }
 
-export async function runAsk(argv: string[], _config: Config, out: (s: string) => void): Promise<number> {
+export async function runAsk(argv: string[], _config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('ask', argv, { batch: { type: 'string' }, out: { type: 'string' } });
   const batch = values.batch;
   if (batch === undefined && positionals.length !== 2)
@@ -73,7 +74,15 @@ export async function runAsk(argv: string[], _config: Config, out: (s: string) =
     return 0;
   }
   const lines: string[] = [];
-  for (const item of items) lines.push(JSON.stringify({ id: item.id, ...(await ask(ctx, item.question)) }));
+  const progress = createProgress('groundct ask', progressMode);
+  try {
+    for (const [n, item] of items.entries()) {
+      progress.update(`question ${n + 1} of ${items.length}`, n / items.length);
+      lines.push(JSON.stringify({ id: item.id, ...(await ask(ctx, item.question)) }));
+    }
+  } finally {
+    progress.done();
+  }
   const text = lines.map((l) => l + '\n').join('');
   if (values.out !== undefined) await writeFileAtomic(values.out, text);
   else out(text);

@@ -5,6 +5,7 @@ import { gctError } from '../errors.ts';
 import { evaluateManifest, loadManifest, renderEvalOutputs } from '../evaluate/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { withOutputs } from './output.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const EVAL_USAGE = `groundct eval --manifest <file> [--out <dir>] [--data <dir>]
   Scores candidate reports (text, Markdown or report.json) against reference findings, masks or synthetic
@@ -13,7 +14,7 @@ export const EVAL_USAGE = `groundct eval --manifest <file> [--out <dir>] [--data
   \${GROUNDCT_DATA} in manifest paths is --data, else the GROUNDCT_DATA environment variable, else the
   manifest's dataDir.`;
 
-export async function runEval(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+export async function runEval(argv: string[], config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('eval', argv, {
     manifest: { type: 'string' },
     out: { type: 'string', default: 'eval-out' },
@@ -22,7 +23,8 @@ export async function runEval(argv: string[], config: Config, out: (s: string) =
   if (positionals.length > 0) throw gctError('GCT_CLI_USAGE', `groundct eval takes no positional arguments; got ${positionals.join(' ')}.\n${EVAL_USAGE}`);
   if (!values.manifest) throw gctError('GCT_CLI_USAGE', `groundct eval needs --manifest <file>.\n${EVAL_USAGE}`);
   const loaded = await loadManifest(values.manifest, { dataDir: values.data ?? process.env.GROUNDCT_DATA });
-  const result = await evaluateManifest(loaded, { config, onProgress: (m) => process.stderr.write(`groundct eval: ${m}\n`) });
+  const progress = createProgress('groundct eval', progressMode);
+  const result = await evaluateManifest(loaded, { config, onProgress: (message, fraction) => progress.update(message, fraction) }).finally(() => progress.done());
   const files = renderEvalOutputs(result);
   // The three files replace any earlier run's together, or not at all (output.ts).
   await withOutputs(Object.keys(files).map((name) => ({ kind: 'file' as const, path: join(values.out!, name), flag: '--out' })), async (staging) => {

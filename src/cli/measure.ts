@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, toTotalsegStatistics, type Phase } from '../measure/index.ts';
+import { normaliseName } from '../anatomy/index.ts';
+import { formatTotalsegStatisticsJson, ibsiShapeFeatures, maskVoxels, measureStudy, measureVolumeAndMeanHu, toTotalsegStatistics, type Phase } from '../measure/index.ts';
 import { loadStudy, type LoadedStudy } from '../pipeline.ts';
 import type { LabelMap, Volume } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
@@ -42,6 +43,8 @@ function ibsiPerLabel(ct: Volume, labels: LabelMap) {
   return out;
 }
 
+const canonicalName = (source: string) => normaliseName(source).canonical;
+
 export async function runMeasure(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
   const { values, positionals } = parseCommandArgs('measure', argv, {
     masks: { type: 'string', multiple: true },
@@ -59,15 +62,18 @@ export async function runMeasure(argv: string[], config: Config, out: (s: string
   const compute = async (): Promise<string> => {
     const { ct, labels } = await loadStudyFromArgs(positionals[0], values.masks!, values['label-map'] ?? [], config);
     if (format === 'ibsi') return JSON.stringify(ibsiPerLabel(ct, labels), null, 2) + '\n';
+    if (format === 'totalseg-statistics') {
+      // statistics.json holds volume and mean HU per class: only those are computed (one pass per label layer).
+      const classNames = [...labels.labels].sort((x, y) => x.id - y.id).map((l) => l.name);
+      return formatTotalsegStatisticsJson(toTotalsegStatistics(measureVolumeAndMeanHu(ct, labels, { names: canonicalName }), classNames));
+    }
     const measurements = measureStudy(ct, labels, {
       measure: config.measure,
       phase: values.phase as Phase | undefined,
       withShape: values.shape,
       provenance: { ct: positionals[0], masks: values.masks!.join(', ') },
     });
-    return format === 'totalseg-statistics'
-      ? formatTotalsegStatisticsJson(toTotalsegStatistics(measurements.structures, [...labels.labels].sort((a, b) => a.id - b.id).map((l) => l.name)))
-      : JSON.stringify(measurements, null, 2) + '\n';
+    return JSON.stringify(measurements, null, 2) + '\n';
   };
   const outPath = values.out;
   // --out is checked and staged before the inputs are read, and written only when everything succeeded.

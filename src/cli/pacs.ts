@@ -20,6 +20,7 @@ import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
 import { parseCommandArgs } from './args.ts';
 import { withOutputs } from './output.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const PACS_USAGE = `groundct pacs pull <StudyInstanceUID> --url <dicomweb-base> [--user <name>] [--masks <file-or-folder> [--label-map <json>]]
     [--phase <phase>] [--out <dir>] [--fhir] [--no-store] [--timeout-ms <ms>]
@@ -40,7 +41,7 @@ function credentials(userFlag: string | undefined, config: Config, env: NodeJS.P
   return { ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
 }
 
-export async function runPacs(argv: string[], config: Config, out: (s: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runPacs(argv: string[], config: Config, out: (s: string) => void, env: NodeJS.ProcessEnv = process.env, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('pacs', argv, {
     url: { type: 'string' },
     user: { type: 'string' },
@@ -63,15 +64,20 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
   const { ct: ctSeries, seg: segSeries } = selection;
 
   const work = await mkdtemp(join(tmpdir(), 'groundct-pacs-'));
+  const progress = createProgress('groundct pacs pull', progressMode);
   try {
     const produce = async (outDir: string) => {
+      // Shares of a pull, roughly as they go on a local PACS: retrieval a third, the pipeline half, SEG/SR + store the rest.
+      progress.update('retrieve', 0.05);
       const fetched = await fetchPacsSeries(pacs, selection, work);
       const masksPaths = [...(values.masks ?? []), ...(fetched.segPath ? [fetched.segPath] : [])];
       const ctDir = fetched.ctDir;
       const input: StudyInput = { ctPath: ctDir, masksPaths, labelMapPaths: values['label-map'] ?? [], ...(values.phase ? { phase: values.phase as Phase } : {}) };
+      progress.update('read', 0.35);
       const study = await loadStudy(input, config);
       const { ct, labels } = study;
-      const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config));
+      const { measurements, findings, report } = await reportFromStudy(study, input, config, await openPipelineResources(config), (p) => progress.update(p.stage, 0.35 + 0.5 * (p.percent / 100)));
+      progress.update('dicom', 0.85);
 
       const dicom = await writeDicomOutputs({ ct, labels, measurements, findings, report }, join(outDir, 'dicom'), {
         volume: config.volume,
@@ -83,6 +89,7 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
         await writeFile(join(outDir, 'fhir-bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
       }
       if (values.out) await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      if (!values['no-store']) progress.update('store', 0.9);
       const stored = values['no-store'] ? null : await storeDicomOutputs(pacs, studyUid, dicom);
       return {
         studyInstanceUid: studyUid,
@@ -99,9 +106,11 @@ export async function runPacs(argv: string[], config: Config, out: (s: string) =
     // --out is staged before the study is fetched and appears only when everything, the store included, succeeded.
     const outPath = values.out;
     const summary = outPath ? await withOutputs([{ kind: 'folder', path: outPath, flag: '--out' }], (staging) => produce(staging(outPath))) : await produce(join(work, 'out'));
+    progress.done();
     out(`${JSON.stringify(summary, null, 2)}\n`);
     return 0;
   } finally {
+    progress.done();
     await rm(work, { recursive: true, force: true });
   }
 }

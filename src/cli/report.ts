@@ -3,12 +3,12 @@ import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../followup/index.ts';
-import { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } from '../interop/index.ts';
 import type { Phase } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type SegmentChoice, type StudyInput } from '../pipeline.ts';
 import { segmentChoiceOf } from './segmenter-flag.ts';
 import { parseCommandArgs } from './args.ts';
 import { withOutputs, type OutputTarget } from './output.ts';
+import { createProgress, type ProgressMode } from './progress.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>]]... --out <dir>
     [--phase non-contrast|contrast-enhanced|arterial|portal-venous|delayed|unknown]
@@ -30,7 +30,7 @@ export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--l
 
 const PHASES: readonly Phase[] = ['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed', 'unknown'];
 
-export async function runReport(argv: string[], config: Config, out: (s: string) => void): Promise<number> {
+export async function runReport(argv: string[], config: Config, out: (s: string) => void, progressMode: ProgressMode = 'off'): Promise<number> {
   const { values, positionals } = parseCommandArgs('report', argv, {
     masks: { type: 'string', multiple: true },
     'label-map': { type: 'string', multiple: true },
@@ -70,10 +70,16 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   // Outputs are checked and staged before any work: a bad --out or --dicom fails in milliseconds, and a failure
   // at any later point (reading, measuring, comparing, writing SEG/SR) leaves neither folder behind (output.ts).
   const targets: OutputTarget[] = [{ kind: 'folder', path: values.out, flag: '--out' }, ...(values.dicom ? [{ kind: 'folder' as const, path: values.dicom, flag: '--dicom' }] : [])];
+  const progress = createProgress('groundct report', progressMode);
   const result = await withOutputs(targets, async (staging) => {
-    const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config)]);
-    const result = await reportFromStudy(study, input, config, resources, undefined, followup);
+    progress.update('read', 0);
+    // Segmentation (only without --masks) takes 10-35 % of the run; the later stages report their own share.
+    const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config, (f) => progress.update('segment', 0.1 + 0.25 * f))]);
+    const result = await reportFromStudy(study, input, config, resources, (p) => progress.update(p.stage, p.percent / 100), followup);
+    progress.done();
     const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
+    // DICOM, FHIR and PNG writers (dcmjs among them) load only when one of their options asks for them.
+    const { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } = values.dicom || values.fhir || values['key-images'] ? await import('../interop/index.ts') : ({} as Partial<typeof import('../interop/index.ts')>);
     const tmp = staging(values.out!);
     // The label volumes are compressed on libuv's thread pool while the JSON artifacts are written.
     await Promise.all([
@@ -85,24 +91,24 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     ]);
     let markdown = result.markdown;
     if (values['key-images']) {
-      const images = await writeKeyImages({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
+      const images = await writeKeyImages!({ ...study, measurements: result.measurements, findings: result.findings.findings }, join(tmp, 'key-images'));
       if (images.length > 0) markdown += `\n## Key images\n\n${images.map((k) => `- ${k.findingId}: ![${k.findingId}](key-images/${basename(k.path)})`).join('\n')}\n`;
     }
     await writeFile(join(tmp, 'report.md'), markdown);
     if (values.fhir) {
-      const bundle = toFhirBundle({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
+      const bundle = toFhirBundle!({ findings: result.findings.findings, sentences: result.report.sentences }, result.measurements, {
         ...(study.ct.meta.studyInstanceUid ? { studyInstanceUid: study.ct.meta.studyInstanceUid } : {}),
         ...(study.ct.meta.seriesInstanceUid ? { seriesInstanceUid: study.ct.meta.seriesInstanceUid } : {}),
       });
-      if (values['validate-fhir'] || config.fhir.validate) await assertValidFhir(bundle);
+      if (values['validate-fhir'] || config.fhir.validate) await assertValidFhir!(bundle);
       await writeFile(join(tmp, 'fhir.json'), json(bundle));
     }
     if (values.dicom) {
       // writeDicomOutputs wants a new or empty folder: the staged one is empty.
-      await writeDicomOutputs({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, staging(values.dicom), { volume: config.volume });
+      await writeDicomOutputs!({ ...study, measurements: result.measurements, findings: result.findings, report: { sentences: result.report.sentences } }, staging(values.dicom), { volume: config.volume });
     }
     return result;
-  });
+  }).finally(() => progress.done());
   const lesions = result.measurements.lesions.length;
   const response = result.followup ? `; compared with ${result.followup.studies.length - 1} prior${result.followup.studies.length > 2 ? 's' : ''}: RECIST 1.1 ${result.followup.recist.overallResponse}` : '';
   out(`wrote ${join(values.out, 'report.json')} and report.md: ${result.report.sentences.length} sentences, ${result.findings.findings.length} findings, ${lesions} lesion${lesions === 1 ? '' : 's'}${response}\n`);

@@ -11,7 +11,8 @@ export interface EvaluateDeps {
   readonly config: Config;
   /** Knowledge base for deriving reference findings; loaded from the repository when absent. */
   readonly kb?: KnowledgeBase;
-  readonly onProgress?: (message: string) => void;
+  /** What is being done, and the share of the manifest's cases done before it (0-1). */
+  readonly onProgress?: (message: string, fraction: number) => void;
 }
 
 export interface EvalResult {
@@ -29,21 +30,23 @@ export async function evaluateManifest(loaded: LoadedManifest, deps: EvaluateDep
   const scores: CandidateScore[] = [];
   const lexical: LexicalPair[] = [];
   const skipped: { caseId: string; reason: string }[] = [];
-  for (const c of loaded.manifest.cases) {
+  const cases = loaded.manifest.cases;
+  for (const [n, c] of cases.entries()) {
+    const done = n / cases.length;
     const missing = missingFiles(c);
     if (missing.length > 0) {
       skipped.push({ caseId: c.id, reason: `missing ${missing.join(', ')}` });
-      progress(`skip ${c.id}: missing ${missing.length} file(s)`);
+      progress(`skip ${c.id}: missing ${missing.length} file(s)`, done);
       continue;
     }
-    progress(`case ${c.id}: reference`);
+    progress(`case ${c.id}: reference`, done);
     const reference = await loadReference(c, { config: deps.config, kb });
     const referenceText = c.referenceText ? await readFile(c.referenceText, 'utf8') : undefined;
     for (const spec of c.candidates) {
       const candidate = await readCandidate(spec, reference);
       scores.push(scoreCandidate(c.id, candidate, reference));
       if (referenceText !== undefined) lexical.push({ caseId: c.id, candidateId: candidate.id, candidate: candidate.text, reference: referenceText });
-      progress(`case ${c.id}: scored ${candidate.id}`);
+      progress(`case ${c.id}: scored ${candidate.id}`, done);
     }
   }
   return { summary: summarise(loaded.manifest.name, scores, lexical, skipped), scores };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AutoModel, AutoTokenizer, env, type PreTrainedModel, type PreTrainedTokenizer } from '@huggingface/transformers';
+import type { PreTrainedModel, PreTrainedTokenizer } from '@huggingface/transformers';
 import { gctError } from '../errors.ts';
 import { EMBEDDER_ID_PATTERN, l2NormaliseInPlace, type Embedder } from './embedder.ts';
 
@@ -146,6 +146,8 @@ export async function loadTransformersEmbedder(options: TransformersEmbedderOpti
       { dir, missing },
     );
   }
+  // Imported here, when a model is loaded: transformers.js (and the ONNX runtime under it) costs start-up time.
+  const { AutoModel, AutoTokenizer, env } = await import('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = modelsDir + path.sep;

@@ -79,9 +79,20 @@ export function lesionAttenuation(
   organ: MaskInput,
   allLesions: readonly MaskInput[],
 ): (AttenuationResult & { readonly lesionHuMean: number; readonly parenchyma: ParenchymaStats }) | { readonly class: 'undetermined'; readonly reason: string } {
+  return attenuationAgainst(ct, lesion, parenchymaStats(ct, organ, allLesions));
+}
+
+/**
+ * `lesionAttenuation` against parenchyma statistics computed beforehand: the parenchyma (organ minus all lesions)
+ * is the same for every lesion of an organ, so a study computes it once per organ.
+ */
+export function attenuationAgainst(
+  ct: VoxelArray,
+  lesion: MaskInput,
+  parenchyma: ParenchymaStats | null,
+): (AttenuationResult & { readonly lesionHuMean: number; readonly parenchyma: ParenchymaStats }) | { readonly class: 'undetermined'; readonly reason: string } {
   const lesionHuMean = meanHuOf(ct, lesion);
   if (lesionHuMean === null) return { class: 'undetermined', reason: 'the lesion mask is empty' };
-  const parenchyma = parenchymaStats(ct, organ, allLesions);
   if (parenchyma === null) return { class: 'undetermined', reason: 'no organ parenchyma outside the lesions to compare with' };
   return { ...classifyAttenuation(lesionHuMean, parenchyma), lesionHuMean, parenchyma };
 }

@@ -44,7 +44,7 @@ function metricOf(grid: Grid): VoxelMetric {
 }
 
 /** Smallest distance between voxel centres of A and B, mm; 0 when they share a voxel. Null when either is empty. */
-export function minCentreDistanceMm(a: VoxelIndices, b: VoxelIndices, grid: Grid): number | null {
+export function minCentreDistanceMm(a: VoxelIndices | PreparedMask, b: VoxelIndices | PreparedMask, grid: Grid): number | null {
   return maskDistance(a, b, grid, false);
 }
 
@@ -52,33 +52,60 @@ export function minCentreDistanceMm(a: VoxelIndices, b: VoxelIndices, grid: Grid
  * Gap between masks A and B in mm: 0 when they overlap or touch (26-adjacency), otherwise the distance between
  * the nearest voxel cells (see the file comment). Null when either mask is empty.
  */
-export function minDistanceMm(a: VoxelIndices, b: VoxelIndices, grid: Grid): number | null {
+export function minDistanceMm(a: VoxelIndices | PreparedMask, b: VoxelIndices | PreparedMask, grid: Grid): number | null {
   return maskDistance(a, b, grid, true);
 }
 
-function maskDistance(a: VoxelIndices, b: VoxelIndices, grid: Grid, gap: boolean): number | null {
-  const dims = grid.dims;
-  const total = dims[0] * dims[1] * dims[2];
-  maskVoxels(a, total, 'mask A');
-  maskVoxels(b, total, 'mask B');
-  const boxA = boxOfVoxels(a, dims, [1, 1, 1]);
-  const boxB = boxOfVoxels(b, dims, [1, 1, 1]);
-  if (boxA === null || boxB === null) return null;
-  const inA = new Uint8Array(boxA.nx * boxA.ny * boxA.nz);
-  paintBox(inA, boxA, a, dims);
-  // Overlap: any voxel of B inside A.
-  const [dx, dy] = dims;
-  for (let n = 0; n < b.length; n++) {
-    const v = b[n];
-    const i = (v % dx) - boxA.i0;
-    const rest = Math.floor(v / dx);
-    const j = (rest % dy) - boxA.j0;
-    const k = Math.floor(rest / dy) - boxA.k0;
-    if (i >= 0 && j >= 0 && k >= 0 && i < boxA.nx && j < boxA.ny && k < boxA.nz && inA[i + boxA.nx * (j + boxA.ny * k)]) return 0;
+/**
+ * A mask made ready for distance queries: its voxels checked against the grid, its box (grown by one voxel), its
+ * membership map in that box and (on first use) its 26-surface. Prepared once, a mask (a vessel, an organ) is
+ * measured against many others (every lesion of the study) without redoing that work.
+ */
+export class PreparedMask {
+  private surfaceCache?: Int32Array;
+
+  private constructor(
+    readonly voxels: VoxelIndices,
+    readonly box: VoxelBox,
+    readonly inside: Uint8Array,
+    private readonly dims: Dims,
+  ) {}
+
+  /** Null for an empty mask. */
+  static of(voxels: VoxelIndices, grid: Grid, what = 'mask'): PreparedMask | null {
+    const dims = grid.dims;
+    maskVoxels(voxels, dims[0] * dims[1] * dims[2], what);
+    const box = boxOfVoxels(voxels, dims, [1, 1, 1]);
+    if (box === null) return null;
+    const inside = new Uint8Array(box.nx * box.ny * box.nz);
+    paintBox(inside, box, voxels, dims);
+    return new PreparedMask(voxels, box, inside, dims);
   }
-  const inB = new Uint8Array(boxB.nx * boxB.ny * boxB.nz);
-  paintBox(inB, boxB, b, dims);
-  return closestPairMm(surfaceIjk(inA, boxA), surfaceIjk(inB, boxB), metricOf(grid), gap);
+
+  /** Whether grid voxel `v` belongs to the mask. */
+  has(v: number): boolean {
+    const { box, dims } = this;
+    const i = (v % dims[0]) - box.i0;
+    const rest = Math.floor(v / dims[0]);
+    const j = (rest % dims[1]) - box.j0;
+    const k = Math.floor(rest / dims[1]) - box.k0;
+    return i >= 0 && j >= 0 && k >= 0 && i < box.nx && j < box.ny && k < box.nz && this.inside[i + box.nx * (j + box.ny * k)] === 1;
+  }
+
+  /** The 26-surface voxels as flat (i, j, k) triples. */
+  get surface(): Int32Array {
+    return (this.surfaceCache ??= surfaceIjk(this.inside, this.box));
+  }
+}
+
+function maskDistance(a: VoxelIndices | PreparedMask, b: VoxelIndices | PreparedMask, grid: Grid, gap: boolean): number | null {
+  const pa = a instanceof PreparedMask ? a : PreparedMask.of(a, grid, 'mask A');
+  const pb = b instanceof PreparedMask ? b : PreparedMask.of(b, grid, 'mask B');
+  if (pa === null || pb === null) return null;
+  // Overlap: any voxel of the smaller mask inside the larger.
+  const [small, large] = pa.voxels.length <= pb.voxels.length ? [pa, pb] : [pb, pa];
+  for (let n = 0; n < small.voxels.length; n++) if (large.has(small.voxels[n])) return 0;
+  return closestPairMm(pa.surface, pb.surface, metricOf(grid), gap);
 }
 
 /**
@@ -87,7 +114,19 @@ function maskDistance(a: VoxelIndices, b: VoxelIndices, grid: Grid, gap: boolean
  */
 export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
   const { nx, ny, nz } = box;
-  const out: number[] = [];
+  // A growable typed buffer rather than a number[]: large surfaces stay off the garbage-collected heap.
+  let out = new Int32Array(3 * 1024);
+  let n = 0;
+  const push = (i: number, j: number, k: number) => {
+    if (n + 3 > out.length) {
+      const grown = new Int32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[n++] = i;
+    out[n++] = j;
+    out[n++] = k;
+  };
   for (let k = 0; k < nz; k++)
     for (let j = 0; j < ny; j++)
       for (let i = 0; i < nx; i++) {
@@ -99,9 +138,9 @@ export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
               const ii = i + di, jj = j + dj, kk = k + dk;
               if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz || !mask[ii + nx * (jj + ny * kk)]) { surface = true; break; }
             }
-        if (surface) out.push(i + box.i0, j + box.j0, k + box.k0);
+        if (surface) push(i + box.i0, j + box.j0, k + box.k0);
       }
-  return Int32Array.from(out);
+  return out.slice(0, n);
 }
 
 const CHUNK_VOXELS = 32;
@@ -123,11 +162,23 @@ function chunkBoxes(ijk: Int32Array): { lo: Int32Array; hi: Int32Array; count: n
   return { lo, hi, count };
 }
 
+/** The box around all chunk boxes, as a one-chunk list. */
+function wholeBox(chunks: { lo: Int32Array; hi: Int32Array; count: number }): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(3).fill(2 ** 30);
+  const hi = new Int32Array(3).fill(-(2 ** 30));
+  for (let c = 0; c < chunks.count; c++)
+    for (let ax = 0; ax < 3; ax++) {
+      lo[ax] = Math.min(lo[ax], chunks.lo[3 * c + ax]);
+      hi[ax] = Math.max(hi[ax], chunks.hi[3 * c + ax]);
+    }
+  return { lo, hi };
+}
+
 /**
  * Closest pair between two lists of (i, j, k) triples, in mm (cell gap when `gap`). Infinity when either is
  * empty. Both lists are cut into chunks of consecutive voxels (spatially compact, since surfaces are listed in
- * scan order); chunk pairs are visited nearest box first and skipped once their box lower bound reaches the
- * best distance found.
+ * scan order); B's chunks are visited nearest to A's box first, and a chunk pair is skipped once its box lower
+ * bound reaches the best distance found.
  */
 export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
   const nA = aIjk.length / 3;
@@ -147,18 +198,22 @@ export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelM
     return lb;
   };
   let bestSq = Infinity;
+  // B's chunks in order of their lower bound to A's whole box (a bound for every chunk of A): sorted once, and a
+  // chunk of A stops at the first B chunk whose whole-box bound reaches the best distance found.
+  const whole = wholeBox(ca);
   const order = new Int32Array(cb.count);
-  const bounds = new Float64Array(cb.count);
+  const wholeBounds = new Float64Array(cb.count);
+  for (let c = 0; c < cb.count; c++) {
+    order[c] = c;
+    wholeBounds[c] = boxLowerBound(whole.lo, whole.hi, 0, cb.lo, cb.hi, c);
+  }
+  order.sort((x, y) => wholeBounds[x] - wholeBounds[y]);
   for (let oc = 0; oc < ca.count; oc++) {
-    for (let c = 0; c < cb.count; c++) {
-      order[c] = c;
-      bounds[c] = boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c);
-    }
-    order.sort((x, y) => bounds[x] - bounds[y]);
     const aEnd = Math.min(nA, (oc + 1) * CHUNK_VOXELS);
     for (let r = 0; r < cb.count; r++) {
       const c = order[r];
-      if (bounds[c] >= bestSq) break;
+      if (wholeBounds[c] >= bestSq) break;
+      if (boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c) >= bestSq) continue;
       const bEnd = Math.min(nB, (c + 1) * CHUNK_VOXELS);
       for (let p = oc * CHUNK_VOXELS; p < aEnd; p++) {
         const ai = aIjk[3 * p], aj = aIjk[3 * p + 1], ak = aIjk[3 * p + 2];

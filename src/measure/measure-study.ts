@@ -7,7 +7,7 @@ import { gctError } from '../errors.ts';
 import { orientationCode, sameGrid, spacingOf, voxelVolumeMm3 } from '../volume/geometry.ts';
 import type { LabelEntry, LabelMap, Volume } from '../volume/types.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
-import { lesionAttenuation } from './attenuation.ts';
+import { attenuationAgainst, parenchymaStats } from './attenuation.ts';
 import { detectionOf } from './detection.ts';
 import { distanceToPleuraMm } from './distance.ts';
 import type { LesionMeasurement } from './lesion-types.ts';
@@ -20,8 +20,9 @@ import { findParentOrgan } from './parent-organ.ts';
 import { measureStructures } from './structure-stats.ts';
 import { subSegmentLocation } from './sub-segments.ts';
 import type { StructureStats } from './types.ts';
-import { vertebraZRanges, vertebralLevel } from './vertebral-level.ts';
-import { vesselContacts } from './vessel-contact.ts';
+import { collectLabelVoxels } from './label-voxels.ts';
+import { vertebraZRangesOfStructures, vertebralLevel } from './vertebral-level.ts';
+import { prepareVessel, vesselContacts } from './vessel-contact.ts';
 
 export interface MeasureStudyOptions {
   readonly measure: MeasureConfig;
@@ -88,40 +89,55 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     withShape: options.withShape,
   });
 
-  const total = ct.data.length;
-  const voxelCache = new Map<number, VoxelIndices>();
-  const voxelsOf = (entry: LabelEntry): VoxelIndices => {
-    let v = voxelCache.get(entry.id);
-    if (!v) {
-      v = maskVoxels({ labels: labels.layers[entry.layer], labelId: entry.id }, total, entry.name);
-      voxelCache.set(entry.id, v);
-    }
-    return v;
-  };
   const present = (entry: LabelEntry) => (statsById.get(entry.id)?.voxelCount ?? 0) > 0;
   const entriesNamed = (wanted: ReadonlySet<string>) => labels.labels.filter((l) => present(l) && wanted.has(names.get(l.id) ?? ''));
   const entryNamed = (name: string) => entriesNamed(new Set([name]))[0];
+  const lungNames = new Set(['lung', ...descendants('lung')]);
 
   const midline = midlineReference(structures);
-  const vertebrae = labels.labels.filter((l) => present(l) && /^vertebrae_/.test(names.get(l.id) ?? ''));
-  const vertebraRanges = vertebrae.length > 0 ? vertebraZRanges(ct.grid, labels.layers, vertebrae.map((l) => ({ name: names.get(l.id)!, labelId: l.id }))) : [];
+  // Vertebra heights come from the structure pass above (their RAS bounds): no pass of their own.
+  const vertebraRanges = vertebraZRangesOfStructures(ct.grid, structures);
   const allLesionVoxels = [...measured.voxelIndices.values()];
-  const pancreasSplitCache = new Map<number, ReturnType<typeof splitPancreas>>();
 
-  const lesions: LesionRecord[] = measured.lesions.map((lesion) => {
+  // Everything below that depends on the study but not on one lesion is done once per study: each lesion's organ
+  // is resolved first, then the masks those lesions read (organs, contact vessels, lungs, pancreas + SMA) are
+  // gathered in one pass per layer, and organ parenchyma, prepared vessels and pancreas splits are made once.
+  const resolved = measured.lesions.map((lesion) => {
     const lesionClass = names.get(lesion.labelId)!;
     const voxels = measured.voxelIndices.get(lesion.id)!;
     const organ = isNode(lesionClass) ? { name: null, labelId: null, by: 'none' as const } : resolveOrgan(lesionClass, voxels);
+    return { lesion, lesionClass, voxels, organ };
+  });
+  const readMasks = new Set<LabelEntry>();
+  for (const { organ } of resolved) {
+    if (organ.labelId !== null) readMasks.add(byId.get(organ.labelId)!);
+    if (organ.name === null) continue;
+    for (const e of entriesNamed(new Set(contactVesselsFor(organ.name)))) readMasks.add(e);
+    if (lungNames.has(organ.name)) for (const e of entriesNamed(lungNames)) readMasks.add(e);
+    if (organ.name === 'pancreas') for (const e of entriesNamed(new Set(['pancreas', 'superior_mesenteric_artery']))) readMasks.add(e);
+  }
+  const gathered: Map<number, VoxelIndices> = collectLabelVoxels(labels, [...readMasks], (id) => statsById.get(id)?.voxelCount ?? 0);
+  const voxelsOf = (entry: LabelEntry): VoxelIndices => {
+    let v = gathered.get(entry.id);
+    if (!v) gathered.set(entry.id, (v = maskVoxels({ labels: labels.layers[entry.layer], labelId: entry.id }, ct.data.length, entry.name)));
+    return v;
+  };
+  const parenchymaOf = memo((organ: LabelEntry) => parenchymaStats(ct.data, voxelsOf(organ), allLesionVoxels));
+  const vesselOf = memo((e: LabelEntry) => prepareVessel(names.get(e.id)!, voxelsOf(e), ct.grid));
+  const lungVoxels = memo((_: 'lungs') => unionVoxels(entriesNamed(lungNames).map(voxelsOf)));
+  const pancreasSplitOf = memo((pancreas: LabelEntry) => {
+    const sma = entryNamed('superior_mesenteric_artery');
+    return splitPancreas(voxelsOf(pancreas), ct.grid, sma ? voxelsOf(sma) : null);
+  });
+
+  const lesions: LesionRecord[] = resolved.map(({ lesion, lesionClass, voxels, organ }) => {
     const organStructure = organ.name ? structureOrNull(organ.name) : null;
     const side = sideOf(lesion, organStructure?.laterality, midline);
     const location = locate(organ.name, voxels);
     const organEntry = organ.labelId !== null ? byId.get(organ.labelId)! : undefined;
-    const attenuation = organEntry ? lesionAttenuation(ct.data, voxels, voxelsOf(organEntry), allLesionVoxels) : null;
-    const vesselNames = new Set(organ.name ? contactVesselsFor(organ.name) : []);
-    const vessels = entriesNamed(vesselNames).map((e) => ({ name: names.get(e.id)!, voxels: voxelsOf(e) }));
-    const lungEntries = organ.name && (organ.name === 'lung' || descendants('lung').includes(organ.name))
-      ? entriesNamed(new Set(['lung', ...descendants('lung')]))
-      : [];
+    const attenuation = organEntry ? attenuationAgainst(ct.data, voxels, parenchymaOf(organEntry)) : null;
+    const vessels = organ.name ? entriesNamed(new Set(contactVesselsFor(organ.name))).map(vesselOf) : [];
+    const inLung = organ.name !== null && lungNames.has(organ.name) && entriesNamed(lungNames).length > 0;
     return {
       ...lesion,
       lesionClass,
@@ -136,7 +152,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
       parenchyma: attenuation && 'parenchyma' in attenuation ? attenuation.parenchyma : null,
       attenuation: attenuation && 'parenchyma' in attenuation ? { class: attenuation.class, deltaHu: attenuation.deltaHu, isoBandHu: attenuation.isoBandHu } : null,
       contacts: vessels.length > 0 ? vesselContacts(voxels, vessels, ct.grid) : [],
-      ...(lungEntries.length > 0 ? { pleuraDistanceMm: distanceToPleuraMm(voxels, unionVoxels(lungEntries.map(voxelsOf)), ct.grid) ?? undefined } : {}),
+      ...(inLung ? { pleuraDistanceMm: distanceToPleuraMm(voxels, lungVoxels('lungs'), ct.grid) ?? undefined } : {}),
       ...detectionField(byId.get(lesion.labelId)!, voxels),
     };
   });
@@ -175,13 +191,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     }
     const pancreas = root === 'pancreas' ? entryNamed('pancreas') : undefined;
     if (pancreas) {
-      let split = pancreasSplitCache.get(pancreas.id);
-      if (!split) {
-        const sma = entryNamed('superior_mesenteric_artery');
-        split = splitPancreas(voxelsOf(pancreas), ct.grid, sma ? voxelsOf(sma) : null);
-        pancreasSplitCache.set(pancreas.id, split);
-      }
-      const regions = pancreasRegionFractions(voxels, ct.grid, split);
+      const regions = pancreasRegionFractions(voxels, ct.grid, pancreasSplitOf(pancreas));
       return { segments: regions.locatedIn.map((r) => `pancreas_${r}`), pancreasRegions: regions };
     }
     return { segments: [] };
@@ -209,6 +219,15 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
 function detectionField(entry: LabelEntry, voxels: VoxelIndices): Pick<LesionRecord, 'detection'> {
   const detection = detectionOf(entry, voxels);
   return detection ? { detection } : {};
+}
+
+/** `f` computed once per distinct argument. */
+function memo<K, V>(f: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    if (!cache.has(key)) cache.set(key, f(key));
+    return cache.get(key)!;
+  };
 }
 
 function unionVoxels(lists: readonly VoxelIndices[]): Uint32Array {

@@ -203,7 +203,8 @@ export function rasFacesOfGrid(m: Mat4): Record<BorderFace, RasFace> {
   return out;
 }
 
-function checkInputs(ct: Volume, labels: LabelMap, toleranceMm: number): void {
+/** Throws GCT_MEASURE_INPUT_INVALID when CT and labels are not on one grid, GCT_LABELMAP_INVALID for an unusable entry. */
+export function checkMeasureInputs(ct: Volume, labels: LabelMap, toleranceMm = DEFAULT_GRID_TOLERANCE_MM): void {
   const [ni, nj, nk] = ct.grid.dims;
   const voxels = ni * nj * nk;
   if (!sameGrid(ct.grid, labels.grid, toleranceMm)) {
@@ -296,7 +297,7 @@ function emptyStats(entry: LabelEntry, name: string | null): StructureStats {
  * unusable label entry.
  */
 export function measureStructures(ct: Volume, labels: LabelMap, options: MeasureStructuresOptions = {}): StructureStats[] {
-  checkInputs(ct, labels, options.gridToleranceMm ?? DEFAULT_GRID_TOLERANCE_MM);
+  checkMeasureInputs(ct, labels, options.gridToleranceMm ?? DEFAULT_GRID_TOLERANCE_MM);
   const m = ct.grid.ijkToRas;
   const dims = ct.grid.dims;
   const voxelMm3 = voxelVolumeMm3(ct.grid);

@@ -17,7 +17,14 @@
  * Volumes use our voxel volume (|det| of ijkToRas) unless `voxelVolumeMm3` is given, e.g. from
  * `totalsegVoxelVolumeMm3(spacingMm)`; the two agree whenever the zooms' float32 product is exact.
  */
-import type { StructureStats } from './types.ts';
+/** What a class's statistics are made from: a structure's counts and mean (StructureStats or VolumeAndMeanHu). */
+export interface TotalsegClassInput {
+  readonly sourceName: string;
+  readonly name: string | null;
+  readonly voxelCount: number;
+  readonly volumeMm3: number;
+  readonly huMean: number | null;
+}
 
 /** One class of statistics.json. */
 export interface TotalsegClassStatistics {
@@ -62,7 +69,7 @@ export interface TotalsegStatisticsOptions {
  * `sourceName` equals it, or failing that whose canonical `name` does; several matching structures (one class
  * split over layers) are pooled: counts add, means are count-weighted. Unmatched or empty classes get 0/0.
  */
-export function toTotalsegStatistics(stats: readonly StructureStats[], classNames: readonly string[], options: TotalsegStatisticsOptions = {}): TotalsegStatistics {
+export function toTotalsegStatistics(stats: readonly TotalsegClassInput[], classNames: readonly string[], options: TotalsegStatisticsOptions = {}): TotalsegStatistics {
   const out: Record<string, TotalsegClassStatistics> = {};
   for (const className of classNames) {
     let matches = stats.filter((s) => s.sourceName === className);
@@ -71,7 +78,7 @@ export function toTotalsegStatistics(stats: readonly StructureStats[], className
     let volumeMm3 = 0;
     let huSum = 0;
     for (const s of matches) {
-      if (!s.present) continue;
+      if (s.voxelCount === 0 || s.huMean === null) continue;
       count += s.voxelCount;
       volumeMm3 += s.volumeMm3;
       huSum += s.huMean * s.voxelCount;

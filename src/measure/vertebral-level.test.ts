@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Grid } from '../volume/geometry.ts';
 import { makeIjkToRas, rasPoint } from '../volume/geometry.ts';
 import { GroundctError } from '../errors.ts';
-import { vertebraLevelOf, vertebraZRanges, vertebralLevel } from './vertebral-level.ts';
+import { measureStructures } from './structure-stats.ts';
+import { vertebraLevelOf, vertebraZRanges, vertebraZRangesOfStructures, vertebralLevel } from './vertebral-level.ts';
 
 /**
  * Stacked box "vertebrae" on a 10 x 10 x 60 grid, 1 x 1 x 2 mm. Voxel centre heights (RAS z, mm):
@@ -44,6 +45,13 @@ describe('vertebral level', () => {
     it(`finds z ranges and levels (k toward ${kTowardInferior ? 'inferior' : 'superior'})`, () => {
       const { grid, layer, select, vertebrae } = phantom(kTowardInferior);
       const ranges = vertebraZRanges(grid, [layer], vertebrae);
+      // The same ranges from the structure statistics the study measured anyway (no pass over the layer).
+      const stats = measureStructures(
+        { kind: 'volume', grid, data: new Int16Array(layer.length), meta: { source: { format: 'phantom', path: 'v' } } },
+        { kind: 'labelmap', grid, layers: [layer], labels: vertebrae.map((v) => ({ id: v.labelId, name: v.name, layer: 0 })), meta: { source: { format: 'phantom', path: 'v' } } },
+        { names: (n) => n },
+      );
+      expect(vertebraZRangesOfStructures(grid, stats)).toEqual(ranges);
       expect(ranges).toEqual([
         { level: 'T12', zMinMm: -21, zMaxMm: -1 },
         { level: 'L1', zMinMm: -45, zMaxMm: -25 },

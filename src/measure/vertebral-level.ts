@@ -3,6 +3,7 @@ import type { Grid } from '../volume/geometry.ts';
 import type { LabelArray } from '../volume/types.ts';
 import { maskVoxels } from './location-types.ts';
 import type { VertebralLevelResult, VertebraZRange, VoxelIndices } from './location-types.ts';
+import type { StructureStats } from './types.ts';
 
 /**
  * Vertebral level of a finding: the vertebrae its craniocaudal (RAS z) extent overlaps, and the vertebra at its
@@ -78,6 +79,22 @@ export function vertebraZRanges(grid: Grid, layers: readonly LabelArray[], verte
     if (zMin[slot] === Infinity) return;
     out.push({ level, zMinMm: zMin[slot] - half, zMaxMm: zMax[slot] + half });
   });
+  return out.sort((a, b) => levelIndex(a.level) - levelIndex(b.level));
+}
+
+/**
+ * The same z ranges as `vertebraZRanges`, read from the per-structure statistics the study has already measured
+ * (their RAS bounds are the exact extremes of the voxel centres): no further pass over the label layers.
+ */
+export function vertebraZRangesOfStructures(grid: Grid, structures: readonly StructureStats[]): VertebraZRange[] {
+  const half = halfVoxelZMm(grid);
+  const out: VertebraZRange[] = [];
+  for (const s of structures) {
+    if (!s.present || s.name === null || !s.name.startsWith('vertebrae_')) continue;
+    const level = vertebraLevelOf(s.name);
+    if (level === null) continue;
+    out.push({ level, zMinMm: s.rasBounds.min[2] - half, zMaxMm: s.rasBounds.max[2] + half });
+  }
   return out.sort((a, b) => levelIndex(a.level) - levelIndex(b.level));
 }
 

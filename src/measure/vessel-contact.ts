@@ -1,7 +1,6 @@
 import { gctError } from '../errors.ts';
 import type { Grid } from '../volume/geometry.ts';
-import { minDistanceMm } from './distance.ts';
-import { maskVoxels } from './location-types.ts';
+import { minDistanceMm, PreparedMask } from './distance.ts';
 import type { VesselContact, VesselContactClass, VoxelIndices } from './location-types.ts';
 
 /**
@@ -57,28 +56,50 @@ export interface VesselContactOptions {
   readonly angleBinDeg?: number;
 }
 
+/**
+ * A vessel made ready for contact measurements: its mask prepared for distances and its voxels grouped by axial
+ * slice, once per study, however many lesions are measured against it.
+ */
+export interface PreparedVessel {
+  readonly name: string;
+  readonly voxels: VoxelIndices;
+  readonly mask: PreparedMask | null;
+  readonly bySlice: ReadonlyMap<number, Int32Array>;
+}
+
+export function prepareVessel(name: string, voxels: VoxelIndices, grid: Grid): PreparedVessel {
+  const mask = PreparedMask.of(voxels, grid, `vessel ${name}`);
+  const axial = axialAxisOf(grid);
+  const [ua, va] = axial === 0 ? [1, 2] : axial === 1 ? [0, 2] : [0, 1];
+  return { name, voxels, mask, bySlice: groupBySlice(voxels, grid.dims, axial, ua, va) };
+}
+
 /** Contact of one lesion with each vessel (see the file comment). */
 export function vesselContacts(
   lesionVoxels: VoxelIndices,
-  vessels: readonly { readonly name: string; readonly voxels: VoxelIndices }[],
+  vessels: readonly ({ readonly name: string; readonly voxels: VoxelIndices } | PreparedVessel)[],
   grid: Grid,
   options: VesselContactOptions = {},
 ): VesselContact[] {
-  return vessels.map((v) => vesselContact(lesionVoxels, v.name, v.voxels, grid, options));
+  return vessels.map((v) => preparedVesselContact(lesionVoxels, 'bySlice' in v ? v : prepareVessel(v.name, v.voxels, grid), grid, options));
 }
 
 export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, vesselVoxels: VoxelIndices, grid: Grid, options: VesselContactOptions = {}): VesselContact {
+  return preparedVesselContact(lesionVoxels, prepareVessel(vesselName, vesselVoxels, grid), grid, options);
+}
+
+/** `vesselContact` against a vessel prepared once for the study. */
+export function preparedVesselContact(lesionVoxels: VoxelIndices, vessel: PreparedVessel, grid: Grid, options: VesselContactOptions = {}): VesselContact {
+  const vesselName = vessel.name;
   const requestedRingMm = options.ringMm ?? PERIVASCULAR_RING_MM;
   const binDeg = options.angleBinDeg ?? ANGLE_BIN_DEG;
   const nBins = Math.round(360 / binDeg);
   if (!(requestedRingMm > 0) || !(nBins >= 4))
     throw gctError('GCT_MEASURE_INPUT_INVALID', `vessel contact needs a ring > 0 mm and bins of at most 90 deg (got ring ${requestedRingMm} mm, bin ${binDeg} deg)`, { ringMm: requestedRingMm, binDeg });
   const dims = grid.dims;
-  const total = dims[0] * dims[1] * dims[2];
-  maskVoxels(lesionVoxels, total, 'lesion');
-  maskVoxels(vesselVoxels, total, `vessel ${vesselName}`);
+  const lesion = PreparedMask.of(lesionVoxels, grid, 'lesion');
   const axialAxis = axialAxisOf(grid);
-  const gap = minDistanceMm(lesionVoxels, vesselVoxels, grid);
+  const gap = lesion === null || vessel.mask === null ? null : minDistanceMm(lesion, vessel.mask, grid);
 
   // In-plane axes u, v and an orthonormal in-plane frame (x1, x2) in mm.
   const [ua, va] = axialAxis === 0 ? [1, 2] : axialAxis === 1 ? [0, 2] : [0, 1];
@@ -109,7 +130,7 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
       if (Math.hypot(x1(du, dv), x2(dv)) <= ringMm + 1e-9) disk.push(du, dv);
     }
 
-  const vesselBySlice = groupBySlice(vesselVoxels, dims, axialAxis, ua, va);
+  const vesselBySlice = vessel.bySlice;
   const lesionBySlice = groupBySlice(lesionVoxels, dims, axialAxis, ua, va);
   let best = 0;
   let bestSlice: number | null = null;
@@ -127,27 +148,45 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
   return { ...base, contactAngleDeg: best, contactClass: contactClassOf(best), maxContactSlice: bestSlice, slicesEvaluated: evaluated, slicesWithContact: withContact };
 }
 
-/** Voxels grouped by their index along the axial axis, as flat (u, v) in-plane index pairs. */
-function groupBySlice(voxels: VoxelIndices, dims: readonly number[], axial: number, ua: number, va: number): Map<number, number[]> {
-  const out = new Map<number, number[]>();
+/**
+ * Voxels grouped by their index along the axial axis, as flat (u, v) in-plane index pairs. Typed arrays, counted
+ * first and then filled: a vessel's hundred thousand voxels stay off the garbage-collected heap.
+ */
+function groupBySlice(voxels: VoxelIndices, dims: readonly number[], axial: number, ua: number, va: number): Map<number, Int32Array> {
   const [nx, ny] = dims;
   const ijk = [0, 0, 0];
-  for (let p = 0; p < voxels.length; p++) {
-    const v = voxels[p];
+  const at = (v: number, axis: number): number => {
     ijk[0] = v % nx;
     ijk[1] = Math.floor(v / nx) % ny;
     ijk[2] = Math.floor(v / (nx * ny));
-    let list = out.get(ijk[axial]);
-    if (list === undefined) out.set(ijk[axial], (list = []));
-    list.push(ijk[ua], ijk[va]);
+    return ijk[axis];
+  };
+  const counts = new Map<number, number>();
+  for (let p = 0; p < voxels.length; p++) {
+    const slice = at(voxels[p], axial);
+    counts.set(slice, (counts.get(slice) ?? 0) + 1);
+  }
+  const out = new Map<number, Int32Array>();
+  const filled = new Map<number, number>();
+  for (const [slice, n] of counts) {
+    out.set(slice, new Int32Array(2 * n));
+    filled.set(slice, 0);
+  }
+  for (let p = 0; p < voxels.length; p++) {
+    const slice = at(voxels[p], axial);
+    const list = out.get(slice)!;
+    const w = filled.get(slice)!;
+    list[w] = ijk[ua];
+    list[w + 1] = ijk[va];
+    filled.set(slice, w + 2);
   }
   return out;
 }
 
 /** Largest ring-angle (deg) over the 8-connected vessel cross-sections of one slice. */
 function sliceContactAngleDeg(
-  vesselUv: number[],
-  lesionUv: number[],
+  vesselUv: Int32Array,
+  lesionUv: Int32Array,
   reach: number,
   disk: number[],
   x1: (u: number, v: number) => number,

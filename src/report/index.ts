@@ -13,7 +13,10 @@
 export { assertGrounded, buildReport, type BuildReportOptions } from './build-report.ts';
 export { renderMarkdown } from './render-markdown.ts';
 export { NARRATOR_PROMPTS, narrateWithLlm, parseTaggedOutput, type NarrateOptions } from './narrate-llm.ts';
-export { OpenAiCompatibleChatModel, type OpenAiCompatibleChatOptions } from './openai-compatible-chat.ts';
+// The adapter class itself (OpenAiCompatibleChatModel, which loads LangChain) is a public sub-entry:
+// './openai-compatible-chat.ts'. This index stays free of LangChain so that template-worded reports never load it.
+export type { OpenAiCompatibleChatOptions } from './openai-compatible-chat.ts';
+export { openOpenAiCompatibleChat } from './narrator-model.ts';
 export { checkRephrase, splitSentences } from './check-sentence.ts';
 export { extractClaims, type Claims, type Quantity } from './claims.ts';
 export { DEFAULT_PROMPTS_DIR, loadTemplates, renderSentence, renderTemplate, templateKey, type LoadedTemplates, type TemplateRef } from './templates.ts';

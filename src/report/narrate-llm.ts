@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { gctError } from '../errors.ts';
 import type { Finding } from '../findings/index.ts';
 import { assertGrounded } from './build-report.ts';
@@ -72,7 +71,7 @@ export async function narrateWithLlm(report: Report, chatModel: BaseChatModel, o
 
   let output: string;
   try {
-    const answer = await chatModel.invoke([new SystemMessage(system), new HumanMessage(user)]);
+    const answer = await chatModel.invoke([['system', system], ['human', user]]);
     output = messageText(answer.content);
   } catch (cause) {
     return { ...report, narrator: { kind: 'template', ...base, replaced: [], error: `the LLM call failed: ${(cause as Error).message}` } };

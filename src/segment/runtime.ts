@@ -1,8 +1,9 @@
 /**
- * The one file that imports onnxruntime-node. Everything else sees `OnnxSession`: float32 in, float32 out.
- * Native failures are wrapped in coded errors with the ORT error as `cause`.
+ * The one file that imports onnxruntime-node, and only when a session is opened (loading the native runtime
+ * costs start-up time every other command would pay). Everything else sees `OnnxSession`: float32 in, float32
+ * out. Native failures are wrapped in coded errors with the ORT error as `cause`.
  */
-import ort from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-node';
 import { gctError } from '../errors.ts';
 
 export interface OnnxSession {
@@ -19,7 +20,8 @@ export interface SessionOptions {
 }
 
 export async function openOnnxSession(modelPath: string, options: SessionOptions): Promise<OnnxSession> {
-  let session: ort.InferenceSession;
+  const { default: ort } = await import('onnxruntime-node');
+  let session: InferenceSession;
   try {
     session = await ort.InferenceSession.create(modelPath, {
       executionProviders: ['cpu'],

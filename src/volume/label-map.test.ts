@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeIjkToRas, rasPoint, type Grid } from './geometry.ts';
 import { parseLabelMapJson } from './label-map-json.ts';
-import { labelMapFromMultilabel, labelVoxelCounts, mergeLabelMaps, packBinaryMasks } from './label-map.ts';
+import { labelCounts, labelMapFromMultilabel, labelVoxelCounts, mergeLabelMaps, packBinaryMasks } from './label-map.ts';
 import { resampleLabelsToGrid } from './resample.ts';
 import type { VolumeMeta } from './types.ts';
 
@@ -88,5 +88,32 @@ describe('merging mask sets', () => {
     ]);
     expect([...merged.layers[1]]).toEqual([3, 4, 0, 0]);
     expect([...labelVoxelCounts(merged)]).toEqual([[1, 2], [2, 1], [3, 1], [4, 1]]);
+  });
+});
+
+describe('label counting and packing skip background by words, and count every voxel', () => {
+  // 4 x 3 x 3 = 36 voxels plus one: a length that is not a multiple of 4 and labels in the last, partial word.
+  const n = 37;
+  const values = Array.from({ length: n }, (_, v) => (v % 5 === 0 || v >= 35 ? 1 + (v % 3) : 0));
+  const expected = new Map<number, number>();
+  for (const x of values) if (x) expected.set(x, (expected.get(x) ?? 0) + 1);
+
+  it('labelCounts on uint8, uint16 and an unaligned uint16 view', () => {
+    expect(labelCounts(Uint8Array.from(values))).toEqual(expected);
+    expect(labelCounts(Uint16Array.from(values))).toEqual(expected);
+    const backing = new Uint16Array(n + 1);
+    const unaligned = new Uint16Array(backing.buffer, 2, n);
+    unaligned.set(values);
+    expect(labelCounts(unaligned)).toEqual(expected);
+  });
+
+  it('packBinaryMasks puts exactly the non-zero voxels of each mask on a layer, overlaps on a second one', () => {
+    const a = Uint8Array.from(values.map((x) => (x === 1 ? 1 : 0)));
+    const b = Uint8Array.from(values.map((x) => (x === 2 ? 255 : 0)));
+    const overlapping = Uint8Array.from(values.map((_, v) => (v === 36 || v === 2 ? 1 : 0)));
+    const packed = packBinaryMasks({ dims: [n, 1, 1], ijkToRas: grid([n, 1, 1]).ijkToRas }, [{ name: 'a', data: a }, { name: 'b', data: b }, { name: 'c', data: overlapping }], meta);
+    expect(packed.labels).toEqual([{ id: 1, name: 'a', layer: 0 }, { id: 2, name: 'b', layer: 0 }, { id: 3, name: 'c', layer: 1 }]);
+    expect(Array.from(packed.layers[0])).toEqual(values.map((x) => (x === 1 ? 1 : x === 2 ? 2 : 0)));
+    expect(Array.from(packed.layers[1])).toEqual(values.map((_, v) => (v === 36 || v === 2 ? 3 : 0)));
   });
 });

@@ -6,7 +6,18 @@ import type { LabelArray, LabelEntry, LabelMap, VolumeMeta, VoxelArray } from '.
 /** Distinct non-zero values of a label array with their voxel counts, ascending by id. */
 export function labelCounts(layer: LabelArray): Map<number, number> {
   const counts = new Uint32Array(layer instanceof Uint8Array ? 256 : 65536);
-  for (let n = 0; n < layer.length; n++) counts[layer[n]]++;
+  // Background (most of a scan) is skipped a 32-bit word at a time where the layer's bytes are 4-aligned.
+  const perWord = 4 / layer.BYTES_PER_ELEMENT;
+  const words = layer.byteOffset % 4 === 0 ? new Uint32Array(layer.buffer, layer.byteOffset, Math.floor(layer.length / perWord)) : null;
+  let tail = 0;
+  if (words !== null) {
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let n = w * perWord; n < (w + 1) * perWord; n++) counts[layer[n]]++;
+    }
+    tail = words.length * perWord;
+  }
+  for (let n = tail; n < layer.length; n++) counts[layer[n]]++;
   const out = new Map<number, number>();
   for (let id = 1; id < counts.length; id++) if (counts[id] > 0) out.set(id, counts[id]);
   return out;
@@ -18,29 +29,41 @@ export function labelCounts(layer: LabelArray): Map<number, number> {
  * With `names`, every id present in the image must be named (an unnamed id would be a guess) and at least one
  * named id must be present (else the map belongs to another file); named ids absent from the image are normal
  * (TotalSegmentator's 117-class map on a scan showing 40 of them) and stay as empty labels.
+ * A uint8 image (or uint16 with ids above 255) lends its voxel array to the layer as is, shared, not copied:
+ * a 512 x 512 x 400 mask costs its 100 MB once.
  */
 export function labelMapFromMultilabel(
   image: { grid: Grid; data: VoxelArray; meta: VolumeMeta },
   options: { names?: LabelNames; namesSource?: string; singleName?: string } = {},
 ): LabelMap {
   const { data } = image;
-  let maxId = 0;
-  for (let n = 0; n < data.length; n++) {
-    const v = data[n];
-    if (v < 0 || !Number.isInteger(v)) {
-      throw gctError(
-        'GCT_MASK_VALUES_INVALID',
-        `Mask ${image.meta.source.path} holds the value ${v} at voxel ${n}; label ids must be non-negative integers.`,
-        { path: image.meta.source.path, value: v },
-      );
+  let layer: LabelArray;
+  if (data instanceof Uint8Array) {
+    // Already a valid label layer (TotalSegmentator and nnU-Net write uint8): used as is, no copy.
+    layer = data;
+  } else {
+    let maxId = 0;
+    const integers = !(data instanceof Float32Array || data instanceof Float64Array);
+    for (let n = 0; n < data.length; n++) {
+      const v = data[n];
+      if (v < 0 || (!integers && !Number.isInteger(v))) {
+        throw gctError(
+          'GCT_MASK_VALUES_INVALID',
+          `Mask ${image.meta.source.path} holds the value ${v} at voxel ${n}; label ids must be non-negative integers.`,
+          { path: image.meta.source.path, value: v },
+        );
+      }
+      if (v > maxId) maxId = v;
     }
-    if (v > maxId) maxId = v;
+    if (maxId > 65535) {
+      throw gctError('GCT_MASK_VALUES_INVALID', `Mask ${image.meta.source.path} holds label id ${maxId}; at most 65535 is supported.`, { path: image.meta.source.path });
+    }
+    if (data instanceof Uint16Array && maxId > 255) layer = data;
+    else {
+      layer = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
+      for (let n = 0; n < data.length; n++) layer[n] = data[n];
+    }
   }
-  if (maxId > 65535) {
-    throw gctError('GCT_MASK_VALUES_INVALID', `Mask ${image.meta.source.path} holds label id ${maxId}; at most 65535 is supported.`, { path: image.meta.source.path });
-  }
-  const layer: LabelArray = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
-  for (let n = 0; n < data.length; n++) layer[n] = data[n];
   const present = labelCounts(layer);
   let labels: LabelEntry[];
   if (options.names) {
@@ -74,13 +97,17 @@ export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data
   const makeLayer = (): LabelArray => (masks.length <= 255 ? new Uint8Array(n) : new Uint16Array(n));
   const layers: LabelArray[] = [];
   const labels: LabelEntry[] = [];
+  // One pass over each mask lists its voxels; the layer search and the painting then touch those voxels only.
+  const scratch = new Uint32Array(n);
   masks.forEach((mask, index) => {
     const id = index + 1;
     if (mask.data.length !== n) {
       throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask "${mask.name}" has ${mask.data.length} voxels; the grid has ${n}.`, { name: mask.name });
     }
+    const count = nonZeroIndices(mask.data, scratch);
+    const voxels = scratch.subarray(0, count);
     let target = layers.findIndex((layer) => {
-      for (let v = 0; v < n; v++) if (mask.data[v] !== 0 && layer[v] !== 0) return false;
+      for (let p = 0; p < count; p++) if (layer[voxels[p]] !== 0) return false;
       return true;
     });
     if (target < 0) {
@@ -88,11 +115,31 @@ export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data
       target = layers.length - 1;
     }
     const layer = layers[target];
-    for (let v = 0; v < n; v++) if (mask.data[v] !== 0) layer[v] = id;
+    for (let p = 0; p < count; p++) layer[voxels[p]] = id;
     labels.push({ id, name: mask.name, layer: target });
   });
   if (layers.length === 0) layers.push(makeLayer());
   return { kind: 'labelmap', grid, layers, labels, meta };
+}
+
+/**
+ * Writes the indices of the non-zero voxels of `data` into `out`; returns their count. A uint8 mask (mostly
+ * background) is skipped four voxels at a time where its bytes are 4-aligned.
+ */
+function nonZeroIndices(data: ArrayLike<number>, out: Uint32Array): number {
+  const n = data.length;
+  let count = 0;
+  if (data instanceof Uint8Array && data.byteOffset % 4 === 0) {
+    const words = new Uint32Array(data.buffer, data.byteOffset, n >> 2);
+    for (let w = 0; w < words.length; w++) {
+      if (words[w] === 0) continue;
+      for (let v = w << 2; v < (w << 2) + 4; v++) if (data[v] !== 0) out[count++] = v;
+    }
+    for (let v = words.length << 2; v < n; v++) if (data[v] !== 0) out[count++] = v;
+    return count;
+  }
+  for (let v = 0; v < n; v++) if (data[v] !== 0) out[count++] = v;
+  return count;
 }
 
 /** Voxel count of every label, across layers. */

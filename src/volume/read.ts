@@ -70,6 +70,23 @@ export interface ReadMasksOptions {
   readonly reference?: Grid;
 }
 
+/** Files of a per-class mask folder read at once. */
+const FOLDER_READ_CONCURRENCY = 4;
+
+/** `f` over `items` with at most `limit` calls pending at once; results in input order; the first failure rejects. */
+async function mapConcurrently<T, R>(items: readonly T[], limit: number, f: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      out[index] = await f(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 const maskNameOf = (file: string) => basename(file).replace(/\.nii(\.gz)?$/i, '').replace(/\.nrrd$/i, '');
 
 /**
@@ -83,10 +100,12 @@ export async function readMasks(path: string, limits: VolumeConfig, options: Rea
   const format = await detectFormat(path);
   let labels: LabelMap;
   if (format.kind === 'mask-folder') {
+    // A few files at a time (TotalSegmentator writes about a hundred small ones): their reads and inflates overlap.
+    const images = await mapConcurrently(format.files, FOLDER_READ_CONCURRENCY, (file) => readNifti(file, limits));
     const masks: { name: string; data: RawImage['data'] }[] = [];
     let grid: Grid | undefined;
-    for (const file of format.files) {
-      const image = await readNifti(file, limits);
+    for (const [index, file] of format.files.entries()) {
+      const image = images[index];
       if (!grid) grid = image.grid;
       else if (!sameGrid(grid, image.grid, limits.gridToleranceMm)) {
         throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask ${file} is on a different grid than ${format.files[0]}; a per-class folder must share one grid.`, { file });

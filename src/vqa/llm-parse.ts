@@ -1,5 +1,4 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { readFileSync } from 'node:fs';
 import { gctError } from '../errors.ts';
 import type { IntentParser } from './answer.ts';
@@ -49,7 +48,7 @@ export function llmIntentParser(model: BaseChatModel): IntentParser {
   return async (question: string): Promise<ParseResult> => {
     let reply: string;
     try {
-      const message = await model.invoke([new SystemMessage(prompt()), new HumanMessage(question)]);
+      const message = await model.invoke([['system', prompt()], ['human', question]]);
       reply = contentText(message.content);
     } catch (cause) {
       throw gctError('GCT_VQA_LLM_FAILED', `The question-parsing chat model failed: ${(cause as Error).message}`, { model: model._llmType() }, cause);

@@ -16,15 +16,22 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the real `groundct` command (bin/groundct.js) in a child process from the repository root. */
+/**
+ * Runs the real `groundct` command (bin/groundct.js, which runs the built dist/) in a child process from the
+ * repository root.
+ */
 export async function groundct(...args: string[]): Promise<CliResult> {
-  return groundctWithEnv({}, ...args);
+  return runGroundct(args);
 }
 
-/** As groundct, with environment variables set or replaced (e.g. PATH) for the child process. */
-export async function groundctWithEnv(env: Record<string, string>, ...args: string[]): Promise<CliResult> {
+/** groundct with extra node options (e.g. `--import <hook>`) and environment variables. */
+export async function runGroundct(args: readonly string[], options: { readonly nodeArgs?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, maxBuffer: 64 << 20, env: { ...process.env, GROUNDCT_DATA_DIR: DATA_DIR, ...env } });
+    const { stdout, stderr } = await run(process.execPath, [...(options.nodeArgs ?? []), BIN, ...args], {
+      cwd: REPO_ROOT,
+      maxBuffer: 64 << 20,
+      env: { ...process.env, GROUNDCT_DATA_DIR: DATA_DIR, ...options.env },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -18,8 +18,7 @@ let code: number;
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'groundct-eval-'));
-  process.env.GROUNDCT_DATA = SHARED_DATA;
-  code = await main(['eval', '--manifest', join(REPO_ROOT, 'eval/factuality/manifest.json'), '--out', out]);
+  code = await main(['eval', '--manifest', join(REPO_ROOT, 'eval/factuality/manifest.json'), '--out', out, '--data', SHARED_DATA]);
   summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
 }, EVAL_BUDGET_MS);
 afterAll(() => rmSync(out, { recursive: true, force: true }));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/measure/index.ts';
-import { groundctWithEnv } from '../helpers/cli.ts';
+import { runGroundct } from '../helpers/cli.ts';
 import { dataPath, HAS_SHARED_DATA, NO_DATA_REASON, REPO_ROOT } from '../helpers/data.ts';
 
 const STAND_IN = join(REPO_ROOT, 'test/fixtures/totalsegmentator');
@@ -25,7 +25,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`groundct report --segmenter totalsegmentator$
 
   it('runs the command found on PATH and measures its output exactly as TotalSegmentator does', async () => {
     const out = join(dir, 'report');
-    const r = await groundctWithEnv(WITH_STAND_IN, 'report', ct, '--segmenter', 'totalsegmentator', '--out', out);
+    const r = await runGroundct(['report', ct, '--segmenter', 'totalsegmentator', '--out', out], { env: WITH_STAND_IN });
     expect(r.code, r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(join(out, 'measurements.json'), 'utf8')) as Measurements;
     const stats = JSON.parse(readFileSync(dataPath('totalseg/example_seg_fast/statistics.json'), 'utf8')) as Record<string, { volume: number; intensity: number }>;
@@ -43,7 +43,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`groundct report --segmenter totalsegmentator$
 
   it('says how to install TotalSegmentator when it is not on PATH, and writes nothing', async () => {
     const out = join(dir, 'absent');
-    const r = await groundctWithEnv(WITHOUT, 'report', ct, '--segmenter', 'totalsegmentator', '--out', out);
+    const r = await runGroundct(['report', ct, '--segmenter', 'totalsegmentator', '--out', out], { env: WITHOUT });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('GCT_SEGMENT_ENGINE_NOT_FOUND');
     expect(r.stderr).toContain('pip install TotalSegmentator');
@@ -52,7 +52,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`groundct report --segmenter totalsegmentator$
 
   it('reports a failing task with the engine\'s own message, and writes nothing', async () => {
     const out = join(dir, 'failed');
-    const r = await groundctWithEnv(WITH_STAND_IN, 'report', ct, '--segmenter', 'totalsegmentator:total,lung_vessels', '--out', out);
+    const r = await runGroundct(['report', ct, '--segmenter', 'totalsegmentator:total,lung_vessels', '--out', out], { env: WITH_STAND_IN });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('GCT_SEGMENT_ENGINE_FAILED');
     expect(r.stderr).toContain("task 'lung_vessels' has no recorded output");
@@ -61,7 +61,7 @@ describe.skipIf(!HAS_SHARED_DATA)(`groundct report --segmenter totalsegmentator$
 
   it('groundct segment writes the engine\'s classes as one multilabel file with its label map', async () => {
     const out = join(dir, 'seg.nii.gz');
-    const r = await groundctWithEnv(WITH_STAND_IN, 'segment', ct, '--segmenter', 'totalsegmentator:total', '--out', out);
+    const r = await runGroundct(['segment', ct, '--segmenter', 'totalsegmentator:total', '--out', out], { env: WITH_STAND_IN });
     expect(r.code, r.stderr).toBe(0);
     const names = Object.values(JSON.parse(readFileSync(join(dir, 'seg.json'), 'utf8')) as Record<string, string>);
     expect(names).toContain('liver');

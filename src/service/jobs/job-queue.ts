@@ -47,7 +47,12 @@ export interface JobObserver {
   jobsReaped(requeued: number, failed: number): void;
 }
 
-const WORKER_URL = new URL('./worker-bootstrap.mjs', import.meta.url);
+/**
+ * The worker's entry. The built service (dist/, what `groundct serve` runs) starts the compiled worker directly,
+ * as the CLI starts: no TypeScript compiled at start. Run from the TypeScript sources (tests, tsx), the worker
+ * goes through the bootstrap that registers tsx first (a worker thread does not inherit module hooks).
+ */
+const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./worker-bootstrap.mjs', import.meta.url) : new URL('./pipeline-worker.js', import.meta.url);
 
 interface Running {
   readonly claimed: ClaimedJob;

@@ -40,9 +40,26 @@ function reasonOf(e: unknown): string {
 }
 
 /** The File Meta group (PS3.10 7.1) and the offset where the data set starts. */
+/**
+ * End of the File Meta group from its group length, (0002,0000) UL, the group's first element (PS3.10 7.1), or
+ * undefined when a writer left it out. dicom-parser reads meta elements until one of another group appears, and it
+ * reads that element whole first: a deflated data set whose first bytes happen to look like a sequence element
+ * would make it fail, so the group is bounded by its declared length whenever there is one.
+ */
+function metaGroupEnd(bytes: Uint8Array): number | undefined {
+  const at = 132;
+  if (bytes.length < at + 12) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const isGroupLength = view.getUint16(at, true) === 0x0002 && view.getUint16(at + 2, true) === 0x0000 && bytes[at + 4] === 0x55 && bytes[at + 5] === 0x4c;
+  if (!isGroupLength || view.getUint16(at + 6, true) !== 4) return undefined;
+  const end = at + 12 + view.getUint32(at + 8, true);
+  return end <= bytes.length ? end : undefined;
+}
+
 function readMeta(bytes: Uint8Array, fileLabel: string): { meta: dicomParser.DataSet; dataSetOffset: number; transferSyntaxUid: string } {
   try {
-    const meta = dicomParser.readPart10Header(bytes) as dicomParser.DataSet & { position: number };
+    const end = metaGroupEnd(bytes);
+    const meta = dicomParser.readPart10Header(end === undefined ? bytes : bytes.subarray(0, end)) as dicomParser.DataSet & { position: number };
     return { meta, dataSetOffset: meta.position, transferSyntaxUid: meta.string('x00020010')?.trim() ?? '' };
   } catch (cause) {
     throw gctError('GCT_VOLUME_HEADER_INVALID', `${fileLabel} starts like DICOM but its File Meta group cannot be parsed (${reasonOf(cause)})`, { file: fileLabel }, cause);
@@ -152,7 +169,8 @@ export function parsePart10Bytes(bytes: Uint8Array, limits: ReadLimits, fileLabe
   const { dataSetOffset, transferSyntaxUid } = readMeta(bytes, fileLabel);
   const full = transferSyntaxUid === DEFLATED_EXPLICIT_LITTLE ? inflateDicomDataSet(bytes, dataSetOffset, limits, fileLabel) : undefined;
   try {
-    return dicomParser.parseDicom(bytes, {
+    // Deflated: dicom-parser sees only the File Meta group (bounded as in readMeta) and gets the rest inflated.
+    return dicomParser.parseDicom(full === undefined ? bytes : bytes.subarray(0, dataSetOffset), {
       ...(untilTag ? { untilTag } : {}),
       // Only ever called for the deflate transfer syntax, with the data set already inflated under its budget.
       inflater: () => full ?? bytes,

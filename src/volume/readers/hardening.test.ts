@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ctSlice, deflateBomb, TS } from '../../../test/helpers/dicom-builder.ts';
+import { CT_IMAGE_STORAGE, ctSlice, deflateBomb, part10, TS } from '../../../test/helpers/dicom-builder.ts';
 import { dataPath, HAS_SHARED_DATA } from '../../../test/helpers/data.ts';
 import { parseLabelMapJson, readLabelMapJson } from '../label-map-json.ts';
 import { readVolume } from '../read.ts';
@@ -116,6 +116,14 @@ describe('decompression bounded by what the header declares', () => {
     const path = join(dir, 'no-pixels.dcm');
     await writeFile(path, await deflateBomb(3 * 1024 * 1024, { omit: [0x7fe00010, 0x00280010, 0x00280011] }));
     await expect(readPart10File(path, { ...LIMITS, maxDicomHeaderBytes: 1024 * 1024 }, 'no-pixels.dcm')).rejects.toMatchObject({ code: 'GCT_VOLUME_TOO_LARGE', details: { limit: 'volume.maxDicomHeaderBytes' } });
+  });
+
+  it('a deflated data set whose first bytes look like a group-0002 sequence ends the File Meta group at its declared length', async () => {
+    // (0002,0005) SQ of undefined length: what dicom-parser would try to read as one more meta element, and fail on.
+    const lookalike = Uint8Array.from([0x02, 0x00, 0x05, 0x00, 0x53, 0x51, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x01, 0x02, 0x03, 0x04]);
+    await writeFile(join(dir, 'lookalike.dcm'), part10(TS.deflated, CT_IMAGE_STORAGE, lookalike));
+    // The meta group parses; what follows is then judged as the deflate stream it claims to be.
+    await expect(readPart10File(join(dir, 'lookalike.dcm'), LIMITS, 'lookalike.dcm')).rejects.toMatchObject({ code: 'GCT_DICOM_DECODE_FAILED' });
   });
 
   it('a corrupt deflate stream is GCT_DICOM_DECODE_FAILED', async () => {

@@ -15,9 +15,10 @@ import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
 import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
-import { gunzipBounded, isGzip } from './gzip.ts';
+import { configuredBudget, declaredBudget, gunzipBounded, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
-import { readRegularFile } from './open-file.ts';
+import { openRegularFile, readRegularFile, readRegularHead } from './open-file.ts';
+import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
 export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
@@ -41,41 +42,53 @@ export const NIFTI_DATATYPES: Readonly<Record<number, { name: string; sample?: S
 };
 const SUPPORTED_DATATYPES = Object.entries(NIFTI_DATATYPES).filter(([, t]) => t.sample).map(([c, t]) => `${t.name} (${c})`);
 
-const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
 /**
  * Copies `count` samples starting at byte `offset` into a new, aligned typed array, swapping bytes when the
  * file's byte order differs from the host's. Shared with the NRRD reader.
  */
 export function decodeVoxels(bytes: Uint8Array, offset: number, sample: SampleType, count: number, littleEndian: boolean): VoxelArray {
-  const Ctor = SAMPLE_CTORS[sample];
-  const size = Ctor.BYTES_PER_ELEMENT;
-  const out = new Ctor(count);
-  const outBytes = new Uint8Array(out.buffer, 0, count * size);
-  outBytes.set(bytes.subarray(offset, offset + count * size));
-  if (size > 1 && littleEndian !== HOST_LITTLE_ENDIAN) {
-    for (let p = 0; p < outBytes.length; p += size)
-      for (let a = p, b = p + size - 1; a < b; a++, b--) {
-        const t = outBytes[a];
-        outBytes[a] = outBytes[b];
-        outBytes[b] = t;
-      }
-  }
+  const out = newSamples(sample, count);
+  const outBytes = bytesOf(out);
+  outBytes.set(bytes.subarray(offset, offset + outBytes.length));
+  toHostByteOrder(outBytes, SAMPLE_CTORS[sample].BYTES_PER_ELEMENT, littleEndian);
   return out;
 }
 
+/** A zeroed typed array of `count` samples: the target a streamed reader fills. */
+export function newSamples(sample: SampleType, count: number): VoxelArray {
+  return new SAMPLE_CTORS[sample](count);
+}
+
+/** The bytes of a typed array (same memory). */
+export function bytesOf(data: VoxelArray): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /**
- * Reads a whole volume file: a regular file only (pipes, devices and folders refused, see open-file.ts), at
- * most the decompressed-size limit.
+ * Checks a volume file before reading it: a regular file (pipes, devices and folders refused, see open-file.ts)
+ * whose size does not exceed the decompressed-size limit (no format stores voxels in fewer bytes than gzip does).
+ * Returns its size in bytes.
+ */
+export async function checkVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<number> {
+  const { fh, sizeBytes } = await openRegularFile(path);
+  await fh.close().catch(() => undefined);
+  if (sizeBytes > limits.maxDecompressedBytes)
+    throw gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
+  return sizeBytes;
+}
+
+/**
+ * Reads a whole volume file into memory: a regular file only (pipes, devices and folders refused, see
+ * open-file.ts), at most the decompressed-size limit. The streamed readers avoid this for large files.
  */
 export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<Uint8Array> {
   return readRegularFile(path, { maxBytes: limits.maxDecompressedBytes, limitName: 'volume.maxDecompressedBytes' });
 }
 
 /**
- * Inflates a gzip stream whose content declares `declaredBytes` (header + voxels): the budget is what it
- * declares plus DECLARED_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to gigabytes
- * behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
+ * Inflates a gzip stream held in memory whose content declares `declaredBytes` (header + voxels): the budget is
+ * what it declares plus DECLARED_SLACK_BYTES, never more than the configured limit, so a few kB that inflate to
+ * gigabytes behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
  */
 export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Uint8Array {
   const budget = Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
@@ -279,11 +292,25 @@ function decodeInt64(bytes: Uint8Array, offset: number, count: number, littleEnd
   return fitsInt32 ? Int32Array.from(values) : values;
 }
 
-/** Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). */
-export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
-  // A .nii.gz is read header first: the sizes it declares are checked before the voxels are inflated.
-  const gzipped = isGzip(bytes);
-  const h = parseHeader(gzipped ? gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path) : bytes, path);
+/** What a NIfTI header says about its voxels: all that is needed before the voxel bytes arrive. */
+interface NiftiLayout {
+  readonly h: NiftiHeader;
+  readonly dims: Dims;
+  readonly ijkToRas: Mat4;
+  readonly type: { readonly name: string; readonly sample: SampleType | 'int64' | 'uint64'; readonly bytes: number };
+  readonly voxels: number;
+  readonly payloadBytes: number;
+  /** Byte offset of the voxel data in the (decompressed) file. */
+  readonly offset: number;
+  readonly notes: string[];
+}
+
+/**
+ * Parses the header (the first 348 or 540 bytes of `head`) and checks everything that can be checked before the
+ * data: dimensions, datatype, size against the limits, vox_offset and the voxel-to-world matrix.
+ */
+function niftiLayout(head: Uint8Array, path: string, limits: ReadLimits): NiftiLayout {
+  const h = parseHeader(head, path);
   const notes: string[] = [];
   const dims = spatialDims(h, path, notes);
   const type = NIFTI_DATATYPES[h.datatype];
@@ -304,19 +331,35 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
     notes.push(`vox_offset ${offset} is inside the header; data read from byte ${minOffset}`);
     offset = minOffset;
   }
-  const raw = gzipped ? gunzipDeclared(bytes, offset + payloadBytes, limits, path) : bytes;
-  if (raw.length < offset + payloadBytes)
-    throw gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${dims.join('x')} ${type.name} voxels = ${payloadBytes} bytes from offset ${offset} (${offset + payloadBytes} bytes in all), but the data is ${raw.length} bytes (${Math.max(0, raw.length - offset)} voxel bytes found)`, { path, expectedBytes: offset + payloadBytes, foundBytes: raw.length });
-
   const ijkToRas = niftiIjkToRas(h, path, notes);
+  return { h, dims, ijkToRas, type: { name: type.name, sample: type.sample, bytes: type.bytes }, voxels, payloadBytes, offset, notes };
+}
+
+/** GCT_VOLUME_TRUNCATED: the data ends before the voxels the header declares. */
+function truncatedError(layout: NiftiLayout, foundBytes: number, path: string): Error {
+  const { dims, type, payloadBytes, offset } = layout;
+  return gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${dims.join('x')} ${type.name} voxels = ${payloadBytes} bytes from offset ${offset} (${offset + payloadBytes} bytes in all), but the data is ${foundBytes} bytes (${Math.max(0, foundBytes - offset)} voxel bytes found)`, { path, expectedBytes: offset + payloadBytes, foundBytes });
+}
+
+/** The voxel array a layout's data is written into: its final typed array, or raw bytes for 64-bit integers. */
+function payloadTarget(layout: NiftiLayout): { readonly data: VoxelArray; readonly bytes: Uint8Array } {
+  const sample = layout.type.sample;
+  const data = sample === 'int64' || sample === 'uint64' ? new Uint8Array(layout.payloadBytes) : newSamples(sample, layout.voxels);
+  return { data, bytes: bytesOf(data) };
+}
+
+/** The image from a layout and its complete voxel bytes (in `target`, file byte order): decode, rescale. */
+function niftiImage(layout: NiftiLayout, target: { readonly data: VoxelArray; readonly bytes: Uint8Array }, path: string): RawImage {
+  const { h, notes } = layout;
   let data: VoxelArray;
   let sample: SampleType;
-  if (type.sample === 'int64' || type.sample === 'uint64') {
-    data = decodeInt64(raw, offset, voxels, h.littleEndian, type.sample === 'uint64', path, notes);
+  if (layout.type.sample === 'int64' || layout.type.sample === 'uint64') {
+    data = decodeInt64(target.bytes, 0, layout.voxels, h.littleEndian, layout.type.sample === 'uint64', path, notes);
     sample = data instanceof Int32Array ? 'int32' : 'float64';
   } else {
-    sample = type.sample;
-    data = decodeVoxels(raw, offset, sample, voxels, h.littleEndian);
+    sample = layout.type.sample;
+    toHostByteOrder(target.bytes, layout.type.bytes, h.littleEndian);
+    data = target.data;
   }
 
   // scl_slope = 0 (or NaN/inf) means "no scaling" (nifti1.h); nibabel rejects a valid slope with a bad intercept.
@@ -332,13 +375,101 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
   }
 
   return {
-    grid: { dims, ijkToRas },
+    grid: { dims: layout.dims, ijkToRas: layout.ijkToRas },
     data,
     meta: { source: { format: 'nifti', path }, ...(rescale ? { rescale } : {}), ...(notes.length ? { notes } : {}) },
   };
 }
 
-/** Reads a .nii or .nii.gz file (gzip is detected by its magic bytes, whatever the extension). */
+/** sizeof_hdr (348 or 540, in either byte order) from the first 4 bytes; 0 when it is neither. */
+function headerBytesOf(head: Uint8Array): number {
+  const view = new DataView(head.buffer, head.byteOffset, 4);
+  for (const le of [true, false]) {
+    const n = view.getInt32(0, le);
+    if (n === NIFTI1_HEADER_BYTES || n === NIFTI2_HEADER_BYTES) return n;
+  }
+  return 0;
+}
+
+/**
+ * Parses a NIfTI file from its bytes as they arrive (decompressed): the header from the first chunk(s), then the
+ * voxel bytes straight into the typed array returned, every byte counted against the budget (the configured
+ * maximum until the header is read, then the size it declares plus MAX_TRAILING_BYTES).
+ */
+export class NiftiReceiver implements VolumeByteSink {
+  private readonly pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private layout?: NiftiLayout;
+  private target?: { readonly data: VoxelArray; readonly bytes: Uint8Array };
+  private payload?: PayloadReceiver;
+
+  constructor(
+    private readonly path: string,
+    private readonly limits: ReadLimits,
+  ) {}
+
+  write(chunk: Uint8Array): void {
+    if (this.payload) return this.payload.write(chunk);
+    if (this.pending.length === 0 && chunk.length >= 4 && chunk.length >= headerBytesOf(chunk) && headerBytesOf(chunk) > 0) return this.start(chunk);
+    // The header arrives in pieces (or is not a NIfTI header, which start() reports once all bytes are in).
+    this.pending.push(Uint8Array.from(chunk));
+    this.pendingBytes += chunk.length;
+    const budget = configuredBudget(this.limits);
+    if (this.pendingBytes > budget.bytes) throw overBudgetError(this.path, this.pendingBytes, budget);
+    const head = this.pendingBytes >= 4 ? Buffer.concat(this.pending) : undefined;
+    if (head && (headerBytesOf(head) === 0 || head.length >= headerBytesOf(head))) {
+      this.pending.length = 0;
+      this.start(head);
+    }
+  }
+
+  private start(head: Uint8Array): void {
+    const layout = niftiLayout(head, this.path, this.limits);
+    this.layout = layout;
+    this.target = payloadTarget(layout);
+    this.payload = new PayloadReceiver(this.target.bytes, layout.offset, declaredBudget(layout.offset + layout.payloadBytes, this.limits), this.path);
+    this.payload.write(head);
+  }
+
+  /** The image, once every byte has been written; GCT_VOLUME_TRUNCATED when the data is short. */
+  finish(): RawImage {
+    if (!this.payload) this.start(Buffer.concat(this.pending));
+    const layout = this.layout!;
+    const received = this.payload!.receivedBytes;
+    if (received < layout.offset + layout.payloadBytes) throw truncatedError(layout, received, this.path);
+    return niftiImage(layout, this.target!, this.path);
+  }
+}
+
+/**
+ * Parses a NIfTI-1/2 file held in memory (gzip-compressed or not). A .nii.gz is read header first: the sizes it
+ * declares are checked before the voxels are inflated, and the inflate stops at that size plus
+ * DECLARED_SLACK_BYTES (GCT_VOLUME_DECOMPRESSED_MISMATCH past it).
+ */
+export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
+  const receiver = new NiftiReceiver(path, limits);
+  if (isGzip(bytes)) {
+    const head = gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path);
+    const layout = niftiLayout(head, path, limits);
+    receiver.write(gunzipDeclared(bytes, layout.offset + layout.payloadBytes, limits, path));
+  } else receiver.write(bytes);
+  return receiver.finish();
+}
+
+/** Files up to this size are read whole rather than streamed, bytes. */
+const WHOLE_FILE_MAX_BYTES = 256 * 1024;
+
+/**
+ * Reads a .nii or .nii.gz file (gzip is detected by its magic bytes, whatever the extension), streamed: the
+ * compressed file is read and inflated chunk by chunk (on the thread pool: several files read at once inflate on
+ * several cores) and the voxel bytes land in the returned typed array without a whole-file copy.
+ */
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
-  return readNiftiBytes(await readVolumeFile(path, limits), path, limits);
+  const storedBytes = await checkVolumeFile(path, limits);
+  const receiver = new NiftiReceiver(path, limits);
+  // A small file (one mask of a per-class folder) is read and inflated in one call: several times cheaper than
+  // streams, and bounded by its header's budget the same way.
+  if (storedBytes <= WHOLE_FILE_MAX_BYTES) return readNiftiBytes(await readVolumeFile(path, limits), path, limits);
+  await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
+  return receiver.finish();
 }

@@ -15,7 +15,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { gctError } from '../../errors.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { RawImage, ReadLimits } from './contracts.ts';
-import { decodeVoxels, gunzipDeclared, readVolumeFile, type SampleType } from './nifti.ts';
+import { declaredBudget, streamVolumeFile } from './gzip.ts';
+import { bytesOf, checkVolumeFile, decodeVoxels, gunzipDeclared, newSamples, readVolumeFile, type SampleType } from './nifti.ts';
+import { readRegularHead } from './open-file.ts';
+import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** NRRD `type` names (format spec, "type") for the sample types we read. */
 const NRRD_TYPES: Readonly<Record<string, SampleType>> = {
@@ -189,12 +192,31 @@ function layoutOf(h: NrrdHeader, path: string): NrrdLayout {
   return { sample, dims, ijkToRas: m, littleEndian: endianText !== 'big', encoding, byteSkip, lineSkip, dataFile, notes };
 }
 
-function decodePayload(layout: NrrdLayout, payload: Uint8Array, path: string, limits: ReadLimits): RawImage {
+/** GCT_VOLUME_TOO_LARGE when the declared voxels exceed the limits; else the voxel count and byte size. */
+function payloadSize(layout: NrrdLayout, path: string, limits: ReadLimits): { voxels: number; payloadBytes: number } {
   const { dims, sample } = layout;
   const voxels = dims[0] * dims[1] * dims[2];
   const payloadBytes = voxels * SAMPLE_BYTES[sample];
   if (voxels > limits.maxVoxels || payloadBytes > limits.maxDecompressedBytes)
     throw gctError('GCT_VOLUME_TOO_LARGE', `${path}: ${dims.join('x')} = ${voxels} voxels (${payloadBytes} bytes) exceeds the limits of ${limits.maxVoxels} voxels (volume.maxVoxels) / ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, dims, voxels, payloadBytes });
+  return { voxels, payloadBytes };
+}
+
+function truncatedError(layout: NrrdLayout, payloadBytes: number, foundBytes: number, path: string): Error {
+  return gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${layout.dims.join('x')} ${layout.sample} voxels = ${payloadBytes} bytes, but ${foundBytes} bytes of ${layout.encoding === 'gzip' ? 'decompressed ' : ''}data were found`, { path, expectedBytes: payloadBytes, foundBytes });
+}
+
+function nrrdImage(layout: NrrdLayout, data: RawImage['data'], path: string): RawImage {
+  return {
+    grid: { dims: layout.dims, ijkToRas: layout.ijkToRas },
+    data,
+    meta: { source: { format: 'nrrd', path }, ...(layout.notes.length ? { notes: layout.notes } : {}) },
+  };
+}
+
+/** Decodes the data section of an NRRD held in memory (after an attached header, or a whole detached data file). */
+function decodePayload(layout: NrrdLayout, payload: Uint8Array, path: string, limits: ReadLimits): RawImage {
+  const { voxels, payloadBytes } = payloadSize(layout, path, limits);
   let data = payload;
   for (let skipped = 0; skipped < layout.lineSkip; skipped++) {
     const nl = data.indexOf(0x0a);
@@ -205,13 +227,32 @@ function decodePayload(layout: NrrdLayout, payload: Uint8Array, path: string, li
   if (layout.encoding === 'gzip') data = gunzipDeclared(data, payloadBytes, limits, path);
   // byte skip -1: the data is the last payloadBytes bytes of the file (format spec, "byte skip").
   const offset = layout.byteSkip === -1 ? Math.max(0, data.length - payloadBytes) : layout.byteSkip;
-  if (data.length < offset + payloadBytes)
-    throw gctError('GCT_VOLUME_TRUNCATED', `${path}: header declares ${dims.join('x')} ${sample} voxels = ${payloadBytes} bytes, but ${Math.max(0, data.length - offset)} bytes of ${layout.encoding === 'gzip' ? 'decompressed ' : ''}data were found`, { path, expectedBytes: payloadBytes, foundBytes: Math.max(0, data.length - offset) });
-  return {
-    grid: { dims, ijkToRas: layout.ijkToRas },
-    data: decodeVoxels(data, offset, sample, voxels, layout.littleEndian),
-    meta: { source: { format: 'nrrd', path }, ...(layout.notes.length ? { notes: layout.notes } : {}) },
-  };
+  if (data.length < offset + payloadBytes) throw truncatedError(layout, payloadBytes, Math.max(0, data.length - offset), path);
+  return nrrdImage(layout, decodeVoxels(data, offset, layout.sample, voxels, layout.littleEndian), path);
+}
+
+/**
+ * Streams the data section of an NRRD file (bytes from `start` of `path`, `available` of them) into the voxel
+ * array: raw data read straight into it, gzip data inflated chunk by chunk (see gzip.ts) with the declared size
+ * plus a small tail as the budget.
+ */
+async function streamPayload(layout: NrrdLayout, path: string, start: number, available: number, limits: ReadLimits): Promise<RawImage> {
+  const { voxels, payloadBytes } = payloadSize(layout, path, limits);
+  const data = newSamples(layout.sample, voxels);
+  const bytes = bytesOf(data);
+  let received: number;
+  if (layout.encoding === 'gzip') {
+    const sink = new PayloadReceiver(bytes, 0, declaredBudget(payloadBytes, limits), path);
+    received = await streamVolumeFile(path, sink, { gzip: true, start, length: available });
+  } else {
+    // byte skip -1: the data is the last payloadBytes bytes of the file (format spec, "byte skip").
+    const skip = layout.byteSkip === -1 ? Math.max(0, available - payloadBytes) : layout.byteSkip;
+    const length = Math.max(0, Math.min(payloadBytes, available - skip));
+    received = await streamVolumeFile(path, new PayloadReceiver(bytes, 0, { bytes: payloadBytes, what: 'the declared voxel bytes' }, path), { gzip: false, start: start + skip, length });
+  }
+  if (received < payloadBytes) throw truncatedError(layout, payloadBytes, received, path);
+  toHostByteOrder(bytes, SAMPLE_BYTES[layout.sample], layout.littleEndian);
+  return nrrdImage(layout, data, path);
 }
 
 /** Parses an NRRD file with an attached header, held in memory. */
@@ -223,12 +264,36 @@ export function readNrrdBytes(bytes: Uint8Array, path: string, limits: ReadLimit
   return decodePayload(layout, bytes.subarray(header.dataOffset), path, limits);
 }
 
-/** Reads an .nrrd file, or an .nhdr header with its data file (a path relative to the header's folder). */
+/** Header bytes read first; most headers are a few hundred bytes, 3D Slicer segmentations a few kB. */
+const FIRST_HEADER_READ_BYTES = 64 * 1024;
+
+/** The header of an NRRD file on disk, read without reading its data. */
+async function readHeaderOf(path: string, sizeBytes: number): Promise<NrrdHeader> {
+  let head = await readRegularHead(path, Math.min(sizeBytes, FIRST_HEADER_READ_BYTES));
+  let header = parseNrrdHeader(head, path);
+  // No blank line yet: the header is longer than the first read (or the file is a detached header alone).
+  if (header.dataOffset === head.length && head.length < sizeBytes) {
+    head = await readRegularHead(path, Math.min(sizeBytes, MAX_HEADER_BYTES + 1));
+    header = parseNrrdHeader(head, path);
+  }
+  return header;
+}
+
+/**
+ * Reads an .nrrd file, or an .nhdr header with its data file (a path relative to the header's folder). The data
+ * is streamed into the voxel array (inflated on the thread pool for gzip); a file with `line skip` (rare: lines of
+ * text before the data) is read whole instead.
+ */
 export async function readNrrd(path: string, limits: ReadLimits): Promise<RawImage> {
-  const bytes = await readVolumeFile(path, limits);
-  const header = parseNrrdHeader(bytes, path);
+  const sizeBytes = await checkVolumeFile(path, limits);
+  const header = await readHeaderOf(path, sizeBytes);
   const layout = layoutOf(header, path);
-  if (layout.dataFile === undefined) return decodePayload(layout, bytes.subarray(header.dataOffset), path, limits);
-  const dataPath = isAbsolute(layout.dataFile) ? layout.dataFile : resolve(dirname(path), layout.dataFile);
-  return decodePayload(layout, await readVolumeFile(dataPath, limits), dataPath, limits);
+  const dataPath = layout.dataFile === undefined ? path : isAbsolute(layout.dataFile) ? layout.dataFile : resolve(dirname(path), layout.dataFile);
+  const dataStart = layout.dataFile === undefined ? header.dataOffset : 0;
+  const dataBytes = (layout.dataFile === undefined ? sizeBytes : await checkVolumeFile(dataPath, limits)) - dataStart;
+  if (layout.lineSkip > 0) {
+    const whole = await readVolumeFile(dataPath, limits);
+    return decodePayload(layout, whole.subarray(dataStart), dataPath, limits);
+  }
+  return streamPayload(layout, dataPath, dataStart, dataBytes, limits);
 }

@@ -1,0 +1,201 @@
+/**
+ * Builds dist/: the JavaScript the `groundct` command and the service's worker threads run.
+ *
+ * Every file under src/ is taken, with no list to keep up to date: each `*.ts` (not `*.test.ts`, not `*.d.ts`)
+ * becomes `dist/<same path>.js`, and every other file (viewer assets, `.mjs` bootstraps, JSON) is copied as it is.
+ * dist/ mirrors src/ at the same depth, so `new URL('../../prompts/', import.meta.url)` finds the same folder from
+ * both. Each module is transpiled on its own by esbuild, the compiler tsx uses to run the same sources (so the
+ * build behaves as the tests' TypeScript does); relative imports of `.ts` files are rewritten to `.js`, every
+ * import stays an import (nothing is bundled: heavy libraries still load only where a module imports them).
+ * No type checking here: `npm run typecheck` does that.
+ *
+ * `dist/.build-stamp.json` records what the build was made from (size + mtime of every input, and a content
+ * hash), so `isBuildFresh()` can tell in a few milliseconds whether any source changed, was added or removed.
+ *
+ *   node scripts/build.mjs            build when stale (what `npm ci` runs through `prepare`)
+ *   node scripts/build.mjs --force    build even when fresh
+ *   node scripts/build.mjs --check    exit 1 when dist/ is stale, build nothing
+ *
+ * Plain JavaScript on purpose: it runs at install time and from bin/groundct.js, before anything is compiled.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const SRC_DIR = join(REPO_ROOT, 'src');
+export const DIST_DIR = join(REPO_ROOT, 'dist');
+const STAMP = '.build-stamp.json';
+const SELF = fileURLToPath(import.meta.url);
+/** Bump when the output layout or the transform changes in a way the inputs' hash cannot see. */
+const BUILD_FORMAT = 1;
+
+/** Files under src/ that are not shipped: tests (and anything vitest owns). */
+const isTest = (rel) => /\.test\.[cm]?[jt]sx?$/.test(rel) || rel.split(sep).includes('__tests__');
+const isTypeScript = (rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts');
+
+/** Relative paths (with the OS separator) of every input under src/, sorted. Dot files are skipped. */
+export function listInputs() {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (e.isFile()) {
+        const rel = relative(SRC_DIR, full);
+        if (!isTest(rel) && !rel.endsWith('.d.ts')) out.push(rel);
+      }
+    }
+  };
+  walk(SRC_DIR);
+  return out.sort();
+}
+
+/** The output path (relative to dist/) of an input. */
+export function outputOf(rel) {
+  return isTypeScript(rel) ? rel.slice(0, -3) + '.js' : rel;
+}
+
+/** size:mtime of every input and of this script: changes in any of them make the build stale. */
+function statsOf(inputs) {
+  const stats = {};
+  for (const rel of inputs) {
+    const st = statSync(join(SRC_DIR, rel));
+    stats[rel] = `${st.size}:${st.mtimeMs}`;
+  }
+  const self = statSync(SELF);
+  stats['<build script>'] = `${self.size}:${self.mtimeMs}`;
+  return stats;
+}
+
+function contentHash(inputs) {
+  const h = createHash('sha256');
+  h.update(`format ${BUILD_FORMAT}\0${readFileSync(SELF)}\0`);
+  for (const rel of inputs) h.update(`${rel.split(sep).join('/')}\0${readFileSync(join(SRC_DIR, rel))}\0`);
+  return h.digest('hex');
+}
+
+function readStamp() {
+  try {
+    return JSON.parse(readFileSync(join(DIST_DIR, STAMP), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether dist/ was built from the sources as they are now. Fast path: the same files with the same size and
+ * mtime as at build time. Otherwise (a touched file, a fresh checkout) the content hash decides.
+ */
+export function isBuildFresh() {
+  const stamp = readStamp();
+  if (!stamp || stamp.format !== BUILD_FORMAT) return false;
+  const inputs = listInputs();
+  const stats = statsOf(inputs);
+  const keys = Object.keys(stats);
+  if (keys.length === Object.keys(stamp.stats ?? {}).length && keys.every((k) => stamp.stats[k] === stats[k])) return true;
+  return contentHash(inputs) === stamp.hash;
+}
+
+/** Writes `path` only when its content changes, through a temporary file (a reader never sees half a file). */
+function writeIfChanged(path, content) {
+  try {
+    if (readFileSync(path).equals(content)) return false;
+  } catch {
+    /* absent */
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, content);
+  renameSync(tmp, path);
+  return true;
+}
+
+/** Relative imports of TypeScript files point at the compiled JavaScript; everything stays external. */
+const keepImportsPlugin = {
+  name: 'groundct-keep-imports',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const relativePath = args.path.startsWith('./') || args.path.startsWith('../');
+      const path = relativePath ? args.path.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs') : args.path;
+      return { path, external: true };
+    });
+  },
+};
+
+/**
+ * Builds dist/ from src/. Returns what it did. Throws (with esbuild's messages) when a source does not parse;
+ * dist/ then keeps its previous files and stamp, so it stays stale and the next run tries again.
+ */
+export async function build({ force = false, log = () => {} } = {}) {
+  if (!force && isBuildFresh()) return { built: false, written: 0, removed: 0 };
+  const started = performance.now();
+  const inputs = listInputs();
+  const stats = statsOf(inputs);
+  const hash = contentHash(inputs);
+  const { build: esbuild } = await import('esbuild');
+  const result = await esbuild({
+    entryPoints: inputs.filter(isTypeScript).map((rel) => join(SRC_DIR, rel)),
+    outdir: DIST_DIR,
+    outbase: SRC_DIR,
+    bundle: true,
+    plugins: [keepImportsPlugin],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent',
+  });
+  const produced = new Set([STAMP]);
+  let written = 0;
+  for (const file of result.outputFiles) {
+    produced.add(relative(DIST_DIR, file.path));
+    if (writeIfChanged(file.path, Buffer.from(file.contents))) written++;
+  }
+  for (const rel of inputs.filter((r) => !isTypeScript(r))) {
+    produced.add(rel);
+    if (writeIfChanged(join(DIST_DIR, rel), readFileSync(join(SRC_DIR, rel)))) written++;
+  }
+  // Outputs whose source is gone (a deleted or renamed file) go too, so dist/ never serves a module src/ lacks.
+  let removed = 0;
+  const prune = (dir) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, e.name);
+      if (e.isDirectory()) {
+        prune(full);
+        if (readdirSync(full).length === 0) rmSync(full, { recursive: true });
+      } else if (!produced.has(relative(DIST_DIR, full)) && !/\.tmp-\d+$/.test(e.name)) {
+        rmSync(full);
+        removed++;
+      }
+    }
+  };
+  prune(DIST_DIR);
+  writeIfChanged(join(DIST_DIR, STAMP), Buffer.from(`${JSON.stringify({ format: BUILD_FORMAT, hash, builtAt: new Date().toISOString(), stats }, null, 1)}\n`));
+  const seconds = (performance.now() - started) / 1000;
+  log(`groundct build: ${inputs.length} sources -> dist/ (${written} written, ${removed} removed) in ${seconds.toFixed(2)} s`);
+  return { built: true, written, removed };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === SELF) {
+  const args = process.argv.slice(2);
+  if (args.includes('--check')) {
+    const fresh = existsSync(DIST_DIR) && isBuildFresh();
+    process.stderr.write(fresh ? 'groundct build: dist/ is current\n' : "groundct build: dist/ is stale; run 'npm run build'\n");
+    process.exitCode = fresh ? 0 : 1;
+  } else {
+    try {
+      const r = await build({ force: args.includes('--force'), log: (m) => process.stderr.write(`${m}\n`) });
+      if (!r.built) process.stderr.write('groundct build: dist/ is current\n');
+    } catch (e) {
+      process.stderr.write(`groundct build failed:\n${e?.message ?? e}\n`);
+      process.exitCode = 1;
+    }
+  }
+}
