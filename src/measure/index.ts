@@ -11,4 +11,5 @@ export { toTotalsegStatistics, formatTotalsegStatisticsJson, totalsegVoxelVolume
 export { measureVolumeAndMeanHu, type VolumeAndMeanHu } from './volume-intensity.ts';
 export { ibsiShapeFeatures } from './shape-ibsi.ts';
 export { maskVoxels } from './location-types.ts';
+export { detectionOf, type LesionDetection } from './detection.ts';
 export { extractComponents, type LabelComponents, type VoxelComponent } from './components.ts';

@@ -19,6 +19,7 @@ export interface SentencePlan {
 }
 
 const v1 = (id: string): TemplateRef => ({ id, version: 1 });
+const v2 = (id: string): TemplateRef => ({ id, version: 2 });
 
 /** Every template the report uses, by role. Bump a version here and add the new file to change a wording. */
 export const TEMPLATES = {
@@ -30,7 +31,7 @@ export const TEMPLATES = {
   steatosisPancreas: v1('steatosis-pancreas'),
   phaseUnknown: v1('phase-unknown'),
   lesionCount: v1('lesion-count'),
-  lesion: v1('lesion'),
+  lesion: v2('lesion'),
   lesionsFurther: v1('lesions-further'),
   stage: v1('stage'),
   lymphNode: v1('lymph-node'),
