@@ -49,6 +49,10 @@ export const ConfigSchema = z.object({
     .object({
       /** onnxruntime intra-op threads for a segmentation model. */
       threads: z.number().int().positive().default(1),
+      /** TotalSegmentator engine (--segmenter totalsegmentator): the command, a name looked up on PATH or a path. */
+      totalSegmentatorCommand: z.string().min(1).default('TotalSegmentator'),
+      /** Time limit per TotalSegmentator task, ms (CPU runs of the total task take minutes). */
+      engineTimeoutMs: z.number().int().positive().default(3_600_000),
     })
     .prefault({}),
   /**
@@ -235,6 +239,7 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 export type VolumeConfig = Config['volume'];
 export type MeasureConfig = Config['measure'];
+export type SegmentConfig = Config['segment'];
 export type ServiceConfig = Config['service'];
 export type FollowupConfig = Config['followup'];
 export type StorageConfig = Config['storage'];

@@ -98,6 +98,9 @@ export const ERRORS = {
   GCT_SEGMENT_MODEL_LOAD_FAILED: spec('GCT_SEGMENT_MODEL_LOAD_FAILED', 422, "Re-export the model (opset 17, float32 input [batch, 1, k, j, i]) and write its SHA-256 into model.json's sha256."),
   GCT_SEGMENT_INFERENCE_FAILED: spec('GCT_SEGMENT_INFERENCE_FAILED', 500, "Check that the manifest's patchSize, classes and maxBatch match the exported graph; lower the batch if memory ran out."),
   GCT_SEGMENT_OPTION_INVALID: spec('GCT_SEGMENT_OPTION_INVALID', 400, 'Fix the named segmentation option, e.g. threads must be an integer >= 1.'),
+  // segment: external engines (TotalSegmentator)
+  GCT_SEGMENT_ENGINE_NOT_FOUND: spec('GCT_SEGMENT_ENGINE_NOT_FOUND', 501, "Install TotalSegmentator yourself (pip install TotalSegmentator; see github.com/wasserth/TotalSegmentator) so that the TotalSegmentator command is on PATH, or set segment.totalSegmentatorCommand to its path; or run it yourself and pass its output folder with --masks. groundct never installs it."),
+  GCT_SEGMENT_ENGINE_FAILED: spec('GCT_SEGMENT_ENGINE_FAILED', 502, "Run the same TotalSegmentator command by hand to see its full output (task name, GPU/CPU, memory, licence for some tasks); raise segment.engineTimeoutMs if it was stopped; or pass its masks with --masks."),
 
   // findings and report
   GCT_FINDINGS_INPUT_INVALID: spec('GCT_FINDINGS_INPUT_INVALID', 422, 'Pass the Measurements artifact made by measureStudy (kind "measurements", schemaVersion 1, unique lesion ids); re-run the measure stage.'),

@@ -14,6 +14,7 @@ import type { KnowledgeBase } from './knowledge/index.ts';
 import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LoadedTemplates, Report } from './report/index.ts';
+import type { SegmenterSpec } from './segment/index.ts';
 import { mergeLabelMaps, readMasks, readVolume, resampleLabelsToGrid, type LabelMap, type Volume } from './volume/index.ts';
 
 export interface StudyInput {
@@ -101,7 +102,7 @@ function labelMapOption(value: string | undefined): { labelMapPath?: string; lab
  * Reads the CT and its mask sets, all on the CT grid. Without masks, the segmentation stage makes them
  * (the built-in segmenter, or `segmentModel` when given).
  */
-export async function loadStudy(input: StudyInput & { readonly segmentModel?: string }, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
+export async function loadStudy(input: StudyInput & SegmentChoice, config: Config, onSegmentProgress?: (fraction: number) => void): Promise<LoadedStudy> {
   // The CT and every mask set are read at once: their gzip streams inflate on separate threads (both cores).
   // A failure is reported in input order (the CT's first), whichever read failed first.
   const reads = await Promise.allSettled([
@@ -114,11 +115,24 @@ export async function loadStudy(input: StudyInput & { readonly segmentModel?: st
   // Masks on another grid are resampled onto the CT's (or refused when they do not fit it).
   const sets = read.map((set, index) => resampleLabelsToGrid(set, ct.grid, config.volume.gridToleranceMm, input.masksPaths[index]));
   if (sets.length === 0 && input.segmentModel !== 'none') {
-    const { segmentCt } = await import('./segment/index.ts');
-    sets.push(await segmentCt(ct, { model: input.segmentModel, threads: config.segment.threads, onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined }));
+    const { segmentCt, segmentOptionsFor } = await import('./segment/index.ts');
+    // The segmenter asked for (`segmenter`, or the ONNX model `segmentModel`); TotalSegmentator is looked up on
+    // this process's PATH.
+    const spec: SegmenterSpec | undefined = input.segmenter ?? (input.segmentModel !== undefined ? { kind: 'onnx', model: input.segmentModel } : undefined);
+    sets.push(await segmentCt(ct, {
+      ...segmentOptionsFor(spec, config.segment, config.volume, process.env.PATH ?? ''),
+      onProgress: onSegmentProgress ? (p) => onSegmentProgress(p.total > 0 ? p.done / p.total : 0) : undefined,
+    }));
   }
   return { ct, labels: sets.length > 0 ? mergeLabelMaps(sets) : emptyLabelMap(ct) };
 }
+
+/** How to segment a CT given without masks: `segmenter`, or `segmentModel` (an ONNX model; 'none' = do not segment). */
+export interface SegmentChoice {
+  readonly segmenter?: SegmenterSpec;
+  readonly segmentModel?: string;
+}
+
 
 export interface PipelineResult {
   readonly measurements: Measurements;
@@ -216,7 +230,7 @@ export async function compareReportFolders(currentDir: string, priorDirs: readon
   return { current, followup, findings, report, markdown };
 }
 
-export async function runPipeline(input: StudyInput & { readonly segmentModel?: string }, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
+export async function runPipeline(input: StudyInput & SegmentChoice, config: Config, options: PipelineOptions = {}): Promise<PipelineResult> {
   const progress = options.onProgress ?? (() => {});
   progress({ stage: 'read', percent: 0 });
   const resources = options.resources ?? (await openPipelineResources(config));

@@ -4,19 +4,23 @@ import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../followup/index.ts';
 import { parsePhase, PHASE_INPUTS } from '../measure/index.ts';
-import { loadStudy, openPipelineResources, reportFromStudy, type StudyInput } from '../pipeline.ts';
+import { loadStudy, openPipelineResources, reportFromStudy, type SegmentChoice, type StudyInput } from '../pipeline.ts';
+import { segmentChoiceOf } from './segmenter-flag.ts';
 import { parseCommandArgs } from './args.ts';
 import { withOutputs, type OutputTarget } from './output.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
 
 export const REPORT_USAGE = `groundct report <ct> [--masks <file-or-folder> [--label-map <json>|totalseg:<task>]]... --out <dir>
-    [--phase native|non-contrast|arterial|arterial-early|arterial-late|portal-venous|delayed|...] [--model <segmentation-model>]
+    [--phase native|non-contrast|arterial|arterial-early|arterial-late|portal-venous|delayed|...]
+    [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]] [--model <onnx-model>]
     [--dicom <dir>] [--fhir [--validate-fhir]] [--key-images] [--study-date YYYY-MM-DD]
     [--prior <report-dir> [--prior <older-report-dir>]...] [--allow-other-patient]
   Writes report.json (structured report; every sentence with its findings, mask evidence and citations),
   report.md (FINDINGS + IMPRESSION), findings.json, measurements.json, study.json (identity, folder schema
   version), the label volumes (masks-<layer>.nii.gz, masks.labels.json) and bone-surface.u16 into <dir>. Without
-  --masks the segmentation stage runs first (built-in segmenter, or --model). --dicom writes DICOM SEG + SR (and
+  --masks the segmentation stage runs first: the built-in segmenter (body, lungs, airways, bone, lung nodules,
+  pleural effusion), an ONNX model (--segmenter onnx:<model>, or --model <model>), or a TotalSegmentator
+  installed on PATH (--segmenter totalsegmentator, default task total). --dicom writes DICOM SEG + SR (and
   the CT as DICOM for a NIfTI input); --fhir writes fhir.json (FHIR R4 Bundle; --validate-fhir, or fhir.validate
   in the configuration, checks it against the official R4 schema, invariants and code systems first);
   --key-images writes one PNG per finding. --prior compares the study with earlier report folders (most recent
@@ -32,6 +36,7 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     out: { type: 'string' },
     phase: { type: 'string' },
     model: { type: 'string' },
+    segmenter: { type: 'string' },
     dicom: { type: 'string' },
     fhir: { type: 'boolean', default: false },
     'validate-fhir': { type: 'boolean', default: false },
@@ -53,12 +58,12 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
   // Priors are read (and an outdated or damaged folder refused) before any measuring.
   const priors: StudyArtifacts[] = [];
   for (const dir of values.prior ?? []) priors.push(await loadStudyFolder(dir, config.volume));
-  const input: StudyInput & { segmentModel?: string } = {
+  const input: StudyInput & SegmentChoice = {
     ctPath: positionals[0],
     masksPaths: masks,
     labelMapPaths: labelMaps,
     ...(phase ? { phase } : {}),
-    ...(values.model ? { segmentModel: values.model } : {}),
+    ...segmentChoiceOf(values),
     ...(studyDate ? { studyDate } : {}),
   };
   const followup = priors.length > 0 ? { priors, allowOtherPatient: values['allow-other-patient'], priorsGiven: 'newest-first' as const } : undefined;

@@ -1,15 +1,19 @@
 import { writeFile } from 'node:fs/promises';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { flattenLabelMap, segmentCt, type SegmentStep } from '../segment/index.ts';
+import { flattenLabelMap, segmentCt, segmentOptionsFor, type SegmentStep } from '../segment/index.ts';
 import { readVolume, writeNifti } from '../volume/index.ts';
 import { parseCommandArgs } from './args.ts';
 import { withOutputs } from './output.ts';
 import { createProgress, type ProgressMode } from './progress.ts';
+import { segmentChoiceOf } from './segmenter-flag.ts';
 
-export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--model <name-or-path>] [--threads <n>]
-  Segments a CT: without --model the built-in segmenter (body, lungs, trachea, main bronchi, bone); with it an
-  ONNX model folder (model.onnx + model.json). Writes the multilabel NIfTI and <out>.json (label id -> name).`;
+export const SEGMENT_USAGE = `groundct segment <ct> --out <seg.nii.gz> [--segmenter builtin|onnx:<model>|totalsegmentator[:<task>,...]]
+    [--model <name-or-path>] [--threads <n>]
+  Segments a CT: by default the built-in segmenter (body, lungs, trachea, main bronchi, bone, lung nodules and
+  masses, pleural effusion); onnx:<model> (or --model) an ONNX model folder (model.onnx + model.json);
+  totalsegmentator a TotalSegmentator installed on PATH (task total unless named). Writes the multilabel NIfTI
+  and <out>.json (label id -> name).`;
 
 const SEGMENT_STEP_START: Readonly<Record<SegmentStep, number>> = { preprocess: 0.1, infer: 0.15, postprocess: 0.9 };
 const SEGMENT_STEP_SHARE: Readonly<Record<SegmentStep, number>> = { preprocess: 0.05, infer: 0.75, postprocess: 0.1 };
@@ -23,6 +27,7 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
   const { values, positionals } = parseCommandArgs('segment', argv, {
     out: { type: 'string' },
     model: { type: 'string' },
+    segmenter: { type: 'string' },
     threads: { type: 'string', default: '1' },
   });
   if (positionals.length !== 1) throw gctError('GCT_CLI_USAGE', `groundct segment takes one CT path; got ${positionals.length}.\n${SEGMENT_USAGE}`);
@@ -43,7 +48,7 @@ export async function runSegment(argv: string[], config: Config, out: (s: string
       const ct = await readVolume(positionals[0], config.volume);
       // Shares of a run: reading about a tenth, the segmenter's steps the rest (inference by patch most of it).
       const labels = await segmentCt(ct, {
-        model: values.model,
+        ...segmentOptionsFor(segmentChoiceOf(values).segmenter, config.segment, config.volume, process.env.PATH ?? ''),
         threads,
         onProgress: (p) => progress.update(p.step, SEGMENT_STEP_START[p.step] + SEGMENT_STEP_SHARE[p.step] * (p.total > 0 ? p.done / p.total : 0)),
       });

@@ -36,6 +36,34 @@ export function lesionNoun(ctx: RuleContext, l: LesionRecord): string {
 
 const ATTENUATION_WORD = { hypo: 'hypoattenuating', iso: 'isoattenuating', hyper: 'hyperattenuating' } as const;
 
+/**
+ * The attenuation word of a lesion. A lung lesion is compared with aerated lung, against which every nodule is
+ * "hyperattenuating"; the word that matters there is its composition (Fleischner 2017: solid, part-solid,
+ * ground-glass), given when the mask's finder says it, else none.
+ */
+function attenuationWord(l: LesionRecord): string | null {
+  if (l.organ !== null && isLungPart(l.organ)) return l.detection?.composition ?? null;
+  return l.attenuation === null ? null : ATTENUATION_WORD[l.attenuation.class];
+}
+
+/** Passages for a lung nodule: how it is measured and the Fleischner band of its composition. */
+function lungNoduleCriteria(l: LesionRecord, noun: string): string[] {
+  if (l.organ === null || !isLungPart(l.organ) || noun !== 'nodule') return [];
+  const composition = l.detection?.composition;
+  return [
+    PASSAGES.noduleMeasurement,
+    ...(composition === 'solid' ? [PASSAGES.solidNodule] : []),
+    ...(composition === 'part-solid' || composition === 'ground-glass' ? [PASSAGES.subsolidNodule, PASSAGES.solidComponentThreshold] : []),
+  ];
+}
+
+/** Built-in detector findings say so, with the detector's own confidence, and cite how it works. */
+function detectionCaveats(l: LesionRecord): string[] {
+  if (!l.detection) return [];
+  const confidence = l.detection.confidence === undefined ? '' : ` (confidence ${l.detection.confidence.toFixed(2)})`;
+  return [`found by the ${l.detection.by} without a segmentation model${confidence}; a reader should confirm it`];
+}
+
 function locationCriteria(organ: string | null): string[] {
   if (organ === null) return [];
   if (organ === 'liver') return [PASSAGES.lesionLocation, PASSAGES.couinaud];
@@ -66,7 +94,9 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
   const caveats: string[] = [];
   if (l.touchesBorder.touches) caveats.push('the lesion touches the scan border; its size may be underestimated');
   if (l.organ === null) caveats.push('not attached to a segmented organ');
+  caveats.push(...detectionCaveats(l));
   const cyst = noun === 'cyst';
+  const attenuation = attenuationWord(l);
   return makeFinding({
     id: l.id,
     type: 'lesion',
@@ -84,6 +114,7 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
       ...(l.parenchyma === null ? {} : { parenchymaHuMean: l.parenchyma.huMean, parenchymaHuSd: l.parenchyma.huSd }),
       ...(l.attenuation === null ? {} : { attenuationDeltaHu: l.attenuation.deltaHu, isoBandHu: l.attenuation.isoBandHu }),
       ...(l.pleuraDistanceMm === undefined ? {} : { pleuraDistanceMm: l.pleuraDistanceMm }),
+      ...(l.detection?.confidence === undefined ? {} : { detectionConfidence: l.detection.confidence }),
       axialSliceIndex: l.axialSliceIndex,
       labelDroppedComponentCount: dropped.count,
       labelDroppedVolumeMm3: dropped.volumeMm3,
@@ -93,7 +124,9 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
       lesionClass: l.lesionClass,
       lesionType: l.lesionType,
       segments: [...l.segments],
-      ...(l.attenuation === null ? {} : { attenuation: ATTENUATION_WORD[l.attenuation.class] }),
+      ...(attenuation === null ? {} : { attenuation }),
+      ...(l.detection ? { detectedBy: l.detection.by } : {}),
+      ...(l.detection?.composition ? { composition: l.detection.composition } : {}),
       phase: ctx.phase.phase,
       sideReference: l.sideReference,
       touchesBorder: l.touchesBorder.touches,
@@ -108,9 +141,11 @@ function lesionFinding(ctx: RuleContext, l: LesionRecord): Finding {
       PASSAGES.lesionSize,
       PASSAGES.longestDiameter,
       ...(l.segments.length > 0 ? locationCriteria(l.organ) : []),
-      ...(l.attenuation === null ? [] : [PASSAGES.lesionAttenuation, PASSAGES.attenuationTerms]),
+      ...(l.attenuation === null || (l.organ !== null && isLungPart(l.organ)) ? [] : [PASSAGES.lesionAttenuation, PASSAGES.attenuationTerms]),
       ...(l.organ !== null && isLungPart(l.organ) ? [PASSAGES.noduleVsMass] : []),
       ...(l.organBy === 'adjacent' ? [PASSAGES.lesionOrganAdjacency] : []),
+      ...lungNoduleCriteria(l, noun),
+      ...(l.detection?.by === 'built-in detector' ? [PASSAGES.builtinNoduleDetector] : []),
     ],
   });
 }

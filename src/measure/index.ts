@@ -18,4 +18,5 @@ export type { LungDensity, LungRegionDensity } from './lung-density.ts';
 export type { BodyComposition } from './body-composition.ts';
 export type { CalciumMeasurements, CalciumScore, KidneyStone, KidneyStones } from './calcium.ts';
 export type { Dissection, SectionInvolvement } from './dissection.ts';
+export { detectionOf, type LesionDetection } from './detection.ts';
 export { extractComponents, type LabelComponents, type VoxelComponent } from './components.ts';

@@ -8,6 +8,7 @@ import { orientationCode, sameGrid, spacingOf, voxelVolumeMm3 } from '../volume/
 import type { LabelEntry, LabelMap, Volume } from '../volume/types.ts';
 import { GROUNDCT_VERSION } from '../version.ts';
 import { attenuationAgainst, parenchymaStats } from './attenuation.ts';
+import { detectionOf } from './detection.ts';
 import { distanceToPleuraMm } from './distance.ts';
 import type { LesionMeasurement } from './lesion-types.ts';
 import type { VoxelIndices } from './location-types.ts';
@@ -153,6 +154,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
       attenuation: attenuation && 'parenchyma' in attenuation ? { class: attenuation.class, deltaHu: attenuation.deltaHu, isoBandHu: attenuation.isoBandHu } : null,
       contacts: vessels.length > 0 ? vesselContacts(voxels, vessels, ct.grid) : [],
       ...(inLung ? { pleuraDistanceMm: distanceToPleuraMm(voxels, lungVoxels('lungs'), ct.grid) ?? undefined } : {}),
+      ...detectionField(byId.get(lesion.labelId)!, voxels),
     };
   });
 
@@ -216,6 +218,12 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     unknownLabels,
     ...(options.measure.routine === false ? {} : { routine: measureRoutine(ct, labels, structures) }),
   };
+}
+
+/** The lesion's detection record when its label has a provenance (the built-in nodule detector's labels do). */
+function detectionField(entry: LabelEntry, voxels: VoxelIndices): Pick<LesionRecord, 'detection'> {
+  const detection = detectionOf(entry, voxels);
+  return detection ? { detection } : {};
 }
 
 /** `f` computed once per distinct argument. */

@@ -3,6 +3,7 @@ import type { DroppedLesions, LesionMeasurement } from './lesion-types.ts';
 import type {
   AttenuationResult, ParenchymaStats, PancreasRegionFractions, ParentHow, SubSegmentShare, VertebralLevelResult, VesselContact,
 } from './location-types.ts';
+import type { LesionDetection } from './detection.ts';
 import type { StructureStats } from './types.ts';
 import type { PulmonaryTrunk, VesselCalibre } from './vessel-types.ts';
 import type { VertebralBody } from './vertebral-body.ts';
@@ -85,6 +86,8 @@ export interface LesionRecord extends LesionMeasurement {
   readonly contacts: readonly VesselContact[];
   /** Lung lesions: gap to the lung surface (pleura), mm. */
   readonly pleuraDistanceMm?: number;
+  /** How the lesion was found, when its label says (e.g. the built-in nodule detector with its confidence). */
+  readonly detection?: LesionDetection;
 }
 
 /**

@@ -12,3 +12,4 @@ export { liverSegmentAt } from './subsegments.ts';
 export { axialDiameters, sideOf, MIDLINE_BAND_MM, SUBSEGMENT_SHARE_MIN, ISO_BAND_SD_FRACTION, RING_WIDTH_MM } from './truth.ts';
 export { mulberry32, type Prng } from './prng.ts';
 export * from './types.ts';
+export { generateChest, CHEST_JUNCTION_X_MM, type ChestSpec, type ChestTruth, type ChestNoduleSpec, type ChestNoduleTruth, type ChestNoduleKind } from './chest.ts';

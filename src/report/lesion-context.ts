@@ -91,6 +91,8 @@ export function lesionContext(b: LesionBundle): Record<string, unknown> {
     parenchyma_hu: v.parenchymaHuMean === undefined ? null : huText(v.parenchymaHuMean),
     phase: phaseWord(String(f.attributes.phase)),
     touches_border: f.attributes.touchesBorder === true,
+    found_by: typeof f.attributes.detectedBy === 'string' ? f.attributes.detectedBy : null,
+    confidence: f.values.detectionConfidence === undefined ? null : f.values.detectionConfidence.toFixed(2),
     contacts: b.contacts.map((c) => ({
       kind: c.statement,
       vessel: c.subject.displayName,

@@ -74,6 +74,16 @@ describe('recommendations: Fleischner 2017 solid nodules', () => {
     expect(s.passageIds?.[0]).toBe('fleischner2017-multiple-solid-nodules');
   });
 
+  it('a nodule the detector classed part-solid or ground-glass is left out of the solid-nodule rule; a solid one counts', () => {
+    const m = nodules([12, 10], [7, 6]);
+    const withComposition = (c: string[]) => ({ ...m, lesions: m.lesions.map((l, i) => ({ ...l, detection: { by: 'built-in detector', method: 'builtin', confidence: 0.8, composition: c[i] as 'solid' | 'part-solid' | 'ground-glass' } })) }) as Measurements;
+    const [s] = suggestions(report(withComposition(['part-solid', 'solid'])));
+    expect(s.text).toMatch(/for a single solid nodule, 7 mm in mean diameter/);
+    expect(s.findingIds).toEqual(['lung_nodule-2']);
+    expect(s.assumptions?.join(' ')).toMatch(/classed from its attenuation/);
+    expect(suggestions(report(withComposition(['ground-glass', 'part-solid'])))).toEqual([]);
+  });
+
   it('no suggestion for a patient known to be under 35, nor for a lung mass above 3 cm', () => {
     expect(suggestions(report({ ...nodules([7, 6]), study: { ...nodules([7, 6]).study, patientAge: '030Y' } }))).toEqual([]);
     expect(suggestions(report(nodules([42, 35])))).toEqual([]);

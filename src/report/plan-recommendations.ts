@@ -63,7 +63,9 @@ export function ageInYears(patientAge: string | undefined): number | undefined {
 export const FLEISCHNER_SOLID_NODULE: RecommendationRule = {
   id: 'fleischner2017-solid-nodule',
   plan: (ctx) => {
-    const nodules = ctx.findings.filter((f) => f.type === 'lesion' && f.statement === 'nodule' && inOrgan(f, 'lung'));
+    // Subsolid nodules follow other Fleischner rules: a nodule classed part-solid or ground-glass is left out here.
+    const compositionOf = (f: Finding) => (f.attributes as { composition?: string } | undefined)?.composition;
+    const nodules = ctx.findings.filter((f) => f.type === 'lesion' && f.statement === 'nodule' && inOrgan(f, 'lung') && (compositionOf(f) ?? 'solid') === 'solid');
     if (nodules.length === 0) return [];
     const minAge = thresholdValue(ctx.kb, 'fleischner2017-scope-and-risk', 'minAgeYears');
     if (ctx.patientAgeYears !== undefined && ctx.patientAgeYears < minAge) return [];
@@ -77,7 +79,9 @@ export const FLEISCHNER_SOLID_NODULE: RecommendationRule = {
     const sizeMm = Math.round(meanMm(largest));
     const band = sizeMm < smallBelowMm ? 'small' : sizeMm <= largeAboveMm ? 'intermediate' : 'large';
     const assumptions = [
-      'the nodule is solid (the mask does not say whether it is solid or subsolid)',
+      nodules.some((f) => compositionOf(f) === undefined)
+        ? 'the nodule is solid (the mask does not say whether it is solid or subsolid)'
+        : 'the nodule is solid as classed from its attenuation by the built-in detector',
       `an incidental finding in an adult of ${minAge} years or older, not a lung cancer screening study`,
       'no known cancer and no immunosuppression',
       "the patient's risk (low or high) is not known to groundct, so both options are given",

@@ -33,7 +33,7 @@ export const TEMPLATES = {
   phaseUnknown: v2('phase-unknown'),
   contrastPhase: v1('contrast-phase'),
   lesionCount: v1('lesion-count'),
-  lesion: v1('lesion'),
+  lesion: v2('lesion'),
   lesionsFurther: v1('lesions-further'),
   stage: v1('stage'),
   lymphNode: v1('lymph-node'),

@@ -179,7 +179,7 @@ export function mergeLabelMaps(maps: readonly LabelMap[]): LabelMap {
       for (let n = 0; n < layer.length; n++) if (layer[n] !== 0) out[n] = layer[n] + offset;
       layers.push(out);
     }
-    for (const l of map.labels) labels.push({ id: l.id + offset, name: l.name, layer: l.layer + layerBase });
+    for (const l of map.labels) labels.push({ id: l.id + offset, name: l.name, layer: l.layer + layerBase, ...(l.provenance ? { provenance: l.provenance } : {}) });
     maxId = Math.max(maxId, mapMax);
   }
   return {

@@ -66,6 +66,27 @@ export interface LabelEntry {
   readonly name: string;
   /** Index into `LabelMap.layers` of the array holding this label. */
   readonly layer: number;
+  /** Set by a segmenter that wants a reader to know how the label was made (e.g. the built-in nodule detector). */
+  readonly provenance?: LabelProvenance;
+}
+
+/** How a label was made, when its segmenter says so. */
+export interface LabelProvenance {
+  /** Who found it, in words a report can use: 'built-in detector'. */
+  readonly by: string;
+  /** How, in one line (method and its limits). */
+  readonly method: string;
+  /** Per connected component: a voxel inside it and what the finder knows about it. */
+  readonly components?: readonly ComponentProvenance[];
+}
+
+export interface ComponentProvenance {
+  /** Linear index (i fastest) of a voxel of the component on the label map's grid. */
+  readonly voxel: number;
+  /** 0.5-1, the finder's own score (not a calibrated probability). */
+  readonly confidence: number;
+  /** Lung nodules: solid, part-solid or ground-glass, from HU. */
+  readonly composition?: 'solid' | 'part-solid' | 'ground-glass';
 }
 
 /**

@@ -26,7 +26,7 @@ describe.skipIf(!HAS_SHARED_DATA)('built-in segmenter on example_ct_sm', () => {
     for (const side of ['left', 'right']) {
       const a = union(pred, (n) => n === `lung_${side}`);
       const b = union(ref, (n) => n.startsWith('lung_') && n.endsWith(`_${side}`));
-      expect(dice(a, b)!, side).toBeGreaterThanOrEqual(0.95); // measured 0.958 left, 0.968 right
+      expect(dice(a, b)!, side).toBeGreaterThanOrEqual(0.95); // measured 0.958 left, 0.970 right (atlas-convention lungs)
       expect(averageSymmetricSurfaceDistanceMm(a, b, ct.grid.dims, spacing)!).toBeLessThan(0.5);
     }
     const bone = dice(union(pred, (n) => n === 'skeleton'), union(ref, (n) => BONE_PREFIXES.some((p) => n.startsWith(p))))!;

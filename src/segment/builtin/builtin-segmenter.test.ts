@@ -68,10 +68,13 @@ describe('built-in segmenter on a synthetic chest', () => {
       const organs = labels.layers[0];
       expect(diceOf(organs, id('lung_left'), truth, ['lung_left'])).toBeGreaterThan(0.985);
       expect(diceOf(organs, id('lung_right'), truth, ['lung_right'])).toBeGreaterThan(0.985);
-      expect(diceOf(organs, id('trachea'), truth, ['trachea'])).toBeGreaterThan(0.93);
-      expect(diceOf(organs, id('bronchi'), truth, ['bronchi'])).toBeGreaterThan(0.85);
+      expect(diceOf(organs, id('trachea'), truth, ['trachea'])).toBeGreaterThan(0.95);
+      // This phantom's bronchi have no wall inside the lung: the lumen's 3 x 3 mean (airways.ts) loses the pixel
+      // where lumen air meets lung air. The mean keeps a noisy real trachea in one piece (eval/results/lung-nodules.md).
+      expect(diceOf(organs, id('bronchi'), truth, ['bronchi'])).toBeGreaterThan(0.83);
       expect(diceOf(organs, id('skeleton'), truth, ['bone'])).toBeGreaterThan(0.99);
-      // Measured: lungs 1.000 / 0.990, trachea 0.939, bronchi 0.877, bone 1.000 in both storage orders.
+      // Measured: lungs 0.999 / 0.999, trachea 0.958, bronchi 0.844, bone 1.000 in both storage orders (before the
+      // junction-line cut and the smoothed lumen: lungs 1.000 / 0.990, trachea 0.939, bronchi 0.877).
       // The gas pocket is inside the body but is not lung.
       const gas = truth.findIndex((t) => t === 'gas');
       expect(organs[gas]).toBe(0);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fillHoles2d, labelComponents3d, maskRuns } from './components.ts';
-import { complementRuns, dilateRunsSquare } from './run-morphology.ts';
+import { closeRunsDisk, complementRuns, dilateRunsDisk, dilateRunsSquare, diskHalfWidths, erodeRunsDisk } from './run-morphology.ts';
 
 /** Deterministic 0/1 mask: xorshift32, a voxel is 1 with probability `p`. */
 function randomMask(n: number, p: number, seed: number): Uint8Array {
@@ -112,6 +112,33 @@ describe('run-based components', () => {
           expect(dilated[y * w + x], `dilation at ${x},${y} r ${r}`).toBe(max);
           expect(eroded[y * w + x], `erosion at ${x},${y} r ${r}`).toBe(min);
         }
+    }
+  });
+});
+
+describe('disk morphology on runs', () => {
+  it('dilateRunsDisk / erodeRunsDisk / closeRunsDisk match per-pixel disk max/min (anisotropic pixels)', () => {
+    const [w, h] = [31, 23];
+    for (const [r, sx, sy, seed] of [[2, 1, 1, 5], [3.5, 0.8, 1.2, 9], [6, 1.25, 1.25, 21]] as const) {
+      const mask = randomMask(w * h, 0.1, seed);
+      const disk = diskHalfWidths(r, sx, sy);
+      const runs = maskRuns(mask, w, h);
+      const dilated = toMask(dilateRunsDisk(runs, h, disk), h);
+      const eroded = toMask(erodeRunsDisk(runs, h, disk), h);
+      const closed = toMask(closeRunsDisk(runs, h, disk), h);
+      const inDisk = (dx: number, dy: number) => (dx * sx) ** 2 + (dy * sy) ** 2 <= r * r + 1e-9;
+      const windowOf = (m: Uint8Array, x: number, y: number, op: 'max' | 'min') => {
+        let v = op === 'max' ? 0 : 1;
+        for (let yy = 0; yy < h; yy++)
+          for (let xx = 0; xx < w; xx++) if (inDisk(xx - x, yy - y)) v = op === 'max' ? Math.max(v, m[yy * w + xx]) : Math.min(v, m[yy * w + xx]);
+        return v;
+      };
+      const expectedDilated = new Uint8Array(w * h).map((_, p) => windowOf(mask, p % w, Math.floor(p / w), 'max'));
+      const expectedEroded = new Uint8Array(w * h).map((_, p) => windowOf(mask, p % w, Math.floor(p / w), 'min'));
+      const expectedClosed = new Uint8Array(w * h).map((_, p) => windowOf(expectedDilated, p % w, Math.floor(p / w), 'min'));
+      expect(dilated).toEqual(expectedDilated);
+      expect(eroded).toEqual(expectedEroded);
+      expect(closed).toEqual(expectedClosed);
     }
   });
 });

@@ -3,7 +3,8 @@
  * parenchyma (thresholds.ts: volume, mean HU, fraction of pure air) rather than bowel gas. The airways found
  * inside them are removed; what remains is split into left and right by the patient's midline in RAS x,
  * read through ijkToRas (never the array order): a component lying mostly (LUNG_SIDE_MAJORITY) on one side
- * takes that side, a component spanning both (lungs touching at the anterior junction) is cut at the midline.
+ * takes that side; a component spanning both (lungs touching at the anterior or posterior junction) is cut row by
+ * row at the junction line (the densest voxels near the midline: the two pleural layers), else at the midline.
  */
 import { voxelVolumeMm3, type Volume } from '../../volume/index.ts';
 import { segmentAirways } from './airways.ts';
@@ -14,12 +15,21 @@ import { AIR_MAX_HU, LUNG_MAX_MEAN_HU, LUNG_MAX_PURE_AIR_FRACTION, LUNG_MIN_VOLU
 const MM3_PER_ML = 1000;
 /** Share of a component's voxels on one side of the midline for the whole component to take that side. */
 const LUNG_SIDE_MAJORITY = 0.9;
+/**
+ * The junction line of lungs touching each other is looked for this far (mm) on either side of the midline: the
+ * anterior junction line is where the two lungs' pleurae meet in front of the
+ * ascending aorta, the posterior one behind the oesophagus (Fleischner Society glossary, Hansell et al.,
+ * Radiology 2008, doi:10.1148/radiol.2462070712); both lie near the midline but not on it.
+ */
+const JUNCTION_SEARCH_MM = 25;
 
 export interface LungsAndAirways {
   readonly lungLeft: Uint8Array;
   readonly lungRight: Uint8Array;
   readonly trachea: Uint8Array;
   readonly bronchi: Uint8Array;
+  /** Array-index bounds [i, j, k] (inclusive) of the lungs' voxels; null without lungs. */
+  readonly ijkBounds: { readonly lo: readonly number[]; readonly hi: readonly number[] } | null;
   readonly notes: string[];
 }
 
@@ -74,7 +84,7 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
     isLung[c] = sizes[c] >= minVoxels && sum[c] / sizes[c] <= LUNG_MAX_MEAN_HU && pure[c] / sizes[c] <= LUNG_MAX_PURE_AIR_FRACTION ? 1 : 0;
   }
   const lungAir = new Uint8Array(data.length);
-  const empty = { lungLeft: lungAir, lungRight: lungAir, trachea: lungAir, bronchi: lungAir };
+  const empty = { lungLeft: lungAir, lungRight: lungAir, trachea: lungAir, bronchi: lungAir, ijkBounds: null };
   if (!isLung.some((f) => f === 1)) return { ...empty, notes: ['no air component looks like lung: no lungs or airways in the field of view'] };
   paintRuns(lungAir, air, runLabel, isLung);
 
@@ -131,14 +141,47 @@ export function segmentLungsAndAirways(ct: Volume, body: Uint8Array, layout: Axi
   if (cut) notes.push(`${cut} lung component(s) spanning the midline were cut at RAS x = ${midline.toFixed(1)} mm`);
   const lungLeft = new Uint8Array(data.length);
   const lungRight = new Uint8Array(data.length);
+  // Rows along i run left-right when i is the array axis closest to RAS x: the junction can then be cut per run.
+  const iAlongX = Math.abs(m[0]) >= Math.abs(m[4]) && Math.abs(m[0]) >= Math.abs(m[8]);
+  const searchVoxels = Math.round(JUNCTION_SEARCH_MM / Math.hypot(m[0], m[4], m[8]));
+  const lo = [Infinity, Infinity, Infinity], hi = [-1, -1, -1];
   eachRunX((n, v0, i0, x0) => {
     const c = side[parts.runLabel[n]];
     if (c === 2) return;
-    for (let i = i0, v = v0; i < partRuns.ends[n]; i++, v++) {
-      const s = c === 0 ? (x0 + m[0] * i < midline ? -1 : 1) : c;
+    const i1 = partRuns.ends[n];
+    const j = Math.floor(v0 / nx) % ny, k = Math.floor(v0 / (nx * ny));
+    lo[0] = Math.min(lo[0], i0); hi[0] = Math.max(hi[0], i1 - 1);
+    lo[1] = Math.min(lo[1], j); hi[1] = Math.max(hi[1], j);
+    lo[2] = Math.min(lo[2], k); hi[2] = Math.max(hi[2], k);
+    // The x where a run spanning both lungs is cut: the junction line in it, else the midline.
+    let cutX = midline;
+    if (c === 0 && iAlongX) {
+      const iMid = Math.round((midline - x0) / m[0]);
+      const junction = junctionIndex(data, v0 - i0, i0, i1, iMid - searchVoxels, iMid + searchVoxels);
+      if (junction !== null) cutX = x0 + m[0] * junction;
+    }
+    for (let i = i0, v = v0; i < i1; i++, v++) {
+      const s = c === 0 ? (x0 + m[0] * i < cutX ? -1 : 1) : c;
       if (s < 0) lungLeft[v] = 1;
       else lungRight[v] = 1;
     }
   });
-  return { lungLeft, lungRight, trachea: airways.trachea, bronchi: airways.bronchi, notes };
+  return { lungLeft, lungRight, trachea: airways.trachea, bronchi: airways.bronchi, ijkBounds: hi[0] >= 0 ? { lo, hi } : null, notes };
+}
+
+/**
+ * Where the two lungs meet in one row (anterior or posterior junction line), the lungs' two pleural layers make
+ * a line denser than the parenchyma on either side, even where it stays under the air threshold. The junction is
+ * the i, within [lo, hi] and inside the run [i0, i1), of the highest 3-voxel mean HU; null when that window and
+ * the run do not overlap. `rowBase` is the voxel index of i = 0 in the row.
+ */
+export function junctionIndex(data: ArrayLike<number>, rowBase: number, i0: number, i1: number, lo: number, hi: number): number | null {
+  const a = Math.max(i0 + 1, Math.min(lo, hi)), b = Math.min(i1 - 2, Math.max(lo, hi));
+  if (a > b) return null;
+  let best = -Infinity, at = a;
+  for (let i = a; i <= b; i++) {
+    const mean = data[rowBase + i - 1] + data[rowBase + i] + data[rowBase + i + 1];
+    if (mean > best) { best = mean; at = i; }
+  }
+  return at;
 }

@@ -49,6 +49,19 @@ export const TRACHEA_MAX_MIDLINE_OFFSET_MM = 30;
  * the airway cross-section more than doubles from one slice to the next, the sign of a leak into the lung.
  */
 export const AIRWAY_LEAK_AREA_RATIO = 2;
+/**
+ * A lumen continues the airway of the slice above when at least this share of its area lies under it: an
+ * airway moves by well under its own radius from one slice to the next (main bronchi run about 45 degrees from
+ * the vertical: a 2 mm step shifts a 10-16 mm lumen by about 2 mm), while a neighbouring air column (the
+ * oesophagus against the back of the trachea) only touches it at its edge.
+ */
+export const AIRWAY_MIN_OVERLAP_FRACTION = 0.25;
+/**
+ * The carina is where the airway splits into two lumens each of at least this area: adult main bronchi are about
+ * 10-16 mm across (Breatnach et al. 1984), i.e. above 0.8 cm2; 0.3 cm2 leaves room for a narrow or obliquely cut
+ * bronchus and excludes the few-pixel partial-volume fragments a real scan has beside the tracheal lumen.
+ */
+export const MAIN_BRONCHUS_MIN_AREA_MM2 = 30;
 /** Main bronchi are followed for this length below the carina (adult main bronchi: 40-50 mm right/left). */
 export const MAIN_BRONCHI_LENGTH_MM = 40;
 
@@ -108,3 +121,94 @@ export const BONE_RING_GAP_MM = 2;
 export const BONE_EDGE_FRACTION = 0.5;
 /** Bone components smaller than this (mL) are calcifications or noise. */
 export const BONE_MIN_VOLUME_ML = 0.3;
+
+/**
+ * Lung as radiotherapy lung atlases contour it (RTOG 1106 / Kong et al., "Consideration of dose limits for organs
+ * at risk of thoracic radiotherapy: atlas for lung, proximal bronchial tree, esophagus, spinal cord, ribs, and
+ * brachial plexus", Int J Radiat Oncol Biol Phys 81:1442-1457, 2011, doi:10.1016/j.ijrobp.2010.07.1977): both
+ * lungs in a lung window, inflated, collapsed, fibrotic and emphysematous lung included, the small vessels
+ * beyond the hilar regions included; the gross tumour, the hilar structures and the trachea / main bronchi
+ * excluded. Built from the aerated lung (< AIR_MAX_HU) per axial slice (lung-fill.ts):
+ * - holes of the lung up to LUNG_HOLE_MAX_MM2 are filled: vessels, small airways' walls and small dense areas
+ *   seen inside the lung (a 20 mm vessel segment lying in plane and 8 mm wide is 160 mm2; a lesion found by the
+ *   nodule detector is taken out again);
+ * - then a closing with a LUNG_CLOSING_MM disk takes in vessels and partial-volume notches at the lung surface,
+ *   up to twice that width; hilar vessels and bronchi (10-25 mm across) are wider and stay out.
+ */
+export const LUNG_HOLE_MAX_MM2 = 400;
+export const LUNG_CLOSING_MM = 4;
+
+/**
+ * Envelope in which nodules are searched (lung-fill.ts): the lung closed per slice with a ENVELOPE_CLOSING_MM disk
+ * (a nodule touching the pleura makes a notch in the aerated lung as deep as the nodule; a closing of this radius
+ * closes notches up to about its diameter) and holes up to ENVELOPE_HOLE_MAX_MM2 filled (a 6 cm mass inside the
+ * lung is 2 800 mm2).
+ */
+export const ENVELOPE_CLOSING_MM = 12;
+export const ENVELOPE_HOLE_MAX_MM2 = 3000;
+
+/**
+ * Nodule detector (nodules.ts). Edge of a solid nodule: -400 HU, half-way between aerated lung (about -850 HU) and
+ * soft tissue (about 40 HU), the half-maximum edge (as BONE_EDGE_FRACTION above); it is also the lower of the two
+ * thresholds Lee et al. compared for the solid part of subsolid nodules (PLoS One 13:e0205490, 2018,
+ * doi:10.1371/journal.pone.0205490).
+ */
+export const NODULE_EDGE_HU = -400;
+/**
+ * Smallest nodule reported, mm (diameter of the sphere of its volume). Fleischner 2017 (MacMahon et al., Radiology
+ * 2017, doi:10.1148/radiol.2017161659) recommends no routine follow-up below 6 mm; 5 mm leaves room for the
+ * measurement error around that threshold.
+ */
+export const NODULE_MIN_DIAMETER_MM = 5;
+/** Scales (ball radii, mm) at which the cores of the candidates are compared: 1.25 mm up to 20 mm (4 cm masses), about 1.12x apart. */
+export const NODULE_SCALES_MM: readonly number[] = [1.25, 1.4, 1.6, 1.8, 2, 2.25, 2.5, 2.8, 3.2, 3.6, 4, 4.5, 5, 5.6, 6.4, 7.2, 8, 9, 10, 11.2, 12.5, 14, 16, 18, 20];
+/**
+ * A core is judged only when it is at least this share of the detection's radius (R - scale >= this x R): a core
+ * of one or two voxels, left where the scale nearly equals the thickness, has no shape to judge (a vessel's core
+ * breaks into such bits at the vessel's own radius).
+ */
+export const NODULE_MIN_CORE_FRACTION = 0.2;
+/**
+ * A core is blob-like when its longest principal axis is at most this many times its shortest: an ellipsoidal
+ * nodule of axis ratio 2 passes, a vessel segment twice as long as wide does not.
+ */
+export const NODULE_MAX_CORE_ELONGATION = 2;
+/** ...and its volume at most this many times the ball of radius (R - scale): a branching core is larger than the ball its thickest point predicts. */
+export const NODULE_MAX_CORE_EXCESS = 3;
+/** A core joining another counts as a merge when the other stands out by at least this much thickness (mm) above the joining level: noise maxima do not. */
+export const NODULE_MERGE_PROMINENCE_MM = 1;
+/**
+ * A detection must be at least this many times thicker (radius) than the thickness at which it joins another
+ * prominent core: where three vessels of radius r meet, the largest inscribed ball is about 1.2-1.4 r.
+ */
+export const NODULE_MIN_PERSISTENCE = 1.5;
+/**
+ * A nodule's mask is opened by a ball of at least this share of its radius: parts of the tissue thinner than that
+ * (vessels and bronchial walls met by a mass, low structures under the persistence margin) are not the nodule;
+ * a round nodule is unchanged by any ball smaller than itself.
+ */
+export const NODULE_MASK_SCALE_FRACTION = 0.5;
+/** Solid component of a lung nodule: at or above -160 HU (nodule-composition.ts). */
+export const NODULE_SOLID_HU = -160;
+/** A nodule is solid when this share of its interior is solid, part-solid down to NODULE_PART_SOLID_FRACTION, ground-glass below. */
+export const NODULE_SOLID_FRACTION = 0.8;
+export const NODULE_PART_SOLID_FRACTION = 0.1;
+
+/**
+ * Pleural effusion (effusion.ts): fluid between lung and chest wall. Effusions measure about -20 to 30 HU on CT
+ * (Abramowitz et al., "Pleural effusion: characterization with CT attenuation values and CT appearance", AJR
+ * 2009;192:618-623: exudates -21 to 28 HU, transudates 0 to 32 HU); muscle (45-60 HU) and liver (55-65 HU
+ * unenhanced) lie above, fat below. The in-plane 3 x 3 mean HU is compared, so that image noise does not scatter
+ * muscle voxels into the range.
+ */
+export const EFFUSION_MIN_HU = -20;
+export const EFFUSION_MAX_HU = 30;
+/**
+ * Fluid layers thinner than this (mm) are not taken: the partial-volume edges between fat and muscle pass through
+ * the fluid range in a layer one voxel thick (an opening by a disk of half this width removes them).
+ */
+export const EFFUSION_MIN_THICKNESS_MM = 5;
+/** Smallest effusion reported, mL: a few mL of pleural fluid are physiological. */
+export const EFFUSION_MIN_ML = 10;
+/** An effusion lies against the lung: at least this share of its boundary voxels touch aerated lung. */
+export const EFFUSION_MIN_LUNG_CONTACT = 0.2;
