@@ -120,6 +120,12 @@ export function changed(op: MutationOperator, before: readonly Claim[], after: r
   return a !== b;
 }
 
+/**
+ * Routine claim kinds whose organ the kind itself names, not a word of the text (emphysema is the lungs', a fracture
+ * the spine's, coronary calcium the heart's): an organ swap in the text has no field of theirs to change.
+ */
+const KIND_IMPLIES_ORGAN: ReadonlySet<string> = new Set(['emphysema', 'vertebral_fracture', 'bone_density', 'contrast_phase', 'calcification', 'dissection']);
+
 /** Whether the original's claims hold the field the operator plants an error in. */
 export function eligible(op: MutationOperator, claims: readonly Claim[]): boolean {
   if (claims.length === 0) return false;
@@ -129,9 +135,11 @@ export function eligible(op: MutationOperator, claims: readonly Claim[]): boolea
     case 'number_scale':
       return claims.some((c) => c.numbers.length > 0);
     case 'negation_flip':
-      return claims.some((c) => c.kind !== 'normal' && c.kind !== 'coverage');
+      // A contrast-phase claim states a phase, never its denial, and a vessel's bare diameter ("calibration is 35
+      // mm") no calibre class that could be denied (routine-claims.ts): no negation to flip.
+      return claims.some((c) => c.kind !== 'normal' && c.kind !== 'coverage' && c.kind !== 'contrast_phase' && !(c.kind === 'vessel_calibre' && c.routine?.calibre === undefined));
     case 'organ_swap':
-      return claims.some((c) => c.organ !== null);
+      return claims.some((c) => c.organ !== null && !KIND_IMPLIES_ORGAN.has(c.kind));
     case 'neutral':
       return true;
   }

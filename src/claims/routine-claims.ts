@@ -1,6 +1,6 @@
 import type { Finding } from '../findings/index.ts';
 import { VERTEBRA_LEVELS } from '../measure/vertebral-level.ts';
-import { inScope, lesionCues, negationScopes, type NegationScope } from './cues.ts';
+import { inScope, interpretation, lesionCues, negationScopes, type NegationScope } from './cues.ts';
 import type { ClaimMatch, ErrorType, NumericComparison, UnverifiableReason } from './match-types.ts';
 import { claimNumber, measuredNumbers, type RawNumber } from './numbers.ts';
 import type { ReferenceIndex } from './reference.ts';
@@ -89,8 +89,15 @@ function deniedAfter(text: string, end: number): boolean {
   return /^[^.;:]{0,20}?\b(?:unlikely|excluded|ruled\s+out)\b/i.test(text.slice(end));
 }
 
+/**
+ * Whether a cue is denied: a negation scope covers it or begins inside it ("diameter is not normal"), a denial
+ * follows it ("... is unlikely"), or it names the interpretation of an observation that is denied ("No dense shadow
+ * in the renal pelvis, considered calculus": the interpretive tail stands or falls with the observation).
+ */
 function negatedAt(text: string, scopes: readonly NegationScope[], cue: { start: number; end: number }): boolean {
-  return inScope(scopes, cue.start) || deniedAfter(text, cue.end);
+  if (inScope(scopes, cue.start) || scopes.some((s) => s.start >= cue.start && s.start < cue.end) || deniedAfter(text, cue.end)) return true;
+  const tail = interpretation(text).at;
+  return tail !== null && cue.start >= tail && scopes.some((s) => s.start < tail);
 }
 
 function base(kind: Claim['kind'], negated: boolean, organ: string | null, text: string, extra: Partial<Claim> = {}): Claim {
@@ -134,8 +141,8 @@ export const VESSEL_SECTIONS: Readonly<Record<string, readonly string[]>> = {
 
 const CALIBRE_CUES: readonly (readonly [RegExp, CalibreClass])[] = [
   [/\baneurysm(?:al|atic|s)?\b|\bAAA\b/i, 'aneurysmal'],
-  [/\b(?:dilat(?:ed|ation|ion)|ectatic|ectasia|enlarged|enlargement|widened|widening)\b/i, 'dilated'],
-  [/\bnormal\s+(?:in\s+)?(?:calib(?:re|er|ration)|diameters?|widths?|size)\b|\b(?:calib(?:re|er|ration)|diameters?|widths?)\b[^.;]*?\b(?:normal|natural|within normal limits)\b|\b(?:is|are)\s+(?:of\s+)?normal\b/i, 'normal'],
+  [/\b(?:dilat(?:ed|ation|ion)|ectatic|ectasia|enlarged|enlargement|widened|widening)\b|\b(?:wider|larger|greater)\s+than\s+(?:the\s+)?normal\b|\babove\s+(?:the\s+)?(?:upper\s+limit\s+of\s+)?normal\b/i, 'dilated'],
+  [/\bnormal\s+(?:in\s+)?(?:calib(?:re|er|ration)|diameters?|widths?|size)\b|\b(?:calib(?:re|er|ration)|diameters?|widths?)\b[^.;]*?(?<!\b(?:than|above|of)\s+(?:the\s+)?)\b(?:normal|natural|within normal limits)\b|\b(?:is|are)\s+(?:of\s+)?normal\b/i, 'normal'],
 ];
 
 /** Dissection, calcification and plaque words: a clause about them is not a calibre statement by "normal". */
@@ -180,7 +187,7 @@ function readVessels(text: string, scopes: readonly NegationScope[], numbers: re
     const cue = nearestTo(cues, v);
     const nums = numbersOf.get(i) ?? [];
     if (cue === undefined && nums.length === 0) return [];
-    const negated = cue !== undefined && inScope(scopes, cue.start);
+    const negated = cue !== undefined && negatedAt(text, scopes, cue);
     // "not dilated", "no aneurysm": the vessel is stated not to reach that class.
     const side: ClaimSide | undefined = v.value.section === 'iliac' ? 'bilateral' : v.value.organ === 'iliac_artery_left' ? 'left' : v.value.organ === 'iliac_artery_right' ? 'right' : undefined;
     const detail: RoutineClaimDetail = { section: v.value.section, ...(cue ? { calibre: cue.value } : {}) };

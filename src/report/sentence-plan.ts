@@ -29,7 +29,7 @@ export const TEMPLATES = {
   partialAssessable: v1('partial-assessable'),
   notImaged: v1('not-imaged'),
   steatosisLiver: v1('steatosis-liver'),
-  steatosisPancreas: v1('steatosis-pancreas'),
+  steatosisPancreas: v2('steatosis-pancreas'),
   phaseUnknown: v2('phase-unknown'),
   contrastPhase: v1('contrast-phase'),
   lesionCount: v1('lesion-count'),

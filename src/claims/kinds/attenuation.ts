@@ -39,7 +39,8 @@ export const organNumbersExtractor: ClaimExtractor = {
 
 export function matchAttenuation(claim: Claim, ref: ReferenceIndex): ClaimMatch {
   if (claim.organ === null) return unknown('attenuation claim names no organ');
-  const f = [ref.get(`${claim.organ}.steatosis`), ref.get(`${claim.organ}.normal`)].find((x) => x?.values.huMean !== undefined);
+  // A partly imaged organ's finding carries the mean of its imaged part ("In its imaged part, the spleen has ...").
+  const f = [ref.get(`${claim.organ}.steatosis`), ref.get(`${claim.organ}.normal`), ref.get(`${claim.organ}.partial`)].find((x) => x?.values.huMean !== undefined);
   if (f === undefined) return matchMeasured(claim, ref, claim.organ, ['huMean']) ?? unknown(`no mean attenuation of ${claim.organ} in the reference`);
   const numeric = compareAll(claim.numbers, f);
   const off = numeric.find((c) => !c.withinTolerance);

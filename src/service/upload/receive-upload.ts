@@ -19,7 +19,7 @@ import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import type { ServiceConfig } from '../../config.ts';
 import { gctError, isGroundctError } from '../../errors.ts';
-import { PHASES as MEASURE_PHASES } from '../../measure/index.ts';
+import { parsePhase, PHASES as MEASURE_PHASES } from '../../measure/index.ts';
 import { checkDicomDeflateBudget, parseLabelMapJson } from '../../volume/index.ts';
 import type { StoredInput, StoredMaskSet } from '../storage/types.ts';
 import { gunzipHead } from './gunzip-head.ts';
@@ -108,7 +108,9 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
 
   const ctRaw = raws.find((r) => r.field === 'ct');
   if (!ctRaw) throw invalid("No 'ct' file part: send the CT as a file part named 'ct'.");
-  if (phase !== undefined && !(PHASES as readonly string[]).includes(phase))
+  // The spellings the CLI takes ('native', 'portal venous') are read as the phase they name.
+  const statedPhase = phase === undefined ? undefined : parsePhase(phase);
+  if (phase !== undefined && (statedPhase === null || statedPhase === undefined))
     throw invalid(`Unknown phase '${phase.slice(0, 40)}'; expected one of ${PHASES.join(', ')}.`, { phase: phase.slice(0, 40), allowed: PHASES });
 
   if (priorStudyId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(priorStudyId))
@@ -144,7 +146,7 @@ export async function receiveStudyUpload(req: FastifyRequest, staging: string, l
       ct: ct.path,
       ctFormat: ct.format,
       masks,
-      ...(phase ? { phase } : {}),
+      ...(statedPhase ? { phase: statedPhase } : {}),
       // The route resolves the prior's own priors and checks them before the study is accepted.
       ...(priorStudyId ? { priorStudyIds: [priorStudyId] } : {}),
       ...(allowOtherPatient === 'true' ? { allowOtherPatient: true } : {}),
