@@ -2,7 +2,7 @@
  * Peak RSS of each command against the stated bound (README, "Limits"): peak RSS <= 450 MiB + 4 x D, where D is the
  * decompressed bytes the inputs' headers declare. Synthetic 512 x 512 x N int16 CTs with a 3-label uint8 mask are
  * written, and info, measure, report (with masks, --dicom --fhir) and report without masks (built-in segmenter)
- * run each in a fresh process; peak RSS is that process's process.resourceUsage().maxRSS.
+ * run each in a fresh process; peak RSS is that process's VmHWM (/proc/self/status; ru_maxrss would carry the parent's size over fork and exec).
  *
  *   npx tsx eval/bench/memory-bound.ts [--slices 120,240] [--out eval/results/memory-bound.md]
  */
@@ -65,7 +65,7 @@ await rm(dir, { recursive: true, force: true });
 const text = `# Peak memory of each command against the stated bound
 
 Bound (README, "Limits"): peak RSS <= ${BASE_RSS_MB} MiB + ${RSS_PER_DECLARED_BYTE} x D, D = the decompressed bytes the inputs' headers
-declare (voxels x bytes per voxel + header, CT and masks). Peak RSS = \`process.resourceUsage().maxRSS\` of a fresh
+declare (voxels x bytes per voxel + header, CT and masks). Peak RSS = VmHWM (/proc/self/status) of a fresh
 process running the command in-process (test/corpus/child.ts), Node + tsx + the whole CLI loaded.
 
 Command: \`npx tsx eval/bench/memory-bound.ts --slices ${values.slices}\`

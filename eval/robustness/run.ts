@@ -54,7 +54,7 @@ ${corpus.cases.length} inputs x 3 commands = ${results.length} runs (generated i
 processes; the ${new Set(rss.map((r) => r.caseId)).size} memory cases in fresh processes). **${results.length - failed.length} passed, ${failed.length} failed.**
 A run passes when its outcome is the one listed for the input (a correct result, or one of its coded errors), stderr holds no
 stack trace and no GCT_INTERNAL, it ends within the timeout, its output folder afterwards holds exactly what it held before
-(plus the outputs on success; never a temporary name), and, for the memory cases, peak RSS (process.resourceUsage().maxRSS of a
+(plus the outputs on success; never a temporary name), and, for the memory cases, peak RSS (VmHWM of a
 fresh process) stays within ${BASE_RSS_MB} MiB + ${RSS_PER_DECLARED_BYTE} x the decompressed bytes the inputs' headers declare.
 Bombs inflate to ${values['bomb-gib']} GiB unless stopped. Ok inputs of the control study must reproduce its truth (dims,
 HU range, per-label voxel counts and mean HU) to 1e-6.

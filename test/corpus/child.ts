@@ -4,6 +4,7 @@
  * `{ id, code, stdout, stderr, ms, maxRssKb }`. Starting Node + tsx + the CLI once instead of once per input
  * is what keeps the corpus fast; a hang or crash is the runner's to detect (it kills and replaces the child).
  */
+import { readFileSync } from 'node:fs';
 import { main } from '../../src/cli/main.ts';
 
 export interface ChildRequest {
@@ -17,11 +18,26 @@ export interface ChildReply {
   readonly stdout: string;
   readonly stderr: string;
   readonly ms: number;
-  /** Peak resident set of this process so far (process.resourceUsage), KiB. */
+  /** Peak resident set of this process so far (VmHWM on Linux, else process.resourceUsage), KiB. */
   readonly maxRssKb: number;
 }
 
 const MAX_CAPTURE = 256 * 1024;
+
+/**
+ * Peak RSS of this process image, KiB. Linux keeps getrusage's ru_maxrss across fork and execve, so a child spawned
+ * by a large parent (a vitest worker that ran other test files) would report the parent's size; VmHWM belongs to
+ * this process's own address space.
+ */
+function peakRssKb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    /* not Linux */
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 async function runOne(req: ChildRequest): Promise<ChildReply> {
   const out: string[] = [];
@@ -46,7 +62,7 @@ async function runOne(req: ChildRequest): Promise<ChildReply> {
     process.stdout.write = stdoutWrite;
     process.stderr.write = stderrWrite;
   }
-  return { id: req.id, code, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - start, maxRssKb: process.resourceUsage().maxRSS };
+  return { id: req.id, code, stdout: out.join(''), stderr: err.join(''), ms: performance.now() - start, maxRssKb: peakRssKb() };
 }
 
 process.on('message', (req: ChildRequest) => {
