@@ -16,7 +16,7 @@ import { dataPath } from '../../test/helpers/data.ts';
 
 export const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
 
-export type Split = 'dev' | 'heldout';
+export type Split = 'dev' | 'heldout' | 'fresh';
 
 export function splitOf(key: string): Split {
   return '0123'.includes(sha1(key)[0]!) ? 'heldout' : 'dev';
@@ -93,6 +93,10 @@ const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 export const GOLD_SENTENCES = here('gold-sentences.jsonl');
 export const GOLD_NUMBERS = here('gold-numbers.jsonl');
 export const GOLD_QUESTIONS = here('gold-questions.jsonl');
+/** The fresh sample (select-fresh.ts): reports and questions no other gold line uses, scored as the split 'fresh'. */
+export const FRESH_SENTENCES = here('fresh-sentences.jsonl');
+export const FRESH_NUMBERS = here('fresh-numbers.jsonl');
+export const FRESH_QUESTIONS = here('fresh-questions.jsonl');
 
 export function readJsonl<T>(path: string): T[] {
   return readFileSync(path, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);

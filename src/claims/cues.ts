@@ -109,7 +109,13 @@ const HEDGE = /\b(?:consider(?:ing|ed)?|suggest(?:s|ed|ing|ive\s+of)?|consistent
 const HEDGE_ADJECTIVE = /\b(?:suspected|suspicious|possible|possibly|probable|probably|questionable|equivocal|presumed|presumptive|doubtful)\s+(?:[a-z-]+\s+){0,2}?(?=\S)/gi;
 
 /** Non-lesion explanations: when the interpretation names one of these, the described density is not a lesion. */
-const NON_LESION_EXPLANATION = /\b(?:stones?|calcul\w*|lith\w*|gallstones?|calcif\w*|atherosclero\w*|arterioscl\w*|plaques?|hernia\w*|clips?|stents?|catheter\w*|contrast|air|gas|vessels?|vascular|postoperative|post-operative|surgery|surgical|sutures?|phleboliths?|granulomas?|atelecta\w*|scar\w*|fibro\w*|sequel\w*|inflammat\w*|infection|infectious|artefacts?|artifacts?|exudat\w*|effusion|h(?:a)?emorrhag\w*|h(?:a)?ematoma|edema|oedema|dissection|aneurysm\w*|thrombus|thrombosis|emphysema\w*|bullae?|pneumonia|consolidation|contusion)\b/i;
+const NON_LESION_EXPLANATION = /\b(?:stones?|calcul\w*|\w*lith(?:s|iasis|ic)?|gallstones?|calcif\w*|atherosclero\w*|arterioscl\w*|plaques?|hernia\w*|clips?|stents?|catheter\w*|contrast|air|gas|vessels?|vascular|postoperative|post-operative|surgery|surgical|sutures?|phleboliths?|granulomas?|atelecta\w*|scar\w*|fibro\w*|sequel\w*|inflammat\w*|infection|infectious|artefacts?|artifacts?|exudat\w*|effusion|h(?:a)?emorrhag\w*|h(?:a)?ematoma|edema|oedema|dissection|aneurysm\w*|thrombus|thrombosis|emphysema\w*|bullae?|pneumonia|consolidation|contusion)\b/i;
+
+/**
+ * Lesion nouns in an interpretation keep the lesion ("solitary nodule ..., consider inflammatory lesions": an
+ * inflammatory lesion is still a lesion); a non-lesion word alone explains it away ("..., considering calculi").
+ */
+const INTERPRETED_LESION = /\b(?:lesions?|nodules?|mass(?:es)?|cysts?|tumou?rs?|neoplasms?|metastas[ie]s|carcinomas?|adenomas?|lipomas?|hamartomas?|ha?emangiomas?|angiomyolipomas?|abscess(?:es)?|pseudocysts?)\b/i;
 
 /** Shapes that are not focal: a linear, strip-shaped or patchy density is no lesion ("strip-shaped high-density shadows"). */
 const NOT_FOCAL = /\b(?:linear|line|strip\w*|stripe\w*|streak\w*|band\w*|patchy|patch|reticular|plaque-like|flake\w*|cord-like|tubular|ground[- ]glass|branch\w*)\b/i;
@@ -166,7 +172,7 @@ export function interpretation(text: string): Interpretation {
     if (open >= 0) at = at === null ? open + 1 : Math.min(at, open + 1);
   }
   const tail = at === null ? '' : text.slice(at);
-  return { at, spans, explainsAway: at !== null && NON_LESION_EXPLANATION.test(tail) };
+  return { at, spans, explainsAway: at !== null && NON_LESION_EXPLANATION.test(tail) && !INTERPRETED_LESION.test(tail) };
 }
 
 /** History, prior treatment: lesions named there are not findings of this scan ("history of malignancy", "after resection of"). */
@@ -263,6 +269,11 @@ export function fluidCues(text: string): Cue<string>[] {
       }
       return 'ascites';
     },
+  ).concat(
+    // The first of two serous spaces sharing one noun ("no pericardial or pleural effusion") is an effusion too.
+    all(text, /\b(pleural|pericardial)(?=\s*(?:,|\bor\b|\band\b|\/)\s*(?:pleural|pericardial)\s+(?:space\s+)?effusions?\b)/gi, (m) =>
+      m[1]!.toLowerCase() === 'pleural' ? 'pleural_effusion' : 'pericardial_effusion',
+    ),
   );
 }
 
@@ -288,7 +299,7 @@ export function contactCues(text: string): Cue<ContactClass>[] {
 export function normalCues(text: string): Cue<true>[] {
   return all(
     text,
-    /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?|variant|lung\s+parenchyma\s+is|appearing))(?!\s*[:=]?\s*(?:<|≤|>|less\s+than)?\s*\d)|natural|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies)|preserved|intact|(?:is|are|were|was)\s+(?:open|patent)|patent|no\s+(?:significant\s+|obvious\s+|obstructive\s+|other\s+|additional\s+)?(?:patholog(?:y|ies|ical\s+findings?)|abnormal\s+findings?))\b/gi,
+    /\b(normal(?!\s+(?:up\s+to|below|above|range|limits?\s+(?:of|is|are)|values?|variant|lung\s+parenchyma\s+is|appearing))(?!\s*[:=]?\s*(?:<|≤|>|less\s+than)?\s*\d)|natural|unremarkable|within\s+normal\s+limits|no\s+abnormalit(?:y|ies)|preserved|intact|(?:is|are|were|was)\s+(?:open|patent)|patent|no\s+(?:significant\s+|obvious\s+|obstructive\s+|occlusive\s+|other\s+|additional\s+)?(?:patholog(?:y|ies|ical\s+findings?)|abnormal\s+findings?))\b/gi,
     (m) => {
       const before = text.slice(Math.max(0, m.index! - 12), m.index!).toLowerCase();
       if (/(above|than|beyond|exceeds?)\s+(the\s+)?$/.test(before)) return null;

@@ -26,6 +26,30 @@ describe('lesion words as adjectives, plurals, compounds and density phrases', (
   });
 });
 
+describe('an interpretation that names a lesion keeps it', () => {
+  it.each([
+    ['A single nodule in the left upper lobe, inflammatory lesions first considered.', ['lesion', 'lung_left', 'left', false]],
+    ['Round low-density nodules in the spleen, considering cysts.', ['lesion', 'spleen', null, false]],
+  ])('%s', (s, want) => {
+    expect(claims(s)).toEqual([want]);
+  });
+  it('a non-lesion alone in the interpretation still explains the density away', () => {
+    const read = parseClaims('Punctate high-density focus in the right kidney, considering a calculus.');
+    expect(read.filter((c) => c.kind === 'lesion')).toEqual([]);
+    expect(read.map((c) => c.kind)).toEqual(['kidney_stone']);
+  });
+});
+
+describe('two serous spaces sharing one noun, and occlusive pathology', () => {
+  it('"no pleural or pericardial effusion" denies both', () => {
+    const fluids = parseClaims('No pleural or pericardial effusion is seen.').filter((c) => c.kind === 'fluid');
+    expect(fluids.map((c) => [c.fluid, c.negated])).toEqual([['pleural_effusion', true], ['pericardial_effusion', true]]);
+  });
+  it('"no occlusive pathology" in the airways is a normal statement', () => {
+    expect(claims('No occlusive pathology in the trachea.')).toEqual([['normal', 'trachea', null, false]]);
+  });
+});
+
 describe('words that are not lesions', () => {
   it.each([
     'Calcification foci in the wall of the abdominal aorta.',
@@ -36,6 +60,7 @@ describe('words that are not lesions', () => {
     'Linear high-density shadows in the right lower lobe.',
     'The mediastinal fat shows no mass effect.',
     'Port catheter tip in the superior vena cava.',
+    'Several dense nodules in the gallbladder lumen, considered cholelithiasis.',
   ])('%s -> no lesion claim', (s) => {
     expect(parseClaims(s).filter((c) => c.kind === 'lesion')).toEqual([]);
   });

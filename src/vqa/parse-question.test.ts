@@ -111,6 +111,8 @@ describe('parseQuestion: questions as benchmarks and people write them (issue 13
     ['does the picture contain eyes', { type: 'presence', target: { kind: 'unknown', name: 'eyes' } }],
     ['What is the scale of the nodule in the left lung lower lobe?', { type: 'size', target: { kind: 'lesion', organ: 'lung_lower_lobe_left', lesionKind: 'solid' }, measure: 'long_axis' }],
     ['Can we identify enlarged lymph nodes in the mediastinum?', { type: 'presence', target: { kind: 'structure', structure: 'lymph_node' } }],
+    ['Is the spleen in view?', { type: 'presence', target: { kind: 'structure', structure: 'spleen' } }],
+    ['Which is the largest in this picture,spleen,kidney or liver?', { type: 'comparison', structures: ['spleen', 'kidneys', 'liver'], property: 'volume', direction: 'larger', form: 'which' }],
   ])('%s', (q, expected) => {
     expect(intent(q)).toEqual(expected);
   });
@@ -127,6 +129,14 @@ describe('parseQuestion: questions as benchmarks and people write them (issue 13
     ['Which organ system does the heart belong to? does it belong to the circulatory system', 'knowledge'],
     ['What is the function of the kidney?', 'knowledge'],
     ['What does the hypodensity in the liver suggest?', 'diagnosis'],
+    ['What are these densities in the gallbladder?', 'diagnosis'],
+    ['What is the right adrenal mass?', 'diagnosis'],
+    ['What is the hyperdensity seen inside the spleen?', 'diagnosis'],
+    ['What are typical causes of a splenic cyst?', 'knowledge'],
+    ['Which organ is part of the digestive system here?', 'knowledge'],
+    ['Describe the internal features of the lesion', 'appearance'],
+    ['Is the portal vein patent?', 'finding'],
+    ['Is the patient supine?', 'image_display'],
     ['Is there hydronephrosis?', 'finding'],
     ['Are there gallstones', 'finding'],
     ['Was the nodule seen on the prior examination of another hospital?', 'change'],
