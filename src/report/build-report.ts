@@ -136,7 +136,7 @@ export function buildReport(measurements: Measurements, findings: Findings, opti
   const recommendations =
     options.kb === undefined
       ? []
-      : planRecommendations({ kb: options.kb, findings: findings.findings, phase: measurements.study.phase, patientAgeYears: ageInYears(measurements.study.patientAge) });
+      : planRecommendations({ kb: options.kb, findings: findings.findings, phase: measurements.study.phase, patientAgeYears: ageInYears(measurements.study.patientAge), patientSex: measurements.study.patientSex });
   const plans = [...findingsPlans, ...followup.impression, ...planImpression(findings.findings), ...recommendations];
   const sentences = renderPlans(plans, options.templates);
   assertGrounded(sentences, new Set([...findings.findings, ...(findings.priorFindings ?? [])].map((f) => f.id)));

@@ -4,7 +4,8 @@ import { lesion, measurements, normalAbdomen, structure, type LesionOptions } fr
 import { loadKnowledgeBase, thresholdValue, type KnowledgeBase } from '../knowledge/index.ts';
 import type { Measurements } from '../measure/measurements.ts';
 import { buildReport } from './build-report.ts';
-import { ageInYears } from './plan-recommendations.ts';
+import type { Finding } from '../findings/index.ts';
+import { ageInYears, SVS_AAA_SURVEILLANCE } from './plan-recommendations.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { ReportSchema, type Report } from './schema.ts';
 import { loadTemplates, type LoadedTemplates } from './templates.ts';
@@ -114,5 +115,42 @@ describe('recommendations: ACR 2017 incidental adrenal mass', () => {
     expect(suggestions(report(adrenal(15, 30, 'non-contrast')))[0].text).toMatch(/or, for masses of up to 2 cm, CT again in 12 months/);
     expect(suggestions(report(adrenal(45, 30, 'non-contrast')))[0].text).toMatch(/resection should be considered unless imaging shows benign features \(the white paper's advice for masses above 4 cm\), together with biochemical/);
     expect(suggestions(report(adrenal(8, 30, 'non-contrast')))[0].text).toMatch(/no further work-up is advised, as adrenal nodules under 1 cm are not pursued;/);
+  });
+});
+
+describe('recommendations: SVS 2018 abdominal aortic aneurysm', () => {
+  /** A calibre finding of an abdominal aortic section, as vessel-rules.ts makes it (only the fields the rule reads). */
+  const calibre = (maxDiameterMm: number, statement: string, section = 'infrarenal_abdominal_aorta', complete = true) =>
+    ({ id: `aorta.${section}.calibre`, type: 'vessel_calibre', statement, subject: { structure: 'aorta', organ: 'aorta', displayName: section }, values: { maxDiameterMm }, attributes: { region: 'abdominal', section, complete } }) as unknown as Finding;
+  const plan = (findings: Finding[], patientSex?: 'M' | 'F') => SVS_AAA_SURVEILLANCE.plan({ kb, findings, phase: 'portal-venous', ...(patientSex ? { patientSex } : {}) });
+
+  it('bands at the guideline limits, with the diameter rounded to tenths of a cm first', () => {
+    const band = (mm: number, statement = 'aneurysmal') => plan([calibre(mm, statement)])[0]?.context.band;
+    expect(band(26, 'ectatic')).toBe('ectatic');
+    expect(band(29.4, 'ectatic')).toBe('ectatic');
+    expect(band(30)).toBe('small');
+    expect(band(39.4)).toBe('small');
+    expect(band(39.6)).toBe('medium');
+    expect(band(49)).toBe('medium');
+    expect(band(50)).toBe('large');
+    expect(band(54.9)).toBe('repair');
+    expect(band(60)).toBe('repair');
+  });
+
+  it('normal calibre and thoracic sections give none; the widest abdominal section decides', () => {
+    expect(plan([calibre(22, 'normal calibre')])).toEqual([]);
+    const thoracic = { ...calibre(45, 'dilated', 'ascending_aorta'), attributes: { region: 'ascending', section: 'ascending_aorta', complete: true } } as unknown as Finding;
+    expect(plan([thoracic])).toEqual([]);
+    const [s] = plan([calibre(31, 'aneurysmal', 'suprarenal_abdominal_aorta'), calibre(43, 'aneurysmal')]);
+    expect(s.findingIds).toEqual(['aorta.infrarenal_abdominal_aorta.calibre']);
+    expect(s.context.size).toBe('4.3 cm');
+    expect(s.passageIds).toEqual(['svs2018-aaa-surveillance-and-repair', 'esc2014-aortic-diameter-measurement']);
+  });
+
+  it('a section cut by the scan border adds a caveat; sex decides the wording of repair at 5.0-5.4 cm', () => {
+    expect(plan([calibre(35, 'aneurysmal', 'infrarenal_abdominal_aorta', false)])[0].assumptions!.join(' ')).toMatch(/runs beyond the scan/);
+    expect(plan([calibre(52, 'aneurysmal')], 'F')[0].context.female).toBe(true);
+    expect(plan([calibre(52, 'aneurysmal')], 'M')[0].context.female).toBe(false);
+    expect(plan([calibre(52, 'aneurysmal')])[0].context.female).toBeNull();
   });
 });

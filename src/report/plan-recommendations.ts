@@ -24,6 +24,8 @@ export interface RecommendationContext {
   readonly patientAgeYears?: number;
   /** Contrast phase of the study (the adrenal attenuation criterion applies to unenhanced CT only). */
   readonly phase: Measurements['study']['phase'];
+  /** Patient sex from the DICOM header, when known (SVS 2018 lowers the repair size for women). */
+  readonly patientSex?: Measurements['study']['patientSex'];
 }
 
 /** One recommendation rule: which findings it reads, and the sentence it plans (or null when it does not apply). */
@@ -133,8 +135,59 @@ export const ACR_ADRENAL_MASS: RecommendationRule = {
   },
 };
 
+/**
+ * Society for Vascular Surgery 2018 for an ectatic or aneurysmal abdominal aorta (passage
+ * svs2018-aaa-surveillance-and-repair; the finding rule uses the same passage's 2.6 and 3.0 cm): re-imaging after
+ * 5 years for ectasia, surveillance every 3 years (3.0 to 3.9 cm), yearly (4.0 to 4.9 cm), every 6 months (5.0 to
+ * 5.4 cm), referral for elective repair from 5.5 cm. The largest diameter of the abdominal sections decides; a
+ * section cut by the scan border still gives a suggestion (its imaged part is at least that wide), with a caveat.
+ */
+export const SVS_AAA_SURVEILLANCE: RecommendationRule = {
+  id: 'svs2018-aaa-surveillance-and-repair',
+  plan: (ctx) => {
+    const passage = 'svs2018-aaa-surveillance-and-repair';
+    const abdominal = ctx.findings.filter(
+      (f) => f.type === 'vessel_calibre' && f.subject.structure === 'aorta' && (f.attributes as { region?: string } | undefined)?.region === 'abdominal' && (f.statement === 'aneurysmal' || f.statement === 'ectatic'),
+    );
+    if (abdominal.length === 0) return [];
+    const widest = [...abdominal].sort((a, b) => b.values.maxDiameterMm - a.values.maxDiameterMm || a.id.localeCompare(b.id))[0]!;
+    // The guideline's bands are in tenths of a centimetre; the diameter is rounded to them before the band is chosen.
+    const sizeCm = Math.round(widest.values.maxDiameterMm) / 10;
+    const cm = (name: string) => thresholdValue(ctx.kb, passage, name);
+    const band =
+      sizeCm < cm('aneurysmAtOrAboveCm') ? 'ectatic'
+      : sizeCm < cm('yearlySurveillanceAtOrAboveCm') ? 'small'
+      : sizeCm < cm('sixMonthlySurveillanceAtOrAboveCm') ? 'medium'
+      : sizeCm < cm('electiveRepairAtOrAboveCm') ? 'large'
+      : 'repair';
+    const complete = (widest.attributes as { complete?: boolean } | undefined)?.complete !== false;
+    const assumptions = [
+      'an asymptomatic patient (symptoms or rapid growth call for repair at any size)',
+      'no prior imaging: the growth rate is not known to groundct',
+      'the diameter is that of the aorta mask, perpendicular to its centreline; a mask that leaves out the wall or thrombus reads smaller than outer wall to outer wall',
+      ...(complete ? [] : ['the aorta runs beyond the scan here: the widest part may not be imaged']),
+    ];
+    return [
+      suggestion(
+        TEMPLATES.recommendationAaa,
+        {
+          size: `${sizeCm.toFixed(1)} cm`,
+          band,
+          ectasia_years: cm('ectasiaReimagingYears'),
+          small_years: cm('smallAneurysmSurveillanceYears'),
+          repair_at: `${cm('electiveRepairAtOrAboveCm').toFixed(1)} cm`,
+          female: ctx.patientSex === 'F' ? true : ctx.patientSex === 'M' ? false : null,
+        },
+        [widest.id],
+        [passage, 'esc2014-aortic-diameter-measurement'],
+        assumptions,
+      ),
+    ];
+  },
+};
+
 /** The recommendation rules, in the order their sentences appear. */
-export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [FLEISCHNER_SOLID_NODULE, ACR_ADRENAL_MASS];
+export const RECOMMENDATION_RULES: readonly RecommendationRule[] = [FLEISCHNER_SOLID_NODULE, ACR_ADRENAL_MASS, SVS_AAA_SURVEILLANCE];
 
 export function planRecommendations(ctx: RecommendationContext, rules: readonly RecommendationRule[] = RECOMMENDATION_RULES): SentencePlan[] {
   return rules.flatMap((r) => r.plan(ctx));

@@ -82,4 +82,5 @@ export const TEMPLATES = {
   impressionRecist: v1('impression-recist'),
   recommendationLungNodule: v1('recommendation-lung-nodule'),
   recommendationAdrenal: v1('recommendation-adrenal'),
+  recommendationAaa: v1('recommendation-aaa'),
 } as const satisfies Record<string, TemplateRef>;

@@ -8,6 +8,7 @@ import { measureStructures } from '../../src/measure/structure-stats.ts';
 import { measureVessels } from '../../src/measure/vessel-calibre.ts';
 import { aortaPhantom, type AortaPhantom } from '../../src/phantom/vessel-phantom.ts';
 import { loadStudy } from '../../src/pipeline.ts';
+import { buildReport, loadTemplates } from '../../src/report/index.ts';
 import { dataPath, HAS_SHARED_DATA, NO_DATA_REASON } from '../helpers/data.ts';
 
 /**
@@ -109,6 +110,22 @@ describe('aorta phantom: findings by section', () => {
     expect(e.rasBounds!.min[2]).toBeGreaterThan(-200);
     for (const id of ['ascending_aorta', 'aortic_arch', 'descending_thoracic_aorta', 'suprarenal_abdominal_aorta'])
       expect(f.find((x) => x.id === `aorta.${id}.calibre`)!.statement, id).toBe('normal calibre');
+  });
+
+  it('the aneurysm gets the SVS 2018 surveillance suggestion (3.0-3.9 cm: every 3 years), grounded to its section', async () => {
+    const p = aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], aneurysm: { arcMm: ANEURYSM_ARC_MM, extraRadiusMm: 8, sigmaMm: 6 } });
+    const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, provenance: { ct: 'phantom', masks: 'phantom' } });
+    const findings = deriveFindings(m, kb);
+    const aaa = findings.findings.find((x) => x.id === 'aorta.infrarenal_abdominal_aorta.calibre')!;
+    const r = buildReport(m, findings, { templates: await loadTemplates(), kb });
+    const suggestion = r.sentences.find((x) => x.kind === 'suggestion' && x.passageIds?.[0] === 'svs2018-aaa-surveillance-and-repair')!;
+    // The diameter in the sentence is the finding's, rounded to tenths of a centimetre as the guideline bands it.
+    const cm = (Math.round(aaa.values.maxDiameterMm) / 10).toFixed(1);
+    expect(Number(cm)).toBeGreaterThanOrEqual(3);
+    expect(Number(cm)).toBeLessThan(4);
+    expect(suggestion.text).toContain(`for the abdominal aorta of ${cm} cm maximal diameter, surveillance imaging every 3 years is suggested`);
+    expect(suggestion.findingIds).toEqual([aaa.id]);
+    expect(suggestion.assumptions!.join(' ')).toMatch(/asymptomatic/);
   });
 
   it('an ascending aorta widened to 4.2 cm is dilated by ACC/AHA 2022 (not aneurysmal)', () => {
