@@ -131,6 +131,31 @@ describe.skipIf(!HAS_SHARED_DATA)(`STS_002 with a moved, reoriented, shrunk / gr
   }, 300_000);
 });
 
+describe.skipIf(!HAS_SHARED_DATA)(`another patient's anatomy of the same body region${HAS_SHARED_DATA ? '' : ` (${NO_DATA_REASON})`}`, () => {
+  it('two chests of different people (no identity in NIfTI): the bone surfaces do not overlap, alignment refused, nothing written', async () => {
+    // The shared whole-chest CT (built-in segmenter) as the current study, TotalSegmentator's cropped pulmonary-report
+    // chest as the prior: both chests, different patients, no Frame of Reference UID or patient ID to tell them apart.
+    const chest = join(work, 'chest');
+    const crop = join(work, 'chest-crop');
+    const [a, b] = await Promise.all([
+      groundct('report', dataPath('chest/itkelastix_chest_ct.nii.gz'), '--out', chest),
+      groundct('report', dataPath('totalseg/pulmonary_report/ct_cropped.nii.gz'), '--out', crop),
+    ]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const out = join(work, 'chest-followup');
+    const r = await groundct('report', dataPath('chest/itkelastix_chest_ct.nii.gz'), '--prior', crop, '--out', out);
+    expect(r.code).toBe(1);
+    // Rigid ICP finds a transform with a small residual on the few points it keeps, but most of the overlapping bone
+    // surface stays far apart: the overlap criterion, not the residual, refuses it.
+    const m = /bone-surface-icp: (\d+) % of the overlapping bone-surface points within 4 mm \(needs 50 %\)/.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    expect(Number(m![1])).toBeLessThan(50);
+    expect(r.stderr).toMatch(/GCT_FOLLOWUP_ALIGNMENT_FAILED/);
+    expect(existsSync(out)).toBe(false);
+  }, 300_000);
+});
+
 describe('groundct compare: bad inputs are refused with a coded error and nothing written', () => {
   const phantomDir = join(work, 'dicom-phantoms');
   const folders: Record<string, string> = {};
