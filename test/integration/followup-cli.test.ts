@@ -106,6 +106,19 @@ describe.skipIf(!HAS_SHARED_DATA)(`STS_002 with a moved, reoriented, shrunk / gr
     expect(read(out, 'study.json')).toEqual(read(current, 'study.json'));
   }, 300_000);
 
+  it('groundct ground reads change claims against the comparison folder: the shrinkage and PR grounded, growth contradicted', async () => {
+    const text = join(work, 'follow-up-text.txt');
+    await writeFile(text, 'The tumour has decreased in size. Partial response according to RECIST 1.1. The tumour has grown since the prior study.\n');
+    const r = await groundct('ground', text, '--study', join(work, 'sts-compare'), '--no-retrieval');
+    expect(r.code, r.stderr).toBe(0);
+    const g = JSON.parse(r.stdout) as { sentences: { text: string; status: string; findingIds: string[]; reason?: string }[] };
+    const [shrunk, response, grown] = g.sentences;
+    expect(shrunk).toMatchObject({ status: 'grounded' });
+    expect(shrunk.findingIds).toContain('change.tumour-1');
+    expect(response).toMatchObject({ status: 'grounded' });
+    expect(grown).toMatchObject({ status: 'ungrounded', reason: 'contradicts_finding' });
+  }, 300_000);
+
   it('groundct report --prior: the grown copy (1.3 x) is progressive disease', async () => {
     const out = join(work, 'sts-grown');
     const r = await groundct('report', join(work, 'grown', 'image.nii.gz'), '--masks', join(work, 'grown', 'mask.nii.gz'), '--label-map', tumourMap, '--study-date', '2026-02-10', '--prior', prior, '--out', out);
