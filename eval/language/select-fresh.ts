@@ -14,8 +14,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fillTemplate, readJsonl, sha1 } from './gold.ts';
-import { SOURCES } from './select-gold-questions.ts';
+import { readJsonl, sha1 } from './gold.ts';
+import { questionReference, shuffled, SOURCES, type QuestionLine, type RowLine } from './select-gold-questions.ts';
 import { mulberry32, sentenceSpans } from './select-gold-sentences.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -27,15 +27,6 @@ const here = (f: string) => resolve(ROOT, 'eval/language', f);
 
 /** A digit followed by a length, volume or attenuation unit (as select-gold-numbers.ts draws). */
 const NUMBER_WITH_UNIT = /\d\s*(?:mm|cm|ml|cc|hu|cm3|cm³|mm3|degrees?|millimet|centimet)(?![a-z])/i;
-
-function shuffled<T>(items: readonly T[], rand: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /** Writes `lines` to `file`, keeping the labels already written there (by id) under `field`. */
 function writeKeeping(file: string, field: string, lines: Record<string, unknown>[]): void {
@@ -84,30 +75,15 @@ function main() {
 
   const goldQuestions = readJsonl<{ line: number }>(here('gold-questions.jsonl'));
   const usedLines = new Set(goldQuestions.map((q) => q.line));
-  const questionLines = readJsonl<{ source: string; q: string; type?: string; qid?: number; template?: boolean }>(resolve(DATA, QUESTIONS));
-  const rows = readJsonl<{ kind: string; Anatomy?: string; Finding?: string }>(resolve(DATA, ROWS));
+  const questionLines = readJsonl<QuestionLine>(resolve(DATA, QUESTIONS));
+  const rows = readJsonl<RowLine>(resolve(DATA, ROWS));
   const questions: Record<string, unknown>[] = [];
   for (const [key, n] of [['vqarad', arg('--vqarad', 30)], ['slake', arg('--slake', 15)], ['radgenome', arg('--radgenome', 15)]] as const) {
     const pool = questionLines.map((q, i) => ({ q, line: i + 1 })).filter((x) => x.q.source === SOURCES[key] && !usedLines.has(x.line));
     for (const { q, line } of shuffled(pool, rand).slice(0, n).sort((a, b) => a.line - b.line)) {
-      let text = q.q;
-      let rowLine: number | undefined;
-      if (q.template === true) {
-        const kindRows = rows.map((r, i) => ({ r, line: i + 1 })).filter((x) => x.r.kind === q.type);
-        const pick = kindRows[Math.floor(rand() * kindRows.length)]!;
-        text = fillTemplate(q.q, pick.r);
-        rowLine = pick.line;
-      }
-      questions.push({
-        id: `${key}-${line}${rowLine !== undefined ? `+${rowLine}` : ''}`,
-        corpus: QUESTIONS,
-        source: q.source,
-        line,
-        ...(q.qid !== undefined ? { qid: q.qid } : {}),
-        ...(rowLine !== undefined ? { rows: ROWS, rowLine } : {}),
-        sha1: sha1(text),
-      });
-      if (args.includes('--print')) console.log(`Q ${questions.at(-1)!.id}\t${text}`);
+      const { ref, text } = questionReference(key, q, line, rows, rand);
+      questions.push(ref);
+      if (args.includes('--print')) console.log(`Q ${ref.id as string}\t${text}`);
     }
   }
   if (args.includes('--print')) {

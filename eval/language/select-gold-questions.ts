@@ -31,7 +31,7 @@ export const SOURCES = {
   radgenome: 'xiaoman-zhang/RadGenome-ChestCT',
 } as const;
 
-interface QuestionLine {
+export interface QuestionLine {
   source: string;
   q: string;
   type?: string;
@@ -39,7 +39,7 @@ interface QuestionLine {
   template?: boolean;
 }
 
-interface RowLine {
+export interface RowLine {
   kind: string;
   Anatomy?: string;
   Finding?: string;
@@ -47,13 +47,38 @@ interface RowLine {
 }
 
 
-function shuffled<T>(items: readonly T[], rand: () => number): T[] {
+export function shuffled<T>(items: readonly T[], rand: () => number): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
+}
+
+/**
+ * The reference of a drawn question (corpus line, source id, sha1 of the text as asked) and its text; a template
+ * is filled with a seeded row of its kind (one draw from `rand`), as RadGenome's generator fills them.
+ */
+export function questionReference(key: keyof typeof SOURCES, q: QuestionLine, line: number, rows: readonly RowLine[], rand: () => number): { ref: Record<string, unknown>; text: string } {
+  let text = q.q;
+  let rowLine: number | undefined;
+  if (q.template === true) {
+    const kindRows = rows.map((r, i) => ({ r, line: i + 1 })).filter((x) => x.r.kind === q.type);
+    const pick = kindRows[Math.floor(rand() * kindRows.length)]!;
+    text = fillTemplate(q.q, pick.r);
+    rowLine = pick.line;
+  }
+  const ref = {
+    id: `${key}-${line}${rowLine !== undefined ? `+${rowLine}` : ''}`,
+    corpus: QUESTIONS,
+    source: q.source,
+    line,
+    ...(q.qid !== undefined ? { qid: q.qid } : {}),
+    ...(rowLine !== undefined ? { rows: ROWS, rowLine } : {}),
+    sha1: sha1(text),
+  };
+  return { ref, text };
 }
 
 function main() {
@@ -71,28 +96,7 @@ function main() {
   for (const [key, n] of want) {
     const pool = questions.map((q, i) => ({ q, line: i + 1 })).filter((x) => x.q.source === SOURCES[key]);
     const picked = shuffled(pool, rand).slice(0, n).sort((a, b) => a.line - b.line);
-    for (const { q, line } of picked) {
-      let text = q.q;
-      let rowLine: number | undefined;
-      if (q.template === true) {
-        const kindRows = rows.map((r, i) => ({ r, line: i + 1 })).filter((x) => x.r.kind === q.type);
-        const pick = kindRows[Math.floor(rand() * kindRows.length)]!;
-        text = fillTemplate(q.q, pick.r);
-        rowLine = pick.line;
-      }
-      out.push(
-        JSON.stringify({
-          id: `${key}-${line}${rowLine !== undefined ? `+${rowLine}` : ''}`,
-          corpus: QUESTIONS,
-          source: q.source,
-          line,
-          ...(q.qid !== undefined ? { qid: q.qid } : {}),
-          ...(rowLine !== undefined ? { rows: ROWS, rowLine } : {}),
-          sha1: sha1(text),
-          label: null,
-        }),
-      );
-    }
+    for (const { q, line } of picked) out.push(JSON.stringify({ ...questionReference(key, q, line, rows, rand).ref, label: null }));
   }
   // Re-running keeps the labels already written (by id): the draw is seeded, so the same lines come back.
   const labelled = new Map(existsSync(OUT) ? readJsonl<{ id: string; label: unknown }>(OUT).map((g) => [g.id, g.label]) : []);
