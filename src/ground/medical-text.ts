@@ -1,13 +1,16 @@
+import { porterStem } from './porter-stemmer.ts';
+
 /**
  * Text analysis shared by the lexical embedder and the BM25 scorer: lower-casing, accent and British-spelling
- * folding, a light plural stemmer and a small table of radiology synonyms and abbreviations, so that a report's
- * "hypodense hepatic lesion" and a passage's "hypoattenuating liver lesion" share tokens.
+ * folding, a light plural stemmer, a small table of radiology synonyms and abbreviations and (from version 3) the
+ * Porter stemmer, so that a report's "hypodense hepatic lesions" and a passage's "hypoattenuating liver lesion"
+ * share tokens, and so do "compared" and "comparing", "enhanced" and "enhancement".
  *
  * The synonym table is deliberately small and general (words radiologists use interchangeably, abbreviations
  * spelled out); it is versioned with MEDICAL_TEXT_VERSION, which is part of every embedder id that uses it, so a
  * change rebuilds the index.
  */
-export const MEDICAL_TEXT_VERSION = 2;
+export const MEDICAL_TEXT_VERSION = 3;
 
 /**
  * token -> replacement tokens (already in canonical form). Applied once per token, after stemming the input
@@ -152,12 +155,18 @@ export interface AnalyseOptions {
   readonly synonyms?: boolean;
   /** Drop common English function words (default true). */
   readonly dropStopwords?: boolean;
+  /**
+   * Reduce every token to its Porter stem (porter-stemmer.ts) after the synonym table (default true; from
+   * MEDICAL_TEXT_VERSION 3). Off, the tokens are the plural-stripped words and synonyms of version 2.
+   */
+  readonly porter?: boolean;
 }
 
-/** The token sequence of a text: folded, split on non-alphanumerics, stemmed, synonyms expanded. */
+/** The token sequence of a text: folded, split on non-alphanumerics, plurals stripped, synonyms expanded, Porter-stemmed. */
 export function analyseText(text: string, options: AnalyseOptions = {}): string[] {
   const synonyms = options.synonyms ?? true;
   const dropStopwords = options.dropStopwords ?? true;
+  const finish = options.porter ?? true ? porterStem : (t: string) => t;
   const raw = foldText(text).match(/[a-z0-9]+/g) ?? [];
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -169,8 +178,8 @@ export function analyseText(text: string, options: AnalyseOptions = {}): string[
     if (dropStopwords && STOPWORDS.has(word)) continue;
     const stem = stemPlural(word);
     const replacement = synonyms ? MEDICAL_SYNONYMS[stem] ?? MEDICAL_SYNONYMS[word] : undefined;
-    if (replacement !== undefined) out.push(...replacement);
-    else out.push(stem);
+    if (replacement !== undefined) for (const r of replacement) out.push(finish(r));
+    else out.push(finish(stem));
   }
   return out;
 }
@@ -180,13 +189,15 @@ export function analyseText(text: string, options: AnalyseOptions = {}): string[
  * finding and then its place ("bronchiectasis in the left lower lobe"); the passage that supports it is about the
  * finding, while the place words match anatomy passages. The retriever therefore also scores the sentence with
  * these words removed (retriever.ts, locationWeight). Organ names and finding-bearing location words
- * (subpleural, hilar, perifissural, subsegmental) are not in the list.
+ * (subpleural, hilar, perifissural, subsegmental) are not in the list. "Parenchyma" is (from version 3): reports
+ * place findings "in the lung parenchyma" or "in the liver parenchyma", which otherwise pulls the passages that
+ * define groundct's organ parenchyma; the adjective "parenchymal" ("parenchymal band") stays.
  */
 export const LOCATION_WORDS: ReadonlySet<string> = new Set(
   (
     'left right bilateral both upper middle lower lobe lobes lobar segment segments anterior posterior superior inferior lateral medial ' +
     'apical apex apices basal base bases apicoposterior anteromedial laterobasal posterobasal mediobasal anterobasal lingula lingular ' +
-    'dorsal ventral proximal distal peripheral central cranial caudal pole poles side sides level levels part parts region regions area areas ' +
+    'parenchyma dorsal ventral proximal distal peripheral central cranial caudal pole poles side sides level levels part parts region regions area areas ' +
     'i ii iii iv iva ivb v vi vii viii 1 2 3 4 4a 4b 5 6 7 8 s1 s2 s3 s4 s5 s6 s7 s8'
   ).split(' '),
 );
