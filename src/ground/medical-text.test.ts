@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyseText, foldText, stemPlural, withoutLocationWords } from './medical-text.ts';
 import { porterStem } from './porter-stemmer.ts';
 
-/** The version-2 analysis (plural stripping and synonyms, no Porter stems), whose tokens read as words. */
+/** The analysis without Porter stems (plural stripping and the synonym table, as in version 2), whose tokens read as words. */
 const v2 = { porter: false } as const;
 
 describe('stemPlural (Harman S stemmer)', () => {
@@ -50,7 +50,7 @@ describe('medical text v2: report vocabulary and location words', () => {
   it('maps derived forms, density phrases, calibre and "natural" onto the passages\' words and drops report hedges', () => {
     expect(analyseText('Emphysematous and atelectatic changes', v2)).toEqual(['emphysema', 'atelectasis', 'change']);
     expect(analyseText('Multiple low-density shadow, considering cysts', v2)).toEqual(['multiple', 'hypoattenuating', 'cyst']);
-    expect(analyseText('Calibration of the mediastinal vascular structures is natural', v2)).toEqual(['diameter', 'mediastinal', 'vascular', 'structure', 'normal']);
+    expect(analyseText('Calibration of the mediastinal vascular structures is natural', v2)).toEqual(['diameter', 'mediastinum', 'vascular', 'structure', 'normal']);
     expect(analyseText('No space-occupying lesion was observed', v2)).toEqual(['no', 'mass', 'lesion']);
     expect(analyseText('Calcified atherosclerotic plaques; bilateral nephrolithiasis', v2)).toEqual(['calcification', 'atherosclerosis', 'plaque', 'bilateral', 'kidney', 'stone']);
   });
@@ -84,5 +84,24 @@ describe('medical text v3: Porter stems', () => {
     same('dated', 'date');
     expect(analyseText('Hypodense hepatic lesions')).toEqual(['hypoattenu', 'liver', 'lesion']);
     expect(analyseText('the liver is enlarged')).toEqual(['liver', 'enlarg']);
+  });
+});
+
+describe('medical text v3: report vocabulary', () => {
+  it('maps organ adjectives a Porter stem leaves apart onto their nouns, and comparison onto compare', () => {
+    expect(analyseText('upper abdominal organs')).toEqual(analyseText('upper abdomen organs'));
+    expect(analyseText('aortic wall')).toEqual(analyseText('aorta wall'));
+    expect(analyseText('mediastinal fat')).toEqual(analyseText('mediastinum fat'));
+    expect(analyseText('comparison with the prior study')).toEqual(analyseText('compared with the prior study'));
+  });
+
+  it('drops the hedge "significant" and reads a cross-section as a section', () => {
+    expect(analyseText('No significant change', v2)).toEqual(['no', 'change']);
+    expect(analyseText('the liver that entered the cross-sectional area', v2)).toEqual(['liver', 'entered', 'sectional', 'area']);
+  });
+
+  it('withoutLocationWords drops the scanned sections', () => {
+    expect(withoutLocationWords('No lesion in the liver that entered the cross-sectional area')).toBe('no lesion liver entered');
+    expect(withoutLocationWords('Adrenal glands in the sections are natural')).toBe('adrenal glands natural');
   });
 });
