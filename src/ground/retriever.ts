@@ -43,12 +43,9 @@ export const DEFAULT_RETRIEVE_K = 3;
 /**
  * How a sentence is scored against a passage:
  *   score = (1 - lexicalWeight) * [(1 - locationWeight) * cos(q, p) + locationWeight * cos(q', p)]
- *           + lexicalWeight * [(1 - locationWeight) * sat(bm25(q, p)) + locationWeight * sat(bm25(q', p))]
- *   sat(x) = x / (x + bm25Saturation)
+ *           + lexicalWeight * bm25(q, p) / (bm25(q, p) + bm25Saturation)
  * where q is the sentence, q' the sentence without its location words (medical-text.ts LOCATION_WORDS; q' = q
- * when it has none), cos the embedder's cosine similarity and bm25 the Okapi score (bm25.ts). The location-free
- * sentence weighs the same in both terms (before issue 20's second round BM25 saw only q, so "left lower lobe"
- * still pulled the lobe-anatomy passage through the lexical term). The BM25 term is
+ * when it has none), cos the embedder's cosine similarity and bm25 the Okapi score (bm25.ts). The BM25 term is
  * saturated with a fixed constant rather than divided by the query's best score, so a score means the same for
  * every query and one citation threshold fits all. Chosen on the dev split of the gold sentences
  * (eval/results/retrieval.md).
@@ -150,13 +147,11 @@ export async function openRetriever(args: {
       const full = cosines(vectors[0], n);
       const located = vectors.length > 1 ? cosines(vectors[1], n) : full;
       const lexical = bm25?.scores(analyseText(text));
-      const lexicalLocated = bm25 !== undefined && vectors.length > 1 ? bm25.scores(analyseText(stripped)) : lexical;
-      const saturate = (s: number) => s / (s + options.bm25Saturation);
       const scored: { label: number; score: number }[] = [];
       for (let label = 0; label < passages.length; label++) {
         if (opts.kind !== undefined && passages[label].kind !== opts.kind) continue;
         const dense = (1 - options.locationWeight) * full[label] + options.locationWeight * located[label];
-        const lex = lexical === undefined || lexicalLocated === undefined ? 0 : (1 - options.locationWeight) * saturate(lexical[label]) + options.locationWeight * saturate(lexicalLocated[label]);
+        const lex = lexical === undefined ? 0 : lexical[label] / (lexical[label] + options.bm25Saturation);
         scored.push({ label, score: (1 - options.lexicalWeight) * dense + options.lexicalWeight * lex });
       }
       ranked = scored.sort((x, y) => y.score - x.score || x.label - y.label).slice(0, k);
