@@ -54,7 +54,9 @@ describe('groundReport: every sentence cites literature', () => {
       id: 'adrenal_glands.normal', type: 'normal', subject: { structure: 'adrenal_glands', displayName: 'adrenal glands', organ: 'adrenal_glands' },
       status: 'normal', significance: 0, statement: 'normal', values: {}, attributes: {}, caveats: [], evidence: [], criteria: ['groundct-negative-findings'],
     };
-    const text = 'Both adrenal glands are normal, without an adrenal nodule.';
+    // (With medical text v3 the earlier wording, "... normal, without an adrenal nodule.", scored 0.3996 for its best
+    // literature passage, a hair under the citation threshold; this test is about the fallback, not that margin.)
+    const text = 'Both adrenal glands are normal, with no adrenal nodule or adenoma.';
     const g = await groundSentence(text, [finding], null, { kb: kb2, retriever: r2 });
     expect(g.citations[0]).toMatchObject({ passageId: 'groundct-negative-findings', via: 'criteria', kind: 'method' });
     const fallback = g.citations.filter((c) => c.via === 'retrieval');

@@ -56,7 +56,7 @@ describe('HashedTfidfEmbedder', () => {
     expect(Array.from((await a.embed(['hypodense liver lesion']))[0])).toEqual(Array.from((await b.embed(['hypodense liver lesion']))[0]));
     expect(fitHashedTfidfEmbedder(corpus, { dimensions: 1024 }).id).not.toBe(a.id);
     expect(fitHashedTfidfEmbedder(['liver cyst', 'kidney']).id).not.toBe(a.id);
-    expect(a.id).toMatch(/^hashed-tfidf-v2\.t2-d4096-.*-x-f/);
+    expect(a.id).toMatch(/^hashed-tfidf-v2\.t3-d4096-.*-x-f/);
     expect(fitHashedTfidfEmbedder(corpus, { skipUnseen: false }).id).not.toBe(a.id);
   });
 

@@ -1,13 +1,16 @@
+import { porterStem } from './porter-stemmer.ts';
+
 /**
  * Text analysis shared by the lexical embedder and the BM25 scorer: lower-casing, accent and British-spelling
- * folding, a light plural stemmer and a small table of radiology synonyms and abbreviations, so that a report's
- * "hypodense hepatic lesion" and a passage's "hypoattenuating liver lesion" share tokens.
+ * folding, a light plural stemmer, a small table of radiology synonyms and abbreviations and (from version 3) the
+ * Porter stemmer, so that a report's "hypodense hepatic lesions" and a passage's "hypoattenuating liver lesion"
+ * share tokens, and so do "compared" and "comparing", "enhanced" and "enhancement".
  *
  * The synonym table is deliberately small and general (words radiologists use interchangeably, abbreviations
  * spelled out); it is versioned with MEDICAL_TEXT_VERSION, which is part of every embedder id that uses it, so a
  * change rebuilds the index.
  */
-export const MEDICAL_TEXT_VERSION = 2;
+export const MEDICAL_TEXT_VERSION = 3;
 
 /**
  * token -> replacement tokens (already in canonical form). Applied once per token, after stemming the input
@@ -20,6 +23,22 @@ export const MEDICAL_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   splenic: ['spleen'],
   pulmonary: ['lung'],
   pancreatic: ['pancreas'],
+  // v3: more organ adjectives (a Porter stem does not reach the noun: abdominal -> abdomin, abdomen -> abdomen)
+  abdominal: ['abdomen'],
+  aortic: ['aorta'],
+  pleural: ['pleura'],
+  mediastinal: ['mediastinum'],
+  pericardial: ['pericardium'],
+  peritoneal: ['peritoneum'],
+  pelvic: ['pelvis'],
+  vertebral: ['vertebra'],
+  cardiac: ['heart'],
+  esophageal: ['esophagus'],
+  gastric: ['stomach'],
+  tracheal: ['trachea'],
+  bronchial: ['bronchus'],
+  axillary: ['axilla'],
+  diaphragmatic: ['diaphragm'],
   hepatomegaly: ['liver', 'enlarged'],
   splenomegaly: ['spleen', 'enlarged'],
   nephromegaly: ['kidney', 'enlarged'],
@@ -94,6 +113,8 @@ export const MEDICAL_SYNONYMS: Readonly<Record<string, readonly string[]>> = {
   width: ['diameter'],
   natural: ['normal'],
   unremarkable: ['normal'],
+  // v3: derived forms a Porter stem leaves apart (compare -> compar, comparison -> comparison)
+  comparison: ['compare'],
 };
 
 /** Roman numerals as radiologists write Couinaud segments ("segment IVb", "segments VI and VII"). */
@@ -105,13 +126,14 @@ const ROMAN_SEGMENTS: Readonly<Record<string, string>> = {
  * Function words, plus (from MEDICAL_TEXT_VERSION 2) the verbs and hedges with which report sentences introduce a
  * finding ("was observed", "is seen", "considering", "consistent with", "shadow" as translated reports use it):
  * they carry no information about which definition supports the sentence. (The plural "shadows" is kept: dropping
- * it too lowered dev recall@3 by two sentences.)
+ * it too lowered dev recall@3 by two sentences.) From version 3 "significant" too: reports hedge with it ("no
+ * significant change"), while in a passage it names Lung-RADS's S modifier, which such a sentence does not cite.
  */
 const STOPWORDS = new Set(
   (
     'a an and are as at be by for from has have in into is it its of on or that the their then there these this to was were which with ' +
     'been being observed detected seen noted considering considered consider suggesting suggestive suggest consistent compatible ' +
-    'appearance visible shown show shows shadow'
+    'appearance visible shown show shows shadow significant'
   ).split(' '),
 );
 
@@ -143,7 +165,9 @@ export function foldText(text: string): string {
     // v2: density phrases as attenuation words, a space-occupying lesion as a mass
     .replace(/\blow[- ]densit(?:y|ies)\b/g, 'hypodense')
     .replace(/\bhigh[- ]densit(?:y|ies)\b/g, 'hyperdense')
-    .replace(/\bspace[- ]occupying\b/g, 'mass');
+    .replace(/\bspace[- ]occupying\b/g, 'mass')
+    // v3: a cross-section is a section ("the liver that entered the cross-sectional area" = the scanned sections)
+    .replace(/\bcross[- ]?(section)/g, '$1');
 }
 
 /** Options of `analyseText`. */
@@ -152,12 +176,18 @@ export interface AnalyseOptions {
   readonly synonyms?: boolean;
   /** Drop common English function words (default true). */
   readonly dropStopwords?: boolean;
+  /**
+   * Reduce every token to its Porter stem (porter-stemmer.ts) after the synonym table (default true; from
+   * MEDICAL_TEXT_VERSION 3). Off, the tokens are the plural-stripped words and synonyms of version 2.
+   */
+  readonly porter?: boolean;
 }
 
-/** The token sequence of a text: folded, split on non-alphanumerics, stemmed, synonyms expanded. */
+/** The token sequence of a text: folded, split on non-alphanumerics, plurals stripped, synonyms expanded, Porter-stemmed. */
 export function analyseText(text: string, options: AnalyseOptions = {}): string[] {
   const synonyms = options.synonyms ?? true;
   const dropStopwords = options.dropStopwords ?? true;
+  const finish = options.porter ?? true ? porterStem : (t: string) => t;
   const raw = foldText(text).match(/[a-z0-9]+/g) ?? [];
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -169,8 +199,8 @@ export function analyseText(text: string, options: AnalyseOptions = {}): string[
     if (dropStopwords && STOPWORDS.has(word)) continue;
     const stem = stemPlural(word);
     const replacement = synonyms ? MEDICAL_SYNONYMS[stem] ?? MEDICAL_SYNONYMS[word] : undefined;
-    if (replacement !== undefined) out.push(...replacement);
-    else out.push(stem);
+    if (replacement !== undefined) for (const r of replacement) out.push(finish(r));
+    else out.push(finish(stem));
   }
   return out;
 }
@@ -180,13 +210,18 @@ export function analyseText(text: string, options: AnalyseOptions = {}): string[
  * finding and then its place ("bronchiectasis in the left lower lobe"); the passage that supports it is about the
  * finding, while the place words match anatomy passages. The retriever therefore also scores the sentence with
  * these words removed (retriever.ts, locationWeight). Organ names and finding-bearing location words
- * (subpleural, hilar, perifissural, subsegmental) are not in the list.
+ * (subpleural, hilar, perifissural, subsegmental) are not in the list. "Parenchyma" is (from version 3): reports
+ * place findings "in the lung parenchyma" or "in the liver parenchyma", which otherwise pulls the passages that
+ * define groundct's organ parenchyma; the adjective "parenchymal" ("parenchymal band") stays. So are "section(s)"
+ * and "sectional" (version 3): translated reports place findings "in the sections" or "in the cross-sectional
+ * area" (the scanned slices), which otherwise pulls the Couinaud passages' left lateral and right posterior
+ * sections.
  */
 export const LOCATION_WORDS: ReadonlySet<string> = new Set(
   (
     'left right bilateral both upper middle lower lobe lobes lobar segment segments anterior posterior superior inferior lateral medial ' +
     'apical apex apices basal base bases apicoposterior anteromedial laterobasal posterobasal mediobasal anterobasal lingula lingular ' +
-    'dorsal ventral proximal distal peripheral central cranial caudal pole poles side sides level levels part parts region regions area areas ' +
+    'parenchyma section sections sectional dorsal ventral proximal distal peripheral central cranial caudal pole poles side sides level levels part parts region regions area areas ' +
     'i ii iii iv iva ivb v vi vii viii 1 2 3 4 4a 4b 5 6 7 8 s1 s2 s3 s4 s5 s6 s7 s8'
   ).split(' '),
 );
