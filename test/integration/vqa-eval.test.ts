@@ -12,7 +12,10 @@ import { HAS_SHARED_DATA } from '../helpers/data.ts';
  * question whose expected answer is 'unanswerable'. Shared-data questions are skipped without ../shared/data.
  */
 const SAMPLE_EVERY = 10;
-/** Six phantoms are generated and measured and two real cases read; generous for a 2-core CI machine. */
+/**
+ * Six abdominal phantoms, the follow-up pair and the sampled routine phantoms (aorta, spine, lungs, calcium, kidneys,
+ * chest vessels) are generated and measured and two real cases read: about 9 s on the shared 2-core machine; generous.
+ */
 const BUDGET_MS = 180_000;
 
 describe('VQA evaluation (sample)', () => {
