@@ -53,7 +53,7 @@ import { join } from 'node:path';
 import { defaultConfig } from '../../src/config.ts';
 import { deriveFindings } from '../../src/findings/index.ts';
 import type { KnowledgeBase } from '../../src/knowledge/index.ts';
-import { measureStudy, type Measurements } from '../../src/measure/index.ts';
+import { measureStudy, type Measurements, type Phase } from '../../src/measure/index.ts';
 import { generateStudy } from '../../src/phantom/index.ts';
 import type { Scene } from '../../src/phantom/scene.ts';
 import { spinePhantom, type SpinePhantomSpec } from '../../src/phantom/spine-phantom.ts';
@@ -62,9 +62,16 @@ import { loadStudy } from '../../src/pipeline.ts';
 import { studyFromArtifacts, type VqaStudy } from '../../src/vqa/index.ts';
 import { dataPath } from '../../test/helpers/data.ts';
 import { compareStudies, extractBoneSurface, studyIdentity, studyInMemory, withFollowupFindings, type StudyArtifacts } from '../../src/followup/index.ts';
+import { bodySlab, calciumChest, chestVessels, emphysemaLungs, stoneKidneys } from './routine-phantoms.ts';
 
-/** Studies on ../shared/data: how the runner reads them (the same calls `groundct report` makes). */
-export const SHARED_STUDIES = ['totalseg', 'sts002'] as const;
+/**
+ * Studies on ../shared/data: how the runner reads them (the same calls `groundct report` makes). 'totalseg-pulmonary'
+ * is TotalSegmentator's pulmonary report example (a chest crop; read with the pulmonary artery and its five
+ * landmark masks, as test/integration/routine-vessels.test.ts reads it; no aorta mask), whose pulmonary_report.json
+ * gives TotalSegmentator's own diameters (routine.jsonl).
+ */
+export const SHARED_STUDIES = ['totalseg', 'sts002', 'totalseg-pulmonary'] as const;
+export const PULMONARY_REPORT_MASKS = ['pulmonary_artery', 'pul_annulus', 'pul_sinotubular_junction', 'pul_bifurcation', 'pul_left_start', 'pul_right_start'] as const;
 
 async function sharedMeasurements(key: string): Promise<Measurements> {
   const config = defaultConfig();
@@ -82,6 +89,12 @@ async function sharedMeasurements(key: string): Promise<Measurements> {
     const masks = dataPath('sts/STS_002/mask/mask.nii.gz');
     const { ct, labels } = await loadStudy({ ctPath, masksPaths: [masks], labelMapPaths: [labelMap] }, config);
     return measureStudy(ct, labels, { measure: config.measure, provenance: { ct: ctPath, masks } });
+  }
+  if (key === 'totalseg-pulmonary') {
+    const ctPath = dataPath('totalseg/pulmonary_report/ct_cropped.nii.gz');
+    const masksPaths = PULMONARY_REPORT_MASKS.map((n) => dataPath(`totalseg/pulmonary_report/${n}.nii.gz`));
+    const { ct, labels } = await loadStudy({ ctPath, masksPaths }, config);
+    return measureStudy(ct, labels, { measure: config.measure, provenance: { ct: ctPath, masks: dataPath('totalseg/pulmonary_report') } });
   }
   throw new Error(`unknown study '${key}'`);
 }
@@ -132,13 +145,24 @@ async function followupStudy(kb: KnowledgeBase): Promise<VqaStudy> {
 /**
  * The routine measurement phantoms (issue 16; questions in routine.jsonl, eval/vqa/routine-questions.ts): an aorta
  * with an infrarenal aneurysm, one with a Stanford B dissection, and a spine with and without an L1 wedge
- * fracture. Native blood pool (40 HU), so the phase is estimated non-contrast.
+ * fracture (native blood pool, 40 HU, so the phase is estimated non-contrast); and those of routine-phantoms.ts:
+ * lungs with emphysema in the left upper lobe, coronary and aortic calcium and kidneys with a stone (each once as
+ * a stated non-contrast scan and once as a stated portal-venous one, where neither is assessed), a body slab at L3,
+ * and the thoracic aorta with a pulmonary trunk. `phase`: the phase stated as a caller states it with --phase;
+ * absent, it is estimated (or unknown).
  */
-export const ROUTINE_STUDIES: Readonly<Record<string, () => Scene>> = {
-  'routine-aorta': () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], aneurysm: ROUTINE_ANEURYSM }),
-  'routine-dissection': () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], dissection: { fromArcMm: 190, toArcMm: 300 } }),
-  'routine-spine': () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(true) }),
-  'routine-spine-intact': () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(false) }),
+export const ROUTINE_STUDIES: Readonly<Record<string, { readonly scene: () => Scene; readonly phase?: Phase }>> = {
+  'routine-aorta': { scene: () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], aneurysm: ROUTINE_ANEURYSM }) },
+  'routine-dissection': { scene: () => aortaPhantom({ spacingMm: [1.5, 1.5, 1.5], dissection: { fromArcMm: 190, toArcMm: 300 } }) },
+  'routine-spine': { scene: () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(true) }) },
+  'routine-spine-intact': { scene: () => spinePhantom({ spacingMm: [1, 1, 1], vertebrae: routineVertebrae(false) }) },
+  'routine-lungs': { scene: emphysemaLungs },
+  'routine-calcium': { scene: calciumChest, phase: 'non-contrast' },
+  'routine-calcium-venous': { scene: calciumChest, phase: 'portal-venous' },
+  'routine-kidneys': { scene: stoneKidneys, phase: 'non-contrast' },
+  'routine-kidneys-venous': { scene: stoneKidneys, phase: 'portal-venous' },
+  'routine-body': { scene: bodySlab },
+  'routine-chest-vessels': { scene: chestVessels },
 };
 export const ROUTINE_ANEURYSM = { arcMm: 330, extraRadiusMm: 8, sigmaMm: 6 } as const;
 /** T12-L3; L1 a 26 -> 14 mm wedge (34.7 % loss at the measured columns, Genant grade 2) when `fractured`, trabecular 95 HU. */
@@ -156,9 +180,9 @@ export async function buildStudy(key: string, kb: KnowledgeBase): Promise<VqaStu
   if (key === 'followup') return followupStudy(kb);
   const routine = ROUTINE_STUDIES[key];
   if (routine !== undefined) {
-    // No phase is stated: the routine phantoms' phase is estimated from their blood pool.
-    const p = routine();
-    const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, provenance: { ct: `phantom:${key}`, masks: `phantom:${key}` } });
+    // Without a stated phase, the routine phantoms' phase is estimated from their blood pool.
+    const p = routine.scene();
+    const m = measureStudy(p.ct, p.labels, { measure: defaultConfig().measure, ...(routine.phase === undefined ? {} : { phase: routine.phase }), provenance: { ct: `phantom:${key}`, masks: `phantom:${key}` } });
     return studyFromArtifacts(m, deriveFindings(m, kb));
   }
   const spec = PHANTOM_STUDIES[key];

@@ -21,8 +21,9 @@ const TOPICS: readonly (readonly [RegExp, RoutineTopic])[] = [
   [/\bdissect|\bfalse lumen\b|\bintimal flap\b|\bstanford\b|\bdebakey\b/, 'dissection'],
   [/\bphase\b|\b(?:iv |intravenous )?contrast (?:given|used|administered|injected)\b|\b(?:native|unenhanced|non[- ]?enhanced|non[- ]?contrast|contrast[- ]enhanced)\b(?! \w+ (?:lesion|mass|tumou?r|nodule|cyst))/, 'contrast_phase'],
   [/\bstones?\b|\bcalcul|\bnephrolith|\burolith/, 'kidney_stone'],
+  // Aortic before coronary, so that "the aortic calcium score" is not read as the coronary one.
+  [/^(?!.*\bcoronar)(?=.*\baort)(?=.*(?:\bcalci|\bagatston\b))|\batheroscl/, 'aortic_calcium'],
   [/\bcoronar\w*.*\bcalci|\bcalci\w*.*\bcoronar|\bagatston\b|\bcalcium score\b|\bcac\b/, 'coronary_calcium'],
-  [/\baort\w*.*\bcalcif|\bcalcif\w*.*\baort|\batheroscl/, 'aortic_calcium'],
   [/\bgenant\b|\bvertebral (?:body )?heights?\b|\b(?:fractur|compression|wedg|height loss|collapse)/, 'vertebral_fracture'],
   [/\bosteopor|\bosteopen|\bbone (?:mineral )?density\b|\bbmd\b|\btrabecular\b|\bl1 (?:attenuation|hu|density)\b|\battenuation of (?:the )?l1\b/, 'bone_density'],
   [/\bemphysema|\blaa\b|\blow[- ]attenuation area/, 'emphysema'],
@@ -46,6 +47,18 @@ const NOT_TOPIC: Partial<Record<RoutineTopic, RegExp>> = {
  * structure, as before.
  */
 const CALIBRE_Q = /\bdiameter|\bcalib(?:re|er)\b|\bhow wide\b|\bwidth\b|\bdilat|\bectat|\benlarg|\bwidened\b/;
+
+/** What a value question asks for where a topic has several answers (RoutineIntent['measure']). */
+const MEASURE_WORDS: Partial<Record<RoutineTopic, readonly (readonly [RegExp, NonNullable<RoutineIntent['measure']>])[]>> = {
+  coronary_calcium: [[/\bcategor|\bcac[- ]?drs\b|\bhow severe\b|\bseverity\b|\bgrade\b|\bclass\b/, 'category']],
+  aortic_calcium: [[/\bcategor|\bhow severe\b|\bseverity\b|\bgrade\b|\bclass\b/, 'category']],
+  kidney_stone: [[/\bhow many\b|\bnumber of\b|\bcount\b/, 'count']],
+  body_composition: [
+    [/\bvisceral\b|\bintra-?abdominal fat\b/, 'visceral_fat'],
+    [/\bsubcutaneous\b/, 'subcutaneous_fat'],
+    [/\bmuscle\b|\bsarcopeni/, 'skeletal_muscle'],
+  ],
+};
 
 const PHASE_WORDS: readonly (readonly [RegExp, NonNullable<RoutineIntent['askedPhase']>])[] = [
   [/\bnative\b|\bnon[- ]?contrast\b|\bunenhanced\b|\bnon[- ]?enhanced\b|\bwithout contrast\b/, 'non-contrast'],
@@ -76,13 +89,17 @@ export function parseRoutineQuestion(text: string, question: string = text): Rou
   const side = /\bleft\b/.test(q) ? 'left' : /\bright\b/.test(q) ? 'right' : undefined;
   const askedPhase = topic === 'contrast_phase' && yesno ? PHASE_WORDS.find(([re]) => re.test(q))?.[1] : undefined;
   const askedType = topic === 'dissection' && yesno ? /\btype ([ab])\b/.exec(q)?.[1]?.toUpperCase() : undefined;
+  const lobe = topic === 'emphysema' && side !== undefined ? /\b(upper|middle|lower) lobe\b/.exec(q)?.[1] : undefined;
+  const measure = MEASURE_WORDS[topic]?.find(([re]) => re.test(q))?.[1];
   return {
     type: 'routine',
     topic,
     form: yesno ? 'yesno' : 'what',
     ...(vessel !== null && (topic === 'aorta' || topic === 'aneurysm') && vessel.organ === 'aorta' ? { section: vessel.section } : {}),
     ...(level !== undefined && (topic === 'vertebral_fracture' || topic === 'bone_density') ? { level } : {}),
-    ...(side !== undefined && topic === 'kidney_stone' ? { side } : {}),
+    ...(side !== undefined && (topic === 'kidney_stone' || topic === 'emphysema') ? { side } : {}),
+    ...(lobe === 'upper' || lobe === 'middle' || lobe === 'lower' ? { lobe } : {}),
+    ...(measure !== undefined ? { measure } : {}),
     ...(askedPhase !== undefined ? { askedPhase } : {}),
     ...(askedType === 'A' || askedType === 'B' ? { askedType } : {}),
   };
@@ -144,10 +161,26 @@ function answerPulmonary(ctx: VqaContext, intent: RoutineIntent): Reply {
 function answerEmphysema(ctx: VqaContext, intent: RoutineIntent): Reply {
   const f = ctx.findingById.get('lung.emphysema');
   if (f === undefined) return notMeasured('emphysema by density (LAA-950 of both lungs)');
+  if (intent.side !== undefined) return answerEmphysemaRegion(ctx, intent, f, intent.side);
   const pct = f.values.lowAttenuationPercent ?? 0;
   const present = f.statement !== 'no emphysema';
   const caveats = [`${f.statement}: LAA-950 ${fmt1(pct)} % of the lungs`, 'by density (LAA-950); mild emphysema can lie below the reporting threshold'];
   return reply(ctx, [f], intent.form === 'yesno' ? yesNo(present) : f.statement, { value: pct, unit: '%', caveats });
+}
+
+/**
+ * Emphysema of one lung or lobe: its LAA-950 share, from the finding's per-region values. The extent bands are
+ * stated for both lungs; a yes/no question on one lung is answered yes from the band's lower limit (mild).
+ */
+function answerEmphysemaRegion(ctx: VqaContext, intent: RoutineIntent, f: Finding, side: 'left' | 'right'): Reply {
+  const Side = side === 'left' ? 'Left' : 'Right';
+  const key = intent.lobe === undefined ? `lung${Side}LowAttenuationPercent` : `lung${intent.lobe[0]!.toUpperCase()}${intent.lobe.slice(1)}Lobe${Side}LowAttenuationPercent`;
+  const where = intent.lobe === undefined ? `the ${side} lung` : `the ${side} ${intent.lobe} lobe`;
+  const pct = f.values[key];
+  if (pct === undefined) return unanswerable('structure_absent', `Not answered: ${where} has no lung mask of its own in this study, so its LAA-950 share was not measured.`, { findingIds: [f.id], evidence: f.evidence });
+  const from = f.values.mildFromPercent ?? 0;
+  const caveats = [`LAA-950 ${fmt1(pct)} % of ${where} (both lungs: ${fmt1(f.values.lowAttenuationPercent ?? 0)} %, ${f.statement})`, `the extent bands (emphysema from ${from} %) are stated for both lungs`];
+  return reply(ctx, [f], intent.form === 'yesno' ? yesNo(pct >= from) : `${fmt1(pct)} %`, { value: pct, unit: '%', caveats });
 }
 
 function answerFracture(ctx: VqaContext, intent: RoutineIntent): Reply {
@@ -197,11 +230,17 @@ function answerPhase(ctx: VqaContext, intent: RoutineIntent): Reply {
 function answerCalcium(ctx: VqaContext, intent: RoutineIntent): Reply {
   const coronary = intent.topic === 'coronary_calcium';
   const f = ctx.findingById.get(coronary ? 'heart.coronary_calcium' : 'aorta.calcium');
+  // The findings stage scores the aorta on non-contrast scans only and, unlike the coronary score, leaves no 'not
+  // assessed' finding otherwise: an imaged aorta without a score on such a scan is out of scope, not absent.
+  if (f === undefined && !coronary && ctx.byName.get('aorta')?.present === true && ctx.study.phase !== 'non-contrast')
+    return unanswerable('out_of_scope', `Not answered: calcium is scored on non-contrast scans only (this scan: ${ctx.study.phase}).`, { evidence: [ctx.byName.get('aorta')!.evidence] });
   if (f === undefined) return notMeasured(coronary ? 'coronary calcium' : 'aortic calcium');
   if (f.statement === 'not assessed') return unanswerable('out_of_scope', `Not answered: calcium is scored on non-contrast scans only (${String(f.attributes.reason ?? 'phase')}).`, { findingIds: [f.id], evidence: f.evidence, citations: citations(ctx, f.criteria) });
   const score = f.values.agatstonScore ?? 0;
   const caveats = [`${f.statement} (Agatston-style score ${Math.round(score)})`];
   if (intent.form === 'yesno') return reply(ctx, [f], yesNo(score > 0), { value: score, unit: 'Agatston', caveats });
+  // "What is the CAC-DRS category?" / "How severe is it?": the band the score falls in (the finding's statement).
+  if (intent.measure === 'category') return reply(ctx, [f], f.statement, { value: score, unit: 'Agatston', caveats });
   return reply(ctx, [f], String(Math.round(score)), { value: score, unit: 'Agatston', caveats });
 }
 
@@ -214,6 +253,11 @@ function answerStones(ctx: VqaContext, intent: RoutineIntent): Reply {
   const withStones = fs.filter((f) => (f.values.count ?? 0) > 0);
   const largest = withStones.reduce<Finding | undefined>((a, b) => (a === undefined || (b.values.largestSizeMm ?? 0) > (a.values.largestSizeMm ?? 0) ? b : a), undefined);
   const caveats = fs.length < kidneys.length ? ['one kidney was not assessed'] : [];
+  // "How many stones?" is answered like the yes/no form (value = count), with the number as the answer.
+  if (intent.measure === 'count') {
+    const count = withStones.reduce((a, f) => a + (f.values.count ?? 0), 0);
+    return reply(ctx, withStones.length > 0 ? withStones : fs, String(count), { value: count, unit: 'count', caveats: [...withStones.map((f) => `${f.values.count} in the ${f.subject.displayName}, largest ${fmt1(f.values.largestSizeMm ?? 0)} mm`), ...caveats] });
+  }
   if (intent.form === 'yesno' || largest === undefined)
     return reply(ctx, withStones.length > 0 ? withStones : fs, yesNo(withStones.length > 0), { value: withStones.reduce((a, f) => a + (f.values.count ?? 0), 0), unit: 'count', caveats: [...withStones.map((f) => `${f.values.count} in the ${f.subject.displayName}, largest ${fmt1(f.values.largestSizeMm ?? 0)} mm`), ...caveats] });
   return reply(ctx, [largest], `${fmt1(largest.values.largestSizeMm ?? 0)} mm`, { value: largest.values.largestSizeMm, unit: 'mm', caveats: [`largest stone, in the ${largest.subject.displayName}`, ...caveats] });
@@ -229,14 +273,30 @@ function answerDissection(ctx: VqaContext, intent: RoutineIntent): Reply {
   return reply(ctx, [f], typeof f.attributes.stanford === 'string' ? `Stanford type ${f.attributes.stanford}` : f.statement, { value: f.values.falseLumenVolumeMl, unit: 'mL', caveats });
 }
 
-function answerBody(ctx: VqaContext): Reply {
+const BODY_AREAS = {
+  skeletal_muscle: ['skeletalMuscleAreaCm2', 'skeletal muscle'],
+  visceral_fat: ['visceralFatAreaCm2', 'visceral fat'],
+  subcutaneous_fat: ['subcutaneousFatAreaCm2', 'subcutaneous fat'],
+} as const;
+
+/**
+ * Body composition at L3: the area the question names (skeletal muscle when it names none). No yes/no question
+ * (sarcopenia, obesity) is answered: their cut-offs are indexed to height, which the scan does not give
+ * (groundct-body-composition).
+ */
+function answerBody(ctx: VqaContext, intent: RoutineIntent): Reply {
   const f = ctx.findingById.get('body.composition');
   if (f === undefined) return notMeasured('body composition at L3');
   const v = f.values;
-  return reply(ctx, [f], `${fmt1(v.skeletalMuscleAreaCm2 ?? 0)} cm2`, {
-    value: v.skeletalMuscleAreaCm2,
+  if (intent.form === 'yesno')
+    return unanswerable('out_of_scope', 'Not answered: groundct measures the muscle and fat areas at L3 but applies no sarcopenia or obesity threshold, since those are indexed to height, which the scan does not give.', { findingIds: [f.id], evidence: f.evidence, citations: citations(ctx, f.criteria) });
+  const [key, name] = BODY_AREAS[intent.measure === 'visceral_fat' || intent.measure === 'subcutaneous_fat' ? intent.measure : 'skeletal_muscle'];
+  const area = v[key];
+  if (area === undefined) return unanswerable('structure_absent', `Not answered: the ${name} area was not measured (no muscle mask in this study).`, { findingIds: [f.id], evidence: f.evidence });
+  return reply(ctx, [f], `${fmt1(area)} cm2`, {
+    value: area,
     unit: 'cm2',
-    caveats: [`at ${String(f.attributes.level)}: skeletal muscle ${fmt1(v.skeletalMuscleAreaCm2 ?? 0)} cm2 (${String(f.attributes.muscleFrom)}), visceral fat ${fmt1(v.visceralFatAreaCm2 ?? 0)} cm2, subcutaneous fat ${fmt1(v.subcutaneousFatAreaCm2 ?? 0)} cm2`],
+    caveats: [`${name} at ${String(f.attributes.level)}`, `at ${String(f.attributes.level)}: skeletal muscle ${v.skeletalMuscleAreaCm2 === undefined ? 'not measured' : `${fmt1(v.skeletalMuscleAreaCm2)} cm2 (${String(f.attributes.muscleFrom)})`}, visceral fat ${fmt1(v.visceralFatAreaCm2 ?? 0)} cm2, subcutaneous fat ${fmt1(v.subcutaneousFatAreaCm2 ?? 0)} cm2`],
   });
 }
 
@@ -264,6 +324,6 @@ export function answerRoutine(ctx: VqaContext, intent: RoutineIntent): Reply {
     case 'dissection':
       return answerDissection(ctx, intent);
     case 'body_composition':
-      return answerBody(ctx);
+      return answerBody(ctx, intent);
   }
 }

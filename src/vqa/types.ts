@@ -157,6 +157,13 @@ export const IntentSchema = z.discriminatedUnion('type', [
     askedPhase: z.enum(['non-contrast', 'contrast-enhanced', 'arterial', 'portal-venous', 'delayed']).optional(),
     /** The Stanford type a yes/no dissection question names ("Is it a type A dissection?"). */
     askedType: z.enum(['A', 'B']).optional(),
+    /** The lobe an emphysema question names, with `side` ("... of the left upper lobe?"). */
+    lobe: z.enum(['upper', 'middle', 'lower']).optional(),
+    /**
+     * What a value question asks for when a topic has several: the calcium category rather than the score, the
+     * number of stones rather than the largest one's size, one of the body composition areas.
+     */
+    measure: z.enum(['category', 'count', 'skeletal_muscle', 'visceral_fat', 'subcutaneous_fat']).optional(),
   }),
 ]);
 export type Intent = z.infer<typeof IntentSchema>;
