@@ -57,6 +57,15 @@ describe('routine claims: reading', () => {
     ]);
   });
 
+  it('"respectively" pairs numbers with vessels in order; both pulmonary branches are their own (unchecked) part, not the trunk', () => {
+    const cs = parseClaims('The main pulmonary artery and both pulmonary arteries measure 34 and 24 mm, respectively.');
+    expect(cs.map((c) => [c.kind, c.routine?.section, c.side ?? null, c.numbers.map((n) => n.value)])).toEqual([
+      ['vessel_calibre', 'pulmonary_artery', null, [34]],
+      ['vessel_calibre', 'pulmonary_branches', 'bilateral', [24]],
+    ]);
+    expect(matchClaim(cs[1]!, CONTRAST).verdict).toBe('unverifiable');
+  });
+
   it('a stone size is the stone\'s, not the kidney\'s length; -950 HU is a threshold, not the lungs\' attenuation', () => {
     expect(parseClaims('An 8 mm stone (peak 825 HU) is seen in the left kidney.').map((c) => c.kind)).toEqual(['kidney_stone']);
     const e = parseClaims('Low-attenuation area below -950 HU of 12 % of the lungs, consistent with emphysema.');

@@ -116,6 +116,9 @@ const VESSELS: readonly (readonly [RegExp, string, string])[] = [
   [/\bthoracic\s+aort(?:a|ic)\b/i, 'aorta', 'thoracic'],
   [/\babdominal\s+aort(?:a|ic)\b|\bAAA\b/i, 'aorta', 'abdominal'],
   [/\baort(?:a|ic)\b/i, 'aorta', 'aorta'],
+  // Both branches at once ("right-left pulmonary arteries"): no finding measures the branches, so such a claim is read
+  // (and its numbers kept off the trunk) but not checked.
+  [/\b(?:right\s*(?:-|\/|and)?\s*left|left\s*(?:-|\/|and)?\s*right|both|bilateral)\s+(?:main\s+)?pulmonary\s+arter(?:y|ies)\b/i, 'pulmonary_artery', 'pulmonary_branches'],
   [/\b(?:main\s+)?pulmonary\s+(?:artery|trunk)\b/i, 'pulmonary_artery', 'pulmonary_artery'],
   [/\bleft\s+(?:common\s+)?iliac\s+artery\b/i, 'iliac_artery_left', 'iliac_artery_left'],
   [/\bright\s+(?:common\s+)?iliac\s+artery\b/i, 'iliac_artery_right', 'iliac_artery_right'],
@@ -175,9 +178,12 @@ function readVessels(text: string, scopes: readonly NegationScope[], numbers: re
   const cues = CALIBRE_CUES.flatMap(([re, cls]) => hits(text, re, () => cls)).filter((c) => !(c.value === 'normal' && NOT_CALIBRE.test(text)));
   const sizes = numbers.filter((n) => n.what === 'size' && n.values.length === 1 && !isLimit(text, n.start, n.end));
   if (cues.length === 0 && sizes.length === 0) return [];
-  // A number belongs to the nearest vessel before it ("ascending aorta (3.2 cm), aortic arch (3.1 cm)"), else the first.
+  // A number belongs to the nearest vessel before it ("ascending aorta (3.2 cm), aortic arch (3.1 cm)"), else the first;
+  // with "respectively" and as many numbers as vessels, they pair in order ("the trunk and the branches ... 33 and 27 mm, respectively").
   const numbersOf = new Map<number, RawNumber[]>();
-  for (const n of sizes) {
+  const paired = /\brespectively\b/i.test(text) && vessels.length > 1 && sizes.length === vessels.length;
+  if (paired) sizes.forEach((n, i) => numbersOf.set(i, [n]));
+  for (const n of paired ? [] : sizes) {
     const before = vessels.filter((v) => v.end <= n.start);
     const owner = before.length > 0 ? before[before.length - 1]! : vessels[0]!;
     const i = vessels.indexOf(owner);
@@ -189,7 +195,7 @@ function readVessels(text: string, scopes: readonly NegationScope[], numbers: re
     if (cue === undefined && nums.length === 0) return [];
     const negated = cue !== undefined && negatedAt(text, scopes, cue);
     // "not dilated", "no aneurysm": the vessel is stated not to reach that class.
-    const side: ClaimSide | undefined = v.value.section === 'iliac' ? 'bilateral' : v.value.organ === 'iliac_artery_left' ? 'left' : v.value.organ === 'iliac_artery_right' ? 'right' : undefined;
+    const side: ClaimSide | undefined = v.value.section === 'iliac' || v.value.section === 'pulmonary_branches' ? 'bilateral' : v.value.organ === 'iliac_artery_left' ? 'left' : v.value.organ === 'iliac_artery_right' ? 'right' : undefined;
     const detail: RoutineClaimDetail = { section: v.value.section, ...(cue ? { calibre: cue.value } : {}) };
     return [base('vessel_calibre', negated, v.value.organ, text, { ...(side ? { side } : {}), numbers: nums.map((n) => number(n, 'diameterMm')), routine: detail })];
   });
