@@ -9,7 +9,7 @@
  * The disk operations merge sorted interval lists row by row (RowIntervals), so that their cost follows the runs
  * of the rows they combine, not the pixels those runs span.
  */
-import { Runs } from './components.ts';
+import { labelRuns, Runs } from './components.ts';
 
 /** The complement of `runs` (its gaps), on the same w x h slice. */
 export function complementRuns(runs: Runs, h: number): Runs {
@@ -24,6 +24,43 @@ export function complementRuns(runs: Runs, h: number): Runs {
       x = ends[n];
     }
     if (x < w) out.push(x, w);
+  }
+  return out.finish();
+}
+
+/**
+ * The slice with its holes filled, on runs: the gaps not 4-connected to the slice border, of at most maxHoleArea
+ * pixels, joined to the runs (fillHoles2d's definition, components.ts, without reading the pixels).
+ */
+export function fillHolesRuns(runs: Runs, h: number, maxHoleArea = Infinity): Runs {
+  const w = runs.nx;
+  const gaps = complementRuns(runs, h);
+  const { runLabel, sizes } = labelRuns(gaps, h, 1);
+  const touchesBorder = new Uint8Array(sizes.length);
+  for (let y = 0; y < h; y++)
+    for (let n = gaps.rowFirst[y]; n < gaps.rowFirst[y + 1]; n++)
+      if (y === 0 || y === h - 1 || gaps.starts[n] === 0 || gaps.ends[n] === w) touchesBorder[runLabel[n]] = 1;
+  const fill = new Uint8Array(sizes.length);
+  let any = false;
+  for (let c = 1; c < sizes.length; c++) if (!touchesBorder[c] && sizes[c] <= maxHoleArea) { fill[c] = 1; any = true; }
+  if (!any) return runs;
+  // Each row's runs and filled gaps alternate along x: joined where they meet.
+  const out = new Runs(w, h);
+  for (let y = 0; y < h; y++) {
+    out.beginRow(y);
+    let a = runs.rowFirst[y], g = gaps.rowFirst[y], open = -1, close = -1;
+    const aEnd = runs.rowFirst[y + 1], gEnd = gaps.rowFirst[y + 1];
+    while (a < aEnd || g < gEnd) {
+      let s: number, e: number;
+      if (g === gEnd || (a < aEnd && runs.starts[a] < gaps.starts[g])) { s = runs.starts[a]; e = runs.ends[a]; a++; }
+      else if (fill[runLabel[g]]) { s = gaps.starts[g]; e = gaps.ends[g]; g++; }
+      else { g++; continue; }
+      if (s === close) { close = e; continue; }
+      if (open >= 0) out.push(open, close);
+      open = s;
+      close = e;
+    }
+    if (open >= 0) out.push(open, close);
   }
   return out.finish();
 }
