@@ -5,6 +5,7 @@
  * thorax only, not the whole scan. Patient directions still come from the CT's ijkToRas (`ijkOf` maps back).
  */
 import { spacingOf, type Grid } from '../../volume/index.ts';
+import { eachStretch } from './components.ts';
 import type { AxialLayout } from './slices.ts';
 
 export interface AxialBox {
@@ -88,17 +89,14 @@ export function readBox<T extends { [n: number]: number; length: number }>(src: 
 export function paintFromBox(dst: Uint8Array, box: AxialBox, boxMask: Uint8Array, value = 1): void {
   const { strides, u, v, axis } = box.layout;
   const su = strides[u], sv = strides[v], ss = strides[axis];
-  const n = boxMask.length;
-  for (let s = boxMask.indexOf(1); s >= 0; s = boxMask.indexOf(1, s)) {
-    let e = boxMask.indexOf(0, s);
-    if (e < 0) e = n;
-    while (s < e) {
-      const r = Math.floor(s / box.nx), x0 = s - r * box.nx, x1 = Math.min(e, (r + 1) * box.nx) - r * box.nx;
+  eachStretch(boxMask, (start, end) => {
+    for (let s = start; s < end;) {
+      const r = Math.floor(s / box.nx), x0 = s - r * box.nx, x1 = Math.min(end, (r + 1) * box.nx) - r * box.nx;
       const z = Math.floor(r / box.ny), y = r - z * box.ny;
       const p0 = box.u0 * su + (box.v0 + y) * sv + (box.s0 + z) * ss;
       if (su === 1) dst.fill(value, p0 + x0, p0 + x1);
       else for (let x = x0; x < x1; x++) dst[p0 + x * su] = value;
       s += x1 - x0;
     }
-  }
+  });
 }

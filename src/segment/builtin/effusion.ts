@@ -19,7 +19,7 @@
  */
 import { voxelVolumeMm3, type Grid } from '../../volume/index.ts';
 import type { AxialBox } from './axial-box.ts';
-import { labelRuns, maskRuns, Runs } from './components.ts';
+import { eachStretch, labelRuns, maskRuns, Runs } from './components.ts';
 import { dilateRunsDisk, diskHalfWidths, erodeRunsDisk } from './run-morphology.ts';
 import {
   AIR_MAX_HU, EFFUSION_MAX_HU, EFFUSION_MIN_HU, EFFUSION_MIN_LUNG_CONTACT, EFFUSION_MIN_ML, EFFUSION_MIN_THICKNESS_MM, SOFT_TISSUE_HU,
@@ -254,18 +254,15 @@ function blocksWithAny(mask: Uint8Array, dims: readonly [number, number, number]
   const [nx, ny, nz] = dims;
   const cx = Math.ceil(nx / f), cy = Math.ceil(ny / f);
   const out = new Uint8Array(cx * cy * nz);
-  const n = mask.length;
-  for (let s = mask.indexOf(1); s >= 0; s = mask.indexOf(1, s)) {
-    let e = mask.indexOf(0, s);
-    if (e < 0) e = n;
+  eachStretch(mask, (start, end) => {
     // A stretch may run on into the next rows: cut at row ends.
-    for (; s < e; ) {
-      const r = Math.floor(s / nx), rowEnd = Math.min(e, (r + 1) * nx);
+    for (let s = start; s < end;) {
+      const r = Math.floor(s / nx), rowEnd = Math.min(end, (r + 1) * nx);
       const z = Math.floor(r / ny), rowC = (z * cy + Math.floor((r - z * ny) / f)) * cx;
       out.fill(1, rowC + Math.floor((s - r * nx) / f), rowC + Math.floor((rowEnd - 1 - r * nx) / f) + 1);
       s = rowEnd;
     }
-  }
+  });
   return out;
 }
 

@@ -30,7 +30,7 @@
  * doi:10.1118/1.1581411 (dot versus line filters); Murphy et al., Med Image Anal 13:757-770 (2009),
  * doi:10.1016/j.media.2009.07.001 (shape index and curvedness).
  */
-import { maskRuns, type Runs } from './components.ts';
+import { eachStretch, maskRuns, type Runs } from './components.ts';
 import { insideDistanceSqMm2 } from './distance-map.ts';
 import {
   NODULE_EDGE_HU, NODULE_MAX_CORE_ELONGATION, NODULE_MASK_SCALE_FRACTION, NODULE_MAX_CORE_EXCESS, NODULE_MERGE_PROMINENCE_MM, NODULE_MIN_CORE_FRACTION, NODULE_MIN_DIAMETER_MM, NODULE_MIN_PERSISTENCE,
@@ -102,13 +102,10 @@ export function detectNodules(input: NoduleInput): NoduleDetection[] {
   const candidates = new Uint8Array(n);
   // Candidates: the envelopes' voxels dense enough (stretch by stretch of each envelope), less the excluded ones.
   for (const envelope of envelopes)
-    for (let v = envelope.indexOf(1); v >= 0; v = envelope.indexOf(1, v)) {
-      let end = envelope.indexOf(0, v);
-      if (end < 0) end = n;
-      for (; v < end; v++) if (hu[v] >= NODULE_EDGE_HU) candidates[v] = 1;
-      if (end === n) break;
-    }
-  for (const e of exclude) for (let v = e.indexOf(1); v >= 0; v = e.indexOf(1, v + 1)) candidates[v] = 0;
+    eachStretch(envelope, (start, end) => {
+      for (let v = start; v < end; v++) if (hu[v] >= NODULE_EDGE_HU) candidates[v] = 1;
+    });
+  for (const e of exclude) eachStretch(e, (start, end) => candidates.fill(0, start, end));
   // The candidates' runs: the distance map and the tree visit them, not the whole box.
   const candidateRuns = maskRuns(candidates, nx, ny * nz);
   const distSq = insideDistanceSqMm2(candidates, dims, spacingMm, candidateRuns);
