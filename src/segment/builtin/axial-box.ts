@@ -5,6 +5,7 @@
  * thorax only, not the whole scan. Patient directions still come from the CT's ijkToRas (`ijkOf` maps back).
  */
 import { spacingOf, type Grid } from '../../volume/index.ts';
+import { eachStretch } from './components.ts';
 import type { AxialLayout } from './slices.ts';
 
 export interface AxialBox {
@@ -80,16 +81,22 @@ export function readBox<T extends { [n: number]: number; length: number }>(src: 
   return out;
 }
 
-/** Writes `value` into the CT-grid volume `dst` at every box voxel where `boxMask` is 1. */
+/**
+ * Writes `value` into the CT-grid volume `dst` at every box voxel where `boxMask` is 1: stretch by stretch of the
+ * mask (both ends found by native scans), each cut at the box's row ends and written as one fill where the box's
+ * rows are contiguous in the CT.
+ */
 export function paintFromBox(dst: Uint8Array, box: AxialBox, boxMask: Uint8Array, value = 1): void {
   const { strides, u, v, axis } = box.layout;
   const su = strides[u], sv = strides[v], ss = strides[axis];
-  let o = 0;
-  for (let z = 0; z < box.nz; z++)
-    for (let y = 0; y < box.ny; y++) {
+  eachStretch(boxMask, (start, end) => {
+    for (let s = start; s < end;) {
+      const r = Math.floor(s / box.nx), x0 = s - r * box.nx, x1 = Math.min(end, (r + 1) * box.nx) - r * box.nx;
+      const z = Math.floor(r / box.ny), y = r - z * box.ny;
       const p0 = box.u0 * su + (box.v0 + y) * sv + (box.s0 + z) * ss;
-      const row = boxMask.subarray(o, o + box.nx);
-      o += box.nx;
-      for (let x = row.indexOf(1); x >= 0; x = row.indexOf(1, x + 1)) dst[p0 + x * su] = value;
+      if (su === 1) dst.fill(value, p0 + x0, p0 + x1);
+      else for (let x = x0; x < x1; x++) dst[p0 + x * su] = value;
+      s += x1 - x0;
     }
+  });
 }

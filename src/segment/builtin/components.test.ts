@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fillHoles2d, labelComponents3d, maskRuns } from './components.ts';
-import { closeRunsDisk, complementRuns, dilateRunsDisk, dilateRunsSquare, diskHalfWidths, erodeRunsDisk } from './run-morphology.ts';
+import { closeRunsDisk, complementRuns, dilateRunsDisk, dilateRunsSquare, diskHalfWidths, erodeRunsDisk, fillHolesRuns } from './run-morphology.ts';
 
 /** Deterministic 0/1 mask: xorshift32, a voxel is 1 with probability `p`. */
 function randomMask(n: number, p: number, seed: number): Uint8Array {
@@ -95,6 +95,21 @@ describe('run-based components', () => {
       const expected = random.map((v, p) => (v || !border.has(background[p]) ? 1 : 0));
       expect(filled).toEqual(expected);
     }
+  });
+
+  it('fillHolesRuns equals fillHoles2d on the pixels, with and without a hole size limit', () => {
+    const [w, h] = [37, 23];
+    for (const [p, seed] of [[0.55, 4], [0.7, 8], [0.85, 12]] as const)
+      for (const maxHoleArea of [Infinity, 1, 3, 10]) {
+        const mask = randomMask(w * h, p, seed);
+        const filled = mask.slice();
+        fillHoles2d(filled, w, h, maxHoleArea);
+        const runs = fillHolesRuns(maskRuns(mask, w, h), h, maxHoleArea);
+        expect(toMask(runs, h), `p ${p} max ${maxHoleArea}`).toEqual(filled);
+        // Maximal runs, as maskRuns gives them.
+        const direct = maskRuns(filled, w, h);
+        expect([Array.from(runs.starts.subarray(0, runs.count)), Array.from(runs.ends.subarray(0, runs.count))]).toEqual([Array.from(direct.starts.subarray(0, direct.count)), Array.from(direct.ends.subarray(0, direct.count))]);
+      }
   });
 
   it('dilateRunsSquare and its dual erosion match per-pixel window max/min clipped to the slice', () => {

@@ -77,6 +77,20 @@ export function maskRuns(mask: Uint8Array, nx: number, rows: number): Runs {
   return runs.finish();
 }
 
+/**
+ * Calls visit(start, end) for each stretch [start, end) of ones of a 0/1 array, in order (stretches run on across
+ * rows); both ends are found by native scans, so a sparse mask costs a scan, not a loop per voxel.
+ */
+export function eachStretch(mask: Uint8Array, visit: (start: number, end: number) => void): void {
+  const n = mask.length;
+  for (let s = mask.indexOf(1); s >= 0;) {
+    let e = mask.indexOf(0, s);
+    if (e < 0) e = n;
+    visit(s, e);
+    s = e < n ? mask.indexOf(1, e) : -1;
+  }
+}
+
 export interface RunComponents {
   /** Component number per run, 1-based, numbered in order of first appearance (row by row). */
   readonly runLabel: Int32Array;

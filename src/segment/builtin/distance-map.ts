@@ -6,52 +6,58 @@
  * (2012), doi:10.4086/toc.2012.v008a019: one pass along x (here straight from the mask's runs), then one along y
  * and one along z of the 1D transform of the previous pass.
  *
- * Speed: a line is transformed only over its stretches of non-zero values, each with the zero (outside) voxels
- * flanking it as extra parabola sites, since no other outside voxel of the line can be nearer.
+ * Speed: the first pass reads the mask's runs; each later line is read only between the first and last voxel of
+ * the mask on it (the mask's extent along y in each column x, z and along z in each column x, y, noted in the
+ * first pass: the values beyond are zero), and transformed only over its stretches of non-zero values, each with
+ * the zero (outside) voxels flanking it as extra parabola sites, since no other outside voxel of the line can be
+ * nearer. So the cost follows the mask, not the box (a lung box holds some 30 million voxels, the nodule
+ * candidates a few hundred thousand).
  */
+import { maskRuns, type Runs } from './components.ts';
 
 /**
  * @param mask 0/1 mask on the box
  * @param dims box dims [nx, ny, nz]
  * @param spacingMm voxel spacing along x, y, z, mm
+ * @param runs the mask's runs along x (rows y + ny * z) when the caller has them (maskRuns)
  */
-export function insideDistanceSqMm2(mask: Uint8Array, dims: readonly [number, number, number], spacingMm: readonly [number, number, number]): Float32Array {
+export function insideDistanceSqMm2(mask: Uint8Array, dims: readonly [number, number, number], spacingMm: readonly [number, number, number], runs?: Runs): Float32Array {
   const [nx, ny, nz] = dims;
   const out = new Float32Array(nx * ny * nz);
   const sx2 = spacingMm[0] * spacingMm[0];
-  // Pass 1, along x: distance to the nearest outside voxel of the row (or the voxel past the row's end). The
-  // x range of the mask per slice and its x, y range overall bound the lines the next passes visit.
-  const sliceX0 = new Int32Array(nz).fill(nx), sliceX1 = new Int32Array(nz).fill(-1);
-  let x0All = nx, x1All = -1, y0All = ny, y1All = -1;
+  const { starts, ends, rowFirst } = runs ?? maskRuns(mask, nx, ny * nz);
+  // Pass 1, along x: distance to the nearest outside voxel of the row (or the voxel past the row's end), run by
+  // run. Rows come in order of z, then y, so each column's first and last voxel are met in order.
+  const yFirst = new Int32Array(nx * nz).fill(ny), yLast = new Int32Array(nx * nz).fill(-1);
+  const zFirst = new Int32Array(nx * ny).fill(nz), zLast = new Int32Array(nx * ny).fill(-1);
   for (let r = 0; r < ny * nz; r++) {
-    const base = r * nx;
-    const row = mask.subarray(base, base + nx);
-    let x = row.indexOf(1);
-    if (x < 0) continue;
     const z = Math.floor(r / ny), y = r - z * ny;
-    if (y < y0All) y0All = y;
-    if (y > y1All) y1All = y;
-    while (x >= 0) {
-      let e = row.indexOf(0, x);
-      if (e < 0) e = nx;
-      for (let p = x; p < e; p++) {
-        const d = Math.min(p - x + 1, e - p);
-        out[base + p] = d * d * sx2;
+    for (let q = rowFirst[r]; q < rowFirst[r + 1]; q++) {
+      const s = starts[q], e = ends[q];
+      for (let x = s; x < e; x++) {
+        const d = Math.min(x - s + 1, e - x);
+        out[r * nx + x] = d * d * sx2;
+        const xz = z * nx + x, xy = y * nx + x;
+        if (yFirst[xz] > y) yFirst[xz] = y;
+        yLast[xz] = y;
+        if (zFirst[xy] > z) zFirst[xy] = z;
+        zLast[xy] = z;
       }
-      if (x < sliceX0[z]) sliceX0[z] = x;
-      if (e - 1 > sliceX1[z]) sliceX1[z] = e - 1;
-      x = e < nx ? row.indexOf(1, e) : -1;
     }
-    if (sliceX0[z] < x0All) x0All = sliceX0[z];
-    if (sliceX1[z] > x1All) x1All = sliceX1[z];
   }
   const maxLen = Math.max(ny, nz) + 2;
   const work = { f: new Float64Array(maxLen), site: new Int32Array(maxLen), bound: new Float64Array(maxLen + 1), line: new Float32Array(maxLen) };
-  // Pass 2, along y (stride nx), and pass 3, along z (stride nx * ny): lines outside the mask's ranges are all zero.
+  // Pass 2, along y (stride nx), and pass 3, along z (stride nx * ny), over each column's extent.
   for (let z = 0; z < nz; z++)
-    for (let x = sliceX0[z]; x <= sliceX1[z]; x++) transformLine(out, z * nx * ny + x, nx, ny, spacingMm[1] * spacingMm[1], work);
-  for (let y = y0All; y <= y1All; y++)
-    for (let x = x0All; x <= x1All; x++) transformLine(out, y * nx + x, nx * ny, nz, spacingMm[2] * spacingMm[2], work);
+    for (let x = 0; x < nx; x++) {
+      const xz = z * nx + x;
+      if (yLast[xz] >= 0) transformLine(out, z * nx * ny + yFirst[xz] * nx + x, nx, yLast[xz] - yFirst[xz] + 1, spacingMm[1] * spacingMm[1], work);
+    }
+  for (let y = 0; y < ny; y++)
+    for (let x = 0; x < nx; x++) {
+      const xy = y * nx + x;
+      if (zLast[xy] >= 0) transformLine(out, zFirst[xy] * nx * ny + xy, nx * ny, zLast[xy] - zFirst[xy] + 1, spacingMm[2] * spacingMm[2], work);
+    }
   return out;
 }
 
@@ -64,7 +70,8 @@ interface LineWork {
 
 /**
  * In place: values[start + q * stride] = min over p of (w (q - p)^2 + values[start + p * stride]), for q on the
- * stretches of non-zero values of the line (zeros stay zero). Positions -1 and len count as zero sites.
+ * stretches of non-zero values of the line (zeros stay zero). Positions -1 and len count as zero sites (they are
+ * outside the box or outside the mask).
  */
 function transformLine(values: Float32Array, start: number, stride: number, len: number, w: number, work: LineWork): void {
   const { line } = work;

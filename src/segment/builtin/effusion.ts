@@ -19,7 +19,7 @@
  */
 import { voxelVolumeMm3, type Grid } from '../../volume/index.ts';
 import type { AxialBox } from './axial-box.ts';
-import { labelRuns, maskRuns, Runs } from './components.ts';
+import { eachStretch, labelRuns, maskRuns, Runs } from './components.ts';
 import { dilateRunsDisk, diskHalfWidths, erodeRunsDisk } from './run-morphology.ts';
 import {
   AIR_MAX_HU, EFFUSION_MAX_HU, EFFUSION_MIN_HU, EFFUSION_MIN_LUNG_CONTACT, EFFUSION_MIN_ML, EFFUSION_MIN_THICKNESS_MM, SOFT_TISSUE_HU,
@@ -68,13 +68,20 @@ function findFluid(g: FluidGrid, voxelMl: number): { mask: Uint8Array; sideOf: I
   const n = size * nz;
   const { nearLung, band } = nearLungMap(g);
   // Fluid: the in-plane 3 x 3 mean in range, grown (face neighbours) from the band through fluid voxels; each
-  // voxel's mean is computed when first reached (state 1 fluid, 2 not).
+  // voxel's mean is computed when first reached (state 1 fluid, 2 not). The slices' edge pixels have no 3 x 3
+  // neighbourhood and are never fluid: marked 2 up front, so that a fluid voxel's in-plane neighbours are always
+  // on its slice and the growth needs no bounds checks in plane.
   const state = new Uint8Array(n);
+  for (let z = 0; z < nz; z++) {
+    const first = z * size;
+    state.fill(2, first, first + nx);
+    state.fill(2, first + size - nx, first + size);
+    for (let v = first + nx; v < first + size - nx; v += nx) { state[v] = 2; state[v + nx - 1] = 2; }
+  }
   const isFluid = (v: number): boolean => {
     if (state[v] === 0) {
-      const x = v % nx, y = Math.floor(v / nx) % ny;
       let fluid = false;
-      if (x > 0 && y > 0 && x < nx - 1 && y < ny - 1 && !airLeft[v] && !airRight[v] && !exclude[v]) {
+      if (!airLeft[v] && !airRight[v] && !exclude[v]) {
         const mean = (hu[v - nx - 1] + hu[v - nx] + hu[v - nx + 1] + hu[v - 1] + hu[v] + hu[v + 1] + hu[v + nx - 1] + hu[v + nx] + hu[v + nx + 1]) / 9;
         fluid = mean >= EFFUSION_MIN_HU && mean <= EFFUSION_MAX_HU;
       }
@@ -91,32 +98,28 @@ function findFluid(g: FluidGrid, voxelMl: number): { mask: Uint8Array; sideOf: I
   for (const v of band) if (isFluid(v)) enqueue(v);
   for (let h = 0; h < count; h++) {
     const v = queue[h];
-    const x = v % nx, y = Math.floor(v / nx) % ny, z = Math.floor(v / size);
-    if (x > 0 && state[v - 1] === 0 && isFluid(v - 1)) enqueue(v - 1);
-    if (x < nx - 1 && state[v + 1] === 0 && isFluid(v + 1)) enqueue(v + 1);
-    if (y > 0 && state[v - nx] === 0 && isFluid(v - nx)) enqueue(v - nx);
-    if (y < ny - 1 && state[v + nx] === 0 && isFluid(v + nx)) enqueue(v + nx);
-    if (z > 0 && state[v - size] === 0 && isFluid(v - size)) enqueue(v - size);
-    if (z < nz - 1 && state[v + size] === 0 && isFluid(v + size)) enqueue(v + size);
+    if (state[v - 1] === 0 && isFluid(v - 1)) enqueue(v - 1);
+    if (state[v + 1] === 0 && isFluid(v + 1)) enqueue(v + 1);
+    if (state[v - nx] === 0 && isFluid(v - nx)) enqueue(v - nx);
+    if (state[v + nx] === 0 && isFluid(v + nx)) enqueue(v + nx);
+    if (v >= size && state[v - size] === 0 && isFluid(v - size)) enqueue(v - size);
+    if (v < n - size && state[v + size] === 0 && isFluid(v + size)) enqueue(v + size);
   }
-  const grown = queue.subarray(0, count).sort();
-  // Opening per slice, on runs, into one run list for the whole box (rows y + ny * z).
+  // Opening per slice, on runs, into one run list for the whole box (rows y + ny * z). The grown voxels are the
+  // ones marked fluid (each was queued once); their runs end before the slice's edge pixels (never fluid).
   const disk = diskHalfWidths(EFFUSION_MIN_THICKNESS_MM / 2, spacingMm[0], spacingMm[1]);
   const opened = new Runs(nx, ny * nz);
-  for (let g = 0; g < grown.length;) {
-    const z = Math.floor(grown[g] / size);
-    // The slice's grown voxels as runs.
+  for (let z = 0; z < nz; z++) {
+    const slice = state.subarray(z * size, (z + 1) * size);
+    let p = slice.indexOf(1);
+    if (p < 0) continue;
     const sliceRuns = new Runs(nx, ny);
-    let lastRow = -1, runStart = -1, runEnd = -1;
-    for (; g < grown.length && Math.floor(grown[g] / size) === z; g++) {
-      const p = grown[g] - z * size, y = Math.floor(p / nx), x = p - y * nx;
-      if (y === lastRow && x === runEnd) { runEnd++; continue; }
-      if (runStart >= 0) sliceRuns.push(runStart, runEnd);
-      if (y !== lastRow) { sliceRuns.beginRow(y); lastRow = y; }
-      runStart = x;
-      runEnd = x + 1;
+    for (; p >= 0; p = slice.indexOf(1, p)) {
+      const y = Math.floor(p / nx), start = p;
+      while (slice[p] === 1) p++;
+      sliceRuns.beginRow(y);
+      sliceRuns.push(start - y * nx, p - y * nx);
     }
-    if (runStart >= 0) sliceRuns.push(runStart, runEnd);
     sliceRuns.finish();
     const open = dilateRunsDisk(erodeRunsDisk(sliceRuns, ny, disk), ny, disk);
     for (let y = 0; y < ny; y++) {
@@ -145,8 +148,8 @@ function findFluid(g: FluidGrid, voxelMl: number): { mask: Uint8Array; sideOf: I
       const c = runLabel[q];
       for (let x = opened.starts[q]; x < opened.ends[q]; x++) {
         const v = r * nx + x;
-        const faces = [x > 0 ? v - 1 : -1, x < nx - 1 ? v + 1 : -1, y > 0 ? v - nx : -1, y < ny - 1 ? v + nx : -1, z > 0 ? v - size : -1, z < nz - 1 ? v + size : -1];
-        if (!faces.some((u) => u < 0 || !mask[u])) continue;
+        // Interior: all six face neighbours in the box and in the mask.
+        if (x > 0 && mask[v - 1] && x < nx - 1 && mask[v + 1] && y > 0 && mask[v - nx] && y < ny - 1 && mask[v + nx] && z > 0 && mask[v - size] && z < nz - 1 && mask[v + size]) continue;
         boundary[c]++;
         const near = nearLung[v] | (z > 0 ? nearLung[v - size] : 0) | (z < nz - 1 ? nearLung[v + size] : 0);
         if (near & 1) touchLeft[c]++;
@@ -217,34 +220,50 @@ function nearLungMap(g: FluidGrid): { nearLung: Uint8Array; band: number[] } {
 function coarsen(g: FluidGrid, f: number): FluidGrid {
   const [nx, ny, nz] = g.dims;
   const cx = Math.ceil(nx / f), cy = Math.ceil(ny / f);
-  const m = cx * cy * nz;
-  const hu = new Float32Array(m), count = new Uint8Array(m);
-  const airLeft = new Uint8Array(m), airRight = new Uint8Array(m), exclude = new Uint8Array(m);
-  const { hu: fineHu, airLeft: fineLeft, airRight: fineRight, exclude: fineExclude } = g;
+  const hu = new Float32Array(cx * cy * nz);
+  const fineHu = g.hu;
+  // Block sums: each fine row adds the sums of its f-pixel stretches to its block row (the last block of a row
+  // may be narrower), then each block is divided by its pixel count.
+  const whole = Math.floor(nx / f);
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
-      const rowC = z * cx * cy + Math.floor(y / f) * cx;
-      const rowF = (z * ny + y) * nx;
-      for (let X = 0, x = 0; X < cx; X++) {
-        const c = rowC + X;
-        const end = Math.min(nx, x + f);
-        let sum = 0, left = 0, right = 0, excluded = 0;
-        for (let v = rowF + x; v < rowF + end; v++) {
-          sum += fineHu[v];
-          left |= fineLeft[v];
-          right |= fineRight[v];
-          excluded |= fineExclude[v];
-        }
-        hu[c] += sum;
-        count[c] += end - x;
-        airLeft[c] |= left;
-        airRight[c] |= right;
-        exclude[c] |= excluded;
-        x = end;
+      const rowC = (z * cy + Math.floor(y / f)) * cx;
+      let v = (z * ny + y) * nx;
+      for (let X = 0; X < whole; X++) {
+        let sum = 0;
+        for (const end = v + f; v < end; v++) sum += fineHu[v];
+        hu[rowC + X] += sum;
+      }
+      if (whole < cx) {
+        let sum = 0;
+        for (const end = (z * ny + y + 1) * nx; v < end; v++) sum += fineHu[v];
+        hu[rowC + whole] += sum;
       }
     }
-  for (let c = 0; c < m; c++) hu[c] /= count[c];
+  for (let z = 0, c = 0; z < nz; z++)
+    for (let Y = 0; Y < cy; Y++) {
+      const rows = Math.min(ny, Y * f + f) - Y * f;
+      for (let X = 0; X < cx; X++, c++) hu[c] /= rows * (Math.min(nx, X * f + f) - X * f);
+    }
+  const [airLeft, airRight, exclude] = [g.airLeft, g.airRight, g.exclude].map((fine) => blocksWithAny(fine, g.dims, f));
   return { dims: [cx, cy, nz], spacingMm: [g.spacingMm[0] * f, g.spacingMm[1] * f, g.spacingMm[2]], hu, airLeft, airRight, exclude };
+}
+
+/** The blocks of f x f pixels (as in coarsen) that hold any pixel of the 0/1 `mask`, found stretch by stretch. */
+function blocksWithAny(mask: Uint8Array, dims: readonly [number, number, number], f: number): Uint8Array {
+  const [nx, ny, nz] = dims;
+  const cx = Math.ceil(nx / f), cy = Math.ceil(ny / f);
+  const out = new Uint8Array(cx * cy * nz);
+  eachStretch(mask, (start, end) => {
+    // A stretch may run on into the next rows: cut at row ends.
+    for (let s = start; s < end;) {
+      const r = Math.floor(s / nx), rowEnd = Math.min(end, (r + 1) * nx);
+      const z = Math.floor(r / ny), rowC = (z * cy + Math.floor((r - z * ny) / f)) * cx;
+      out.fill(1, rowC + Math.floor((s - r * nx) / f), rowC + Math.floor((rowEnd - 1 - r * nx) / f) + 1);
+      s = rowEnd;
+    }
+  });
+  return out;
 }
 
 export function segmentEffusion(input: EffusionInput): EffusionResult {

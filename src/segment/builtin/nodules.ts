@@ -30,6 +30,7 @@
  * doi:10.1118/1.1581411 (dot versus line filters); Murphy et al., Med Image Anal 13:757-770 (2009),
  * doi:10.1016/j.media.2009.07.001 (shape index and curvedness).
  */
+import { eachStretch, maskRuns, type Runs } from './components.ts';
 import { insideDistanceSqMm2 } from './distance-map.ts';
 import {
   NODULE_EDGE_HU, NODULE_MAX_CORE_ELONGATION, NODULE_MASK_SCALE_FRACTION, NODULE_MAX_CORE_EXCESS, NODULE_MERGE_PROMINENCE_MM, NODULE_MIN_CORE_FRACTION, NODULE_MIN_DIAMETER_MM, NODULE_MIN_PERSISTENCE,
@@ -101,31 +102,36 @@ export function detectNodules(input: NoduleInput): NoduleDetection[] {
   const candidates = new Uint8Array(n);
   // Candidates: the envelopes' voxels dense enough (stretch by stretch of each envelope), less the excluded ones.
   for (const envelope of envelopes)
-    for (let v = envelope.indexOf(1); v >= 0; v = envelope.indexOf(1, v)) {
-      let end = envelope.indexOf(0, v);
-      if (end < 0) end = n;
-      for (; v < end; v++) if (hu[v] >= NODULE_EDGE_HU) candidates[v] = 1;
-      if (end === n) break;
-    }
-  for (const e of exclude) for (let v = e.indexOf(1); v >= 0; v = e.indexOf(1, v + 1)) candidates[v] = 0;
-  const distSq = insideDistanceSqMm2(candidates, dims, spacingMm);
-  const detections = componentTreeBlobs(distSq, dims, spacingMm);
+    eachStretch(envelope, (start, end) => {
+      for (let v = start; v < end; v++) if (hu[v] >= NODULE_EDGE_HU) candidates[v] = 1;
+    });
+  for (const e of exclude) eachStretch(e, (start, end) => candidates.fill(0, start, end));
+  // The candidates' runs: the distance map and the tree visit them, not the whole box.
+  const candidateRuns = maskRuns(candidates, nx, ny * nz);
+  const distSq = insideDistanceSqMm2(candidates, dims, spacingMm, candidateRuns);
+  const detections = componentTreeBlobs(distSq, candidateRuns, dims, spacingMm);
   return detections.map((d) => describe(d, input, candidates, distSq));
 }
 
-/** Voxels with distance >= TREE_MIN_RADIUS_MM, thickest first (counting sort on 0.05 mm bins of the radius). */
-function sortedByThickness(distSq: Float32Array): { order: Int32Array; radius: Float32Array } {
+/**
+ * Voxels with distance >= TREE_MIN_RADIUS_MM, thickest first (counting sort on 0.05 mm bins of the radius; equal
+ * bins in box order).
+ */
+function sortedByThickness(distSq: Float32Array, candidateRuns: Runs): { order: Int32Array; radius: Float32Array } {
   const minSq = TREE_MIN_RADIUS_MM * TREE_MIN_RADIUS_MM;
-  // One pass over the box collects the tree's voxels; the sort then runs on them only.
+  // One pass over the candidates' runs (in box order) collects the tree's voxels; the sort then runs on them only.
+  const { starts, ends, rowFirst, nx, rows } = candidateRuns;
   let members = new Int32Array(1 << 16);
   let count = 0, maxSq = 0;
-  for (let v = 0; v < distSq.length; v++) {
-    const d = distSq[v];
-    if (d < minSq) continue;
-    if (count === members.length) { const bigger = new Int32Array(count * 2); bigger.set(members); members = bigger; }
-    members[count++] = v;
-    if (d > maxSq) maxSq = d;
-  }
+  for (let r = 0; r < rows; r++)
+    for (let q = rowFirst[r]; q < rowFirst[r + 1]; q++)
+      for (let v = r * nx + starts[q]; v < r * nx + ends[q]; v++) {
+        const d = distSq[v];
+        if (d < minSq) continue;
+        if (count === members.length) { const bigger = new Int32Array(count * 2); bigger.set(members); members = bigger; }
+        members[count++] = v;
+        if (d > maxSq) maxSq = d;
+      }
   const radius = new Float32Array(count);
   for (let q = 0; q < count; q++) radius[q] = Math.sqrt(distSq[members[q]]);
   const bins = Math.ceil(Math.sqrt(maxSq) / 0.05) + 1;
@@ -143,10 +149,10 @@ function sortedByThickness(distSq: Float32Array): { order: Int32Array; radius: F
   return { order, radius: sortedRadius };
 }
 
-function componentTreeBlobs(distSq: Float32Array, dims: readonly [number, number, number], spacingMm: readonly [number, number, number]): Detection[] {
+function componentTreeBlobs(distSq: Float32Array, candidateRuns: Runs, dims: readonly [number, number, number], spacingMm: readonly [number, number, number]): Detection[] {
   const [nx, ny, nz] = dims;
   const [sx, sy, sz] = spacingMm;
-  const { order, radius } = sortedByThickness(distSq);
+  const { order, radius } = sortedByThickness(distSq, candidateRuns);
   const count = order.length;
   const nodeOf = new IndexMap(count);
   const parent = new Int32Array(count);

@@ -10,6 +10,7 @@
  */
 import type { ComponentProvenance, Volume, VoxelArray } from '../../volume/index.ts';
 import { boxAroundBounds, readBox, volumeIndexOf, type AxialBox } from './axial-box.ts';
+import { eachStretch } from './components.ts';
 import { segmentEffusion } from './effusion.ts';
 import { fillLungSlices } from './lung-fill.ts';
 import type { LungsAndAirways } from './lungs.ts';
@@ -56,7 +57,7 @@ export function segmentThorax(ct: Volume, layout: AxialLayout, lungs: LungsAndAi
   // Trachea and main bronchi in one box mask.
   const airways = readBox(lungs.trachea, box, new Uint8Array(n));
   const bronchi = readBox(lungs.bronchi, box, new Uint8Array(n));
-  for (let v = bronchi.indexOf(1); v >= 0; v = bronchi.indexOf(1, v + 1)) airways[v] = 1;
+  eachStretch(bronchi, (start, end) => airways.fill(1, start, end));
 
   const lungOf = (sideAir: Uint8Array) => fillLungSlices(sideAir, dims, box.spacingMm, { holeMaxMm2: LUNG_HOLE_MAX_MM2, closingMm: LUNG_CLOSING_MM });
   const lungLeft = lungOf(airLeft);
@@ -81,7 +82,7 @@ export function segmentThorax(ct: Volume, layout: AxialLayout, lungs: LungsAndAi
   const effusion = segmentEffusion({ dims, spacingMm: box.spacingMm, hu, airLeft, airRight, exclude: nodules, box, grid: ct.grid });
   // The atlas lung leaves out the lesions, the trachea and main bronchi, and the pleural fluid.
   for (const mask of [nodules, airways, effusion.mask])
-    for (let v = mask.indexOf(1); v >= 0; v = mask.indexOf(1, v + 1)) { lungLeft[v] = 0; lungRight[v] = 0; }
+    eachStretch(mask, (start, end) => { lungLeft.fill(0, start, end); lungRight.fill(0, start, end); });
   const notes = [
     `lungs as contoured in radiotherapy atlases (RTOG 1106): aerated lung with the vessels and small dense areas inside it (holes up to ${LUNG_HOLE_MAX_MM2} mm2, ${LUNG_CLOSING_MM} mm closing per axial slice), without trachea, main bronchi, nodules and effusion; lobes not separated (fissures are not traced by HU rules)`,
     `lung nodule detector (built-in, no model): ${noduleComponents.length} nodule(s) or mass(es) of 5 mm or more found among ${candidates.length} blob-like candidate(s)`,
