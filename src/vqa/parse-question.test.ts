@@ -144,6 +144,12 @@ describe('parseQuestion: questions as benchmarks and people write them (issue 13
     expect(parseQuestion(q)).toMatchObject({ ok: false, reason: 'out_of_scope', category });
   });
 
+  it('"what is the <words> mass?" asks what it is, unless the words rank it by size', () => {
+    expect(parseQuestion('What is the left kidney mass?')).toMatchObject({ ok: false, category: 'diagnosis' });
+    expect(parseQuestion('What is the largest lesion?')).not.toMatchObject({ category: 'diagnosis' });
+    expect(parseQuestion('What is the size of the liver lesion?')).toMatchObject({ ok: true, intent: { type: 'size' } });
+  });
+
   it('a finding the masks hold, named before one they do not, keeps the question in scope', () => {
     expect(parseQuestion('Does the lung show signs of a mass or pneumonia?')).toMatchObject({ ok: true, intent: { type: 'presence' } });
     expect(parseQuestion('Is there evidence of calcification in the mass?')).toMatchObject({ ok: false, reason: 'out_of_scope', category: 'finding' });
