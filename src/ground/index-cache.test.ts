@@ -52,7 +52,23 @@ describe('openIndexCache', () => {
     expect(fresh.origin).toBe('built-missing');
     expect(path.basename(fresh.file)).toBe(`${indexFileStem(embedder.id, 'f'.repeat(64))}.hnsw`);
     expect(existsSync(old.file)).toBe(false);
-    expect(readdirSync(path.join(dataDir, 'index')).sort()).toEqual([path.basename(fresh.file), path.basename(fresh.file).replace('.hnsw', '.json')].sort());
+    const stem = path.basename(fresh.file).replace('.hnsw', '');
+    expect(readdirSync(path.join(dataDir, 'index')).sort()).toEqual([`${stem}.f32`, `${stem}.hnsw`, `${stem}.json`]);
+  });
+
+  it('the passage vectors come back from the .f32 file as hnswlib holds them; a damaged file falls back to the index', async () => {
+    const dataDir = path.join(tmp, 'e');
+    const { embedder } = countingEmbedder();
+    const built = await openIndexCache({ kb, embedder, dataDir });
+    const loaded = await openIndexCache({ kb, embedder, dataDir });
+    expect(loaded.origin).toBe('loaded');
+    const fromIndex = loaded.index.vectors();
+    const fromFile = loaded.vectors();
+    expect(fromFile.length).toBe(kb.passages.length);
+    expect(fromFile.map((v) => Array.from(v))).toEqual(fromIndex.map((v) => Array.from(v)));
+    expect(built.vectors().map((v) => Array.from(v))).toEqual(fromIndex.map((v) => Array.from(v)));
+    writeFileSync(built.file.replace(/\.hnsw$/, '.f32'), 'short');
+    expect((await openIndexCache({ kb, embedder, dataDir })).vectors().map((v) => Array.from(v))).toEqual(fromIndex.map((v) => Array.from(v)));
   });
 
   it('keeps indexes of different embedders side by side', async () => {

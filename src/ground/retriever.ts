@@ -117,7 +117,7 @@ export async function openRetriever(args: {
       for (const h of hits) out[h.label] = h.score;
       return out;
     }
-    matrix ??= cached.index.vectors();
+    matrix ??= cached.vectors();
     const nonZero: number[] = [];
     for (let i = 0; i < query.length; i++) if (query[i] !== 0) nonZero.push(i);
     const out = new Float64Array(passages.length);
