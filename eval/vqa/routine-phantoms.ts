@@ -59,14 +59,24 @@ export function laa950Percent(scene: Scene, names: readonly string[]): number {
  * coronary Agatston 40 (CORONARY_AGATSTON). An aorta (a vertical cylinder) holds focus D in its wall: 2 x 3 mm, two
  * slices, 350 HU: 6 mm2 x weight 3 x 2 = 36 (AORTIC_AGATSTON). No kidneys.
  */
-export function calciumChest(): Scene {
-  const solids: SceneSolid[] = [
+/**
+ * The heart, coronary mask, foci A-C and the touching vertebra described above (coronary Agatston 40 at 3 mm slices),
+ * shared with test/integration/routine-calcium.test.ts.
+ */
+export function coronaryCalciumSolids(): SceneSolid[] {
+  return [
     { name: 'heart', shape: superellipsoid({ centerRas: [40, 40, 30], semiAxesMm: [30, 30, 25] }), hu: 40 },
     { name: 'coronary_arteries', shape: box([5, 5, 0], [25, 15, 18]), hu: 40 },
     { name: null, shape: box([10, 8, 0], [11.99, 9.99, 2.99]), hu: 450 },
     { name: null, shape: box([16, 8, 3], [18.99, 9.99, 8.99]), hu: 250 },
     { name: null, shape: box([22, 8, 0], [22.49, 8.99, 2.99]), hu: 500 },
     { name: 'vertebrae_T8', shape: box([5, 15.01, 0], [25, 20, 18]), hu: 500 },
+  ];
+}
+
+export function calciumChest(): Scene {
+  const solids: SceneSolid[] = [
+    ...coronaryCalciumSolids(),
     { name: 'aorta', shape: ellipticCylinder({ centerXYRas: [60, 95], semiAxesMm: [10, 10], zRangeMm: [6, 54] }), hu: 40 },
     // D: pixel centres x 68.25-69.75, y 94.25-96.75 (all inside the aorta's circle), slices z 31.5 and 34.5.
     { name: null, shape: box([68, 94, 30], [69.99, 96.99, 35.99]), hu: 350 },

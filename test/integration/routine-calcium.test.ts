@@ -6,6 +6,7 @@ import { measureStudy, type Phase } from '../../src/measure/index.ts';
 import { buildScene } from '../../src/phantom/scene.ts';
 import { box, superellipsoid } from '../../src/phantom/shapes.ts';
 import type { Orientation } from '../../src/phantom/types.ts';
+import { coronaryCalciumSolids } from '../../eval/vqa/routine-phantoms.ts';
 
 /**
  * Calcium and stones against hand-computed truth. Voxel centres sit at (n + 0.5) x spacing from the field of view's
@@ -20,12 +21,7 @@ import type { Orientation } from '../../src/phantom/types.ts';
 
 function phantom(orientation?: Orientation) {
   const solids = [
-    { name: 'heart', shape: superellipsoid({ centerRas: [40, 40, 30], semiAxesMm: [30, 30, 25] }), hu: 40 },
-    { name: 'coronary_arteries', shape: box([5, 5, 0], [25, 15, 18]), hu: 40 },
-    { name: null, shape: box([10, 8, 0], [11.99, 9.99, 2.99]), hu: 450 },
-    { name: null, shape: box([16, 8, 3], [18.99, 9.99, 8.99]), hu: 250 },
-    { name: null, shape: box([22, 8, 0], [22.49, 8.99, 2.99]), hu: 500 },
-    { name: 'vertebrae_T8', shape: box([5, 15.01, 0], [25, 20, 18]), hu: 500 },
+    ...coronaryCalciumSolids(),
     { name: 'kidney_left', shape: superellipsoid({ centerRas: [40, 100, 30], semiAxesMm: [20, 15, 25] }), hu: 30 },
     { name: null, shape: box([38, 98, 27], [41.99, 101.99, 32.99]), hu: 800 },
     { name: 'rib_left_11', shape: box([58, 95, 20], [64, 105, 40]), hu: 600 },
