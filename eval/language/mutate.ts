@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dataPath, NO_DATA_REASON } from '../../test/helpers/data.ts';
-import { corpusAvailable, readJsonl, splitOf, type Split } from './gold.ts';
+import { corpusAvailable, readJsonl, sha1, splitOf, type Split } from './gold.ts';
 import { changed, eligible, OPERATORS, type MutationOperator } from './mutations.ts';
 import type { Claim } from '../../src/claims/index.ts';
 import { claimsOfText } from './run.ts';
@@ -21,7 +21,8 @@ export const SENSITIVITY_GOAL_PCT = 90;
 interface Tally {
   mutants: number;
   shown: number;
-  examples: { operator: MutationOperator; original: string; mutated: string }[];
+  /** Misses by reference only (the corpus licences keep its text out of the repository): resolve with gold.ts. */
+  examples: { operator: MutationOperator; reportId: string; start: number; end: number; sha1: string }[];
 }
 
 /** Mutants per split and operator, and how many showed the planted difference, for a claim reader. */
@@ -54,8 +55,9 @@ export function sensitivity(readClaims: (text: string) => Claim[] = claimsOfText
         t.mutants++;
         const ok = op === 'neutral' ? !changed(op, before, after) : changed(op, before, after);
         if (ok) t.shown++;
-        // A few short quotes of dev-split misses only (the corpus licences allow short quotes in results files).
-        else if (split === 'dev' && t.examples.length < 3) t.examples.push({ operator: op, original: text.slice(0, 100), mutated: mutated.slice(0, 100) });
+        // A few dev-split misses, as references (report id, offsets, sha1 of the sentence); rerunning the operator on the
+        // resolved sentence gives the mutant.
+        else if (split === 'dev' && t.examples.length < 3) t.examples.push({ operator: op, reportId: r.report_id, start: span.start, end: span.end, sha1: sha1(text) });
       }
     }
   }
@@ -114,7 +116,7 @@ function main() {
       ...header,
       ...rows,
       '',
-      'Examples of mutants whose difference did not show are in language-mutation.json (short quotes only).',
+      'Examples of mutants whose difference did not show are listed in language-mutation.json by reference only (report id, sentence offsets in reports.dev.jsonl, sha1 of the sentence; no corpus text): resolve them against ../shared/data/text and rerun the operator.',
       '',
     ].join('\n'),
   );

@@ -112,7 +112,7 @@ const HEDGE_ADJECTIVE = /\b(?:suspected|suspicious|possible|possibly|probable|pr
 const NON_LESION_EXPLANATION = /\b(?:stones?|calcul\w*|\w*lith(?:s|iasis|ic)?|gallstones?|calcif\w*|atherosclero\w*|arterioscl\w*|plaques?|hernia\w*|clips?|stents?|catheter\w*|contrast|air|gas|vessels?|vascular|postoperative|post-operative|surgery|surgical|sutures?|phleboliths?|granulomas?|atelecta\w*|scar\w*|fibro\w*|sequel\w*|inflammat\w*|infection|infectious|artefacts?|artifacts?|exudat\w*|effusion|h(?:a)?emorrhag\w*|h(?:a)?ematoma|edema|oedema|dissection|aneurysm\w*|thrombus|thrombosis|emphysema\w*|bullae?|pneumonia|consolidation|contusion)\b/i;
 
 /**
- * Lesion nouns in an interpretation keep the lesion ("solitary nodule ..., consider inflammatory lesions": an
+ * Lesion nouns in an interpretation keep the lesion ("a nodule ..., an inflammatory lesion is likely": an
  * inflammatory lesion is still a lesion); a non-lesion word alone explains it away ("..., considering calculi").
  */
 const INTERPRETED_LESION = /\b(?:lesions?|nodules?|mass(?:es)?|cysts?|tumou?rs?|neoplasms?|metastas[ie]s|carcinomas?|adenomas?|lipomas?|hamartomas?|ha?emangiomas?|angiomyolipomas?|abscess(?:es)?|pseudocysts?)\b/i;

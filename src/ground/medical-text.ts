@@ -166,7 +166,7 @@ export function foldText(text: string): string {
     .replace(/\blow[- ]densit(?:y|ies)\b/g, 'hypodense')
     .replace(/\bhigh[- ]densit(?:y|ies)\b/g, 'hyperdense')
     .replace(/\bspace[- ]occupying\b/g, 'mass')
-    // v3: a cross-section is a section ("the liver that entered the cross-sectional area" = the scanned sections)
+    // v3: a cross-section is a section (an organ "within the cross-sectional area" lies in the scanned sections)
     .replace(/\bcross[- ]?(section)/g, '$1');
 }
 

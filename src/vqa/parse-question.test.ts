@@ -133,7 +133,7 @@ describe('parseQuestion: questions as benchmarks and people write them (issue 13
     ['What is the right adrenal mass?', 'diagnosis'],
     ['What is the hyperdensity seen inside the spleen?', 'diagnosis'],
     ['What are typical causes of a splenic cyst?', 'knowledge'],
-    ['Which organ is part of the digestive system here?', 'knowledge'],
+    ['Does the stomach form part of the digestive system?', 'knowledge'],
     ['Describe the internal features of the lesion', 'appearance'],
     ['Is the portal vein patent?', 'finding'],
     ['Is the patient supine?', 'image_display'],

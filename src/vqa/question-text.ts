@@ -9,7 +9,7 @@ import { ancestors, normaliseName, structureOrNull } from '../anatomy/index.ts';
 /** Rewrites of question phrasing the name normaliser does not read, applied in order to the lower-cased text. */
 const REWRITES: readonly (readonly [RegExp, string])[] = [
   [/[’`]/g, "'"],
-  // 'in this image,lung,liver or heart': a list written without spaces after its commas.
+  // 'in this picture,spleen,kidney or liver': a list written without spaces after its commas.
   [/,(?=[a-z])/g, ', '],
   [/\b(upper|middle|lower) lobe of the (left|right) lung\b/g, '$2 $1 lobe'],
   [/\b(head|body|tail) of (?:the )?pancreas\b/g, 'pancreatic $1'],
