@@ -198,6 +198,16 @@ function pushGaps(runs: Runs, mask: Uint8Array, base: number, w: number): void {
  * pixels, are set to 1 in `out` (the slice, x fastest).
  */
 export function fillHoleRuns(out: Uint8Array, gaps: Runs, h: number, maxHoleArea = Infinity): void {
+  const holes = holeComponents(gaps, h, maxHoleArea);
+  if (holes !== null) paintRuns(out, gaps, holes.runLabel, holes.fill);
+}
+
+/**
+ * The holes among a slice's background runs (runs.nx wide, h rows): their 4-connected components (`runLabel` per
+ * run) and which of them are holes to fill (`fill[component]` = 1: not touching the slice border, at most
+ * maxHoleArea pixels); null when there is none.
+ */
+export function holeComponents(gaps: Runs, h: number, maxHoleArea = Infinity): { runLabel: Int32Array; fill: Uint8Array } | null {
   const { runLabel, sizes } = labelRuns(gaps, h, 1);
   const w = gaps.nx;
   const { starts, ends, rowFirst } = gaps;
@@ -208,7 +218,7 @@ export function fillHoleRuns(out: Uint8Array, gaps: Runs, h: number, maxHoleArea
   const fill = new Uint8Array(sizes.length);
   let any = false;
   for (let c = 1; c < sizes.length; c++) if (!touchesBorder[c] && sizes[c] <= maxHoleArea) { fill[c] = 1; any = true; }
-  if (any) paintRuns(out, gaps, runLabel, fill);
+  return any ? { runLabel, fill } : null;
 }
 
 /** fillHoles2d on every axial slice; in place, without copies when slices are contiguous (axial = k). */

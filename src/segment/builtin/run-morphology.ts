@@ -9,7 +9,7 @@
  * The disk operations merge sorted interval lists row by row (RowIntervals), so that their cost follows the runs
  * of the rows they combine, not the pixels those runs span.
  */
-import { labelRuns, Runs } from './components.ts';
+import { holeComponents, Runs } from './components.ts';
 
 /** The complement of `runs` (its gaps), on the same w x h slice. */
 export function complementRuns(runs: Runs, h: number): Runs {
@@ -35,15 +35,9 @@ export function complementRuns(runs: Runs, h: number): Runs {
 export function fillHolesRuns(runs: Runs, h: number, maxHoleArea = Infinity): Runs {
   const w = runs.nx;
   const gaps = complementRuns(runs, h);
-  const { runLabel, sizes } = labelRuns(gaps, h, 1);
-  const touchesBorder = new Uint8Array(sizes.length);
-  for (let y = 0; y < h; y++)
-    for (let n = gaps.rowFirst[y]; n < gaps.rowFirst[y + 1]; n++)
-      if (y === 0 || y === h - 1 || gaps.starts[n] === 0 || gaps.ends[n] === w) touchesBorder[runLabel[n]] = 1;
-  const fill = new Uint8Array(sizes.length);
-  let any = false;
-  for (let c = 1; c < sizes.length; c++) if (!touchesBorder[c] && sizes[c] <= maxHoleArea) { fill[c] = 1; any = true; }
-  if (!any) return runs;
+  const holes = holeComponents(gaps, h, maxHoleArea);
+  if (holes === null) return runs;
+  const { runLabel, fill } = holes;
   // Each row's runs and filled gaps alternate along x: joined where they meet.
   const out = new Runs(w, h);
   for (let y = 0; y < h; y++) {
