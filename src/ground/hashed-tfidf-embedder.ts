@@ -87,15 +87,18 @@ export class HashedTfidfEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
   readonly options: HashedTfidfOptions;
-  private readonly idf: ReadonlyMap<string, number>;
+  private readonly df: DocumentFrequencies;
+  private readonly documents: number;
   private readonly unseenIdf: number;
 
-  /** Use `fitHashedTfidfEmbedder`. */
-  constructor(options: HashedTfidfOptions, idf: ReadonlyMap<string, number>, unseenIdf: number, fitHash: string) {
+  /** Use `fitHashedTfidfEmbedder` (or `hashedTfidfFromFit` for a fit read back from disk). */
+  constructor(options: HashedTfidfOptions, fit: HashedTfidfFit) {
     this.options = options;
     this.dimensions = options.dimensions;
-    this.idf = idf;
-    this.unseenIdf = unseenIdf;
+    this.df = fit.df;
+    this.documents = fit.documents;
+    this.unseenIdf = Math.log(1 + fit.documents) + 1;
+    const fitHash = fit.fitHash;
     const o = options;
     this.id =
       `hashed-tfidf-v${HASHED_TFIDF_VERSION}.t${MEDICAL_TEXT_VERSION}-d${o.dimensions}` +
@@ -123,7 +126,8 @@ export class HashedTfidfEmbedder implements Embedder {
       let sumSq = 0;
       for (const [f, tf] of features) {
         if (f.charCodeAt(0) !== family.charCodeAt(0)) continue;
-        const idf = this.idf.get(f);
+        const d = this.df.get(f);
+        const idf = d === undefined ? undefined : Math.log((1 + this.documents) / (1 + d)) + 1;
         // A feature no fitted document has can only meet a passage through a hash collision: it would add noise
         // and shrink every similarity, so it is skipped (from HASHED_TFIDF_VERSION 2 on).
         if (idf === undefined && this.options.skipUnseen) continue;
@@ -142,11 +146,24 @@ export class HashedTfidfEmbedder implements Embedder {
   }
 }
 
+/** Document frequency of each feature of the fitted corpus (a Map, or a lookup over a fit read back from disk). */
+export interface DocumentFrequencies {
+  get(feature: string): number | undefined;
+}
+
 /**
- * Fits the IDF table on `corpus` (one string per document) and returns the embedder. Deterministic: the same
- * corpus and options always give the same id and vectors.
+ * What fitting produces: the document frequency of every feature, the number of documents, and the first 8 hex
+ * digits of the SHA-256 of the corpus (part of the embedder id). IDF is derived from df and N at lookup, so a fit
+ * stored as integers and read back gives bit-identical vectors.
  */
-export function fitHashedTfidfEmbedder(corpus: readonly string[], options: Partial<HashedTfidfOptions> = {}): HashedTfidfEmbedder {
+export interface HashedTfidfFit {
+  readonly df: DocumentFrequencies;
+  readonly documents: number;
+  readonly fitHash: string;
+}
+
+/** Resolves partial options against the defaults and checks them. */
+export function hashedTfidfOptions(options: Partial<HashedTfidfOptions> = {}): HashedTfidfOptions {
   const o: HashedTfidfOptions = Object.freeze({ ...DEFAULT_HASHED_TFIDF_OPTIONS, ...options });
   if (!Number.isInteger(o.dimensions) || o.dimensions < 16 || o.dimensions > 65536) {
     throw gctError('GCT_GROUND_EMBEDDER_INVALID', `Hashed TF-IDF dimensions must be an integer in [16, 65536], got ${o.dimensions}.`, { dimensions: o.dimensions });
@@ -154,13 +171,35 @@ export function fitHashedTfidfEmbedder(corpus: readonly string[], options: Parti
   if (!(o.charMin >= 1 && o.charMax >= o.charMin && Number.isInteger(o.charMin) && Number.isInteger(o.charMax))) {
     throw gctError('GCT_GROUND_EMBEDDER_INVALID', `Character n-gram range must satisfy 1 <= charMin <= charMax, got ${o.charMin}..${o.charMax}.`, { charMin: o.charMin, charMax: o.charMax });
   }
+  return o;
+}
+
+/** The first 8 hex digits of the SHA-256 of the corpus (documents separated by NUL). */
+export function corpusFitHash(corpus: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const doc of corpus) h.update(doc).update('\0');
+  return h.digest('hex').slice(0, 8);
+}
+
+/** Counts, for every feature, the documents of `corpus` that have it. */
+export function fitDocumentFrequencies(corpus: readonly string[], options: HashedTfidfOptions): { df: Map<string, number>; documents: number; fitHash: string } {
   if (corpus.length === 0) throw gctError('GCT_GROUND_EMBEDDER_INVALID', 'The hashed TF-IDF embedder needs at least one document to fit its IDF table.', {});
   const df = new Map<string, number>();
-  for (const doc of corpus) for (const f of extractFeatures(doc, o).keys()) df.set(f, (df.get(f) ?? 0) + 1);
-  const n = corpus.length;
-  const idf = new Map<string, number>();
-  for (const [f, d] of df) idf.set(f, Math.log((1 + n) / (1 + d)) + 1);
-  const fitHash = createHash('sha256');
-  for (const doc of corpus) fitHash.update(doc).update('\0');
-  return new HashedTfidfEmbedder(o, idf, Math.log(1 + n) + 1, fitHash.digest('hex').slice(0, 8));
+  for (const doc of corpus) for (const f of extractFeatures(doc, options).keys()) df.set(f, (df.get(f) ?? 0) + 1);
+  return { df, documents: corpus.length, fitHash: corpusFitHash(corpus) };
+}
+
+/** The embedder of an existing fit (e.g. one cached on disk by fit-cache.ts). */
+export function hashedTfidfFromFit(options: HashedTfidfOptions, fit: HashedTfidfFit): HashedTfidfEmbedder {
+  if (!(Number.isInteger(fit.documents) && fit.documents > 0)) throw gctError('GCT_GROUND_EMBEDDER_INVALID', `A hashed TF-IDF fit needs a positive document count, got ${fit.documents}.`, { documents: fit.documents });
+  return new HashedTfidfEmbedder(options, fit);
+}
+
+/**
+ * Fits the IDF table on `corpus` (one string per document) and returns the embedder. Deterministic: the same
+ * corpus and options always give the same id and vectors.
+ */
+export function fitHashedTfidfEmbedder(corpus: readonly string[], options: Partial<HashedTfidfOptions> = {}): HashedTfidfEmbedder {
+  const o = hashedTfidfOptions(options);
+  return new HashedTfidfEmbedder(o, fitDocumentFrequencies(corpus, o));
 }

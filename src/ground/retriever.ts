@@ -3,7 +3,8 @@ import { Bm25Index } from './bm25.ts';
 import type { Embedder } from './embedder.ts';
 import { fitHashedTfidfEmbedder, type HashedTfidfOptions } from './hashed-tfidf-embedder.ts';
 import { openIndexCache, type CachedIndex } from './index-cache.ts';
-import type { KnowledgeBase, PassageKind, PassageSource } from '../knowledge/index.ts';
+import type { KnowledgeBase, Passage, PassageKind, PassageSource } from '../knowledge/index.ts';
+import { openFittedPassages } from './fit-cache.ts';
 import { analyseText, withoutLocationWords } from './medical-text.ts';
 import { passageText } from './passage-text.ts';
 
@@ -87,7 +88,9 @@ export async function openRetriever(args: {
   lexicalWeight?: number;
 }): Promise<Retriever> {
   const { kb, dataDir } = args;
-  const embedder = args.embedder ?? createDefaultEmbedder(kb);
+  // The default embedder's fit and the passages' BM25 tokens are kept beside the index (fit-cache.ts).
+  const fitted = args.embedder === undefined ? openFittedPassages({ corpus: kb.passages.map(passageText), dataDir }) : undefined;
+  const embedder = args.embedder ?? fitted!.embedder;
   const options: RetrievalOptions = Object.freeze({ ...DEFAULT_RETRIEVAL_OPTIONS, ...(args.lexicalWeight === undefined ? {} : { lexicalWeight: args.lexicalWeight }), ...args.options });
   for (const key of ['lexicalWeight', 'locationWeight'] as const) {
     const v = options[key];
@@ -102,7 +105,9 @@ export async function openRetriever(args: {
     if (p === undefined) throw gctError('GCT_GROUND_INDEX_FAILED', `Index sidecar names passage '${id}', which the knowledge base lacks.`, { passageId: id });
     return p;
   });
-  const bm25 = options.lexicalWeight > 0 ? new Bm25Index(passages.map((p) => analyseText(passageText(p)))) : undefined;
+  const tokensOf = (p: Passage, label: number): readonly string[] =>
+    fitted !== undefined && kb.passages[label]?.id === p.id ? fitted.passageTokens[label] : analyseText(passageText(p));
+  const bm25 = options.lexicalWeight > 0 ? new Bm25Index(passages.map(tokensOf)) : undefined;
 
   /**
    * Exact cosine of the query with every passage, from the stored vectors (read from the index once, on first use):
