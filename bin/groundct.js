@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the compiled CLI in dist/ (built at install: `npm ci` runs `prepare`). When a file under src/ changed since
+// Runs the compiled CLI, bundled in dist/bundle/ (built at install: `npm ci` runs `prepare`). When a file under src/ changed since
 // that build (a developer's checkout), it rebuilds first (about a second), so the command never runs stale code.
 import { build, isBuildFresh } from '../scripts/build.mjs';
 
@@ -11,5 +11,5 @@ if (!isBuildFresh()) {
     process.exit(70);
   }
 }
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -18,7 +18,7 @@
  *
  * Plain JavaScript on purpose: it runs at install time and from bin/groundct.js, before anything is compiled.
  */
-import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,18 +38,18 @@ const isTypeScript = (rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts');
 /** Relative paths (with the OS separator) of every input under src/, sorted. Dot files are skipped. */
 export function listInputs() {
   const out = [];
-  const walk = (dir) => {
+  // Relative paths are built by concatenation (path.relative per file cost more than the walk itself, and this
+  // runs before every command); nothing under a __tests__ folder is an input.
+  const walk = (dir, prefix) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.name.startsWith('.')) continue;
-      const full = join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) {
-        const rel = relative(SRC_DIR, full);
-        if (!isTest(rel) && !rel.endsWith('.d.ts')) out.push(rel);
-      }
+      const rel = prefix + e.name;
+      if (e.isDirectory()) {
+        if (e.name !== '__tests__') walk(join(dir, e.name), rel + sep);
+      } else if (e.isFile() && !isTest(e.name) && !e.name.endsWith('.d.ts')) out.push(rel);
     }
   };
-  walk(SRC_DIR);
+  walk(SRC_DIR, '');
   return out.sort();
 }
 
@@ -71,6 +71,8 @@ function statsOf(inputs) {
 }
 
 function contentHash(inputs) {
+  // node:crypto is loaded only here: the fast path of isBuildFresh runs before every command and never needs it.
+  const { createHash } = createRequire(import.meta.url)('node:crypto');
   const h = createHash('sha256');
   h.update(`format ${BUILD_FORMAT}\0${readFileSync(SELF)}\0`);
   for (const rel of inputs) h.update(`${rel.split(sep).join('/')}\0${readFileSync(join(SRC_DIR, rel))}\0`);
@@ -127,6 +129,54 @@ const keepImportsPlugin = {
 };
 
 /**
+ * The `groundct` command is also bundled: dist/bundle/main.js and shared chunks, every module of the command in a
+ * few files instead of ~250 (npm packages stay external; every dynamic import() stays a separate chunk, loaded
+ * only when reached). Resolving, reading and linking hundreds of small ES modules cost about a tenth of a report's
+ * CPU time and a quarter of `--help` (eval/results/cli-speed.md). Each bundled module keeps the import.meta.url of
+ * its per-module output under dist/ (moduleUrlPlugin), so files found relative to a module (prompts/, models/,
+ * the knowledge base, the viewer's assets, the service's worker entry) resolve exactly as they do unbundled.
+ */
+export const BUNDLE_DIR = 'bundle';
+const BUNDLE_ENTRIES = { main: join('cli', 'main.ts') };
+
+const moduleUrlPlugin = {
+  name: 'groundct-module-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const own = `../${relative(SRC_DIR, args.path).split(sep).join('/').replace(/\.ts$/, '.js')}`;
+      return { contents: text.replaceAll('import.meta.url', `new URL(${JSON.stringify(own)}, import.meta.url).href`), loader: 'ts' };
+    });
+  },
+};
+
+/** The bundle's files (entries last, so that an entry is never on disk before the chunks it imports). */
+async function bundleOutputs(esbuild, inputs) {
+  const entries = Object.entries(BUNDLE_ENTRIES).filter(([, rel]) => inputs.includes(rel));
+  if (entries.length === 0) return [];
+  const result = await esbuild({
+    entryPoints: Object.fromEntries(entries.map(([name, rel]) => [name, join(SRC_DIR, rel)])),
+    outdir: join(DIST_DIR, BUNDLE_DIR),
+    bundle: true,
+    splitting: true,
+    packages: 'external',
+    chunkNames: 'chunk-[hash]',
+    plugins: [moduleUrlPlugin],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    sourcesContent: false,
+    charset: 'utf8',
+    write: false,
+    logLevel: 'silent',
+  });
+  const isEntry = (f) => !/[\\/]chunk-[^\\/]+\.js(\.map)?$/.test(f.path);
+  return [...result.outputFiles.filter((f) => !isEntry(f)), ...result.outputFiles.filter(isEntry)];
+}
+
+/**
  * Builds dist/ from src/. Returns what it did. Throws (with esbuild's messages) when a source does not parse;
  * dist/ then keeps its previous files and stamp, so it stays stale and the next run tries again.
  */
@@ -155,6 +205,10 @@ export async function build({ force = false, log = () => {} } = {}) {
   const produced = new Set([STAMP]);
   let written = 0;
   for (const file of result.outputFiles) {
+    produced.add(relative(DIST_DIR, file.path));
+    if (writeIfChanged(file.path, Buffer.from(file.contents))) written++;
+  }
+  for (const file of await bundleOutputs(esbuild, inputs)) {
     produced.add(relative(DIST_DIR, file.path));
     if (writeIfChanged(file.path, Buffer.from(file.contents))) written++;
   }

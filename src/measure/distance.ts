@@ -63,6 +63,7 @@ export function minDistanceMm(a: VoxelIndices | PreparedMask, b: VoxelIndices | 
  */
 export class PreparedMask {
   private surfaceCache?: Int32Array;
+  private chunksCache?: SurfaceChunks;
 
   private constructor(
     readonly voxels: VoxelIndices,
@@ -96,16 +97,28 @@ export class PreparedMask {
   get surface(): Int32Array {
     return (this.surfaceCache ??= surfaceIjk(this.inside, this.box));
   }
+
+  /** The surface cut into chunks with their boxes, for closest-pair searches (made once per mask). */
+  get surfaceChunks(): SurfaceChunks {
+    return (this.chunksCache ??= chunkBoxes(this.surface));
+  }
+}
+
+/** Whether two masks' boxes (each grown by one voxel) share a voxel: masks whose boxes do not cannot overlap. */
+function boxesIntersect(a: VoxelBox, b: VoxelBox): boolean {
+  return a.i0 < b.i0 + b.nx && b.i0 < a.i0 + a.nx && a.j0 < b.j0 + b.ny && b.j0 < a.j0 + a.ny && a.k0 < b.k0 + b.nz && b.k0 < a.k0 + a.nz;
 }
 
 function maskDistance(a: VoxelIndices | PreparedMask, b: VoxelIndices | PreparedMask, grid: Grid, gap: boolean): number | null {
   const pa = a instanceof PreparedMask ? a : PreparedMask.of(a, grid, 'mask A');
   const pb = b instanceof PreparedMask ? b : PreparedMask.of(b, grid, 'mask B');
   if (pa === null || pb === null) return null;
-  // Overlap: any voxel of the smaller mask inside the larger.
-  const [small, large] = pa.voxels.length <= pb.voxels.length ? [pa, pb] : [pb, pa];
-  for (let n = 0; n < small.voxels.length; n++) if (large.has(small.voxels[n])) return 0;
-  return closestPairMm(pa.surface, pb.surface, metricOf(grid), gap);
+  // Overlap: any voxel of the smaller mask inside the larger (only possible when their boxes meet).
+  if (boxesIntersect(pa.box, pb.box)) {
+    const [small, large] = pa.voxels.length <= pb.voxels.length ? [pa, pb] : [pb, pa];
+    for (let n = 0; n < small.voxels.length; n++) if (large.has(small.voxels[n])) return 0;
+  }
+  return closestPairOfChunks(pa.surfaceChunks, pb.surfaceChunks, metricOf(grid), gap);
 }
 
 /**
@@ -145,8 +158,17 @@ export function surfaceIjk(mask: Uint8Array, box: VoxelBox): Int32Array {
 
 const CHUNK_VOXELS = 32;
 
+/** A list of (i, j, k) triples with the bounding box of each run of CHUNK_VOXELS consecutive triples. */
+interface SurfaceChunks {
+  readonly ijk: Int32Array;
+  /** lo/hi as flat (i, j, k) per chunk. */
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+  readonly count: number;
+}
+
 /** Bounding boxes of consecutive runs of CHUNK_VOXELS triples: lo/hi as flat (i, j, k) per chunk. */
-function chunkBoxes(ijk: Int32Array): { lo: Int32Array; hi: Int32Array; count: number } {
+function chunkBoxes(ijk: Int32Array): SurfaceChunks {
   const n = ijk.length / 3;
   const count = Math.ceil(n / CHUNK_VOXELS);
   const lo = new Int32Array(count * 3).fill(2 ** 30);
@@ -159,11 +181,11 @@ function chunkBoxes(ijk: Int32Array): { lo: Int32Array; hi: Int32Array; count: n
       if (x > hi[3 * c + ax]) hi[3 * c + ax] = x;
     }
   }
-  return { lo, hi, count };
+  return { ijk, lo, hi, count };
 }
 
 /** The box around all chunk boxes, as a one-chunk list. */
-function wholeBox(chunks: { lo: Int32Array; hi: Int32Array; count: number }): { lo: Int32Array; hi: Int32Array } {
+function wholeBox(chunks: SurfaceChunks): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(3).fill(2 ** 30);
   const hi = new Int32Array(3).fill(-(2 ** 30));
   for (let c = 0; c < chunks.count; c++)
@@ -181,11 +203,16 @@ function wholeBox(chunks: { lo: Int32Array; hi: Int32Array; count: number }): { 
  * bound reaches the best distance found.
  */
 export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelMetric, gap: boolean): number {
+  return closestPairOfChunks(chunkBoxes(aIjk), chunkBoxes(bIjk), metric, gap);
+}
+
+/** `closestPairMm` of lists already cut into chunks (a prepared mask's surface is chunked once). */
+function closestPairOfChunks(ca: SurfaceChunks, cb: SurfaceChunks, metric: VoxelMetric, gap: boolean): number {
+  const aIjk = ca.ijk;
+  const bIjk = cb.ijk;
   const nA = aIjk.length / 3;
   const nB = bIjk.length / 3;
   if (nA === 0 || nB === 0) return Infinity;
-  const ca = chunkBoxes(aIjk);
-  const cb = chunkBoxes(bIjk);
   const g = metric.g;
   const w = metric.lowerBoundWeight;
   const shrink = gap ? 1 : 0;

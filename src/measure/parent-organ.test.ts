@@ -108,3 +108,44 @@ describe('findParentOrgan: adjacency across a gap (expert contours exclude the t
     expect(findParentOrgan(new Uint32Array(lesion), dims, [layer], [1], { spacingMm: [1, 1, 3], maxGapMm: 6 })).toMatchObject({ how: 'adjacent', labelId: 1, adjacentVoxels: 9 });
   });
 });
+
+describe('findParentOrgan: contact counts equal a brute-force count on random shapes', () => {
+  it('solid blobs with a thick interior (the scan skips interior voxels) give the same per-organ counts', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const d: Dims = [20, 18, 16];
+    const n = d[0] * d[1] * d[2];
+    const at = (i: number, j: number, k: number) => i + d[0] * (j + d[1] * k);
+    for (let trial = 0; trial < 6; trial++) {
+      const layer = new Uint8Array(n);
+      for (let v = 0; v < n; v++) layer[v] = rand() < 0.35 ? 1 + Math.floor(rand() * 3) : 0;
+      // a ball of radius 4-6 with a ragged rim, touching the grid border in some trials
+      const [ci, cj, ck, r] = [3 + rand() * 14, 3 + rand() * 12, 3 + rand() * 10, 4 + rand() * 2];
+      const lesion: number[] = [];
+      for (let k = 0; k < d[2]; k++)
+        for (let j = 0; j < d[1]; j++)
+          for (let i = 0; i < d[0]; i++)
+            if (Math.hypot(i - ci, j - cj, k - ck) <= r + (rand() < 0.3 ? 0.8 : 0)) lesion.push(at(i, j, k));
+      for (const v of lesion) layer[v] = 9;
+      const inLesion = new Set(lesion);
+      const expected = new Map<number, number>();
+      for (const v of lesion) {
+        const [i, j, k] = [v % d[0], Math.floor(v / d[0]) % d[1], Math.floor(v / (d[0] * d[1]))];
+        const seen = new Set<number>();
+        for (let dk = -1; dk <= 1; dk++)
+          for (let dj = -1; dj <= 1; dj++)
+            for (let di = -1; di <= 1; di++) {
+              const [ii, jj, kk] = [i + di, j + dj, k + dk];
+              if (ii < 0 || jj < 0 || kk < 0 || ii >= d[0] || jj >= d[1] || kk >= d[2]) continue;
+              const u = at(ii, jj, kk);
+              if (!inLesion.has(u) && layer[u] > 0) seen.add(layer[u]);
+            }
+        for (const id of seen) expected.set(id, (expected.get(id) ?? 0) + 1);
+      }
+      const r2 = findParentOrgan(new Int32Array(lesion), d, [layer], [1, 2, 3]);
+      const got = new Map(r2.candidates.map((c) => [c.labelId, c.contactVoxels]));
+      expect(got, `trial ${trial}`).toEqual(expected);
+      expect(lesion.length).toBeGreaterThan(200);
+    }
+  });
+});

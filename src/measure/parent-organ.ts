@@ -45,7 +45,7 @@ export function findParentOrgan(
   const contact = new Float64Array(ids.length);
   if (ids.length === 0 || lesionVoxels.length === 0) return result(ids, overlap, contact, new Float64Array(ids.length));
 
-  const inLesion = lesionBoxMembership(lesionVoxels, dims);
+  const { inLesion, isInterior } = lesionBoxMembership(lesionVoxels, dims);
   const [nx, ny, nz] = dims;
   const nxy = nx * ny;
   // lastSeen[slot] = the lesion voxel that last counted this candidate, so each voxel counts an organ once.
@@ -60,6 +60,7 @@ export function findParentOrgan(
     const i = v % nx;
     const j = ((v - i) / nx) % ny;
     const k = (v - i - j * nx) / nxy;
+    if (isInterior(i, j, k)) continue;
     for (let dk = -1; dk <= 1; dk++) {
       const kk = k + dk;
       if (kk < 0 || kk >= nz) continue;
@@ -151,13 +152,39 @@ function result(ids: readonly number[], overlap: Float64Array, contact: Float64A
 }
 
 /** Membership test for the lesion over its bounding box (one byte per box voxel). */
-function lesionBoxMembership(voxels: VoxelIndices, dims: Dims): (i: number, j: number, k: number) => boolean {
+function lesionBoxMembership(voxels: VoxelIndices, dims: Dims): { inLesion: (i: number, j: number, k: number) => boolean; isInterior: (i: number, j: number, k: number) => boolean } {
   const box = boxOfVoxels(voxels, dims)!;
   const mask = new Uint8Array(box.nx * box.ny * box.nz);
   paintBox(mask, box, voxels, dims);
   const { i0, j0, k0, nx, ny, nz } = box;
-  return (i, j, k) => {
+  const interior = erodeCube(mask, nx, ny, nz);
+  const at = (i: number, j: number, k: number, m: Uint8Array) => {
     const a = i - i0, b = j - j0, c = k - k0;
-    return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && mask[a + nx * (b + ny * c)] === 1;
+    return a >= 0 && b >= 0 && c >= 0 && a < nx && b < ny && c < nz && m[a + nx * (b + ny * c)] === 1;
   };
+  return { inLesion: (i, j, k) => at(i, j, k, mask), isInterior: (i, j, k) => at(i, j, k, interior) };
+}
+
+/**
+ * 1 where a voxel and all 26 of its neighbours are set (outside the box counts as unset): erosion by the 3x3x3
+ * cube, done as three 3-voxel passes (the cube is separable), 9 reads per voxel instead of 26. Interior voxels of
+ * a lesion touch no organ, so the contact scan skips them.
+ */
+function erodeCube(mask: Uint8Array, nx: number, ny: number, nz: number): Uint8Array {
+  const a = new Uint8Array(mask.length);
+  const b = new Uint8Array(mask.length);
+  const nxy = nx * ny;
+  for (let p = 0; p < mask.length; p++) {
+    const i = p % nx;
+    a[p] = mask[p] & (i > 0 ? mask[p - 1] : 0) & (i < nx - 1 ? mask[p + 1] : 0);
+  }
+  for (let p = 0; p < mask.length; p++) {
+    const j = Math.floor(p / nx) % ny;
+    b[p] = a[p] & (j > 0 ? a[p - nx] : 0) & (j < ny - 1 ? a[p + nx] : 0);
+  }
+  for (let p = 0; p < mask.length; p++) {
+    const k = Math.floor(p / nxy);
+    a[p] = b[p] & (k > 0 ? b[p - nxy] : 0) & (k < nz - 1 ? b[p + nxy] : 0);
+  }
+  return a;
 }

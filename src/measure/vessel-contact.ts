@@ -60,28 +60,38 @@ export interface VesselContactOptions {
  * A vessel made ready for contact measurements: its mask prepared for distances and its voxels grouped by axial
  * slice, once per study, however many lesions are measured against it.
  */
-export interface PreparedVessel {
-  readonly name: string;
+export interface PreparedContactMask {
   readonly voxels: VoxelIndices;
   readonly mask: PreparedMask | null;
   readonly bySlice: ReadonlyMap<number, Int32Array>;
 }
 
-export function prepareVessel(name: string, voxels: VoxelIndices, grid: Grid): PreparedVessel {
-  const mask = PreparedMask.of(voxels, grid, `vessel ${name}`);
-  const axial = axialAxisOf(grid);
-  const [ua, va] = axial === 0 ? [1, 2] : axial === 1 ? [0, 2] : [0, 1];
-  return { name, voxels, mask, bySlice: groupBySlice(voxels, grid.dims, axial, ua, va) };
+export interface PreparedVessel extends PreparedContactMask {
+  readonly name: string;
 }
 
-/** Contact of one lesion with each vessel (see the file comment). */
+/** A mask's distance form and axial slices, made once however many contacts it is measured in. */
+function prepareContactMask(voxels: VoxelIndices, grid: Grid, what: string): PreparedContactMask {
+  const mask = PreparedMask.of(voxels, grid, what);
+  const axial = axialAxisOf(grid);
+  const [ua, va] = axial === 0 ? [1, 2] : axial === 1 ? [0, 2] : [0, 1];
+  return { voxels, mask, bySlice: groupBySlice(voxels, grid.dims, axial, ua, va) };
+}
+
+export function prepareVessel(name: string, voxels: VoxelIndices, grid: Grid): PreparedVessel {
+  return { name, ...prepareContactMask(voxels, grid, `vessel ${name}`) };
+}
+
+/** Contact of one lesion with each vessel (see the file comment); the lesion is prepared once for all of them. */
 export function vesselContacts(
   lesionVoxels: VoxelIndices,
   vessels: readonly ({ readonly name: string; readonly voxels: VoxelIndices } | PreparedVessel)[],
   grid: Grid,
   options: VesselContactOptions = {},
 ): VesselContact[] {
-  return vessels.map((v) => preparedVesselContact(lesionVoxels, 'bySlice' in v ? v : prepareVessel(v.name, v.voxels, grid), grid, options));
+  if (vessels.length === 0) return [];
+  const lesion = prepareContactMask(lesionVoxels, grid, 'lesion');
+  return vessels.map((v) => preparedVesselContact(lesion, 'bySlice' in v ? v : prepareVessel(v.name, v.voxels, grid), grid, options));
 }
 
 export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, vesselVoxels: VoxelIndices, grid: Grid, options: VesselContactOptions = {}): VesselContact {
@@ -89,7 +99,7 @@ export function vesselContact(lesionVoxels: VoxelIndices, vesselName: string, ve
 }
 
 /** `vesselContact` against a vessel prepared once for the study. */
-export function preparedVesselContact(lesionVoxels: VoxelIndices, vessel: PreparedVessel, grid: Grid, options: VesselContactOptions = {}): VesselContact {
+export function preparedVesselContact(lesionInput: VoxelIndices | PreparedContactMask, vessel: PreparedVessel, grid: Grid, options: VesselContactOptions = {}): VesselContact {
   const vesselName = vessel.name;
   const requestedRingMm = options.ringMm ?? PERIVASCULAR_RING_MM;
   const binDeg = options.angleBinDeg ?? ANGLE_BIN_DEG;
@@ -97,9 +107,9 @@ export function preparedVesselContact(lesionVoxels: VoxelIndices, vessel: Prepar
   if (!(requestedRingMm > 0) || !(nBins >= 4))
     throw gctError('GCT_MEASURE_INPUT_INVALID', `vessel contact needs a ring > 0 mm and bins of at most 90 deg (got ring ${requestedRingMm} mm, bin ${binDeg} deg)`, { ringMm: requestedRingMm, binDeg });
   const dims = grid.dims;
-  const lesion = PreparedMask.of(lesionVoxels, grid, 'lesion');
+  const lesion = 'bySlice' in lesionInput ? lesionInput : prepareContactMask(lesionInput, grid, 'lesion');
   const axialAxis = axialAxisOf(grid);
-  const gap = lesion === null || vessel.mask === null ? null : minDistanceMm(lesion, vessel.mask, grid);
+  const gap = lesion.mask === null || vessel.mask === null ? null : minDistanceMm(lesion.mask, vessel.mask, grid);
 
   // In-plane axes u, v and an orthonormal in-plane frame (x1, x2) in mm.
   const [ua, va] = axialAxis === 0 ? [1, 2] : axialAxis === 1 ? [0, 2] : [0, 1];
@@ -131,7 +141,7 @@ export function preparedVesselContact(lesionVoxels: VoxelIndices, vessel: Prepar
     }
 
   const vesselBySlice = vessel.bySlice;
-  const lesionBySlice = groupBySlice(lesionVoxels, dims, axialAxis, ua, va);
+  const lesionBySlice = lesion.bySlice;
   let best = 0;
   let bestSlice: number | null = null;
   let evaluated = 0;

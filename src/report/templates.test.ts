@@ -18,6 +18,8 @@ describe('prompt templates', () => {
     const t = await loadTemplates();
     const referenced = [...Object.values(TEMPLATES), ...Object.values(NARRATOR_PROMPTS)].map(templateKey).sort();
     expect([...t.byKey.keys()].sort()).toEqual(referenced);
+    // Compiled on first use in a report; here every one of them, so a syntax error in prompts/ fails this test.
+    for (const lazy of t.byKey.values()) expect(typeof lazy.template.render, lazy.file).toBe('function');
     const files = [...(await readdir(path.join(DEFAULT_PROMPTS_DIR, 'report'))), ...(await readdir(path.join(DEFAULT_PROMPTS_DIR, 'llm')))];
     expect(files.filter((f) => f.endsWith('.jinja') && f !== '_macros.jinja').length).toBe(referenced.length);
   });
@@ -35,7 +37,9 @@ describe('prompt templates', () => {
     const code = expect.objectContaining({ code: 'GCT_REPORT_TEMPLATE_INVALID' });
     await expect(loadTemplates(await promptsDir({ 'demo.v1.jinja': '{# id: other version: 1 #}x' }))).rejects.toThrow(code);
     await expect(loadTemplates(await promptsDir({ 'Demo_1.jinja': '{# id: demo version: 1 #}x' }))).rejects.toThrow(code);
-    await expect(loadTemplates(await promptsDir({ 'demo.v1.jinja': '{# id: demo version: 1 #}{% if %}' }))).rejects.toThrow(code);
+    // Bad Jinja is reported when the template is first compiled, i.e. rendered.
+    const broken = await loadTemplates(await promptsDir({ 'demo.v1.jinja': '{# id: demo version: 1 #}{% if %}' }));
+    expect(() => renderSentence(broken, { id: 'demo', version: 1 }, {})).toThrow(expect.objectContaining({ code: 'GCT_REPORT_TEMPLATE_INVALID', message: expect.stringContaining('Jinja syntax error') }));
     const t = await loadTemplates(await promptsDir({ 'demo.v1.jinja': '{# id: demo version: 1 #}{{ x }}' }));
     expect(() => renderSentence(t, { id: 'demo', version: 1 }, { x: '' })).toThrow(code);
     expect(() => renderSentence(t, { id: 'demo', version: 9 }, {})).toThrow(code);

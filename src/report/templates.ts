@@ -26,8 +26,11 @@ export function templateKey(ref: TemplateRef): string {
 
 export interface LoadedTemplates {
   readonly dir: string;
-  /** Compiled templates by '<id>@<version>'. */
-  readonly byKey: ReadonlyMap<string, Template>;
+  /**
+   * Templates by '<id>@<version>', each compiled on first use and then kept: a report renders a dozen of the ~60,
+   * and compiling them all took about 5 % of a report's CPU time (eval/results/cli-speed.md).
+   */
+  readonly byKey: ReadonlyMap<string, LazyTemplate>;
   /** Raw source by key (for the LLM prompt, which is sent as text). */
   readonly sourceByKey: ReadonlyMap<string, string>;
 }
@@ -42,9 +45,35 @@ function templateError(file: string, problem: string, cause?: unknown) {
   return gctError('GCT_REPORT_TEMPLATE_INVALID', `Template ${file}: ${problem}.`, { file }, cause);
 }
 
-/** Loads and compiles every template under `dir` (one level of sub-folders). */
+/** A template's text (shared macros + its own source), compiled by @huggingface/jinja when first needed. */
+export class LazyTemplate {
+  private compiled?: Template;
+
+  constructor(
+    private readonly text: string,
+    /** '<folder>/<file>', for error messages. */
+    readonly file: string,
+  ) {}
+
+  /** The compiled template; GCT_REPORT_TEMPLATE_INVALID on a Jinja syntax error. */
+  get template(): Template {
+    if (this.compiled === undefined) {
+      try {
+        this.compiled = new Template(this.text);
+      } catch (cause) {
+        throw templateError(this.file, `Jinja syntax error: ${(cause as Error).message}`, cause);
+      }
+    }
+    return this.compiled;
+  }
+}
+
+/**
+ * Loads every template under `dir` (one level of sub-folders): names and headers are checked here, the Jinja is
+ * compiled on first render (LazyTemplate).
+ */
 export async function loadTemplates(dir: string = DEFAULT_PROMPTS_DIR): Promise<LoadedTemplates> {
-  const byKey = new Map<string, Template>();
+  const byKey = new Map<string, LazyTemplate>();
   const sourceByKey = new Map<string, string>();
   let folders: string[];
   try {
@@ -67,11 +96,7 @@ export async function loadTemplates(dir: string = DEFAULT_PROMPTS_DIR): Promise<
       if (h[1] !== m[1] || h[2] !== m[2]) throw templateError(rel, `the header says ${h[1]} v${h[2]} but the file name says ${m[1]} v${m[2]}`);
       const key = templateKey({ id: m[1], version: Number(m[2]) });
       if (byKey.has(key)) throw templateError(rel, `a second template has the key ${key}`);
-      try {
-        byKey.set(key, new Template(macros + source));
-      } catch (cause) {
-        throw templateError(rel, `Jinja syntax error: ${(cause as Error).message}`, cause);
-      }
+      byKey.set(key, new LazyTemplate(macros + source, rel));
       sourceByKey.set(key, source);
     }
   }
@@ -81,8 +106,9 @@ export async function loadTemplates(dir: string = DEFAULT_PROMPTS_DIR): Promise<
 /** Renders a template to raw text. Throws GCT_REPORT_TEMPLATE_INVALID for a missing template or a render error. */
 export function renderTemplate(templates: LoadedTemplates, ref: TemplateRef, context: Record<string, unknown>): string {
   const key = templateKey(ref);
-  const t = templates.byKey.get(key);
-  if (t === undefined) throw templateError(key, `no template ${key} under ${templates.dir}; have ${[...templates.byKey.keys()].join(', ')}`);
+  const lazy = templates.byKey.get(key);
+  if (lazy === undefined) throw templateError(key, `no template ${key} under ${templates.dir}; have ${[...templates.byKey.keys()].join(', ')}`);
+  const t = lazy.template;
   try {
     return t.render(context);
   } catch (cause) {

@@ -31,8 +31,19 @@ async function traced(...args: string[]): Promise<{ code: number; packages: Set<
     /* nothing imported */
   }
   const packages = new Set(urls.flatMap((u) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? []));
-  const modules = [...new Set(urls.flatMap((u) => /\/dist\/(.+)$/.exec(u)?.[1] ?? []))].sort();
+  const modules = [...new Set(urls.flatMap(distModulesOf))].sort();
   return { code: r.code, packages, modules, stderr: r.stderr };
+}
+
+/**
+ * The dist/ modules a loaded file stands for: itself (dist/<stage>/x.js), or, for a file of the bundle
+ * (dist/bundle/, scripts/build.mjs), every source module esbuild put in it, named by its `// src/<path>.ts` line.
+ */
+function distModulesOf(url: string): string[] {
+  const bundled = /\/dist\/bundle\/[^/]+\.js$/.exec(url);
+  if (bundled) return [...readFileSync(new URL(url), 'utf8').matchAll(/^\/\/ src\/(.+)\.ts$/gm)].map((m) => `${m[1]}.js`);
+  const own = /\/dist\/(.+)$/.exec(url)?.[1];
+  return own ? [own] : [];
 }
 
 describe('start-up: each command loads only what it uses', () => {
@@ -110,7 +121,9 @@ describe('the built service', () => {
       }
       expect(state).toBe('done');
       const urls = readFileSync(trace, 'utf8');
-      expect(urls).toContain('/dist/service/jobs/job-queue.js');
+      // The command runs from the bundle (dist/bundle/); a job's worker thread, which the trace does not follow,
+      // can only have run the compiled dist/service/jobs/pipeline-worker.js: nothing loaded tsx to run sources.
+      expect(urls).toContain('/dist/bundle/main.js');
       expect(urls).not.toContain('node_modules/tsx');
       expect(urls).not.toContain('/src/');
     } finally {

@@ -11,7 +11,14 @@ import { gctError } from '../../errors.ts';
 
 /** Largest deflate expansion ratio (RFC 1951, a 258-byte match in 2 bits), rounded up. */
 const MAX_DEFLATE_RATIO = 1032;
-const FIRST_PREFIX_BYTES = 4096;
+/**
+ * A NIfTI header (348 or 540 bytes) deflates to a few hundred bytes. Starting larger costs real time on the small
+ * files of a per-class mask folder: 4 KB of a sparse mask's gzip is often the whole file and inflates to
+ * hundreds of KB, which were then inflated a second time by the full read (measured on TotalSegmentator's
+ * example_seg_fast, 117 files of about 2 KB: 4 KB prefixes took twice as long as inflating the files whole,
+ * 256-byte prefixes a tenth of it, eval/results/cli-speed.md).
+ */
+const FIRST_PREFIX_BYTES = 256;
 
 export function gunzipPrefix(bytes: Uint8Array, wantBytes: number, path: string): Uint8Array {
   for (let k = Math.min(FIRST_PREFIX_BYTES, bytes.length); ; k = Math.min(2 * k, bytes.length)) {

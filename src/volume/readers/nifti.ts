@@ -15,7 +15,7 @@ import { valueRange } from '../describe.ts';
 import { affineProblem, type Dims, type Mat4 } from '../geometry.ts';
 import type { VoxelArray } from '../types.ts';
 import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
-import { configuredBudget, declaredBudget, gunzipBounded, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
+import { configuredBudget, declaredBudget, gunzipBounded, gunzipBoundedOffThread, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
 import { openRegularFile, readRegularFile, readRegularHead } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
@@ -91,14 +91,31 @@ export async function readVolumeFile(path: string, limits: Pick<ReadLimits, 'max
  * gigabytes behind a small header stop at the declared size (GCT_VOLUME_DECOMPRESSED_MISMATCH) instead of the limit.
  */
 export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Uint8Array {
-  const budget = Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
+  const budget = declaredGunzipBudget(declaredBytes, limits);
   try {
     return gunzipBounded(bytes, { maxDecompressedBytes: budget }, path);
   } catch (e) {
-    if ((e as { code?: string }).code === 'GCT_VOLUME_TOO_LARGE' && budget < limits.maxDecompressedBytes)
-      throw gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${path}: the ${bytes.length}-byte gzip stream inflates past ${budget} bytes, more than the ${declaredBytes} bytes its header declares (a decompression bomb or a corrupt file); stopped there`, { path, declaredBytes, compressedBytes: bytes.length, budgetBytes: budget }, e);
-    throw e;
+    throw declaredMismatch(e, bytes, declaredBytes, budget, limits, path);
   }
+}
+
+/** `gunzipDeclared` on the thread pool (see gunzipBoundedOffThread). */
+export async function gunzipDeclaredOffThread(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Promise<Uint8Array> {
+  const budget = declaredGunzipBudget(declaredBytes, limits);
+  try {
+    return await gunzipBoundedOffThread(bytes, { maxDecompressedBytes: budget }, path);
+  } catch (e) {
+    throw declaredMismatch(e, bytes, declaredBytes, budget, limits, path);
+  }
+}
+
+const declaredGunzipBudget = (declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>) => Math.min(declaredBytes + DECLARED_SLACK_BYTES, limits.maxDecompressedBytes);
+
+/** Output past the declared size (but within the configured limit) is a mismatch, not a too-large volume. */
+function declaredMismatch(e: unknown, bytes: Uint8Array, declaredBytes: number, budget: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): unknown {
+  if ((e as { code?: string }).code === 'GCT_VOLUME_TOO_LARGE' && budget < limits.maxDecompressedBytes)
+    return gctError('GCT_VOLUME_DECOMPRESSED_MISMATCH', `${path}: the ${bytes.length}-byte gzip stream inflates past ${budget} bytes, more than the ${declaredBytes} bytes its header declares (a decompression bomb or a corrupt file); stopped there`, { path, declaredBytes, compressedBytes: bytes.length, budgetBytes: budget }, e);
+  return e;
 }
 
 /** The header fields the reader uses, with NIfTI-1 and NIfTI-2 widths folded into numbers. */
@@ -448,12 +465,23 @@ export class NiftiReceiver implements VolumeByteSink {
  */
 export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimits): RawImage {
   const receiver = new NiftiReceiver(path, limits);
-  if (isGzip(bytes)) {
-    const head = gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path);
-    const layout = niftiLayout(head, path, limits);
-    receiver.write(gunzipDeclared(bytes, layout.offset + layout.payloadBytes, limits, path));
-  } else receiver.write(bytes);
+  receiver.write(isGzip(bytes) ? gunzipDeclared(bytes, declaredGzipBytes(bytes, path, limits), limits, path) : bytes);
   return receiver.finish();
+}
+
+/** `readNiftiBytes` with the inflate on the thread pool (the header is still read and checked first). */
+async function readNiftiBytesOffThread(bytes: Uint8Array, path: string, limits: ReadLimits): Promise<RawImage> {
+  if (!isGzip(bytes)) return readNiftiBytes(bytes, path, limits);
+  const declared = declaredGzipBytes(bytes, path, limits);
+  const receiver = new NiftiReceiver(path, limits);
+  receiver.write(await gunzipDeclaredOffThread(bytes, declared, limits, path));
+  return receiver.finish();
+}
+
+/** Header + voxel bytes a .nii.gz declares, from its header alone (inflated from a prefix of the stream). */
+function declaredGzipBytes(bytes: Uint8Array, path: string, limits: ReadLimits): number {
+  const layout = niftiLayout(gunzipPrefix(bytes, NIFTI2_HEADER_BYTES + 4, path), path, limits);
+  return layout.offset + layout.payloadBytes;
 }
 
 /** Files up to this size are read whole rather than streamed, bytes. */
@@ -467,9 +495,9 @@ const WHOLE_FILE_MAX_BYTES = 256 * 1024;
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
   const storedBytes = await checkVolumeFile(path, limits);
   const receiver = new NiftiReceiver(path, limits);
-  // A small file (one mask of a per-class folder) is read and inflated in one call: several times cheaper than
-  // streams, and bounded by its header's budget the same way.
-  if (storedBytes <= WHOLE_FILE_MAX_BYTES) return readNiftiBytes(await readVolumeFile(path, limits), path, limits);
+  // A small file (one mask of a per-class folder) is read whole and inflated in one call on the thread pool:
+  // several times cheaper than streams, bounded by its header's budget the same way.
+  if (storedBytes <= WHOLE_FILE_MAX_BYTES) return readNiftiBytesOffThread(await readVolumeFile(path, limits), path, limits);
   await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
   return receiver.finish();
 }
