@@ -39,6 +39,11 @@ export const ConfigSchema = z.object({
        */
       routine: z.boolean().default(true),
       /**
+       * Where the routine measurements run in a report: 'auto' on a worker thread beside the lesion measurements for
+       * studies of 16 Mi voxels and more (both cores; measure/routine-thread.ts), 'always', or 'never' (inline).
+       */
+      routineThread: z.enum(['auto', 'always', 'never']).default('auto'),
+      /**
        * A lesion that lies in no organ mask and touches none takes the organ that borders it most within this gap,
        * mm, between the masks' faces (knowledge base groundct-lesion-organ-adjacency); 0 turns adjacency off.
        */

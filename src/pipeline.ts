@@ -11,7 +11,7 @@ import type { Findings } from './findings/index.ts';
 import type { BoneSurface, Followup, StudyArtifacts, StudyIdentity } from './followup/index.ts';
 import type { Retriever } from './ground/index.ts';
 import type { KnowledgeBase } from './knowledge/index.ts';
-import { measureStudy, type Measurements, type Phase } from './measure/index.ts';
+import { measureStudy, measureStudyConcurrently, routineOnThread, type Measurements, type Phase } from './measure/index.ts';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { LoadedTemplates, Report } from './report/index.ts';
 import type { SegmenterSpec } from './segment/index.ts';
@@ -167,7 +167,10 @@ export async function reportFromStudy(
 ): Promise<PipelineResult> {
   progress({ stage: 'measure', percent: 40 });
   const provenance = { ct: input.ctPath, masks: input.masksPaths.length > 0 ? input.masksPaths.join(', ') : null };
-  const measurements = measureStudy(study.ct, study.labels, { measure: config.measure, phase: input.phase, provenance });
+  const measureOptions = { measure: config.measure, phase: input.phase, provenance };
+  const measurements = routineOnThread(study.ct, config.measure.routineThread)
+    ? await measureStudyConcurrently(study.ct, study.labels, measureOptions)
+    : measureStudy(study.ct, study.labels, measureOptions);
   progress({ stage: 'findings', percent: 70 });
   const [{ deriveFindings }, { compareStudies, extractBoneSurface, studyIdentity, studyInMemory, withFollowupFindings }] = await Promise.all([
     import('./findings/index.ts'),

@@ -168,7 +168,8 @@ interface SurfaceChunks {
 }
 
 /** Bounding boxes of consecutive runs of CHUNK_VOXELS triples: lo/hi as flat (i, j, k) per chunk. */
-function chunkBoxes(ijk: Int32Array): SurfaceChunks {
+function chunkBoxes(scanOrder: Int32Array): SurfaceChunks {
+  const ijk = inCells(scanOrder);
   const n = ijk.length / 3;
   const count = Math.ceil(n / CHUNK_VOXELS);
   const lo = new Int32Array(count * 3).fill(2 ** 30);
@@ -182,6 +183,43 @@ function chunkBoxes(ijk: Int32Array): SurfaceChunks {
     }
   }
   return { ijk, lo, hi, count };
+}
+
+/** Side of the cubic cells the triples are grouped by before chunking, voxels. */
+const CELL_VOXELS = 4;
+
+/**
+ * The triples regrouped cell by cell (cubes of CELL_VOXELS, cells in raster order, the triples' order kept within a
+ * cell; a counting sort). In scan order a run of CHUNK_VOXELS surface voxels of a round mask spans many rows, from
+ * one side of the mask to the other, and its box bounds nothing; grouped by cells, each chunk's box is a few voxels
+ * wide and the pruning of closestPairOfChunks becomes tight.
+ */
+function inCells(ijk: Int32Array): Int32Array {
+  const n = ijk.length / 3;
+  if (n <= CHUNK_VOXELS) return ijk;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let p = 0; p < n; p++)
+    for (let ax = 0; ax < 3; ax++) {
+      const x = ijk[3 * p + ax];
+      if (x < lo[ax]) lo[ax] = x;
+      if (x > hi[ax]) hi[ax] = x;
+    }
+  const cells = [0, 1, 2].map((ax) => Math.floor((hi[ax] - lo[ax]) / CELL_VOXELS) + 1);
+  const cellOf = (p: number) =>
+    Math.floor((ijk[3 * p] - lo[0]) / CELL_VOXELS) +
+    cells[0] * (Math.floor((ijk[3 * p + 1] - lo[1]) / CELL_VOXELS) + cells[1] * Math.floor((ijk[3 * p + 2] - lo[2]) / CELL_VOXELS));
+  const start = new Int32Array(cells[0] * cells[1] * cells[2] + 1);
+  for (let p = 0; p < n; p++) start[cellOf(p) + 1]++;
+  for (let c = 1; c < start.length; c++) start[c] += start[c - 1];
+  const out = new Int32Array(ijk.length);
+  for (let p = 0; p < n; p++) {
+    const at = 3 * start[cellOf(p)]++;
+    out[at] = ijk[3 * p];
+    out[at + 1] = ijk[3 * p + 1];
+    out[at + 2] = ijk[3 * p + 2];
+  }
+  return out;
 }
 
 /** The box around all chunk boxes, as a one-chunk list. */
@@ -206,8 +244,13 @@ export function closestPairMm(aIjk: Int32Array, bIjk: Int32Array, metric: VoxelM
   return closestPairOfChunks(chunkBoxes(aIjk), chunkBoxes(bIjk), metric, gap);
 }
 
-/** `closestPairMm` of lists already cut into chunks (a prepared mask's surface is chunked once). */
-function closestPairOfChunks(ca: SurfaceChunks, cb: SurfaceChunks, metric: VoxelMetric, gap: boolean): number {
+/**
+ * `closestPairMm` of lists already cut into chunks (a prepared mask's surface is chunked once). The distance is
+ * symmetric, so the longer list is taken as A, the outer loop: each of its chunks is first tested against B's whole
+ * box (one bound), which for a large vessel and a small lesion discards most of the vessel at once.
+ */
+function closestPairOfChunks(first: SurfaceChunks, second: SurfaceChunks, metric: VoxelMetric, gap: boolean): number {
+  const [ca, cb] = first.count >= second.count ? [first, second] : [second, first];
   const aIjk = ca.ijk;
   const bIjk = cb.ijk;
   const nA = aIjk.length / 3;
@@ -224,10 +267,45 @@ function closestPairOfChunks(ca: SurfaceChunks, cb: SurfaceChunks, metric: Voxel
     }
     return lb;
   };
-  let bestSq = Infinity;
+  const pairSq = (oc: number, c: number, bestSq: number): number => {
+    const aEnd = Math.min(nA, (oc + 1) * CHUNK_VOXELS);
+    const bEnd = Math.min(nB, (c + 1) * CHUNK_VOXELS);
+    for (let p = oc * CHUNK_VOXELS; p < aEnd; p++) {
+      const ai = aIjk[3 * p], aj = aIjk[3 * p + 1], ak = aIjk[3 * p + 2];
+      for (let q = c * CHUNK_VOXELS; q < bEnd; q++) {
+        let di = bIjk[3 * q] - ai, dj = bIjk[3 * q + 1] - aj, dk = bIjk[3 * q + 2] - ak;
+        if (gap) {
+          di = Math.sign(di) * Math.max(0, Math.abs(di) - 1);
+          dj = Math.sign(dj) * Math.max(0, Math.abs(dj) - 1);
+          dk = Math.sign(dk) * Math.max(0, Math.abs(dk) - 1);
+        }
+        const d2 = g[0] * di * di + g[4] * dj * dj + g[8] * dk * dk + 2 * (g[1] * di * dj + g[2] * di * dk + g[5] * dj * dk);
+        if (d2 < bestSq) bestSq = d2;
+      }
+    }
+    return bestSq;
+  };
+  // A first estimate, so that pruning is tight from the start (the chunks are visited in an order that can put a
+  // far pair first): the chunk of A nearest to B's whole box, against the chunk of B nearest to that chunk.
+  const wholeA = wholeBox(ca);
+  const wholeB = wholeBox(cb);
+  let seedA = 0;
+  let seedBound = Infinity;
+  for (let oc = 0; oc < ca.count; oc++) {
+    const lb = boxLowerBound(ca.lo, ca.hi, oc, wholeB.lo, wholeB.hi, 0);
+    if (lb < seedBound) { seedBound = lb; seedA = oc; }
+  }
+  let seedB = 0;
+  seedBound = Infinity;
+  for (let c = 0; c < cb.count; c++) {
+    const lb = boxLowerBound(ca.lo, ca.hi, seedA, cb.lo, cb.hi, c);
+    if (lb < seedBound) { seedBound = lb; seedB = c; }
+  }
+  let bestSq = pairSq(seedA, seedB, Infinity);
+  if (bestSq === 0) return 0;
   // B's chunks in order of their lower bound to A's whole box (a bound for every chunk of A): sorted once, and a
   // chunk of A stops at the first B chunk whose whole-box bound reaches the best distance found.
-  const whole = wholeBox(ca);
+  const whole = wholeA;
   const order = new Int32Array(cb.count);
   const wholeBounds = new Float64Array(cb.count);
   for (let c = 0; c < cb.count; c++) {
@@ -236,25 +314,12 @@ function closestPairOfChunks(ca: SurfaceChunks, cb: SurfaceChunks, metric: Voxel
   }
   order.sort((x, y) => wholeBounds[x] - wholeBounds[y]);
   for (let oc = 0; oc < ca.count; oc++) {
-    const aEnd = Math.min(nA, (oc + 1) * CHUNK_VOXELS);
+    if (boxLowerBound(ca.lo, ca.hi, oc, wholeB.lo, wholeB.hi, 0) >= bestSq) continue;
     for (let r = 0; r < cb.count; r++) {
       const c = order[r];
       if (wholeBounds[c] >= bestSq) break;
       if (boxLowerBound(ca.lo, ca.hi, oc, cb.lo, cb.hi, c) >= bestSq) continue;
-      const bEnd = Math.min(nB, (c + 1) * CHUNK_VOXELS);
-      for (let p = oc * CHUNK_VOXELS; p < aEnd; p++) {
-        const ai = aIjk[3 * p], aj = aIjk[3 * p + 1], ak = aIjk[3 * p + 2];
-        for (let q = c * CHUNK_VOXELS; q < bEnd; q++) {
-          let di = bIjk[3 * q] - ai, dj = bIjk[3 * q + 1] - aj, dk = bIjk[3 * q + 2] - ak;
-          if (gap) {
-            di = Math.sign(di) * Math.max(0, Math.abs(di) - 1);
-            dj = Math.sign(dj) * Math.max(0, Math.abs(dj) - 1);
-            dk = Math.sign(dk) * Math.max(0, Math.abs(dk) - 1);
-          }
-          const d2 = g[0] * di * di + g[4] * dj * dj + g[8] * dk * dk + 2 * (g[1] * di * dj + g[2] * di * dk + g[5] * dj * dk);
-          if (d2 < bestSq) bestSq = d2;
-        }
-      }
+      bestSq = pairSq(oc, c, bestSq);
       if (bestSq === 0) return 0;
     }
   }

@@ -3,7 +3,7 @@ export * from './types.ts';
 export * from './lesion-types.ts';
 export * from './location-types.ts';
 export * from './measurements.ts';
-export { measureStudy, MIDLINE_BAND_MM, type MeasureStudyOptions } from './measure-study.ts';
+export { measureStudy, measureStudyConcurrently, routineOnThread, ROUTINE_THREAD_MIN_VOXELS, MIDLINE_BAND_MM, type MeasureStudyOptions } from './measure-study.ts';
 export { measureStructures, type MeasureStructuresOptions } from './structure-stats.ts';
 export { mm3ToMl, MM3_PER_ML } from './units.ts';
 export { measureLesions, DEFAULT_MIN_LESION_VOLUME_MM3 } from './measure-lesions.ts';

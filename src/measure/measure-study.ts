@@ -14,7 +14,7 @@ import type { LesionMeasurement } from './lesion-types.ts';
 import type { VoxelIndices } from './location-types.ts';
 import { maskVoxels } from './location-types.ts';
 import { measureLesions } from './measure-lesions.ts';
-import type { LesionRecord, Measurements, Phase, Side, StudyInfo } from './measurements.ts';
+import type { LesionRecord, Measurements, Phase, RoutineMeasurements, Side, StudyInfo } from './measurements.ts';
 import { pancreasRegionFractions, splitPancreas } from './pancreas-regions.ts';
 import { findParentOrgan } from './parent-organ.ts';
 import { measureStructures } from './structure-stats.ts';
@@ -24,6 +24,7 @@ import { collectLabelVoxels } from './label-voxels.ts';
 import { vertebraZRangesOfStructures, vertebralLevel } from './vertebral-level.ts';
 import { prepareVessel, vesselContacts } from './vessel-contact.ts';
 import { measureRoutine } from './routine.ts';
+import { measureRoutineOnThread, RUNNING_FROM_SOURCES } from './routine-thread.ts';
 
 export interface MeasureStudyOptions {
   readonly measure: MeasureConfig;
@@ -72,6 +73,43 @@ function canonicalNames(labels: LabelMap): Map<number, string | null> {
  * parenchyma and contact with the vessels the anatomy catalogue lists for its organ.
  */
 export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): Measurements {
+  const { routine, ...rest } = measureStudyWith(ct, labels, options, (structures) => measureRoutine(ct, labels, structures));
+  return { ...rest, ...(routine === undefined ? {} : { routine }) };
+}
+
+/**
+ * measureStudy with the routine measurements on a worker thread (routine-thread.ts), started as soon as the
+ * structure statistics they read are known, while this thread measures the lesions. Same result.
+ */
+export async function measureStudyConcurrently(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): Promise<Measurements> {
+  let started: Promise<RoutineMeasurements> | undefined;
+  try {
+    const { routine, ...rest } = measureStudyWith(ct, labels, options, (structures) => {
+      started = measureRoutineOnThread(ct, labels, structures);
+      return started;
+    });
+    return { ...rest, ...(routine === undefined ? {} : { routine: await routine }) };
+  } catch (e) {
+    // A failure of this thread leaves the worker's answer unread: it must not surface as an unhandled rejection.
+    started?.catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Whether a study this size has its routine measurements on a worker thread (config measure.routineThread). */
+export function routineOnThread(ct: Volume, mode: MeasureConfig['routineThread']): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  // From the TypeScript sources (tests) a worker first compiles its modules with tsx, which costs more than it saves.
+  return !RUNNING_FROM_SOURCES && ct.data.length >= ROUTINE_THREAD_MIN_VOXELS;
+}
+
+/**
+ * Studies from this many voxels on measure the routine findings on a worker thread under routineThread 'auto': below
+ * it the thread's start (about 0.1 s) costs more than the routine measurements it would run beside the lesions.
+ */
+export const ROUTINE_THREAD_MIN_VOXELS = 16 * 1024 * 1024;
+
+function measureStudyWith<R>(ct: Volume, labels: LabelMap, options: MeasureStudyOptions, startRoutine: (structures: readonly StructureStats[]) => R): Omit<Measurements, 'routine'> & { routine?: R } {
   if (!sameGrid(ct.grid, labels.grid, 0.01)) {
     throw gctError('GCT_MEASURE_INPUT_INVALID', `The masks (${labels.grid.dims.join('x')}) are not on the CT grid (${ct.grid.dims.join('x')}); resample them first (readMasks with a reference grid does).`);
   }
@@ -79,6 +117,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
   const byId = new Map(labels.labels.map((l) => [l.id, l]));
   const structures = measureStructures(ct, labels, { names: (source) => normaliseName(source).canonical });
   const statsById = new Map(structures.map((s) => [s.labelId, s]));
+  const routine = options.measure.routine === false ? undefined : startRoutine(structures);
   // Lesions and lymph nodes are both measured per connected component (RECIST 1.1 measures nodes by short axis).
   const isNode = (c: string) => structureOrNull(c)?.kind === 'lymph_node';
   const lesionEntries = labels.labels.filter((l) => {
@@ -208,7 +247,7 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     provenance: {
       ...options.provenance,
       groundctVersion: GROUNDCT_VERSION,
-      configHash: createHash('sha256').update(JSON.stringify(options.measure)).digest('hex'),
+      configHash: measureConfigHash(options.measure),
     },
     study: studyInfo(ct, options.phase),
     structures,
@@ -216,8 +255,17 @@ export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudy
     droppedLesions: measured.dropped,
     minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
     unknownLabels,
-    ...(options.measure.routine === false ? {} : { routine: measureRoutine(ct, labels, structures) }),
+    ...(routine === undefined ? {} : { routine }),
   };
+}
+
+/**
+ * SHA-256 of the measure settings that change what is measured: routineThread only says where the routine
+ * measurements run, so it is left out (the same study measured either way has the same hash).
+ */
+function measureConfigHash(measure: MeasureConfig): string {
+  const { routineThread: _where, ...what } = measure;
+  return createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }
 
 /** The lesion's detection record when its label has a provenance (the built-in nodule detector's labels do). */

@@ -23,7 +23,7 @@ import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
 export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
-type TypedArrayCtor = { new (n: number): VoxelArray; readonly BYTES_PER_ELEMENT: number };
+type TypedArrayCtor = { new (n: number): VoxelArray; new (buffer: SharedArrayBuffer): VoxelArray; readonly BYTES_PER_ELEMENT: number };
 const SAMPLE_CTORS: Record<SampleType, TypedArrayCtor> = {
   uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
@@ -54,9 +54,17 @@ export function decodeVoxels(bytes: Uint8Array, offset: number, sample: SampleTy
   return out;
 }
 
+/**
+ * Arrays from this size on are allocated on a SharedArrayBuffer, bytes: a worker thread (the routine measurements
+ * run beside the lesion measurements, measure/routine-worker.ts) then reads the voxels without a copy.
+ */
+const SHARED_SAMPLES_MIN_BYTES = 1 << 20;
+
 /** A zeroed typed array of `count` samples: the target a streamed reader fills. */
 export function newSamples(sample: SampleType, count: number): VoxelArray {
-  return new SAMPLE_CTORS[sample](count);
+  const Ctor = SAMPLE_CTORS[sample];
+  const bytes = count * Ctor.BYTES_PER_ELEMENT;
+  return bytes >= SHARED_SAMPLES_MIN_BYTES ? new Ctor(new SharedArrayBuffer(bytes)) : new Ctor(count);
 }
 
 /** The bytes of a typed array (same memory). */
