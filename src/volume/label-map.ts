@@ -2,6 +2,7 @@ import { gctError } from '../errors.ts';
 import type { Grid } from './geometry.ts';
 import type { LabelNames } from './label-map-json.ts';
 import type { LabelArray, LabelEntry, LabelMap, VolumeMeta, VoxelArray } from './types.ts';
+import { newVoxelArray } from './shared-memory.ts';
 
 /** Distinct non-zero values of a label array with their voxel counts, ascending by id. */
 export function labelCounts(layer: LabelArray): Map<number, number> {
@@ -60,7 +61,7 @@ export function labelMapFromMultilabel(
     }
     if (data instanceof Uint16Array && maxId > 255) layer = data;
     else {
-      layer = maxId <= 255 ? new Uint8Array(data.length) : new Uint16Array(data.length);
+      layer = maxId <= 255 ? newVoxelArray(Uint8Array, data.length) : newVoxelArray(Uint16Array, data.length);
       for (let n = 0; n < data.length; n++) layer[n] = data[n];
     }
   }
@@ -94,7 +95,7 @@ export function labelMapFromMultilabel(
  */
 export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data: ArrayLike<number> }[], meta: VolumeMeta): LabelMap {
   const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
-  const makeLayer = (): LabelArray => (masks.length <= 255 ? new Uint8Array(n) : new Uint16Array(n));
+  const makeLayer = (): LabelArray => (masks.length <= 255 ? newVoxelArray(Uint8Array, n) : newVoxelArray(Uint16Array, n));
   const layers: LabelArray[] = [];
   const labels: LabelEntry[] = [];
   // One pass over each mask lists its voxels; the layer search and the painting then touch those voxels only.
@@ -175,7 +176,7 @@ export function mergeLabelMaps(maps: readonly LabelMap[]): LabelMap {
         layers.push(layer);
         continue;
       }
-      const out = mapMax <= 255 ? new Uint8Array(layer.length) : new Uint16Array(layer.length);
+      const out = mapMax <= 255 ? newVoxelArray(Uint8Array, layer.length) : newVoxelArray(Uint16Array, layer.length);
       for (let n = 0; n < layer.length; n++) if (layer[n] !== 0) out[n] = layer[n] + offset;
       layers.push(out);
     }

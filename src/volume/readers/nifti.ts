@@ -17,13 +17,14 @@ import type { VoxelArray } from '../types.ts';
 import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contracts.ts';
 import { configuredBudget, declaredBudget, gunzipBounded, gunzipBoundedOffThread, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
+import { newVoxelArray, type SharableArrayCtor } from '../shared-memory.ts';
 import { openRegularFile, readRegularFile, readRegularHead } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
 export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
-type TypedArrayCtor = { new (n: number): VoxelArray; new (buffer: SharedArrayBuffer): VoxelArray; readonly BYTES_PER_ELEMENT: number };
+type TypedArrayCtor = SharableArrayCtor<VoxelArray>;
 const SAMPLE_CTORS: Record<SampleType, TypedArrayCtor> = {
   uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
@@ -54,17 +55,9 @@ export function decodeVoxels(bytes: Uint8Array, offset: number, sample: SampleTy
   return out;
 }
 
-/**
- * Arrays from this size on are allocated on a SharedArrayBuffer, bytes: a worker thread (the routine measurements
- * run beside the lesion measurements, measure/routine-worker.ts) then reads the voxels without a copy.
- */
-const SHARED_SAMPLES_MIN_BYTES = 1 << 20;
-
-/** A zeroed typed array of `count` samples: the target a streamed reader fills. */
+/** A zeroed typed array of `count` samples: the target a streamed reader fills (on shared memory when large). */
 export function newSamples(sample: SampleType, count: number): VoxelArray {
-  const Ctor = SAMPLE_CTORS[sample];
-  const bytes = count * Ctor.BYTES_PER_ELEMENT;
-  return bytes >= SHARED_SAMPLES_MIN_BYTES ? new Ctor(new SharedArrayBuffer(bytes)) : new Ctor(count);
+  return newVoxelArray(SAMPLE_CTORS[sample], count);
 }
 
 /** The bytes of a typed array (same memory). */
@@ -477,14 +470,22 @@ export function readNiftiBytes(bytes: Uint8Array, path: string, limits: ReadLimi
   return receiver.finish();
 }
 
-/** `readNiftiBytes` with the inflate on the thread pool (the header is still read and checked first). */
+/**
+ * `readNiftiBytes` with the inflate on the thread pool (the header is still read and checked first). A small file
+ * that declares a large image (a sparse 512 x 512 x 400 lesion mask gzips to a hundred kB) is inflated as a stream
+ * into its voxel array, as large files are: inflated whole, it would hold its decompressed bytes twice.
+ */
 async function readNiftiBytesOffThread(bytes: Uint8Array, path: string, limits: ReadLimits): Promise<RawImage> {
   if (!isGzip(bytes)) return readNiftiBytes(bytes, path, limits);
   const declared = declaredGzipBytes(bytes, path, limits);
   const receiver = new NiftiReceiver(path, limits);
-  receiver.write(await gunzipDeclaredOffThread(bytes, declared, limits, path));
+  if (declared > WHOLE_INFLATE_MAX_BYTES) await streamVolumeFile(path, receiver, { gzip: true, bytes });
+  else receiver.write(await gunzipDeclaredOffThread(bytes, declared, limits, path));
   return receiver.finish();
 }
+
+/** Declared images up to this size are inflated in one call; larger ones stream into their array, bytes. */
+const WHOLE_INFLATE_MAX_BYTES = 4 * 1024 * 1024;
 
 /** Header + voxel bytes a .nii.gz declares, from its header alone (inflated from a prefix of the stream). */
 function declaredGzipBytes(bytes: Uint8Array, path: string, limits: ReadLimits): number {

@@ -151,6 +151,21 @@ describe('the decompressed-byte budget, checked while streaming', () => {
     }
   });
 
+  it('a small file declaring a large image (a sparse mask) streams into its array; padding past it still stops there', async () => {
+    const data = new Int16Array(256 * 256 * 40);
+    for (let n = 0; n < data.length; n += 997) data[n] = n % 300;
+    const image = encodeNifti({ grid: grid([256, 256, 40]), data });
+    const gz = gzipSync(image);
+    expect(gz.length).toBeLessThan(256 * 1024); // read whole from disk ...
+    expect(image.length).toBeGreaterThan(4 * 1024 * 1024); // ... and streamed into its array
+    expectSameVoxels((await readNifti(file('sparse-large.nii.gz', gz), LIMITS)).data, data);
+    const bomb = gzipSync(Buffer.concat([image, Buffer.alloc(64 * 1024 * 1024)]));
+    expect(bomb.length).toBeLessThan(256 * 1024);
+    const e = await rejection(readNifti(file('sparse-large-bomb.nii.gz', bomb), LIMITS));
+    expect(e.code).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
+    expect(e.details.receivedBytes).toBeLessThanOrEqual(image.length + DECLARED_SLACK_BYTES + (1 << 20));
+  });
+
   it('accepts a small tail after the data, as nibabel does', async () => {
     const small = encodeNifti({ grid: grid([3, 2, 2]), data: Int16Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) });
     const img = await readNifti(file('tail.nii.gz', gzipSync(Buffer.concat([small, Buffer.alloc(1000)]))), LIMITS);
