@@ -36,8 +36,32 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-/** The stage a profiled function belongs to: src/<stage>/ of its dist file, else a coarse bucket. */
-function stageOf(url: string, functionName: string): string {
+/** Per file of the bundle (dist/bundle/, scripts/build.mjs): the first line of each source module esbuild put in it. */
+const bundleModules = new Map<string, { line: number; module: string }[]>();
+
+/**
+ * The source module (e.g. 'measure/distance.ts') of a line of a bundle file: the last `// src/<path>` marker at or
+ * above it. Null outside the bundle.
+ */
+function bundledModuleOf(url: string, lineNumber: number): string | null {
+  if (!/\/dist\/bundle\/[^/]+\.js$/.test(url)) return null;
+  let marks = bundleModules.get(url);
+  if (marks === undefined) {
+    marks = readFileSync(new URL(url), 'utf8').split('\n').flatMap((text, line) => {
+      const m = /^\/\/ src\/(.+\.ts)$/.exec(text);
+      return m ? [{ line, module: m[1] }] : [];
+    });
+    bundleModules.set(url, marks);
+  }
+  let found: string | null = null;
+  for (const mark of marks) if (mark.line <= lineNumber) found = mark.module;
+  return found;
+}
+
+/** The stage a profiled function belongs to: src/<stage>/ of its source module, else a coarse bucket. */
+function stageOf(url: string, functionName: string, lineNumber: number): string {
+  const bundled = bundledModuleOf(url, lineNumber);
+  if (bundled !== null) return bundled.includes('/') ? bundled.split('/')[0] : bundled.replace(/\.ts$/, '');
   const m = /\/dist\/([^/]+)\//.exec(url) ?? /\/dist\/([^/]+)\.js$/.exec(url);
   if (m) return m[1];
   if (functionName === '(garbage collector)') return '(garbage collection)';
@@ -57,9 +81,11 @@ function summarise(profile: CpuProfile): { totalMs: number; stages: [string, num
     const ms = profile.timeDeltas[s] / 1000;
     totalMs += ms;
     const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const stage = stageOf(url, functionName);
+    const stage = stageOf(url, functionName, lineNumber);
     stages.set(stage, (stages.get(stage) ?? 0) + ms);
-    const key = `${functionName || '(anonymous)'} (${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1})`;
+    const bundled = bundledModuleOf(url, lineNumber);
+    const where = bundled !== null ? `src/${bundled}, ${url.replace(/^.*\/dist\//, 'dist/')}:${lineNumber + 1}` : `${url.replace(/^.*\/(dist|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    const key = `${functionName || '(anonymous)'} (${where})`;
     functions.set(key, (functions.get(key) ?? 0) + ms);
   });
   const sorted = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]);
@@ -103,7 +129,7 @@ ${s.stages.map(([k, v]) => `| ${k} | ${v.toFixed(0)} | ${pct(v)} |`).join('\n')}
 
 Top functions by self time:
 
-| function (dist file:line) | ms | share |
+| function (source module, file:line) | ms | share |
 |---|---|---|
 ${s.functions.map(([k, v]) => `| \`${k}\` | ${v.toFixed(0)} | ${pct(v)} |`).join('\n')}
 `;
