@@ -137,6 +137,9 @@ const keepImportsPlugin = {
  * the knowledge base, the viewer's assets, the service's worker entry) resolve exactly as they do unbundled.
  */
 export const BUNDLE_DIR = 'bundle';
+
+/** What both builds emit: ES modules for Node 20 with linked source maps, kept in memory until written. */
+const ESBUILD_OUTPUT = { platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', sourcesContent: false, charset: 'utf8', write: false, logLevel: 'silent' };
 const BUNDLE_ENTRIES = { main: join('cli', 'main.ts') };
 
 const moduleUrlPlugin = {
@@ -163,14 +166,7 @@ async function bundleOutputs(esbuild, inputs) {
     packages: 'external',
     chunkNames: 'chunk-[hash]',
     plugins: [moduleUrlPlugin],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    sourcesContent: false,
-    charset: 'utf8',
-    write: false,
-    logLevel: 'silent',
+    ...ESBUILD_OUTPUT,
   });
   const isEntry = (f) => !/[\\/]chunk-[^\\/]+\.js(\.map)?$/.test(f.path);
   return [...result.outputFiles.filter((f) => !isEntry(f)), ...result.outputFiles.filter(isEntry)];
@@ -193,14 +189,7 @@ export async function build({ force = false, log = () => {} } = {}) {
     outbase: SRC_DIR,
     bundle: true,
     plugins: [keepImportsPlugin],
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    sourcesContent: false,
-    charset: 'utf8',
-    write: false,
-    logLevel: 'silent',
+    ...ESBUILD_OUTPUT,
   });
   const produced = new Set([STAMP]);
   let written = 0;

@@ -104,8 +104,11 @@ export function routineOnThread(ct: Volume, mode: MeasureConfig['routineThread']
 }
 
 /**
- * Studies from this many voxels on measure the routine findings on a worker thread under routineThread 'auto': below
- * it the thread's start (about 0.1 s) costs more than the routine measurements it would run beside the lesions.
+ * Studies from this many voxels on measure the routine findings on a worker thread under routineThread 'auto'.
+ * Starting the thread and loading its modules takes a few tenths of a second, about what the routine measurements of
+ * TotalSegmentator's small example take, so that size stays inline; on the 512 x 512 x 400 benchmark (100 Mi voxels)
+ * the measure stage took about 1 s less with the thread (eval/results/cli-speed.md). The boundary itself is a choice,
+ * not a measured break-even.
  */
 export const ROUTINE_THREAD_MIN_VOXELS = 16 * 1024 * 1024;
 
