@@ -107,7 +107,7 @@ export function routineOnThread(ct: Volume, mode: MeasureConfig['routineThread']
  * Studies from this many voxels on measure the routine findings on a worker thread under routineThread 'auto'.
  * Starting the thread and loading its modules takes a few tenths of a second, about what the routine measurements of
  * TotalSegmentator's small example take, so that size stays inline; on the 512 x 512 x 400 benchmark (100 Mi voxels)
- * the measure stage took about 1 s less with the thread (eval/results/cli-speed.md). The boundary itself is a choice,
+ * the measure stage took 0.3-1.2 s less with the thread in back-to-back runs (of about 3.5 s). The boundary is a choice,
  * not a measured break-even.
  */
 export const ROUTINE_THREAD_MIN_VOXELS = 16 * 1024 * 1024;
