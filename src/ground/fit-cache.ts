@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -93,7 +93,8 @@ function readStoredFit(file: string, key: string, documents: number): StoredFit 
 
 /** Writes the fit atomically and removes fits of other keys; failures only mean the fit is not kept. */
 function writeStoredFit(dir: string, file: string, record: StoredFit): void {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+  // Random, not pid + time: the service's job workers are threads of one process and may write at the same moment.
+  const tmp = `${file}.tmp-${randomBytes(6).toString('hex')}`;
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, JSON.stringify(record));
