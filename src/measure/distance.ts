@@ -289,14 +289,15 @@ function closestPairOfChunks(first: SurfaceChunks, second: SurfaceChunks, metric
   // far pair first): the chunk of A nearest to B's whole box, against the chunk of B nearest to that chunk.
   const wholeA = wholeBox(ca);
   const wholeB = wholeBox(cb);
+  // Each chunk of A's bound to B's whole box: picks the seed, and skips the chunk in the search below.
+  const aBounds = new Float64Array(ca.count);
   let seedA = 0;
-  let seedBound = Infinity;
   for (let oc = 0; oc < ca.count; oc++) {
-    const lb = boxLowerBound(ca.lo, ca.hi, oc, wholeB.lo, wholeB.hi, 0);
-    if (lb < seedBound) { seedBound = lb; seedA = oc; }
+    aBounds[oc] = boxLowerBound(ca.lo, ca.hi, oc, wholeB.lo, wholeB.hi, 0);
+    if (aBounds[oc] < aBounds[seedA]) seedA = oc;
   }
   let seedB = 0;
-  seedBound = Infinity;
+  let seedBound = Infinity;
   for (let c = 0; c < cb.count; c++) {
     const lb = boxLowerBound(ca.lo, ca.hi, seedA, cb.lo, cb.hi, c);
     if (lb < seedBound) { seedBound = lb; seedB = c; }
@@ -305,16 +306,15 @@ function closestPairOfChunks(first: SurfaceChunks, second: SurfaceChunks, metric
   if (bestSq === 0) return 0;
   // B's chunks in order of their lower bound to A's whole box (a bound for every chunk of A): sorted once, and a
   // chunk of A stops at the first B chunk whose whole-box bound reaches the best distance found.
-  const whole = wholeA;
   const order = new Int32Array(cb.count);
   const wholeBounds = new Float64Array(cb.count);
   for (let c = 0; c < cb.count; c++) {
     order[c] = c;
-    wholeBounds[c] = boxLowerBound(whole.lo, whole.hi, 0, cb.lo, cb.hi, c);
+    wholeBounds[c] = boxLowerBound(wholeA.lo, wholeA.hi, 0, cb.lo, cb.hi, c);
   }
   order.sort((x, y) => wholeBounds[x] - wholeBounds[y]);
   for (let oc = 0; oc < ca.count; oc++) {
-    if (boxLowerBound(ca.lo, ca.hi, oc, wholeB.lo, wholeB.hi, 0) >= bestSq) continue;
+    if (aBounds[oc] >= bestSq) continue;
     for (let r = 0; r < cb.count; r++) {
       const c = order[r];
       if (wholeBounds[c] >= bestSq) break;

@@ -21,11 +21,11 @@ export type RoutineWorkerReply =
   | { readonly ok: true; readonly routine: RoutineMeasurements }
   | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly details: Record<string, unknown> };
 
-/** Running from the TypeScript sources (tests), the worker registers tsx first (routine-worker-bootstrap.mjs). */
-const WORKER_URL = import.meta.url.endsWith('.ts') ? new URL('./routine-worker-bootstrap.mjs', import.meta.url) : new URL('./routine-worker.js', import.meta.url);
-
 /** Whether this module runs from the TypeScript sources, where a worker compiles its modules with tsx first. */
 export const RUNNING_FROM_SOURCES = import.meta.url.endsWith('.ts');
+
+/** Running from the TypeScript sources (tests), the worker registers tsx first (routine-worker-bootstrap.mjs). */
+const WORKER_URL = RUNNING_FROM_SOURCES ? new URL('./routine-worker-bootstrap.mjs', import.meta.url) : new URL('./routine-worker.js', import.meta.url);
 
 /** A typed array on a SharedArrayBuffer: the array itself when it is on one already, else a copy. */
 function onSharedMemory<T extends VoxelArray | LabelArray>(a: T): T {

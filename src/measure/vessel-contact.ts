@@ -106,7 +106,6 @@ export function preparedVesselContact(lesionInput: VoxelIndices | PreparedContac
   const nBins = Math.round(360 / binDeg);
   if (!(requestedRingMm > 0) || !(nBins >= 4))
     throw gctError('GCT_MEASURE_INPUT_INVALID', `vessel contact needs a ring > 0 mm and bins of at most 90 deg (got ring ${requestedRingMm} mm, bin ${binDeg} deg)`, { ringMm: requestedRingMm, binDeg });
-  const dims = grid.dims;
   const lesion = 'bySlice' in lesionInput ? lesionInput : prepareContactMask(lesionInput, grid, 'lesion');
   const axialAxis = axialAxisOf(grid);
   const gap = lesion.mask === null || vessel.mask === null ? null : minDistanceMm(lesion.mask, vessel.mask, grid);
