@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Template } from '@huggingface/jinja';
@@ -75,22 +75,24 @@ export class LazyTemplate {
 export async function loadTemplates(dir: string = DEFAULT_PROMPTS_DIR): Promise<LoadedTemplates> {
   const byKey = new Map<string, LazyTemplate>();
   const sourceByKey = new Map<string, string>();
+  // Read synchronously: ~70 small files shipped with the package; awaited one by one, each was a thread-pool round
+  // trip queued behind the study's inflates.
   let folders: string[];
   try {
-    folders = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   } catch (cause) {
     throw templateError(dir, 'the prompts folder cannot be read', cause);
   }
   for (const folder of folders) {
     const folderPath = path.join(dir, folder);
-    const names = (await readdir(folderPath)).filter((n) => n.endsWith('.jinja')).sort();
-    const macros = names.includes('_macros.jinja') ? await readFile(path.join(folderPath, '_macros.jinja'), 'utf8') : '';
+    const names = readdirSync(folderPath).filter((n) => n.endsWith('.jinja')).sort();
+    const macros = names.includes('_macros.jinja') ? readFileSync(path.join(folderPath, '_macros.jinja'), 'utf8') : '';
     for (const name of names) {
       if (name === '_macros.jinja') continue;
       const rel = `${folder}/${name}`;
       const m = FILE_NAME.exec(name);
       if (m === null) throw templateError(rel, 'the file name must be <id>.v<version>.jinja (kebab-case id)');
-      const source = await readFile(path.join(folderPath, name), 'utf8');
+      const source = readFileSync(path.join(folderPath, name), 'utf8');
       const h = HEADER.exec(source);
       if (h === null) throw templateError(rel, "the first line must be a header comment '{# id: <id> version: <n> ... #}'");
       if (h[1] !== m[1] || h[2] !== m[2]) throw templateError(rel, `the header says ${h[1]} v${h[2]} but the file name says ${m[1]} v${m[2]}`);

@@ -95,18 +95,38 @@ export function labelMapFromMultilabel(
  */
 export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data: ArrayLike<number> }[], meta: VolumeMeta): LabelMap {
   const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
-  const makeLayer = (): LabelArray => (masks.length <= 255 ? newVoxelArray(Uint8Array, n) : newVoxelArray(Uint16Array, n));
-  const layers: LabelArray[] = [];
-  const labels: LabelEntry[] = [];
   // One pass over each mask lists its voxels; the layer search and the painting then touch those voxels only.
   const scratch = new Uint32Array(n);
-  masks.forEach((mask, index) => {
-    const id = index + 1;
+  return packVoxelLists(grid, masks.length, meta, (index) => {
+    const mask = masks[index];
     if (mask.data.length !== n) {
       throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask "${mask.name}" has ${mask.data.length} voxels; the grid has ${n}.`, { name: mask.name });
     }
-    const count = nonZeroIndices(mask.data, scratch);
-    const voxels = scratch.subarray(0, count);
+    return { name: mask.name, voxels: scratch.subarray(0, nonZeroIndices(mask.data, scratch)) };
+  });
+}
+
+/** A binary mask held as the sorted indices of its voxels (a TotalSegmentator class is a small part of its grid). */
+export interface MaskVoxelList {
+  readonly name: string;
+  /** Linear voxel indices (i + dims[0] * (j + dims[1] * k)), each below the grid's voxel count. */
+  readonly voxels: Uint32Array;
+}
+
+/** `packBinaryMasks` for masks already reduced to their voxel indices (read.ts reduces each file as it arrives). */
+export function packMaskVoxelLists(grid: Grid, masks: readonly MaskVoxelList[], meta: VolumeMeta): LabelMap {
+  return packVoxelLists(grid, masks.length, meta, (index) => masks[index]);
+}
+
+function packVoxelLists(grid: Grid, maskCount: number, meta: VolumeMeta, maskAt: (index: number) => MaskVoxelList): LabelMap {
+  const n = grid.dims[0] * grid.dims[1] * grid.dims[2];
+  const makeLayer = (): LabelArray => (maskCount <= 255 ? newVoxelArray(Uint8Array, n) : newVoxelArray(Uint16Array, n));
+  const layers: LabelArray[] = [];
+  const labels: LabelEntry[] = [];
+  for (let index = 0; index < maskCount; index++) {
+    const id = index + 1;
+    const { name, voxels } = maskAt(index);
+    const count = voxels.length;
     let target = layers.findIndex((layer) => {
       for (let p = 0; p < count; p++) if (layer[voxels[p]] !== 0) return false;
       return true;
@@ -117,8 +137,8 @@ export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data
     }
     const layer = layers[target];
     for (let p = 0; p < count; p++) layer[voxels[p]] = id;
-    labels.push({ id, name: mask.name, layer: target });
-  });
+    labels.push({ id, name, layer: target });
+  }
   if (layers.length === 0) layers.push(makeLayer());
   return { kind: 'labelmap', grid, layers, labels, meta };
 }
@@ -127,7 +147,7 @@ export function packBinaryMasks(grid: Grid, masks: readonly { name: string; data
  * Writes the indices of the non-zero voxels of `data` into `out`; returns their count. A uint8 mask (mostly
  * background) is skipped four voxels at a time where its bytes are 4-aligned.
  */
-function nonZeroIndices(data: ArrayLike<number>, out: Uint32Array): number {
+export function nonZeroIndices(data: ArrayLike<number>, out: Uint32Array): number {
   const n = data.length;
   let count = 0;
   if (data instanceof Uint8Array && data.byteOffset % 4 === 0) {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import type { VolumeConfig } from '../config.ts';
 import { gctError } from '../errors.ts';
 import { readLabelMapJson, type LabelNames } from './label-map-json.ts';
-import { labelMapFromMultilabel, packBinaryMasks } from './label-map.ts';
+import { labelMapFromMultilabel, nonZeroIndices, packBinaryMasks, packMaskVoxelLists } from './label-map.ts';
 import { detectFormat } from './readers/detect.ts';
 import { dicomMetaSopClass, readPart10File } from './readers/dicom-file.ts';
 import { readDicomFiles, readDicomSeries } from './readers/dicom-series.ts';
@@ -101,18 +101,21 @@ export async function readMasks(path: string, limits: VolumeConfig, options: Rea
   let labels: LabelMap;
   if (format.kind === 'mask-folder') {
     // A few files at a time (TotalSegmentator writes about a hundred small ones): their reads and inflates overlap.
-    const images = await mapConcurrently(format.files, FOLDER_READ_CONCURRENCY, (file) => readNifti(file, limits));
-    const masks: { name: string; data: RawImage['data'] }[] = [];
-    let grid: Grid | undefined;
+    // Each file is reduced to its voxel indices as it arrives, so the hundred dense masks are never all held at
+    // once (example_seg_fast: 161 MB dense, under 1 MB as indices).
+    let scratch = new Uint32Array(0);
+    const masks = await mapConcurrently(format.files, FOLDER_READ_CONCURRENCY, async (file) => {
+      const { grid, data } = await readNifti(file, limits);
+      if (scratch.length < data.length) scratch = new Uint32Array(data.length);
+      return { grid, name: maskNameOf(file), voxels: scratch.slice(0, nonZeroIndices(data, scratch)) };
+    });
+    const grid = masks[0].grid;
     for (const [index, file] of format.files.entries()) {
-      const image = images[index];
-      if (!grid) grid = image.grid;
-      else if (!sameGrid(grid, image.grid, limits.gridToleranceMm)) {
+      if (!sameGrid(grid, masks[index].grid, limits.gridToleranceMm)) {
         throw gctError('GCT_VOLUME_GRID_MISMATCH', `Mask ${file} is on a different grid than ${format.files[0]}; a per-class folder must share one grid.`, { file });
       }
-      masks.push({ name: maskNameOf(file), data: image.data });
     }
-    labels = packBinaryMasks(grid!, masks, { source: { format: 'totalseg-folder', path } });
+    labels = packMaskVoxelLists(grid, masks, { source: { format: 'totalseg-folder', path } });
     if (names) {
       // A label map given with a folder fixes the ids (e.g. TotalSegmentator's), so outputs keep its numbering.
       const byName = new Map([...names.entries()].map(([id, name]) => [name, id]));

@@ -49,11 +49,19 @@ export function gunzipBounded(bytes: Uint8Array, limits: GunzipLimits, path: str
  * `gunzipBounded` on the thread pool: a folder of small mask files inflates on every core while the main thread
  * parses the next file (or opens the retrieval index), instead of one file after another on the main thread.
  */
-export function gunzipBoundedOffThread(bytes: Uint8Array, limits: GunzipLimits, path: string): Promise<Uint8Array> {
+export function gunzipBoundedOffThread(bytes: Uint8Array, limits: GunzipLimits, path: string, expectedBytes?: number): Promise<Uint8Array> {
+  // zlib's default 16 KiB output chunk means one thread-pool round trip and one callback per 16 KiB: a 1.4 MB
+  // mask took ~85 of them. An output chunk of the expected size (plus the end-of-stream probe) inflates it in one
+  // (measured on example_seg_fast's 117 files: 63-122 ms -> 29-33 ms of wall time).
+  const maxOutputLength = maxOutputLengthOf(limits);
+  const chunkSize = expectedBytes === undefined ? undefined : Math.max(MIN_INFLATE_CHUNK_BYTES, Math.min(expectedBytes + 1, maxOutputLength));
   return new Promise((resolve, reject) => {
-    gunzip(bytes, { maxOutputLength: maxOutputLengthOf(limits) }, (e, out) => (e ? reject(gunzipFailure(e, bytes, limits, path)) : resolve(asBytes(out))));
+    gunzip(bytes, { maxOutputLength, chunkSize }, (e, out) => (e ? reject(gunzipFailure(e, bytes, limits, path)) : resolve(asBytes(out))));
   });
 }
+
+/** zlib's own default output chunk, the floor of the one-call chunk (an empty image still needs its header). */
+const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
 
 // zlib refuses a maxOutputLength above the largest Buffer node can make; a limit past it is no limit.
 const maxOutputLengthOf = (limits: GunzipLimits) => Math.min(limits.maxDecompressedBytes, bufferConstants.MAX_LENGTH);

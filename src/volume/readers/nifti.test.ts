@@ -276,6 +276,32 @@ describe('readNifti (from disk)', () => {
     expect(img.meta.source).toEqual({ format: 'nifti', path });
   });
 
+  // A small .nii.gz is inflated in one call and its voxels used in place when their offset suits the sample type
+  // (NiftiReceiver.writeWhole); an odd offset falls back to a copy. Both must give the same samples, in host order.
+  it('small gzip files: voxels in place (aligned), copied (odd vox_offset), both byte orders', async () => {
+    for (const littleEndian of [true, false]) {
+      for (const voxOffset of [352, 369]) {
+        const values = VALUES.map((x) => x * 0.5 + 0.25);
+        const file = join(dir, `small-${littleEndian}-${voxOffset}.nii.gz`);
+        writeFileSync(file, gzipSync(nifti1({ ...SIX_BY_FOUR, datatype: 16, bitpix: 32, sformCode: 1, srow: SROW, voxOffset }, samples('setFloat32', 4, values, littleEndian), littleEndian)));
+        const img = await readNifti(file, LIMITS);
+        expect(img.data).toBeInstanceOf(Float32Array);
+        expect(Array.from(img.data)).toEqual(values);
+        expect(img.grid.dims).toEqual([3, 2, 2]);
+      }
+    }
+  });
+
+  it('a small gzip file that inflates past what its header declares -> GCT_VOLUME_DECOMPRESSED_MISMATCH', async () => {
+    const file = join(dir, 'padded.nii.gz');
+    const honest = nifti1({ ...SIX_BY_FOUR, sformCode: 1, srow: SROW }, samples('setInt16', 2, VALUES));
+    // Past the declared bytes plus DECLARED_SLACK_BYTES (1 MiB), well under the configured limit.
+    const padded = new Uint8Array(honest.length + 2 * 1024 * 1024);
+    padded.set(honest);
+    writeFileSync(file, gzipSync(padded));
+    await expect(readNifti(file, { ...LIMITS, maxDecompressedBytes: 64 * 1024 * 1024 })).rejects.toMatchObject({ code: 'GCT_VOLUME_DECOMPRESSED_MISMATCH' });
+  });
+
   it('a missing file -> GCT_VOLUME_NOT_FOUND', async () => {
     await expect(readNifti(join(dir, 'absent.nii.gz'), LIMITS)).rejects.toMatchObject({ code: 'GCT_VOLUME_NOT_FOUND' });
   });

@@ -18,13 +18,13 @@ import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contract
 import { configuredBudget, declaredBudget, gunzipBounded, gunzipBoundedOffThread, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
 import { newVoxelArray, type SharableArrayCtor } from '../shared-memory.ts';
-import { openRegularFile, readRegularFile, readRegularHead } from './open-file.ts';
+import { openRegularFile, readRegularFile, readRegularFileIfSmallSync, readRegularHead } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
 export type SampleType = 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
-type TypedArrayCtor = SharableArrayCtor<VoxelArray>;
+type TypedArrayCtor = SharableArrayCtor<VoxelArray> & { new (buffer: ArrayBufferLike, byteOffset: number, length: number): VoxelArray };
 const SAMPLE_CTORS: Record<SampleType, TypedArrayCtor> = {
   uint8: Uint8Array, int8: Int8Array, int16: Int16Array, uint16: Uint16Array,
   int32: Int32Array, uint32: Uint32Array, float32: Float32Array, float64: Float64Array,
@@ -73,10 +73,12 @@ export function bytesOf(data: VoxelArray): Uint8Array {
 export async function checkVolumeFile(path: string, limits: Pick<ReadLimits, 'maxDecompressedBytes'>): Promise<number> {
   const { fh, sizeBytes } = await openRegularFile(path);
   await fh.close().catch(() => undefined);
-  if (sizeBytes > limits.maxDecompressedBytes)
-    throw gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
+  if (sizeBytes > limits.maxDecompressedBytes) throw storedTooLarge(path, sizeBytes, limits);
   return sizeBytes;
 }
+
+const storedTooLarge = (path: string, sizeBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>) =>
+  gctError('GCT_VOLUME_TOO_LARGE', `${path} is ${sizeBytes} bytes, over the limit of ${limits.maxDecompressedBytes} bytes (volume.maxDecompressedBytes)`, { path, sizeBytes, maxDecompressedBytes: limits.maxDecompressedBytes });
 
 /**
  * Reads a whole volume file into memory: a regular file only (pipes, devices and folders refused, see
@@ -104,7 +106,7 @@ export function gunzipDeclared(bytes: Uint8Array, declaredBytes: number, limits:
 export async function gunzipDeclaredOffThread(bytes: Uint8Array, declaredBytes: number, limits: Pick<ReadLimits, 'maxDecompressedBytes'>, path: string): Promise<Uint8Array> {
   const budget = declaredGunzipBudget(declaredBytes, limits);
   try {
-    return await gunzipBoundedOffThread(bytes, { maxDecompressedBytes: budget }, path);
+    return await gunzipBoundedOffThread(bytes, { maxDecompressedBytes: budget }, path, declaredBytes);
   } catch (e) {
     throw declaredMismatch(e, bytes, declaredBytes, budget, limits, path);
   }
@@ -441,6 +443,26 @@ export class NiftiReceiver implements VolumeByteSink {
     }
   }
 
+  /**
+   * All of a file's bytes at once (a small file inflated in one call): when the voxels' offset suits their sample
+   * type they are used in place, not copied into a new array (a per-class mask folder is ~160 MB of such bytes).
+   * Anything else goes through `write`.
+   */
+  writeWhole(bytes: Uint8Array): void {
+    const headerBytes = bytes.length >= 4 && this.pending.length === 0 && !this.payload ? headerBytesOf(bytes) : 0;
+    if (headerBytes === 0 || bytes.length < headerBytes) return this.write(bytes);
+    const layout = niftiLayout(bytes, this.path, this.limits);
+    const sample = layout.type.sample;
+    const end = layout.offset + layout.payloadBytes;
+    if (sample === 'int64' || sample === 'uint64' || (bytes.byteOffset + layout.offset) % layout.type.bytes !== 0 || bytes.length < end) return this.write(bytes);
+    const data = new SAMPLE_CTORS[sample](bytes.buffer, bytes.byteOffset + layout.offset, layout.voxels);
+    this.layout = layout;
+    this.target = { data, bytes: bytesOf(data) };
+    // Keeps nothing (the voxels are already in place) but counts the bytes against the budget as `start` does.
+    this.payload = new PayloadReceiver(new Uint8Array(0), 0, declaredBudget(end, this.limits), this.path);
+    this.payload.write(bytes);
+  }
+
   private start(head: Uint8Array): void {
     const layout = niftiLayout(head, this.path, this.limits);
     this.layout = layout;
@@ -480,7 +502,7 @@ async function readNiftiBytesOffThread(bytes: Uint8Array, path: string, limits: 
   const declared = declaredGzipBytes(bytes, path, limits);
   const receiver = new NiftiReceiver(path, limits);
   if (declared > WHOLE_INFLATE_MAX_BYTES) await streamVolumeFile(path, receiver, { gzip: true, bytes });
-  else receiver.write(await gunzipDeclaredOffThread(bytes, declared, limits, path));
+  else receiver.writeWhole(await gunzipDeclaredOffThread(bytes, declared, limits, path));
   return receiver.finish();
 }
 
@@ -502,11 +524,12 @@ const WHOLE_FILE_MAX_BYTES = 256 * 1024;
  * several cores) and the voxel bytes land in the returned typed array without a whole-file copy.
  */
 export async function readNifti(path: string, limits: ReadLimits): Promise<RawImage> {
-  const storedBytes = await checkVolumeFile(path, limits);
-  const receiver = new NiftiReceiver(path, limits);
   // A small file (one mask of a per-class folder) is read whole and inflated in one call on the thread pool:
   // several times cheaper than streams, bounded by its header's budget the same way.
-  if (storedBytes <= WHOLE_FILE_MAX_BYTES) return readNiftiBytesOffThread(await readVolumeFile(path, limits), path, limits);
+  const { sizeBytes: storedBytes, bytes } = readRegularFileIfSmallSync(path, WHOLE_FILE_MAX_BYTES);
+  if (storedBytes > limits.maxDecompressedBytes) throw storedTooLarge(path, storedBytes, limits);
+  if (bytes) return readNiftiBytesOffThread(bytes, path, limits);
+  const receiver = new NiftiReceiver(path, limits);
   await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
   return receiver.finish();
 }

@@ -8,7 +8,7 @@
  * a regular file, open(2)), then checked with fstat on the open descriptor, so no race between a check and the
  * open can swap in a pipe. Only then is it read, never beyond its size at open time nor the caller's byte limit.
  */
-import { constants, type Dirent } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, type Dirent } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import { gctError, isGroundctError, type GroundctError } from '../../errors.ts';
 
@@ -112,6 +112,43 @@ export async function readRegularFile(path: string, limit: ReadLimit): Promise<U
     throw fileSystemError(e, path, limit);
   } finally {
     await fh.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens and checks a regular file as `openRegularFile` does, synchronously, and reads it whole when it is at most
+ * `wholeMaxBytes`; a larger file is closed again with only its size returned (the caller streams it).
+ * Why synchronous: a TotalSegmentator folder is about a hundred 2 kB files, and each asynchronous open, fstat, read
+ * and close is a thread-pool round trip; done in place the hundred files cost about a millisecond instead of 7-25
+ * (measured here). Only small files are read this way, so the event loop is never held for long.
+ */
+export function readRegularFileIfSmallSync(path: string, wholeMaxBytes: number, role?: FileRole): { sizeBytes: number; bytes?: Uint8Array } {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (cause) {
+    throw fileSystemError(cause, path, role);
+  }
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw notRegular(path, kindOf(s), role);
+    if (s.size > wholeMaxBytes) return { sizeBytes: s.size };
+    const bytes = new Uint8Array(s.size);
+    let at = 0;
+    while (at < s.size) {
+      const read = readSync(fd, bytes, at, s.size - at, at);
+      if (read === 0) break; // the file shrank since fstat: keep what is there (the parser reports truncation)
+      at += read;
+    }
+    return { sizeBytes: s.size, bytes: at === s.size ? bytes : bytes.subarray(0, at) };
+  } catch (e) {
+    throw fileSystemError(e, path, role);
+  } finally {
+    try {
+      closeSync(fd);
+    } catch {
+      // closing a descriptor we only read from cannot lose data
+    }
   }
 }
 
