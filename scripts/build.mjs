@@ -58,7 +58,17 @@ export function outputOf(rel) {
   return isTypeScript(rel) ? rel.slice(0, -3) + '.js' : rel;
 }
 
-/** size:mtime of every input and of this script: changes in any of them make the build stale. */
+/**
+ * npm packages compiled into the bundle instead of imported from node_modules at run time. zod: its ES build is
+ * ~95 files (every locale among them) that took ~55 ms to load before any command could validate its
+ * configuration; bundled and tree-shaken (namespace imports, `import * as z`), it is ~180 kB in one chunk
+ * (measured: a zod schema script 0.11 s -> 0.07 s as a whole process, `node -e 1` 0.05 s). Their package.json is
+ * an input of the build, so an upgraded package makes dist/ stale.
+ */
+const BUNDLED_PACKAGES = ['zod'];
+const bundledManifests = () => BUNDLED_PACKAGES.map((name) => join(REPO_ROOT, 'node_modules', name, 'package.json'));
+
+/** size:mtime of every input, of this script and of the bundled packages' manifests: any change makes the build stale. */
 function statsOf(inputs) {
   const stats = {};
   for (const rel of inputs) {
@@ -67,6 +77,10 @@ function statsOf(inputs) {
   }
   const self = statSync(SELF);
   stats['<build script>'] = `${self.size}:${self.mtimeMs}`;
+  for (const manifest of bundledManifests()) {
+    const st = statSync(manifest, { throwIfNoEntry: false });
+    stats[`<${relative(REPO_ROOT, manifest)}>`] = st ? `${st.size}:${st.mtimeMs}` : 'absent';
+  }
   return stats;
 }
 
@@ -76,6 +90,7 @@ function contentHash(inputs) {
   const h = createHash('sha256');
   h.update(`format ${BUILD_FORMAT}\0${readFileSync(SELF)}\0`);
   for (const rel of inputs) h.update(`${rel.split(sep).join('/')}\0${readFileSync(join(SRC_DIR, rel))}\0`);
+  for (const manifest of bundledManifests()) h.update(`${relative(REPO_ROOT, manifest)}\0${existsSync(manifest) ? readFileSync(manifest) : 'absent'}\0`);
   return h.digest('hex');
 }
 
@@ -130,7 +145,7 @@ const keepImportsPlugin = {
 
 /**
  * The `groundct` command is also bundled: dist/bundle/main.js and shared chunks, every module of the command in a
- * few files instead of ~250 (npm packages stay external; every dynamic import() stays a separate chunk, loaded
+ * few files instead of ~250 (npm packages stay external but for BUNDLED_PACKAGES; every dynamic import() stays a separate chunk, loaded
  * only when reached). Resolving, reading and linking hundreds of small ES modules cost about a tenth of a report's
  * CPU time and a quarter of `--help` (eval/results/cli-speed.md). Each bundled module keeps the import.meta.url of
  * its per-module output under dist/ (moduleUrlPlugin), so files found relative to a module (prompts/, models/,
@@ -141,6 +156,17 @@ export const BUNDLE_DIR = 'bundle';
 /** What both builds emit: ES modules for Node 20 with linked source maps, kept in memory until written. */
 const ESBUILD_OUTPUT = { platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', sourcesContent: false, charset: 'utf8', write: false, logLevel: 'silent' };
 const BUNDLE_ENTRIES = { main: join('cli', 'main.ts') };
+
+/** Every npm package and Node built-in stays an import, except BUNDLED_PACKAGES. */
+const externalPackagesPlugin = {
+  name: 'groundct-external-packages',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) => {
+      const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      return BUNDLED_PACKAGES.includes(name) ? undefined : { path: args.path, external: true };
+    });
+  },
+};
 
 const moduleUrlPlugin = {
   name: 'groundct-module-url',
@@ -163,9 +189,8 @@ async function bundleOutputs(esbuild, inputs) {
     outdir: join(DIST_DIR, BUNDLE_DIR),
     bundle: true,
     splitting: true,
-    packages: 'external',
     chunkNames: 'chunk-[hash]',
-    plugins: [moduleUrlPlugin],
+    plugins: [externalPackagesPlugin, moduleUrlPlugin],
     ...ESBUILD_OUTPUT,
   });
   const isEntry = (f) => !/[\\/]chunk-[^\\/]+\.js(\.map)?$/.test(f.path);

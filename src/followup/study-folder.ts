@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { constants as zlibConstants, createGzip, gzip } from 'node:zlib';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { VolumeConfig } from '../config.ts';
 import { gctError, isGroundctError } from '../errors.ts';
 import { FindingsSchema, type Findings } from '../findings/index.ts';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { gctError } from '../errors.ts';
 import { EMBEDDER_ID_PATTERN, type Embedder } from './embedder.ts';
 import type { KnowledgeBase } from '../knowledge/index.ts';

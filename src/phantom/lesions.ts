@@ -10,7 +10,7 @@ import { labelId, lesionLabelName, organLabelName } from './label-table.ts';
 import { superellipsoid, type Shape } from './shapes.ts';
 import { liverSegmentAt, pancreasAxis, pancreasRegionAt } from './subsegments.ts';
 import type { ContactVessel, LesionSpecSchema, ResolvedStudySpec } from './types.ts';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 type ResolvedLesion = z.output<typeof LesionSpecSchema>;
 

@@ -5,7 +5,7 @@
  * and a truth record computed from the generated voxels themselves: the truth is whatever the generator
  * labelled, so every number in it is exact for the arrays it ships with.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LabelMap, Volume } from '../volume/types.ts';
 
 const Vec3Schema = z.tuple([z.number(), z.number(), z.number()]);

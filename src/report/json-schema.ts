@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ReportSchema } from './schema.ts';
 
 /** Where the exported JSON Schema of report.json lives (checked to be current by json-schema.test.ts). */

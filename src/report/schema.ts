@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EvidenceSchema, FindingSchema, PhaseSchema, PhaseSourceSchema } from '../findings/index.ts';
 
 /**

@@ -13,7 +13,7 @@
  * SimpleITK (z, y, x). `spacingMm` and `patchSize` are listed in i, j, k order.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCanonicalName } from '../anatomy/index.ts';
 import { gctError } from '../errors.ts';
 

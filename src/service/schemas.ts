@@ -2,7 +2,7 @@
  * Request and response schemas of the HTTP API (zod 4). The OpenAPI document at /docs/json is generated
  * from these (fastify-type-provider-zod, which uses zod's own z.toJSONSchema), so they are the API's contract.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERRORS } from '../errors.ts';
 import { PHASES } from './upload/receive-upload.ts';
 

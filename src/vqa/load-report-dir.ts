@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { gctError } from '../errors.ts';
 import { FindingSchema, FindingsSchema, PhaseSchema, type Evidence, type Finding } from '../findings/index.ts';
 import type { Measurements } from '../measure/index.ts';

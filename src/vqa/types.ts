@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isCanonicalName } from '../anatomy/index.ts';
 import { EvidenceSchema } from '../findings/index.ts';
 

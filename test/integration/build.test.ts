@@ -31,7 +31,11 @@ describe('scripts/build.mjs on a scratch source tree', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'scripts'));
   copyFileSync(join(REPO_ROOT, 'scripts', 'build.mjs'), join(root, 'scripts', 'build.mjs'));
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
+  // esbuild from this checkout; zod (a package the command's bundle compiles in) as a stand-in whose manifest
+  // the last test edits.
+  mkdirSync(join(root, 'node_modules', 'zod'), { recursive: true });
+  symlinkSync(join(REPO_ROOT, 'node_modules', 'esbuild'), join(root, 'node_modules', 'esbuild'), 'dir');
+  writeFileSync(join(root, 'node_modules', 'zod', 'package.json'), '{ "name": "zod", "version": "4.0.0", "type": "module" }\n');
   const put = (rel: string, text: string) => {
     mkdirSync(join(root, 'src', rel, '..'), { recursive: true });
     writeFileSync(join(root, 'src', rel), text);
@@ -74,6 +78,17 @@ describe('scripts/build.mjs on a scratch source tree', () => {
     expect(build('--check').status).toBe(1);
     expect(build().status).toBe(0);
     expect(existsSync(join(root, 'dist', 'lib', 'new-command.js'))).toBe(false);
+  });
+
+  it('an upgraded bundled package (its package.json) makes dist/ stale, as a source edit does', () => {
+    expect(build().status).toBe(0);
+    expect(build('--check').status).toBe(0);
+    const manifest = join(root, 'node_modules', 'zod', 'package.json');
+    writeFileSync(manifest, '{ "name": "zod", "version": "4.0.1", "type": "module" }\n');
+    utimesSync(manifest, new Date(2020, 0, 1), new Date(2020, 0, 1));
+    expect(build('--check').status).toBe(1);
+    expect(build().status).toBe(0);
+    expect(build('--check').status).toBe(0);
   });
 
   it('a source that does not parse fails the build with its location and leaves dist/ stale', () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Findings } from '../../findings/index.ts';
 import type { Measurements } from '../../measure/index.ts';
 import { ErrorBodySchema, errorResponses, StudyParamsSchema } from '../schemas.ts';

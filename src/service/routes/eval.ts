@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { gctError } from '../../errors.ts';
 import { FindingsSchema, type Findings } from '../../findings/index.ts';
 import { errorResponses, ErrorBodySchema } from '../schemas.ts';

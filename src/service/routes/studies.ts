@@ -4,7 +4,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { gctError } from '../../errors.ts';
 import { FindingsSchema } from '../../findings/index.ts';
 import { ReportSchema } from '../../report/index.ts';
