@@ -86,46 +86,23 @@ export interface IntegerHistogram {
   readonly valueOfFirstBin: number;
 }
 
-/** The value of the order statistic of 0-based rank `rank` (rank < total count). */
-function valueAtRank(h: IntegerHistogram, rank: number, fromBin: number, countBefore: number): { value: number; bin: number; countBefore: number } {
-  let cum = countBefore;
-  let b = fromBin;
-  const { counts, offset, binCount } = h;
-  while (b < binCount && cum + counts[offset + b] <= rank) {
-    cum += counts[offset + b];
-    b++;
-  }
-  return { value: h.valueOfFirstBin + b, bin: b, countBefore: cum };
-}
-
-/** Value at sorted position `rank` (0-based) of the histogram's values. */
-export function histogramValueAtRank(h: IntegerHistogram, rank: number): number {
-  return valueAtRank(h, rank, 0, 0).value;
-}
-
-function percentileOfHistogram(h: IntegerHistogram, count: number, percent: number): number {
-  const { lower, gamma } = virtualIndex(count, percent);
-  const a = valueAtRank(h, lower, 0, 0);
-  const upperRank = Math.min(lower + 1, count - 1);
-  const b = valueAtRank(h, upperRank, a.bin, a.countBefore);
-  return lerpLikeNumpy(a.value, b.value, gamma);
-}
-
 /**
  * HU statistics of the values in an integer histogram holding `count` >= 1 values. Exact: sums of integers
  * stay below 2^53 for any CT (count x |HU| < 9e15).
+ * A histogram spans the CT type's whole range (65536 bins for int16) while a structure's values fill a few
+ * thousand: the occupied bins are found once from both ends, and the six order statistics (median and the two
+ * percentiles, each with its neighbour) are read in one walk over them, not one walk from bin 0 each.
  */
 export function huStatsOfHistogram(h: IntegerHistogram, count: number): HuStats {
   const { counts, offset, binCount, valueOfFirstBin } = h;
+  let firstBin = 0;
+  while (firstBin < binCount - 1 && counts[offset + firstBin] === 0) firstBin++;
+  let lastBin = binCount - 1;
+  while (lastBin > firstBin && counts[offset + lastBin] === 0) lastBin--;
   let sum = 0;
-  let firstBin = -1;
-  let lastBin = -1;
-  for (let b = 0; b < binCount; b++) {
+  for (let b = firstBin; b <= lastBin; b++) {
     const c = counts[offset + b];
-    if (c === 0) continue;
-    if (firstBin < 0) firstBin = b;
-    lastBin = b;
-    sum += c * (valueOfFirstBin + b);
+    if (c !== 0) sum += c * (valueOfFirstBin + b);
   }
   const mean = sum / count;
   let sumSq = 0;
@@ -136,19 +113,39 @@ export function huStatsOfHistogram(h: IntegerHistogram, count: number): HuStats 
     sumSq += c * d * d;
   }
   const mid = count >> 1;
-  const median =
-    count % 2 === 1
-      ? histogramValueAtRank(h, mid)
-      : (histogramValueAtRank(h, mid - 1) + histogramValueAtRank(h, mid)) / 2;
+  const low = virtualIndex(count, HU_LOW_PERCENTILE);
+  const high = virtualIndex(count, HU_HIGH_PERCENTILE);
+  const [lowA, lowB, midA, midB, highA, highB] = valuesAtRanks(h, firstBin, [
+    low.lower, Math.min(low.lower + 1, count - 1),
+    count % 2 === 1 ? mid : mid - 1, mid,
+    high.lower, Math.min(high.lower + 1, count - 1),
+  ]);
   return {
     huMean: mean,
     huSd: Math.sqrt(sumSq / count),
-    huMedian: median,
+    huMedian: count % 2 === 1 ? midB : (midA + midB) / 2,
     huMin: valueOfFirstBin + firstBin,
     huMax: valueOfFirstBin + lastBin,
-    huP5: percentileOfHistogram(h, count, HU_LOW_PERCENTILE),
-    huP95: percentileOfHistogram(h, count, HU_HIGH_PERCENTILE),
+    huP5: lerpLikeNumpy(lowA, lowB, low.gamma),
+    huP95: lerpLikeNumpy(highA, highB, high.gamma),
   };
+}
+
+/** The values at 0-based sorted positions `ranks` (each below the total count), in one walk from `firstBin` (the first occupied bin). */
+function valuesAtRanks(h: IntegerHistogram, firstBin: number, ranks: readonly number[]): number[] {
+  const order = ranks.map((_, index) => index).sort((a, b) => ranks[a] - ranks[b]);
+  const out = new Array<number>(ranks.length);
+  const { counts, offset, binCount } = h;
+  let b = firstBin;
+  let cum = 0;
+  for (const index of order) {
+    while (b < binCount && cum + counts[offset + b] <= ranks[index]) {
+      cum += counts[offset + b];
+      b++;
+    }
+    out[index] = h.valueOfFirstBin + b;
+  }
+  return out;
 }
 
 /**
