@@ -142,5 +142,13 @@ function loopsOf(caseIndex: number): ContourLoop[] {
   return loops;
 }
 
-/** Contour loops of each of the 256 cases. */
-export const CASE_LOOPS: readonly (readonly ContourLoop[])[] = Array.from({ length: 256 }, (_, c) => loopsOf(c));
+let caseLoopsTable: readonly (readonly ContourLoop[])[] | undefined;
+
+/**
+ * Contour loops of each of the 256 cases, derived on first use: deriving them takes ~10 ms, which every command
+ * paid at start-up when this was a module constant, though only the IBSI shape features mesh a mask.
+ */
+export function caseLoops(): readonly (readonly ContourLoop[])[] {
+  caseLoopsTable ??= Array.from({ length: 256 }, (_, c) => loopsOf(c));
+  return caseLoopsTable;
+}

@@ -11,7 +11,7 @@
  */
 import type { Dims, Mat4 } from '../volume/geometry.ts';
 import { det3, linearPart } from '../volume/geometry.ts';
-import { CASE_LOOPS, CUBE_EDGES, type ContourLoop } from './marching-cubes-table.ts';
+import { caseLoops, CUBE_EDGES, type ContourLoop } from './marching-cubes-table.ts';
 
 export interface TriangleMesh {
   /** Vertex positions in RAS mm, [x0, y0, z0, x1, ...]. */
@@ -81,6 +81,7 @@ export function marchingCubesMask(mask: ArrayLike<number>, dims: Dims, ijkToRas:
   };
 
   const loopVertices: number[] = [];
+  const loopsOfCase = caseLoops();
   for (let z = 0; z < pz - 1; z++)
     for (let y = 0; y < py - 1; y++)
       for (let x = 0; x < px - 1; x++) {
@@ -88,7 +89,7 @@ export function marchingCubesMask(mask: ArrayLike<number>, dims: Dims, ijkToRas:
         let caseIndex = 0;
         for (let c = 0; c < 8; c++) if (padded[origin + cornerOffset[c]]) caseIndex |= 1 << c;
         if (caseIndex === 0 || caseIndex === 255) continue;
-        for (const loop of CASE_LOOPS[caseIndex]) {
+        for (const loop of loopsOfCase[caseIndex]) {
           const edges = loop.tiedRotations.length === 0 ? loop.edges : leastAreaRotation(loop, x, y, z);
           loopVertices.length = 0;
           for (const e of edges) {
