@@ -17,14 +17,14 @@ import { measureLesions } from './measure-lesions.ts';
 import type { LesionRecord, Measurements, Phase, RoutineMeasurements, Side, StudyInfo } from './measurements.ts';
 import { pancreasRegionFractions, splitPancreas } from './pancreas-regions.ts';
 import { findParentOrgan } from './parent-organ.ts';
-import { measureStructures } from './structure-stats.ts';
+import { checkMeasureInputs, measureStructures } from './structure-stats.ts';
 import { subSegmentLocation } from './sub-segments.ts';
 import type { StructureStats } from './types.ts';
 import { collectLabelVoxels } from './label-voxels.ts';
 import { vertebraZRangesOfStructures, vertebralLevel } from './vertebral-level.ts';
 import { prepareVessel, vesselContacts } from './vessel-contact.ts';
 import { measureRoutine } from './routine.ts';
-import { measureRoutineOnThread, RUNNING_FROM_SOURCES } from './routine-thread.ts';
+import { RUNNING_FROM_SOURCES, startRoutineThread } from './routine-thread.ts';
 
 export interface MeasureStudyOptions {
   readonly measure: MeasureConfig;
@@ -73,27 +73,25 @@ function canonicalNames(labels: LabelMap): Map<number, string | null> {
  * parenchyma and contact with the vessels the anatomy catalogue lists for its organ.
  */
 export function measureStudy(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): Measurements {
-  const { routine, ...rest } = measureStudyWith(ct, labels, options, (structures) => measureRoutine(ct, labels, structures));
+  checkStudyGrid(ct, labels);
+  const structures = studyStructures(ct, labels);
+  const routine = options.measure.routine === false ? undefined : measureRoutine(ct, labels, structures);
+  const rest = measureLesionsInStudy(ct, labels, options, structures, lesionComponentsOf(ct, labels, options));
   return { ...rest, ...(routine === undefined ? {} : { routine }) };
 }
 
 /**
- * measureStudy with the routine measurements on a worker thread (routine-thread.ts), started as soon as the
- * structure statistics they read are known, while this thread measures the lesions. Same result.
+ * measureStudy with the structure statistics and the routine measurements on a worker thread (routine-thread.ts)
+ * while this thread finds and measures the lesions' components, which need neither; the rest of the lesion work
+ * (organ, location, contacts) waits for the worker's structure statistics. Same result.
  */
 export async function measureStudyConcurrently(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): Promise<Measurements> {
-  let started: Promise<RoutineMeasurements> | undefined;
-  try {
-    const { routine, ...rest } = measureStudyWith(ct, labels, options, (structures) => {
-      started = measureRoutineOnThread(ct, labels, structures);
-      return started;
-    });
-    return { ...rest, ...(routine === undefined ? {} : { routine: await routine }) };
-  } catch (e) {
-    // A failure of this thread leaves the worker's answer unread: it must not surface as an unhandled rejection.
-    started?.catch(() => undefined);
-    throw e;
-  }
+  if (options.measure.routine === false) return measureStudy(ct, labels, options);
+  checkStudyGrid(ct, labels);
+  const thread = startRoutineThread(ct, labels);
+  const components = lesionComponentsOf(ct, labels, options);
+  const rest = measureLesionsInStudy(ct, labels, options, await thread.structures, components);
+  return { ...rest, routine: await thread.routine };
 }
 
 /** Whether a study this size has its routine measurements on a worker thread (config measure.routineThread). */
@@ -112,25 +110,40 @@ export function routineOnThread(ct: Volume, mode: MeasureConfig['routineThread']
  */
 export const ROUTINE_THREAD_MIN_VOXELS = 16 * 1024 * 1024;
 
-function measureStudyWith<R>(ct: Volume, labels: LabelMap, options: MeasureStudyOptions, startRoutine: (structures: readonly StructureStats[]) => R): Omit<Measurements, 'routine'> & { routine?: R } {
+/** The checks of the structure pass, made before any work so that both paths fail the same way on bad input. */
+function checkStudyGrid(ct: Volume, labels: LabelMap): void {
   if (!sameGrid(ct.grid, labels.grid, 0.01)) {
     throw gctError('GCT_MEASURE_INPUT_INVALID', `The masks (${labels.grid.dims.join('x')}) are not on the CT grid (${ct.grid.dims.join('x')}); resample them first (readMasks with a reference grid does).`);
   }
+  checkMeasureInputs(ct, labels);
+}
+
+/** The statistics of every structure of a study, under its canonical name (what routine-worker.ts computes too). */
+export function studyStructures(ct: Volume, labels: LabelMap): StructureStats[] {
+  return measureStructures(ct, labels, { names: (source) => normaliseName(source).canonical });
+}
+
+/** The components of a study's lesion and lymph-node labels, measured (no structure statistics needed). */
+type LesionComponents = ReturnType<typeof measureLesions>;
+
+function lesionComponentsOf(ct: Volume, labels: LabelMap, options: MeasureStudyOptions): LesionComponents {
+  const names = canonicalNames(labels);
+  // Lesions and lymph nodes are both measured per connected component (RECIST 1.1 measures nodes by short axis).
+  const lesionIds = labels.labels.filter((l) => {
+    const c = names.get(l.id);
+    return c !== null && c !== undefined && (isLesionClass(c) || isLymphNode(c));
+  }).map((l) => l.id);
+  return measureLesions(ct, labels, lesionIds, { minLesionVolumeMm3: options.measure.minLesionVolumeMm3, withShape: options.withShape });
+}
+
+const isLymphNode = (canonical: string) => structureOrNull(canonical)?.kind === 'lymph_node';
+
+/** Everything but the routine measurements, from the structure statistics and the lesions' components. */
+function measureLesionsInStudy(ct: Volume, labels: LabelMap, options: MeasureStudyOptions, structures: StructureStats[], measured: LesionComponents): Omit<Measurements, 'routine'> {
   const names = canonicalNames(labels);
   const byId = new Map(labels.labels.map((l) => [l.id, l]));
-  const structures = measureStructures(ct, labels, { names: (source) => normaliseName(source).canonical });
   const statsById = new Map(structures.map((s) => [s.labelId, s]));
-  const routine = options.measure.routine === false ? undefined : startRoutine(structures);
-  // Lesions and lymph nodes are both measured per connected component (RECIST 1.1 measures nodes by short axis).
-  const isNode = (c: string) => structureOrNull(c)?.kind === 'lymph_node';
-  const lesionEntries = labels.labels.filter((l) => {
-    const c = names.get(l.id);
-    return c !== null && c !== undefined && (isLesionClass(c) || isNode(c));
-  });
-  const measured = measureLesions(ct, labels, lesionEntries.map((l) => l.id), {
-    minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
-    withShape: options.withShape,
-  });
+  const isNode = isLymphNode;
 
   const present = (entry: LabelEntry) => (statsById.get(entry.id)?.voxelCount ?? 0) > 0;
   const entriesNamed = (wanted: ReadonlySet<string>) => labels.labels.filter((l) => present(l) && wanted.has(names.get(l.id) ?? ''));
@@ -258,7 +271,6 @@ function measureStudyWith<R>(ct: Volume, labels: LabelMap, options: MeasureStudy
     droppedLesions: measured.dropped,
     minLesionVolumeMm3: options.measure.minLesionVolumeMm3,
     unknownLabels,
-    ...(routine === undefined ? {} : { routine }),
   };
 }
 

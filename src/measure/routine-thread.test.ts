@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config.ts';
+import { abdomenPreset, generateStudy } from '../phantom/index.ts';
 import { aortaPhantom } from '../phantom/vessel-phantom.ts';
 import { measureStudy, measureStudyConcurrently, routineOnThread, ROUTINE_THREAD_MIN_VOXELS } from './measure-study.ts';
+import { startRoutineThread } from './routine-thread.ts';
 
 describe('routine measurements on a worker thread', () => {
   it('give exactly the measurements of the inline path (aorta phantom with an aneurysm, its volumes copied to shared memory)', async () => {
@@ -13,6 +15,26 @@ describe('routine measurements on a worker thread', () => {
     expect(threaded).toEqual(inline);
     // The phantom's arrays were ordinary ones: they were copied for the thread, the caller's stay as they were.
     expect(p.ct.data.buffer instanceof SharedArrayBuffer).toBe(false);
+  }, 60_000);
+
+  // The thread computes the structure statistics too; the lesions' organ, location and vessel contacts on this
+  // thread are made from the thread's statistics.
+  it('give exactly the measurements of the inline path on a study with lesions in organs next to vessels', async () => {
+    const study = generateStudy(abdomenPreset());
+    const options = { measure: defaultConfig().measure, provenance: { ct: 'phantom', masks: 'phantom' } };
+    const inline = measureStudy(study.ct, study.labels, options);
+    const threaded = await measureStudyConcurrently(study.ct, study.labels, options);
+    expect(inline.lesions.length).toBeGreaterThan(1);
+    expect(inline.lesions.some((l) => l.organ !== null && l.contacts.length > 0)).toBe(true);
+    expect(threaded).toEqual(inline);
+  }, 60_000);
+
+  it("the thread's failure reaches both answers with its code", async () => {
+    const p = aortaPhantom({ spacingMm: [3, 3, 3] });
+    const shortLayer = { ...p.labels, layers: [p.labels.layers[0].subarray(1)] };
+    const thread = startRoutineThread(p.ct, shortLayer);
+    await expect(thread.structures).rejects.toMatchObject({ code: 'GCT_MEASURE_INPUT_INVALID' });
+    await expect(thread.routine).rejects.toMatchObject({ code: 'GCT_MEASURE_INPUT_INVALID' });
   }, 60_000);
 
   it('routine off: no thread is started and no routine block is written', async () => {
