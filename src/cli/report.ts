@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { gctError } from '../errors.ts';
-import { loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../followup/index.ts';
+import { compressLabelLayers, loadStudyFolder, writeStudyFiles, type StudyArtifacts } from '../followup/index.ts';
 import { parsePhase, PHASE_INPUTS } from '../measure/index.ts';
 import { loadStudy, openPipelineResources, reportFromStudy, type SegmentChoice, type StudyInput } from '../pipeline.ts';
 import { segmentChoiceOf } from './segmenter-flag.ts';
@@ -75,15 +75,20 @@ export async function runReport(argv: string[], config: Config, out: (s: string)
     progress.update('read', 0);
     // Segmentation (only without --masks) takes 10-35 % of the run; the later stages report their own share.
     const [resources, study] = await Promise.all([openPipelineResources(config), loadStudy(input, config, (f) => progress.update('segment', 0.1 + 0.25 * f))]);
-    const result = await reportFromStudy(study, input, config, resources, (p) => progress.update(p.stage, p.percent / 100), followup);
+    // The label volumes depend on the masks alone. Compressed once measuring is done, they use the core the
+    // measurement thread has left while this thread derives the findings, the report and its grounding.
+    let compressedLayers: ReturnType<typeof compressLabelLayers> | undefined;
+    const result = await reportFromStudy(study, input, config, resources, (p) => {
+      progress.update(p.stage, p.percent / 100);
+      if (p.stage === 'findings') compressedLayers ??= compressLabelLayers(study.labels);
+    }, followup);
     progress.done();
     const json = (x: unknown) => JSON.stringify(x, null, 2) + '\n';
     // DICOM, FHIR and PNG writers (dcmjs among them) load only when one of their options asks for them.
     const { assertValidFhir, toFhirBundle, writeDicomOutputs, writeKeyImages } = values.dicom || values.fhir || values['key-images'] ? await import('../interop/index.ts') : ({} as Partial<typeof import('../interop/index.ts')>);
     const tmp = staging(values.out!);
-    // The label volumes are compressed on libuv's thread pool while the JSON artifacts are written.
     await Promise.all([
-      writeStudyFiles(tmp, result.study, study.labels, result.boneSurface),
+      writeStudyFiles(tmp, result.study, study.labels, result.boneSurface, { compressedLayers }),
       writeFile(join(tmp, 'report.json'), json(result.report)),
       writeFile(join(tmp, 'findings.json'), json(result.findings)),
       writeFile(join(tmp, 'measurements.json'), json(result.measurements)),

@@ -22,5 +22,5 @@ export { assignMinCost } from './assignment.ts';
 export { fitRigid, transformPoint, rotationAngleDeg, axisAngleRotation, rigidMatrix, IDENTITY, type Point3 } from './rigid.ts';
 export { extractBoneSurface, boneSurfaceRas, BONE_SURFACE_FILE, type BoneSurface } from './bone-surface.ts';
 export { studyIdentity, patientIdHash, patientIdKeyId } from './study-identity.ts';
-export { loadStudyFolder, studyInMemory, writeStudyFiles, STUDY_FILE, LABEL_TABLE_FILE, labelLayerFile, type StudyArtifacts } from './study-folder.ts';
+export { compressLabelLayers, loadStudyFolder, studyInMemory, writeStudyFiles, STUDY_FILE, LABEL_TABLE_FILE, labelLayerFile, type StudyArtifacts } from './study-folder.ts';
 export * from './types.ts';

@@ -10,7 +10,7 @@ import { measureStudy } from '../measure/index.ts';
 import { generateStudy } from '../phantom/index.ts';
 import { boneSurfaceRas, extractBoneSurface } from './bone-surface.ts';
 import { lesionVoxels } from './lesion-voxels.ts';
-import { labelLayerFile, loadStudyFolder, writeStudyFiles } from './study-folder.ts';
+import { compressLabelLayers, labelLayerFile, loadStudyFolder, writeStudyFiles } from './study-folder.ts';
 import { studyIdentity } from './study-identity.ts';
 
 /**
@@ -47,6 +47,16 @@ async function damaged(name: string, change: (dir: string) => Promise<void>): Pr
 const code = (c: string) => expect.objectContaining({ code: c });
 
 describe('report folder (schema version 2)', () => {
+  it('label layers compressed ahead (compressLabelLayers) are written byte for byte as those compressed on writing', async () => {
+    const ahead = compressLabelLayers(study.labels);
+    expect([...ahead.keys()].sort()).toEqual([0, 1]);
+    const dir = join(root, 'ahead');
+    await mkdir(dir);
+    const identity = JSON.parse(await readFile(join(good, 'study.json'), 'utf8'));
+    await writeStudyFiles(dir, identity, study.labels, null, { compressedLayers: ahead, withIdentity: false });
+    for (const layer of [0, 1]) expect(await readFile(join(dir, labelLayerFile(layer)))).toEqual(await readFile(join(good, labelLayerFile(layer))));
+  });
+
   it('reads back the identity, label layers, bone surface and lesions exactly', async () => {
     const s = await loadStudyFolder(good, config.volume);
     expect(s.identity).toMatchObject({ folderSchemaVersion: 2, studyDate: '2026-01-05', labels: { layers: [0, 1] } });

@@ -52,6 +52,21 @@ export function gzipLabelLayer(grid: Grid, data: LabelArray): Promise<Buffer> {
   });
 }
 
+/**
+ * The label layers a study folder stores (those holding a label) gzipped on libuv's thread pool, started now: a
+ * caller that has the final masks early (the report command, once measuring is done) overlaps the compression with
+ * its other work and hands the results to writeStudyFiles. A failure surfaces where the promise is awaited.
+ */
+export function compressLabelLayers(labels: LabelMap): ReadonlyMap<number, Promise<Buffer>> {
+  const out = new Map<number, Promise<Buffer>>();
+  for (const layer of new Set(labels.labels.map((l) => l.layer))) {
+    const bytes = gzipLabelLayer(labels.grid, labels.layers[layer]);
+    bytes.catch(() => undefined); // awaited by writeStudyFiles; unread if the caller fails first
+    out.set(layer, bytes);
+  }
+  return out;
+}
+
 const LABEL_DESCRIPTION = 'groundct label layer';
 const gzipAsync = promisify(gzip);
 
@@ -94,7 +109,12 @@ export async function writeStudyFiles(
   identity: StudyIdentity,
   labels: LabelMap,
   boneSurface: BoneSurface | null,
-  options: { readonly write?: (path: string, bytes: string | Uint8Array) => Promise<void>; readonly withIdentity?: boolean } = {},
+  options: {
+    readonly write?: (path: string, bytes: string | Uint8Array) => Promise<void>;
+    readonly withIdentity?: boolean;
+    /** Layers compressed already (compressLabelLayers on the same labels); the others are compressed here. */
+    readonly compressedLayers?: ReadonlyMap<number, Promise<Uint8Array>>;
+  } = {},
 ): Promise<string[]> {
   const write = options.write ?? ((path: string, bytes: string | Uint8Array) => writeFile(path, bytes));
   const files: string[] = [];
@@ -104,7 +124,7 @@ export async function writeStudyFiles(
   };
   const table = { layers: labels.layers.length, labels: labels.labels.map((l) => ({ id: l.id, name: l.name, layer: l.layer })) };
   await Promise.all([
-    ...identity.labels.layers.map((layer) => put(labelLayerFile(layer), gzipLabelLayer(labels.grid, labels.layers[layer]))),
+    ...identity.labels.layers.map((layer) => put(labelLayerFile(layer), options.compressedLayers?.get(layer) ?? gzipLabelLayer(labels.grid, labels.layers[layer]))),
     put(LABEL_TABLE_FILE, JSON.stringify(table) + '\n'),
     ...(boneSurface !== null && identity.boneSurface !== null ? [put(BONE_SURFACE_FILE, encodeBoneSurface(boneSurface.ijk))] : []),
     ...(options.withIdentity === false ? [] : [put(STUDY_FILE, JSON.stringify(identity, null, 2) + '\n')]),
