@@ -14,7 +14,7 @@ import type { LesionMeasurement } from './lesion-types.ts';
 import type { VoxelIndices } from './location-types.ts';
 import { maskVoxels } from './location-types.ts';
 import { measureLesions } from './measure-lesions.ts';
-import type { LesionRecord, Measurements, Phase, RoutineMeasurements, Side, StudyInfo } from './measurements.ts';
+import type { LesionRecord, Measurements, Phase, Side, StudyInfo } from './measurements.ts';
 import { pancreasRegionFractions, splitPancreas } from './pancreas-regions.ts';
 import { findParentOrgan } from './parent-organ.ts';
 import { checkMeasureInputs, measureStructures } from './structure-stats.ts';
@@ -143,7 +143,6 @@ function measureLesionsInStudy(ct: Volume, labels: LabelMap, options: MeasureStu
   const names = canonicalNames(labels);
   const byId = new Map(labels.labels.map((l) => [l.id, l]));
   const statsById = new Map(structures.map((s) => [s.labelId, s]));
-  const isNode = isLymphNode;
 
   const present = (entry: LabelEntry) => (statsById.get(entry.id)?.voxelCount ?? 0) > 0;
   const entriesNamed = (wanted: ReadonlySet<string>) => labels.labels.filter((l) => present(l) && wanted.has(names.get(l.id) ?? ''));
@@ -161,7 +160,7 @@ function measureLesionsInStudy(ct: Volume, labels: LabelMap, options: MeasureStu
   const resolved = measured.lesions.map((lesion) => {
     const lesionClass = names.get(lesion.labelId)!;
     const voxels = measured.voxelIndices.get(lesion.id)!;
-    const organ = isNode(lesionClass) ? { name: null, labelId: null, by: 'none' as const } : resolveOrgan(lesionClass, voxels);
+    const organ = isLymphNode(lesionClass) ? { name: null, labelId: null, by: 'none' as const } : resolveOrgan(lesionClass, voxels);
     return { lesion, lesionClass, voxels, organ };
   });
   const readMasks = new Set<LabelEntry>();
@@ -197,7 +196,7 @@ function measureLesionsInStudy(ct: Volume, labels: LabelMap, options: MeasureStu
     return {
       ...lesion,
       lesionClass,
-      lesionType: isNode(lesionClass) ? 'lymph_node' : (normaliseName(lesion.labelName).lesionType ?? getStructure(lesionClass).lesionType ?? 'lesion'),
+      lesionType: isLymphNode(lesionClass) ? 'lymph_node' : (normaliseName(lesion.labelName).lesionType ?? getStructure(lesionClass).lesionType ?? 'lesion'),
       organ: organ.name,
       organLabelId: organ.labelId,
       organBy: organ.by,
