@@ -12,9 +12,10 @@
  * 400 benchmark case: see eval/results/cli-speed.md; zlib's native inflate was the faster, so it stays.
  */
 import { constants as bufferConstants } from 'node:buffer';
-import { stat } from 'node:fs/promises';
+import { stat, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Worker } from 'node:worker_threads';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { gctError, isGroundctError } from '../../errors.ts';
 import { DECLARED_SLACK_BYTES } from './contracts.ts';
@@ -159,18 +160,40 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
     if (sinkError !== undefined) throw sinkError;
     if (isGroundctError(e)) throw e;
     const code = (e as { code?: unknown }).code;
-    if (options.gzip && typeof code === 'string' && code.startsWith('Z_')) {
-      const compressedBytes = options.bytes?.length ?? options.length ?? (await stat(path)).size - start;
-      throw gctError(
-        'GCT_VOLUME_GZIP_INVALID',
-        `${path}: gzip stream is corrupt or truncated (${(e as Error).message}; ${compressedBytes} compressed bytes)`,
-        { path, compressedBytes, zlibCode: code },
-        e,
-      );
-    }
+    if (options.gzip && typeof code === 'string' && code.startsWith('Z_')) throw gzipStreamError(path, e as Error, code, options.bytes?.length ?? options.length ?? (await stat(path)).size - start);
     throw fileSystemError(e, path);
   }
   return delivered;
+}
+
+const gzipStreamError = (path: string, e: Error, zlibCode: string, compressedBytes: number) =>
+  gctError('GCT_VOLUME_GZIP_INVALID', `${path}: gzip stream is corrupt or truncated (${e.message}; ${compressedBytes} compressed bytes)`, { path, compressedBytes, zlibCode }, e);
+
+/** What inflateFileOnWorker found: the stream's decompressed size, or where it stopped past its budget. */
+export type WorkerInflate = { readonly kind: 'done'; readonly received: number } | { readonly kind: 'over-budget'; readonly received: number };
+
+const INFLATE_WORKER_URL = new URL('./inflate-worker.mjs', import.meta.url);
+
+/**
+ * Inflates the gzip file open as `fh` (from its first byte) on a worker thread, copying decompressed bytes
+ * [offset, offset + target.length) into `target`, which lies on a SharedArrayBuffer (so the worker writes the
+ * caller's array itself). Stops when more than `budgetBytes` come out. A corrupt or truncated stream is
+ * GCT_VOLUME_GZIP_INVALID and a read failure the file-system error, as in streamVolumeFile; the caller checks the
+ * size it got against what it expected. The file stays open (the caller closes it).
+ */
+export function inflateFileOnWorker(path: string, fh: FileHandle, storedBytes: number, target: Uint8Array, offset: number, budgetBytes: number): Promise<WorkerInflate> {
+  const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
+  const workerData = { fd: fh.fd, target, offset, budgetBytes, readChunkBytes: clamp(storedBytes), inflateChunkBytes: clamp(storedBytes * INFLATE_CHUNK_PER_COMPRESSED_BYTE) };
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(INFLATE_WORKER_URL, { workerData });
+    worker.once('message', (m: WorkerInflate | { kind: 'error'; code: string | null; message: string }) => {
+      if (m.kind !== 'error') return resolve(m);
+      const cause = Object.assign(new Error(m.message), m.code === null ? {} : { code: m.code });
+      reject(m.code?.startsWith('Z_') ? gzipStreamError(path, cause, m.code, storedBytes) : fileSystemError(cause, path));
+    });
+    worker.once('error', (e) => reject(gctError('GCT_INTERNAL', `The inflate thread for ${path} failed: ${e.message}`, { path }, e)));
+    worker.once('exit', (code) => reject(gctError('GCT_INTERNAL', `The inflate thread for ${path} exited (code ${code}) without an answer.`, { path, exitCode: code })));
+  });
 }
 
 /** The budget of decompressed bytes, and what set it (for the error). */

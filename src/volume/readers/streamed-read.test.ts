@@ -12,7 +12,7 @@ import { caught } from '../../../test/helpers/errors.ts';
 import type { GroundctError } from '../../errors.ts';
 import type { Grid } from '../geometry.ts';
 import { DECLARED_SLACK_BYTES } from './contracts.ts';
-import { NiftiReceiver, readNifti, readNiftiBytes } from './nifti.ts';
+import { INFLATE_WORKER_MIN_BYTES, NiftiReceiver, readNifti, readNiftiBytes } from './nifti.ts';
 import { encodeNifti } from './nifti-write.ts';
 import { readNrrd } from './nrrd.ts';
 
@@ -95,8 +95,9 @@ describe('readNifti streams .nii and .nii.gz into the voxel array', () => {
 });
 
 describe('readNifti on broken files: the coded errors of the in-memory parser', () => {
-  // A small file (read whole, inflated in one call) and a large one (streamed from disk): both paths of readNifti.
-  const sizes: [string, [number, number, number]][] = [['small', [40, 40, 10]], ['streamed', [200, 200, 10]]];
+  // A small file (read whole, inflated in one call), a larger one (streamed from disk) and one of 16 MiB of voxels
+  // (inflated on a worker thread into shared memory): the three paths of readNifti.
+  const sizes: [string, [number, number, number]][] = [['small', [40, 40, 10]], ['streamed', [200, 200, 10]], ['worker', [512, 512, 32]]];
   for (const [size, dims] of sizes) {
     const good = encodeNifti({ grid: grid(dims), data: noisyInt16(dims[0] * dims[1] * dims[2]) });
     const gz = gzipSync(good);
@@ -121,8 +122,23 @@ describe('readNifti on broken files: the coded errors of the in-memory parser', 
     expect(caught(() => readNiftiBytes(bytes, 'three', LIMITS)).code).toBe('GCT_VOLUME_HEADER_INVALID');
     expect((await rejection(readNifti(file('three.nii.gz', bytes), LIMITS))).code).toBe('GCT_VOLUME_HEADER_INVALID');
   });
-  it('the streamed cases are larger than a file read whole (so both paths are exercised)', () => {
+  it('the streamed cases are larger than a file read whole, the worker cases large enough for the worker (so every path is exercised)', () => {
     expect(gzipSync(encodeNifti({ grid: grid([200, 200, 10]), data: noisyInt16(400_000) })).length).toBeGreaterThan(256 * 1024);
+    expect(200 * 200 * 10 * 2).toBeLessThan(INFLATE_WORKER_MIN_BYTES);
+    expect(512 * 512 * 32 * 2).toBeGreaterThanOrEqual(INFLATE_WORKER_MIN_BYTES);
+  });
+
+  it('worker: the voxels the in-memory parser gives, on shared memory; two files at once stay apart', async () => {
+    const a = noisyInt16(512 * 512 * 32, 3);
+    const b = noisyInt16(512 * 512 * 32, 4);
+    const [ia, ib] = await Promise.all([
+      readNifti(file('worker-a.nii.gz', gzipSync(encodeNifti({ grid: grid([512, 512, 32]), data: a }), { level: 1 })), LIMITS),
+      readNifti(file('worker-b.nii.gz', gzipSync(encodeNifti({ grid: grid([512, 512, 32]), data: b }), { level: 1 })), LIMITS),
+    ]);
+    expectSameVoxels(ia.data, a);
+    expectSameVoxels(ib.data, b);
+    expect(ia.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(ia.grid.dims).toEqual([512, 512, 32]);
   });
 });
 
@@ -138,15 +154,16 @@ describe('the decompressed-byte budget, checked while streaming', () => {
     for (const [size, image] of [
       ['small', encodeNifti({ grid: grid([10, 10, 10]), data: new Int16Array(1000) })],
       ['streamed', encodeNifti({ grid: grid([200, 200, 10]), data: noisyInt16(400_000) })],
+      ['worker', encodeNifti({ grid: grid([512, 512, 32]), data: noisyInt16(512 * 512 * 32) })],
     ] as const) {
       const bomb = gzipSync(Buffer.concat([image, Buffer.alloc(64 * 1024 * 1024)]));
-      expect(bomb.length > 256 * 1024, size).toBe(size === 'streamed');
+      expect(bomb.length > 256 * 1024, size).toBe(size !== 'small');
       const e = await rejection(readNifti(file(`padded-bomb-${size}.nii.gz`, bomb), LIMITS));
       expect(e.code, size).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
       expect(e.message).toContain('header declares');
       expect(e.details).toMatchObject({ declaredBytes: image.length, budgetBytes: image.length + DECLARED_SLACK_BYTES });
       // Streamed: stopped within one stream chunk (1 MiB) of the budget, not after inflating the 64 MiB.
-      if (size === 'streamed') expect(e.details.receivedBytes).toBeLessThanOrEqual(image.length + DECLARED_SLACK_BYTES + (1 << 20));
+      if (size !== 'small') expect(e.details.receivedBytes).toBeLessThanOrEqual(image.length + DECLARED_SLACK_BYTES + (1 << 20));
       expect(caught(() => readNiftiBytes(bomb, 'padded-bomb.nii.gz', LIMITS)).code).toBe('GCT_VOLUME_DECOMPRESSED_MISMATCH');
     }
   });
