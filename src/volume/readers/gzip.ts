@@ -105,6 +105,9 @@ const MIN_STREAM_CHUNK_BYTES = 1 << 16;
 /** CT and masks inflate to several times their compressed size; the inflate buffer is sized for that. */
 const INFLATE_CHUNK_PER_COMPRESSED_BYTE = 8;
 
+/** A read or inflate buffer for `bytes`, within [MIN_STREAM_CHUNK_BYTES, STREAM_CHUNK_BYTES]. */
+const chunkBytes = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
+
 export interface StreamOptions {
   /** Inflate (gzip, RFC 1952, every member) or pass the bytes as stored. */
   readonly gzip: boolean;
@@ -130,14 +133,13 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
   if (options.length === 0) return 0;
   const start = options.start ?? 0;
   const stored = options.bytes?.length ?? options.length ?? options.storedBytes ?? STREAM_CHUNK_BYTES;
-  const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
   // A regular file only, opened without blocking on a pipe and checked on its descriptor (open-file.ts).
   const read = options.bytes
     ? Readable.from([options.bytes])
     : (await openRegularFile(path)).fh.createReadStream({
         start,
         ...(options.length !== undefined ? { end: start + options.length - 1 } : {}),
-        highWaterMark: clamp(stored),
+        highWaterMark: chunkBytes(stored),
       });
   let delivered = 0;
   // What the sink threw: pipeline() reports it as an AbortError, and the caller wants the sink's own error.
@@ -154,7 +156,7 @@ export async function streamVolumeFile(path: string, sink: VolumeByteSink, optio
     }
   }
   try {
-    if (options.gzip) await pipeline(read, createGunzip({ chunkSize: clamp(stored * INFLATE_CHUNK_PER_COMPRESSED_BYTE) }), consume);
+    if (options.gzip) await pipeline(read, createGunzip({ chunkSize: chunkBytes(stored * INFLATE_CHUNK_PER_COMPRESSED_BYTE) }), consume);
     else await pipeline(read, consume);
   } catch (e) {
     if (sinkError !== undefined) throw sinkError;
@@ -182,8 +184,7 @@ const INFLATE_WORKER_URL = new URL('./inflate-worker.mjs', import.meta.url);
  * size it got against what it expected. The file stays open (the caller closes it).
  */
 export function inflateFileOnWorker(path: string, fh: FileHandle, storedBytes: number, target: Uint8Array, offset: number, budgetBytes: number): Promise<WorkerInflate> {
-  const clamp = (bytes: number) => Math.max(MIN_STREAM_CHUNK_BYTES, Math.min(STREAM_CHUNK_BYTES, bytes));
-  const workerData = { fd: fh.fd, target, offset, budgetBytes, readChunkBytes: clamp(storedBytes), inflateChunkBytes: clamp(storedBytes * INFLATE_CHUNK_PER_COMPRESSED_BYTE) };
+  const workerData = { fd: fh.fd, target, offset, budgetBytes, readChunkBytes: chunkBytes(storedBytes), inflateChunkBytes: chunkBytes(storedBytes * INFLATE_CHUNK_PER_COMPRESSED_BYTE) };
   return new Promise((resolve, reject) => {
     const worker = new Worker(INFLATE_WORKER_URL, { workerData });
     worker.once('message', (m: WorkerInflate | { kind: 'error'; code: string | null; message: string }) => {
