@@ -39,8 +39,9 @@ export const ConfigSchema = z.object({
        */
       routine: z.boolean().default(true),
       /**
-       * Where the routine measurements run in a report: 'auto' on a worker thread beside the lesion measurements for
-       * studies of 16 Mi voxels and more (both cores; measure/routine-thread.ts), 'always', or 'never' (inline).
+       * Where the structure statistics and routine measurements run in a report: 'auto' on a worker thread beside the
+       * lesion measurements for studies of 16 Mi voxels and more (both cores; measure/routine-thread.ts), 'always', or
+       * 'never' (inline).
        */
       routineThread: z.enum(['auto', 'always', 'never']).default('auto'),
       /**

@@ -529,11 +529,10 @@ export async function readNifti(path: string, limits: ReadLimits): Promise<RawIm
   const { sizeBytes: storedBytes, bytes } = readRegularFileIfSmallSync(path, WHOLE_FILE_MAX_BYTES);
   if (storedBytes > limits.maxDecompressedBytes) throw storedTooLarge(path, storedBytes, limits);
   if (bytes) return readNiftiBytesOffThread(bytes, path, limits);
-  const gzip = isGzip(await readRegularHead(path, 2));
-  const onWorker = gzip ? await readNiftiGzipOnWorker(path, storedBytes, limits) : null;
+  const onWorker = await readNiftiGzipOnWorker(path, storedBytes, limits);
   if (onWorker) return onWorker;
   const receiver = new NiftiReceiver(path, limits);
-  await streamVolumeFile(path, receiver, { gzip, storedBytes });
+  await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
   return receiver.finish();
 }
 
@@ -549,14 +548,16 @@ export const INFLATE_WORKER_MIN_BYTES = 16 * 1024 * 1024;
 const HEADER_PREFIX_BYTES = 64 * 1024;
 
 /**
- * A large .nii.gz read by inflateFileOnWorker, or null when it is not one the worker takes (small, 64-bit samples
- * to convert, a header that does not parse): the streamed reader then reads it, and reports any error the same way.
+ * A large .nii.gz read by inflateFileOnWorker (one open of the file: the same descriptor gives the gzip magic, the
+ * header and the stream), or null when it is not one the worker takes (not gzip, small, 64-bit samples to convert, a
+ * header that does not parse): the streamed reader then reads it, and reports any error the same way.
  */
 async function readNiftiGzipOnWorker(path: string, storedBytes: number, limits: ReadLimits): Promise<RawImage | null> {
   const { fh } = await openRegularFile(path);
   try {
     const prefix = new Uint8Array(Math.min(storedBytes, HEADER_PREFIX_BYTES));
     const { bytesRead } = await fh.read(prefix, 0, prefix.length, 0);
+    if (!isGzip(prefix.subarray(0, bytesRead))) return null;
     let layout: NiftiLayout;
     try {
       layout = niftiLayout(gunzipPrefix(prefix.subarray(0, bytesRead), NIFTI2_HEADER_BYTES + 4, path), path, limits);
