@@ -4,10 +4,11 @@
  * Counting modules, not timing them, keeps the check exact on a loaded machine; the times are in
  * eval/results/cli-speed.md.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.ts';
 import { groundct, runGroundct } from '../helpers/cli.ts';
@@ -130,5 +131,22 @@ describe('the built service', () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     }
+  });
+});
+
+describe('how npx finds the command', () => {
+  // npx runs a command found in node_modules/.bin directly; a root package's own `bin` of that name would send it
+  // through its npx cache instead, reading the whole dependency tree on every call (~0.2 s; README, Limits).
+  it('npm ci links `groundct` into node_modules/.bin from the packages/cli workspace, and the root declares no bin', () => {
+    const rootManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin?: unknown; workspaces?: string[] };
+    expect(rootManifest.bin).toBeUndefined();
+    expect(rootManifest.workspaces).toContain('packages/cli');
+    expect(realpathSync(join(REPO_ROOT, 'node_modules', '.bin', 'groundct'))).toBe(realpathSync(join(REPO_ROOT, 'packages', 'cli', 'groundct.js')));
+  });
+
+  it('`npx groundct --help` runs the built command', async () => {
+    const { stdout } = await promisify(execFile)('npx', ['--offline', 'groundct', '--help'], { cwd: REPO_ROOT, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    expect(stdout).toMatch(/^groundct — CT to grounded draft radiology report/);
+    expect(stdout).toContain('Usage: groundct <command>');
   });
 });
