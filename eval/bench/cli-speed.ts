@@ -147,6 +147,8 @@ async function main(): Promise<void> {
   ];
   if (before) {
     const dir = checkoutOf(before);
+    // npx in that commit's folder: how npx found its command there (a root `bin` before 1128c69, through npx's cache).
+    tasks.push({ id: `helpNpx@${before}`, what: `npx groundct --help@${before}`, argv: ['npx', 'groundct', '--help'], cwd: dir });
     tasks.push(...tasksFor(join(dir, 'bin', 'groundct.js'), `@${before}`, dir));
   }
   const uptimeBefore = uptime();
