@@ -136,7 +136,7 @@ describe('the built service', () => {
 
 describe('how npx finds the command', () => {
   // npx runs a command found in node_modules/.bin directly; a root package's own `bin` of that name would send it
-  // through its npx cache instead, reading the whole dependency tree on every call (~0.2 s; README, Limits).
+  // through its npx cache instead, reading the whole dependency tree on every call (~0.2 s; README, 'Two commands').
   it('npm ci links `groundct` into node_modules/.bin from the packages/cli workspace, and the root declares no bin', () => {
     const rootManifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin?: unknown; workspaces?: string[] };
     expect(rootManifest.bin).toBeUndefined();
