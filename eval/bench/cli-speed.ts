@@ -148,6 +148,7 @@ async function main(): Promise<void> {
   if (before) {
     const dir = checkoutOf(before);
     // npx in that commit's folder: how npx found its command there (a root `bin` before 1128c69, through npx's cache).
+    // For a commit with the packages/cli workspace it times this checkout's command (the node_modules are shared).
     tasks.push({ id: `helpNpx@${before}`, what: `npx groundct --help@${before}`, argv: ['npx', 'groundct', '--help'], cwd: dir });
     tasks.push(...tasksFor(join(dir, 'bin', 'groundct.js'), `@${before}`, dir));
   }
