@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled CLI, bundled in dist/bundle/ (built at install: `npm ci` runs `prepare`). When a file under src/ changed since
-// that build (a developer's checkout), it rebuilds first (about a second), so the command never runs stale code.
+// Runs the compiled CLI, bundled in dist/bundle/ (built at install: `npm ci` runs `prepare`). When a file under
+// src/ changed since that build (a developer's checkout), it rebuilds first (about a second), so the command never
+// runs stale code.
 import { build, isBuildFresh } from '../scripts/build.mjs';
 
 if (!isBuildFresh()) {

@@ -145,8 +145,8 @@ const keepImportsPlugin = {
 
 /**
  * The `groundct` command is also bundled: dist/bundle/main.js and shared chunks, every module of the command in a
- * few files instead of ~250 (npm packages stay external but for BUNDLED_PACKAGES; every dynamic import() stays a separate chunk, loaded
- * only when reached). Resolving, reading and linking hundreds of small ES modules cost about a tenth of a report's
+ * few files instead of ~250 (npm packages stay external but for BUNDLED_PACKAGES; every dynamic import() stays a
+ * separate chunk, loaded only when reached). Resolving, reading and linking hundreds of small ES modules cost about a tenth of a report's
  * CPU time and a quarter of `--help` (eval/results/cli-speed.md). Each bundled module keeps the import.meta.url of
  * its per-module output under dist/ (moduleUrlPlugin), so files found relative to a module (prompts/, models/,
  * the knowledge base, the viewer's assets, the service's worker entry) resolve exactly as they do unbundled.
@@ -218,11 +218,7 @@ export async function build({ force = false, log = () => {} } = {}) {
   });
   const produced = new Set([STAMP]);
   let written = 0;
-  for (const file of result.outputFiles) {
-    produced.add(relative(DIST_DIR, file.path));
-    if (writeIfChanged(file.path, Buffer.from(file.contents))) written++;
-  }
-  for (const file of await bundleOutputs(esbuild, inputs)) {
+  for (const file of [...result.outputFiles, ...(await bundleOutputs(esbuild, inputs))]) {
     produced.add(relative(DIST_DIR, file.path));
     if (writeIfChanged(file.path, Buffer.from(file.contents))) written++;
   }

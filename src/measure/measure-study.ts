@@ -103,8 +103,9 @@ export function routineOnThread(ct: Volume, mode: MeasureConfig['routineThread']
 
 /**
  * Studies from this many voxels on measure the routine findings on a worker thread under routineThread 'auto'.
- * Starting the thread and loading its modules takes a few tenths of a second, about what the routine measurements of
- * TotalSegmentator's small example take, so that size stays inline; on the 512 x 512 x 400 benchmark (100 Mi voxels)
+ * Starting the thread and loading its modules takes about a tenth of a second, about what the routine measurements of
+ * TotalSegmentator's small example take, so that size stays inline (on it, 'always' made the whole report 0.1-0.15 s
+ * slower than inline in back-to-back runs); on the 512 x 512 x 400 benchmark (100 Mi voxels)
  * the measure stage took 0.3-1.2 s less with the thread in back-to-back runs (of about 3.5 s). The boundary is a choice,
  * not a measured break-even.
  */

@@ -18,7 +18,7 @@ import { DECLARED_SLACK_BYTES, type RawImage, type ReadLimits } from './contract
 import { configuredBudget, declaredBudget, gunzipBounded, gunzipBoundedOffThread, inflateFileOnWorker, isGzip, overBudgetError, streamVolumeFile, type VolumeByteSink } from './gzip.ts';
 import { gunzipPrefix } from './gzip-prefix.ts';
 import { newVoxelArray, type SharableArrayCtor } from '../shared-memory.ts';
-import { openRegularFile, readRegularFile, readRegularFileIfSmallSync, readRegularHead } from './open-file.ts';
+import { openRegularFile, readRegularFile, readRegularFileIfSmallSync } from './open-file.ts';
 import { PayloadReceiver, toHostByteOrder } from './payload.ts';
 
 /** Voxel sample types the readers decode (NIfTI datatype codes and NRRD type names map onto these). */
@@ -530,9 +530,9 @@ export async function readNifti(path: string, limits: ReadLimits): Promise<RawIm
   if (storedBytes > limits.maxDecompressedBytes) throw storedTooLarge(path, storedBytes, limits);
   if (bytes) return readNiftiBytesOffThread(bytes, path, limits);
   const onWorker = await readNiftiGzipOnWorker(path, storedBytes, limits);
-  if (onWorker) return onWorker;
+  if ('image' in onWorker) return onWorker.image;
   const receiver = new NiftiReceiver(path, limits);
-  await streamVolumeFile(path, receiver, { gzip: isGzip(await readRegularHead(path, 2)), storedBytes });
+  await streamVolumeFile(path, receiver, { gzip: onWorker.gzip, storedBytes });
   return receiver.finish();
 }
 
@@ -549,30 +549,32 @@ const HEADER_PREFIX_BYTES = 64 * 1024;
 
 /**
  * A large .nii.gz read by inflateFileOnWorker (one open of the file: the same descriptor gives the gzip magic, the
- * header and the stream), or null when it is not one the worker takes (not gzip, small, 64-bit samples to convert, a
- * header that does not parse): the streamed reader then reads it, and reports any error the same way.
+ * header and the stream), or, when it is not one the worker takes (not gzip, small, 64-bit samples to convert, a
+ * header that does not parse), whether the file is gzip: the streamed reader then reads it, and reports any error
+ * the same way.
  */
-async function readNiftiGzipOnWorker(path: string, storedBytes: number, limits: ReadLimits): Promise<RawImage | null> {
+async function readNiftiGzipOnWorker(path: string, storedBytes: number, limits: ReadLimits): Promise<{ readonly image: RawImage } | { readonly gzip: boolean }> {
   const { fh } = await openRegularFile(path);
   try {
     const prefix = new Uint8Array(Math.min(storedBytes, HEADER_PREFIX_BYTES));
     const { bytesRead } = await fh.read(prefix, 0, prefix.length, 0);
-    if (!isGzip(prefix.subarray(0, bytesRead))) return null;
+    if (!isGzip(prefix.subarray(0, bytesRead))) return { gzip: false };
+    const streamed = { gzip: true };
     let layout: NiftiLayout;
     try {
       layout = niftiLayout(gunzipPrefix(prefix.subarray(0, bytesRead), NIFTI2_HEADER_BYTES + 4, path), path, limits);
     } catch {
-      return null;
+      return streamed;
     }
     const sample = layout.type.sample;
-    if (layout.payloadBytes < INFLATE_WORKER_MIN_BYTES || sample === 'int64' || sample === 'uint64') return null;
+    if (layout.payloadBytes < INFLATE_WORKER_MIN_BYTES || sample === 'int64' || sample === 'uint64') return streamed;
     const target = payloadTarget(layout);
-    if (!(target.data.buffer instanceof SharedArrayBuffer)) return null;
+    if (!(target.data.buffer instanceof SharedArrayBuffer)) return streamed;
     const budget = declaredBudget(layout.offset + layout.payloadBytes, limits);
     const inflated = await inflateFileOnWorker(path, fh, storedBytes, target.bytes, layout.offset, budget.bytes);
     if (inflated.kind === 'over-budget') throw overBudgetError(path, inflated.received, budget);
     if (inflated.received < layout.offset + layout.payloadBytes) throw truncatedError(layout, inflated.received, path);
-    return niftiImage(layout, target, path);
+    return { image: niftiImage(layout, target, path) };
   } finally {
     await fh.close().catch(() => undefined);
   }
